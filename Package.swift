@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers, each depending only on those below it (see docs/architecture.md):
+// crmq (CLI) -> Rendering -> Session -> Loading -> Engine -> Semantics -> Syntax -> Diagnostics -> Source
+let package = Package(
+    name: "crmq",
+    products: [
+        .executable(name: "crmq", targets: ["crmq"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "CrmqSource"),
+        .target(name: "CrmqDiagnostics", dependencies: ["CrmqSource"]),
+        .target(name: "CrmqSyntax", dependencies: ["CrmqSource", "CrmqDiagnostics"]),
+        .target(name: "CrmqSemantics", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSyntax"]),
+        .target(name: "CrmqEngine", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics"]),
+        .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine"]),
+        .target(
+            name: "CrmqSession",
+            dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading"]),
+        .target(
+            name: "CrmqRendering",
+            dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqSession"]),
+        .executableTarget(
+            name: "crmq",
+            dependencies: [
+                "CrmqSession", "CrmqRendering",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "CrmqSyntaxTests", dependencies: ["CrmqSyntax"]),
+        .testTarget(name: "CrmqSemanticsTests", dependencies: ["CrmqSyntax", "CrmqSemantics"]),
+        .testTarget(name: "CrmqEngineTests", dependencies: ["CrmqSemantics", "CrmqEngine"]),
+        .testTarget(name: "CrmqLoadingTests", dependencies: ["CrmqEngine", "CrmqLoading"]),
+        .testTarget(name: "CrmqRenderingTests", dependencies: ["CrmqSession", "CrmqRendering"]),
+        .testTarget(
+            name: "GoldenTests",
+            dependencies: ["CrmqSession", "CrmqRendering"],
+            exclude: ["cases", "data"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["crmq"]),
+    ]
+)

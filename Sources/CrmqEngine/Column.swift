@@ -1,0 +1,202 @@
+import CrmqSemantics
+
+/// The distinct strings of a string column; rows hold 32-bit codes into `values`.
+/// Immutable once built, so filtered or reordered columns share it.
+public final class StringDictionary: Sendable {
+    public let values: [String]
+    public let codes: [String: Int32]
+
+    public init(_ values: [String]) {
+        self.values = values
+        var codes = [String: Int32](minimumCapacity: values.count)
+        for (i, v) in values.enumerated() where codes[v] == nil { codes[v] = Int32(i) }
+        self.codes = codes
+    }
+
+    public var count: Int { values.count }
+    public subscript(code: Int32) -> String { values[Int(code)] }
+}
+
+/// Builds a dictionary and codes for strings appended one at a time.
+public struct StringDictionaryBuilder {
+    public private(set) var values: [String] = []
+    public private(set) var codes: [String: Int32] = [:]
+    public init() {}
+
+    public mutating func code(for s: String) -> Int32 {
+        if let c = codes[s] { return c }
+        let c = Int32(values.count)
+        values.append(s)
+        codes[s] = c
+        return c
+    }
+
+    public func build() -> StringDictionary { StringDictionary(values) }
+}
+
+/// The values of a column as one typed array. A null row holds an arbitrary
+/// value (0, code 0, false); `Column.validity` says which rows are null.
+public enum ColumnValues: Sendable {
+    case int([Int64])
+    case double([Double])
+    case bool([Bool])
+    /// Days since 1970-01-01.
+    case date([Int32])
+    case string(codes: [Int32], dictionary: StringDictionary)
+    /// A column of the `null` type: every row null.
+    case null(count: Int)
+}
+
+/// One typed, nullable column.
+public struct Column: Sendable {
+    public var values: ColumnValues
+    /// `validity[i] == false` means row i is null; nil means no row is null.
+    public var validity: [Bool]?
+
+    public init(_ values: ColumnValues, validity: [Bool]? = nil) {
+        self.values = values
+        // Normalise: a validity with no false is the same as none.
+        if let v = validity, v.contains(false) { self.validity = v } else { self.validity = nil }
+        if case .null = values { self.validity = nil }
+    }
+
+    public var type: DataType {
+        switch values {
+        case .int: .int
+        case .double: .double
+        case .bool: .bool
+        case .date: .date
+        case .string: .string
+        case .null: .null
+        }
+    }
+
+    public var count: Int {
+        switch values {
+        case .int(let a): a.count
+        case .double(let a): a.count
+        case .bool(let a): a.count
+        case .date(let a): a.count
+        case .string(let c, _): c.count
+        case .null(let n): n
+        }
+    }
+
+    @inline(__always)
+    public func isNull(_ i: Int) -> Bool {
+        if case .null = values { return true }
+        if let v = validity { return !v[i] }
+        return false
+    }
+
+    public var nullCount: Int {
+        if case .null(let n) = values { return n }
+        guard let v = validity else { return 0 }
+        var n = 0
+        for b in v where !b { n += 1 }
+        return n
+    }
+
+    /// The value of row i (for rendering and tests; kernels read the typed arrays).
+    public func value(at i: Int) -> Value {
+        if isNull(i) { return .null }
+        switch values {
+        case .int(let a): return .int(a[i])
+        case .double(let a): return .double(a[i])
+        case .bool(let a): return .bool(a[i])
+        case .date(let a): return .date(a[i])
+        case .string(let c, let d): return .string(d[c[i]])
+        case .null: return .null
+        }
+    }
+
+    /// Rows in the order of `indices`; an index of -1 gives a null row (left joins).
+    public func gather(_ indices: [Int]) -> Column {
+        @inline(__always) func pick<T>(_ a: [T], _ fill: T) -> [T] {
+            var out = [T]()
+            out.reserveCapacity(indices.count)
+            for i in indices { out.append(i >= 0 ? a[i] : fill) }
+            return out
+        }
+        var valid: [Bool]? = nil
+        if validity != nil || indices.contains(-1) {
+            var v = [Bool]()
+            v.reserveCapacity(indices.count)
+            for i in indices { v.append(i >= 0 && !isNull(i)) }
+            valid = v
+        }
+        switch values {
+        case .int(let a): return Column(.int(pick(a, 0)), validity: valid)
+        case .double(let a): return Column(.double(pick(a, 0)), validity: valid)
+        case .bool(let a): return Column(.bool(pick(a, false)), validity: valid)
+        case .date(let a): return Column(.date(pick(a, 0)), validity: valid)
+        case .string(let c, let d): return Column(.string(codes: pick(c, 0), dictionary: d), validity: valid)
+        case .null: return Column(.null(count: indices.count))
+        }
+    }
+
+    /// A column of `count` copies of one value (literals evaluated over a table).
+    public static func constant(_ value: Value, count: Int) -> Column {
+        switch value {
+        case .null: return Column(.null(count: count))
+        case .int(let v): return Column(.int([Int64](repeating: v, count: count)))
+        case .double(let v): return Column(.double([Double](repeating: v, count: count)))
+        case .bool(let v): return Column(.bool([Bool](repeating: v, count: count)))
+        case .date(let v): return Column(.date([Int32](repeating: v, count: count)))
+        case .string(let s):
+            return Column(.string(codes: [Int32](repeating: 0, count: count), dictionary: StringDictionary([s])))
+        }
+    }
+
+    /// A column built from values of one type (tests, small results). `type` decides the
+    /// storage; values must be of that type or null.
+    public static func from(_ values: [Value], type: DataType) -> Column {
+        let valid = values.map { !$0.isNull }
+        switch type {
+        case .int:
+            return Column(.int(values.map { if case .int(let v) = $0 { v } else { 0 } }), validity: valid)
+        case .double:
+            return Column(.double(values.map { if case .double(let v) = $0 { v } else { 0 } }), validity: valid)
+        case .bool:
+            return Column(.bool(values.map { if case .bool(let v) = $0 { v } else { false } }), validity: valid)
+        case .date:
+            return Column(.date(values.map { if case .date(let v) = $0 { v } else { 0 } }), validity: valid)
+        case .string:
+            var b = StringDictionaryBuilder()
+            let codes = values.map { v -> Int32 in if case .string(let s) = v { b.code(for: s) } else { 0 } }
+            if b.values.isEmpty { _ = b.code(for: "") }
+            return Column(.string(codes: codes, dictionary: b.build()), validity: valid)
+        case .null:
+            return Column(.null(count: values.count))
+        }
+    }
+}
+
+/// A table: a schema and one column per field, all of `rowCount` rows.
+public struct Table: Sendable {
+    public var schema: Schema
+    public var columns: [Column]
+    public var rowCount: Int
+
+    public init(schema: Schema, columns: [Column], rowCount: Int) {
+        precondition(schema.count == columns.count, "one column per field")
+        self.schema = schema
+        self.columns = columns
+        self.rowCount = rowCount
+    }
+
+    /// A table from columns that all have the same count.
+    public init(schema: Schema, columns: [Column]) {
+        self.init(schema: schema, columns: columns, rowCount: columns.first?.count ?? 0)
+    }
+
+    /// One row with no columns: what scalar expressions are evaluated over.
+    public static let singleRow = Table(schema: Schema([]), columns: [], rowCount: 1)
+
+    public func column(named name: String) -> Column? { schema.index(of: name).map { columns[$0] } }
+
+    /// Rows in the order of `indices` (-1 gives a null row).
+    public func gather(_ indices: [Int]) -> Table {
+        Table(schema: schema, columns: columns.map { $0.gather(indices) }, rowCount: indices.count)
+    }
+}

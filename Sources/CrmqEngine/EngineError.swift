@@ -1,0 +1,42 @@
+import CrmqSource
+import CrmqDiagnostics
+
+/// What can go wrong while a checked plan runs. Type errors cannot happen here (the
+/// checker ruled them out); these depend on the data.
+public enum EngineError: Error, Sendable, Equatable {
+    /// The user (Ctrl-C) or a caller stopped the statement.
+    case cancelled
+    /// A data-dependent failure at an expression's source range.
+    case runtime(EngineMessage, range: SourceRange)
+    /// A table the plan scans is gone (dropped since checking).
+    case missingTable(String)
+}
+
+/// Runtime error messages of the engine.
+public enum EngineMessage: DiagnosticMessage, Equatable {
+    case integerOverflow(operation: String)
+    case invalidDate(text: String)
+    case invalidDateParts(year: Int64, month: Int64, day: Int64)
+    case invalidPercentile(Double)
+    case invalidBinWidth
+
+    public var id: String {
+        switch self {
+        case .integerOverflow: "run.integer-overflow"
+        case .invalidDate: "run.invalid-date"
+        case .invalidDateParts: "run.invalid-date-parts"
+        case .invalidPercentile: "run.invalid-percentile"
+        case .invalidBinWidth: "run.invalid-bin-width"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .integerOverflow(let op): "integer overflow in '\(op)'; cast to double with double(x) for larger values"
+        case .invalidDate(let t): "'\(t)' is not a date; dates are written YYYY-MM-DD"
+        case .invalidDateParts(let y, let m, let d): "\(y)-\(m)-\(d) is not a calendar date"
+        case .invalidPercentile(let p): "percentile \(p) is outside 0 to 1"
+        case .invalidBinWidth: "bin width must be greater than 0"
+        }
+    }
+}

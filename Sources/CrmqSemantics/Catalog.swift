@@ -1,0 +1,14 @@
+/// What the checker may ask about the session's names: tables (loaded or `let`-bound),
+/// scalar `let` values, and settings. The session implements it; tests use a fixture.
+public protocol Catalog {
+    /// The schema of a table or `let`-bound query result, nil if there is none by that name.
+    func tableSchema(_ name: String) -> Schema?
+    /// All table names, for suggestions.
+    var tableNames: [String] { get }
+    /// The value of a scalar `let` binding, nil if there is none by that name.
+    func scalarValue(_ name: String) -> Value?
+    var scalarNames: [String] { get }
+    /// The type a setting takes, nil if there is no such setting.
+    func settingType(_ name: String) -> DataType?
+    var settingNames: [String] { get }
+}

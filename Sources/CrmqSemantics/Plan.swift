@@ -1,0 +1,112 @@
+import CrmqSource
+
+/// An expression after checking: names resolved to column indexes, every node typed,
+/// operators and calls resolved to `ScalarFunction`s, implicit casts made explicit.
+/// The range points back at the source for runtime errors.
+public struct BoundExpr: Sendable {
+    public var kind: BoundExprKind
+    public var type: DataType
+    public var range: SourceRange
+
+    public init(_ kind: BoundExprKind, type: DataType, range: SourceRange) {
+        self.kind = kind
+        self.type = type
+        self.range = range
+    }
+}
+
+public indirect enum BoundExprKind: Sendable {
+    /// The column at this index of the input schema.
+    case column(Int)
+    case literal(Value)
+    case call(ScalarFunction, [BoundExpr])
+}
+
+/// One aggregate of a `summarize` or `count`: the function and its checked arguments
+/// (evaluated over the aggregate's input rows).
+public struct BoundAggregate: Sendable {
+    public var function: AggregateFunction
+    public var arguments: [BoundExpr]
+    public var type: DataType
+    public var range: SourceRange
+    public init(function: AggregateFunction, arguments: [BoundExpr], type: DataType, range: SourceRange) {
+        self.function = function
+        self.arguments = arguments
+        self.type = type
+        self.range = range
+    }
+}
+
+/// A checked sort key over the input schema. Nulls sort last in both directions.
+public struct SortKey: Sendable {
+    public var expr: BoundExpr
+    public var descending: Bool
+    public init(expr: BoundExpr, descending: Bool) {
+        self.expr = expr
+        self.descending = descending
+    }
+}
+
+/// The kind of a join: inner keeps matching pairs; left keeps every left row,
+/// with nulls on the right where nothing matches.
+public enum PlanJoinKind: String, Sendable {
+    case inner, left
+}
+
+/// A checked query plan: a value, separate from its execution (CrmqEngine runs it;
+/// it can equally be printed or compiled to SQL). Every node knows its output schema.
+public struct Plan: Sendable {
+    public var kind: PlanKind
+    public var schema: Schema
+    public init(_ kind: PlanKind, schema: Schema) {
+        self.kind = kind
+        self.schema = schema
+    }
+}
+
+public indirect enum PlanKind: Sendable {
+    /// Rows of a named table of the session (a loaded table or a `let`-bound result).
+    case scan(table: String)
+    /// Rows where the predicate is true (false and null drop the row).
+    case filter(Plan, predicate: BoundExpr)
+    /// One output column per expression, named by the plan's schema (select, extend).
+    case project(Plan, [BoundExpr])
+    /// All rows, ordered by the keys; a stable sort, so ties keep input order.
+    case sort(Plan, keys: [SortKey])
+    /// The first `count` rows.
+    case limit(Plan, count: Int)
+    /// The first `count` rows in key order, without sorting everything (stable on ties).
+    case topN(Plan, keys: [SortKey], count: Int)
+    /// Groups by `keys` (none: one row for all input, even when empty) and computes the
+    /// aggregates. Output: the key columns, then the aggregates; groups ordered by key ascending,
+    /// nulls last.
+    case aggregate(Plan, keys: [BoundExpr], aggregates: [BoundAggregate])
+    /// Appends a double column: the value of column `of` divided by its total over all rows
+    /// (the `share` of `count by`).
+    case appendShare(Plan, of: Int)
+    /// Equi-join on key column pairs (left index, right index), SQL null semantics (a null key
+    /// matches nothing). Output: all left columns, then the right columns listed in
+    /// `rightColumns` (the keys are not repeated). Left order is kept; matches of one left row
+    /// follow right order.
+    case join(left: Plan, right: Plan, keys: [(left: Int, right: Int)], kind: PlanJoinKind, rightColumns: [Int])
+    /// Distinct rows of the input, in order of first appearance.
+    case distinct(Plan)
+}
+
+/// A statement after checking, ready for the session to carry out.
+public enum CheckedStatement: Sendable {
+    /// A query whose rows are printed.
+    case query(Plan)
+    /// A scalar expression (evaluated on one empty row) whose value is printed.
+    case scalar(BoundExpr)
+    case letTable(name: String, Plan)
+    case letScalar(name: String, BoundExpr)
+    /// `load path [as alias]`; the session resolves files and folders.
+    case load(path: String, alias: String?)
+    case save(Plan, path: String)
+    /// `set name = value` after the value was checked against the setting's type.
+    case set(name: String, value: BoundExpr)
+    case listSettings
+    case help(topic: String?)
+    case dotCommand(name: String, arguments: [String])
+}

@@ -1,0 +1,49 @@
+import CrmqSource
+import CrmqDiagnostics
+import CrmqSemantics
+import CrmqEngine
+
+/// How results are written: the `.mode` command and `--format`.
+public enum OutputMode: String, Sendable, CaseIterable {
+    case table, csv, json, markdown
+}
+
+/// A presentation command the session does not carry out itself: the front end
+/// (terminal, golden tests, notebook) applies it to how it draws what follows.
+public enum DisplayCommand: Sendable, Equatable {
+    case mode(OutputMode)
+    /// `.output file` sends results to a file; `.output` alone back to standard output.
+    case output(path: String?)
+    case timer(Bool)
+    case quit
+}
+
+/// What one statement produced, in order. The session returns data; front ends draw it.
+public enum Outcome: Sendable {
+    /// Rows of a query.
+    case table(Table)
+    /// The value of a scalar expression.
+    case value(Value)
+    /// A short confirmation or listing ("loaded customers: 5,000 rows, 18 columns").
+    case message(String)
+    /// Help text (plain text with simple Markdown: headings, code spans, lists).
+    case help(String)
+    case display(DisplayCommand)
+    /// Errors (several for a script with several independent parse errors). The statement,
+    /// and in a script everything after it, did not run.
+    case diagnostics([Diagnostic])
+}
+
+/// One statement's outcome with where it came from and how long it took.
+public struct StatementResult: Sendable {
+    public var file: SourceFile
+    public var range: SourceRange
+    public var outcome: Outcome
+    public var elapsed: Duration
+    public init(file: SourceFile, range: SourceRange, outcome: Outcome, elapsed: Duration) {
+        self.file = file
+        self.range = range
+        self.outcome = outcome
+        self.elapsed = elapsed
+    }
+}

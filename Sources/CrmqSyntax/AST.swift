@@ -1,0 +1,200 @@
+import CrmqSource
+
+// The syntax tree: exactly what was written, with a byte range on every node.
+// Names are plain strings here; the checker (CrmqSemantics) resolves them.
+
+/// A whole script or REPL entry.
+public struct Script: Sendable {
+    public var file: SourceFile
+    public var statements: [Statement]
+    public init(file: SourceFile, statements: [Statement]) {
+        self.file = file
+        self.statements = statements
+    }
+}
+
+/// A name as written, with its place.
+public struct Identifier: Sendable, Hashable {
+    public var name: String
+    public var range: SourceRange
+    public init(_ name: String, range: SourceRange) {
+        self.name = name
+        self.range = range
+    }
+}
+
+/// A string literal's decoded value with its place (file paths, `help` topics).
+public struct StringLiteral: Sendable, Hashable {
+    public var value: String
+    public var range: SourceRange
+    public init(_ value: String, range: SourceRange) {
+        self.value = value
+        self.range = range
+    }
+}
+
+public struct Statement: Sendable {
+    public var kind: StatementKind
+    public var range: SourceRange
+    /// The comment block directly above the statement (notebook prose), one entry per line.
+    public var leadingComments: [String]
+    public init(kind: StatementKind, range: SourceRange, leadingComments: [String] = []) {
+        self.kind = kind
+        self.range = range
+        self.leadingComments = leadingComments
+    }
+}
+
+public enum StatementKind: Sendable {
+    /// `<pipeline>`: a query (or a scalar expression) whose result is printed.
+    case query(Pipeline)
+    /// `let name = <pipeline>`
+    case `let`(name: Identifier, value: Pipeline)
+    /// `load "path" [as name]`
+    case load(path: StringLiteral, alias: Identifier?)
+    /// `save <name | (pipeline)> to "path"`
+    case save(source: Pipeline, path: StringLiteral)
+    /// `set name = expr`, or `set` alone (name and value nil) to list the settings.
+    case set(name: Identifier?, value: Expr?)
+    /// `help [topic]`; the topic is any word, operator symbol or string.
+    case help(topic: Identifier?)
+    /// `.name arg arg ...`: arguments split at spaces, double quotes group.
+    case dotCommand(name: Identifier, arguments: [StringLiteral])
+}
+
+/// `source | stage | stage ...`. A pipeline with no stages may be a table name,
+/// a table-function call, or a scalar expression: the checker decides.
+public struct Pipeline: Sendable {
+    public var source: Expr
+    public var stages: [Stage]
+    public var range: SourceRange
+    public init(source: Expr, stages: [Stage], range: SourceRange) {
+        self.source = source
+        self.stages = stages
+        self.range = range
+    }
+}
+
+/// An expression with an optional output name: `name = expr` or just `expr`.
+public struct NamedExpr: Sendable {
+    public var name: Identifier?
+    public var expr: Expr
+    public var range: SourceRange { name.map { $0.range.union(expr.range) } ?? expr.range }
+    public init(name: Identifier?, expr: Expr) {
+        self.name = name
+        self.expr = expr
+    }
+}
+
+public enum SortDirection: String, Sendable {
+    case ascending = "asc", descending = "desc"
+}
+
+/// `expr [asc|desc]`; `direction` is nil when not written (each operator has its default).
+public struct SortItem: Sendable {
+    public var expr: Expr
+    public var direction: SortDirection?
+    public var range: SourceRange
+    public init(expr: Expr, direction: SortDirection?, range: SourceRange) {
+        self.expr = expr
+        self.direction = direction
+        self.range = range
+    }
+}
+
+public enum JoinKind: String, Sendable {
+    case inner, left
+}
+
+public struct Stage: Sendable {
+    public var kind: StageKind
+    /// From the operator name to the end of the stage.
+    public var range: SourceRange
+    /// The operator name as written (for messages and completion).
+    public var name: Identifier
+    public init(kind: StageKind, range: SourceRange, name: Identifier) {
+        self.kind = kind
+        self.range = range
+        self.name = name
+    }
+}
+
+public enum StageKind: Sendable {
+    /// `where <predicate>`
+    case `where`(Expr)
+    /// `select item, ...` where an item is `col` or `name = expr`
+    case select([NamedExpr])
+    /// `extend name = expr, ...`
+    case extend([NamedExpr])
+    /// `sort item [asc|desc], ...` (ascending by default)
+    case sort([SortItem])
+    /// `take n`
+    case take(Expr)
+    /// `top n by item [asc|desc], ...` (descending by default)
+    case top(count: Expr, by: [SortItem])
+    /// `count [by item, ...]`
+    case count(by: [NamedExpr])
+    /// `summarize name = agg, ... [by item, ...]`
+    case summarize(aggregates: [NamedExpr], by: [NamedExpr])
+    /// `join <source> on col[, col...] [kind inner|left]`; `on a == b` names differing key columns.
+    case join(source: Expr, on: [JoinKey], kind: JoinKind)
+    /// `distinct item, ...`
+    case distinct([NamedExpr])
+}
+
+/// One join key: `col` (same name on both sides) or `left_col == right_col`.
+public struct JoinKey: Sendable {
+    public var left: Identifier
+    public var right: Identifier
+    public init(left: Identifier, right: Identifier) {
+        self.left = left
+        self.right = right
+    }
+}
+
+public struct Expr: Sendable {
+    public var kind: ExprKind
+    public var range: SourceRange
+    public init(_ kind: ExprKind, range: SourceRange) {
+        self.kind = kind
+        self.range = range
+    }
+}
+
+public enum LiteralValue: Sendable, Hashable {
+    case integer(Int64)
+    /// Kept as written so that `0.1` stays exact until the checker types it.
+    case decimal(String)
+    case string(String)
+    case bool(Bool)
+    case null
+}
+
+public enum UnaryOperator: String, Sendable {
+    case negate = "-"
+    case not = "not"
+}
+
+public enum BinaryOperator: String, Sendable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
+    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case and = "and", or = "or"
+}
+
+public indirect enum ExprKind: Sendable {
+    case literal(LiteralValue)
+    /// A column, `let` name, table name or setting-free constant.
+    case name(String)
+    case unary(UnaryOperator, Expr)
+    case binary(BinaryOperator, Expr, Expr)
+    /// `f(args)`; `count()` has no arguments.
+    case call(name: Identifier, arguments: [Expr])
+    /// `x [not] in (a, b, ...)`
+    case inList(Expr, [Expr], negated: Bool)
+    /// `x [not] between lo and hi`
+    case between(Expr, low: Expr, high: Expr, negated: Bool)
+    /// `x is [not] null`
+    case isNull(Expr, negated: Bool)
+    /// `(source | stage ...)` used where a source is expected (join, save, let).
+    case subquery(Pipeline)
+}
