@@ -7,9 +7,12 @@ import CrmqSource
 public struct Script: Sendable {
     public var file: SourceFile
     public var statements: [Statement]
-    public init(file: SourceFile, statements: [Statement]) {
+    /// Comment lines after the last statement (notebook prose at the end).
+    public var trailingComments: [String]
+    public init(file: SourceFile, statements: [Statement], trailingComments: [String] = []) {
         self.file = file
         self.statements = statements
+        self.trailingComments = trailingComments
     }
 }
 

@@ -18,11 +18,12 @@ public enum TokenKind: Hashable, Sendable {
     case invalid
 }
 
-/// Reserved words. Not every operator name is reserved: `where`, `select` ... are
-/// only special after `|`, so a column may still be called `count` or `top`.
+/// The only reserved words: those of expressions. Statement words (`let`, `load`,
+/// `save`, `set`, `help`, `to`, `as`) and operator words (`where`, `by`, `on`, `kind`,
+/// `asc`, `desc`, ...) are contextual identifiers, so a column may still be called
+/// `kind`, `count` or `date` (the data model has such columns).
 public enum Keyword: String, CaseIterable, Sendable {
     case and, or, not, `in`, between, `is`, null, `true`, `false`
-    case `let`, load, save, to, `as`, set, help, by, on, kind, asc, desc
 }
 
 public enum Symbol: String, CaseIterable, Sendable {
