@@ -31,6 +31,9 @@ struct ParserState {
     let tokens: [Token]
     /// Ranges of lexical errors: a statement touching one is reported, not kept.
     let lexicalErrors: [SourceRange]
+    /// Tokens the lexer already reported as broken (an unterminated string swallows the
+    /// rest of its line): a parse error at or inside one is a consequence, not news.
+    let damagedTokens: [SourceRange]
     var index = 0
     var diagnostics: [Diagnostic] = []
     /// The last consumed token, for "after 'where'" and carets at the end of a line.
@@ -40,6 +43,8 @@ struct ParserState {
         self.file = file
         self.tokens = tokens
         self.lexicalErrors = lexicalErrors
+        let errorStarts = Set(lexicalErrors.map(\.start))
+        self.damagedTokens = tokens.filter { errorStarts.contains($0.range.start) }.map(\.range)
     }
 
     // MARK: Cursor
@@ -95,8 +100,10 @@ struct ParserState {
     /// it causes is not reported twice.
     mutating func fail(_ message: ParseMessage, at culprit: Token? = nil, notes: [Note] = []) -> ParseAbort {
         let token = culprit ?? current
-        if token.kind != .invalid {
-            diagnostics.append(Diagnostic(message, in: file, at: caretRange(for: token), notes: notes))
+        let caret = caretRange(for: token)
+        let damaged = damagedTokens.contains { $0.start <= caret.start && caret.start <= $0.end }
+        if token.kind != .invalid && !damaged {
+            diagnostics.append(Diagnostic(message, in: file, at: caret, notes: notes))
         }
         return ParseAbort()
     }

@@ -227,6 +227,9 @@ struct TokenScanner {
         }
         if pos > start + 1, bytes[pos - 1] == .carriageReturn { pos -= 1 }
         if pos >= bytes.count { stringOpenAtEnd = true }
+        // The string swallowed the rest of the line, brackets included; reopening
+        // them on the next line would glue the following statement to this one.
+        depth = 0
         diagnostics.append(Diagnostic(LexMessage.unterminatedString, in: file, at: SourceRange(start, start + 1)))
         return .string
     }
@@ -242,6 +245,7 @@ struct TokenScanner {
             pos += 1
         }
         if pos > start + 1, bytes[pos - 1] == .carriageReturn { pos -= 1 }
+        depth = 0
         diagnostics.append(Diagnostic(LexMessage.unterminatedQuotedName, in: file, at: SourceRange(start, start + 1)))
         return .identifier
     }
