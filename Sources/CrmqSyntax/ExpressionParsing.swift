@@ -31,7 +31,7 @@ extension ParserState {
     private mutating func parseNot() throws(ParseAbort) -> Expr {
         guard isKeyword(.not) else { return try parseComparison() }
         let start = advance().range.start
-        let operand = try parseNot()
+        let operand = try nested { (parser) throws(ParseAbort) in try parser.parseNot() }
         return Expr(.unary(.not, operand), range: SourceRange(start, operand.range.end))
     }
 
@@ -154,7 +154,7 @@ extension ParserState {
     private mutating func parseUnary() throws(ParseAbort) -> Expr {
         guard isSymbol(.minus) else { return try parsePrimary() }
         let start = advance().range.start
-        let operand = try parseUnary()
+        let operand = try nested { (parser) throws(ParseAbort) in try parser.parseUnary() }
         return Expr(.unary(.negate, operand), range: SourceRange(start, operand.range.end))
     }
 
@@ -189,7 +189,7 @@ extension ParserState {
                 range: SourceRange(token.range.start, previousEnd))
         case .symbol(.leftParen):
             let open = advance()
-            let inner = try parsePipeline(nested: true)
+            let inner = try nested { (parser) throws(ParseAbort) in try parser.parsePipeline(nested: true) }
             try expectClosingParen(for: open)
             let range = SourceRange(open.range.start, previousEnd)
             // Without stages the parentheses only group; with stages they make a subquery.
@@ -202,14 +202,16 @@ extension ParserState {
 
     // args := '(' [ expr { ',' expr } ] ')'
     private mutating func parseArguments() throws(ParseAbort) -> [Expr] {
-        let open = advance()
-        var arguments: [Expr] = []
-        if !isSymbol(.rightParen) {
-            arguments.append(try parseExpression())
-            while eat(.comma) { arguments.append(try parseExpression()) }
+        try nested { (parser) throws(ParseAbort) in
+            let open = parser.advance()
+            var arguments: [Expr] = []
+            if !parser.isSymbol(.rightParen) {
+                arguments.append(try parser.parseExpression())
+                while parser.eat(.comma) { arguments.append(try parser.parseExpression()) }
+            }
+            try parser.expectClosingParen(for: open)
+            return arguments
         }
-        try expectClosingParen(for: open)
-        return arguments
     }
 
     private func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr) -> Expr {

@@ -38,6 +38,10 @@ struct ParserState {
     var diagnostics: [Diagnostic] = []
     /// The last consumed token, for "after 'where'" and carets at the end of a line.
     var previous: Token?
+    /// Current recursion depth through brackets and prefix operators.
+    var nesting = 0
+    /// Deep enough for any real query, shallow enough not to exhaust the stack.
+    static let maximumNesting = 200
 
     init(file: SourceFile, tokens: [Token], lexicalErrors: [SourceRange]) {
         self.file = file
@@ -144,6 +148,14 @@ struct ParserState {
     /// The source text from `start` to the end of the last consumed token, quoted.
     func quotedText(from start: Int) -> String {
         "'\(file.text(of: SourceRange(start, previousEnd)))'"
+    }
+
+    /// Runs `body` one nesting level deeper, failing once the limit is passed.
+    mutating func nested<T>(_ body: (inout ParserState) throws(ParseAbort) -> T) throws(ParseAbort) -> T {
+        guard nesting < Self.maximumNesting else { throw fail(.nestedTooDeeply) }
+        nesting += 1
+        defer { nesting -= 1 }
+        return try body(&self)
     }
 
     // MARK: Recovery

@@ -30,6 +30,8 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
     case unknownJoinKind(String)
     case expectedSaveSource(found: String)
     case helpTakesOneTopic(found: String)
+    /// Brackets or prefix operators nested deeper than the parser's recursion allows.
+    case nestedTooDeeply
 
     public var id: String {
         switch self {
@@ -53,6 +55,7 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .unknownJoinKind: "parse.unknown-join-kind"
         case .expectedSaveSource: "parse.expected-save-source"
         case .helpTakesOneTopic: "parse.help-takes-one-topic"
+        case .nestedTooDeeply: "parse.nested-too-deeply"
         }
     }
 
@@ -80,6 +83,7 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .unknownJoinKind(let kind): "unknown join kind '\(kind)'"
         case .expectedSaveSource(let found): "expected a name or '(query)' after 'save', found \(found)"
         case .helpTakesOneTopic(let found): "'help' takes one topic, found \(found) after it"
+        case .nestedTooDeeply: "expression nested too deeply (more than \(ParserState.maximumNesting) levels)"
         }
     }
 }
