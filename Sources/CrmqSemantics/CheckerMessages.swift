@@ -132,7 +132,7 @@ enum CheckMessage: DiagnosticMessage {
             "cannot join on '\(left)' (\(leftType)) and '\(right)' (\(rightType)): the key types differ"
         case .unknownSetting(let name): "unknown setting '\(name)'"
         case .settingType(let name, let expected, let text, let type):
-            "setting '\(name)' needs a \(expected) value, but \(text) is \(type)"
+            "setting '\(name)' needs \(expected == .int ? "an" : "a") \(expected) value, but \(text) is \(type)"
         case .settingNeedsValue(let name): "setting '\(name)' needs a value: write 'set \(name) = ...'"
         case .saveNeedsTable(let text): "'save' needs a table, but \(text) is a value"
         }
