@@ -44,7 +44,9 @@ final class CheckContext {
     func shown(_ expr: BoundExpr) -> String {
         // A scalar `let` is inlined as a literal but written as a name: show what was written.
         let written = text(expr.range)
-        if case .literal = expr.kind, let first = written.first, !first.isLetter, first != "_" {
+        if case .literal = expr.kind,
+            ["true", "false", "null"].contains(written.lowercased()) || !(written.first?.isLetter ?? true)
+        {
             return written
         }
         return "'\(written)'"

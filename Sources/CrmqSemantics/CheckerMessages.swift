@@ -97,7 +97,7 @@ enum CheckMessage: DiagnosticMessage {
         case .tableAsValue(let name): "'\(name)' is a table, not a value"
         case .unknownTable(let name): "unknown table '\(name)'"
         case .unknownTableFunction(let name): "unknown table function '\(name)'"
-        case .notATable(let text): "\(text) is not a table"
+        case .notATable(let text): "'\(text)' is not a table"
         case .queryAsValue: "a query cannot be used as a value here"
         case .notGrouped(let name): "'\(name)' is neither aggregated nor in 'by'"
         case .missingColumn(let function, let column): "'\(function)' needs a '\(column)' column"

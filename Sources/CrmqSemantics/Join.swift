@@ -16,7 +16,7 @@ extension CheckContext {
             switch checked {
             case .table(let plan): right = plan
             case .scalar(let value):
-                report(.notATable(shown(value)), at: source.range)
+                report(.notATable(text(value.range)), at: source.range)
                 return nil
             }
         default:

@@ -22,8 +22,10 @@ extension CheckContext {
         switch expr.kind {
         case .name(let name): return name
         case .call(let function, let arguments):
-            guard let first = arguments.first else { return function.name }
-            return derivedName(first).map { "\(function.name)_\($0)" }
+            // Function names are case-insensitive; the derived name uses the catalog's spelling.
+            let name = FunctionCatalog.function(named: function.name) == nil ? function.name : function.name.lowercased()
+            guard let first = arguments.first else { return name }
+            return derivedName(first).map { "\(name)_\($0)" }
         default: return nil
         }
     }

@@ -29,7 +29,7 @@ extension CheckContext {
         switch source {
         case .scalar(let value):
             if !hasStages { return .scalar(value) }
-            report(.notATable(shown(value)), at: pipeline.source.range)
+            report(.notATable(text(value.range)), at: pipeline.source.range)
             return nil
         case .table(var plan):
             for stage in pipeline.stages {

@@ -68,6 +68,7 @@ struct O: ExpressibleByStringLiteral {
     init(stringLiteral value: String) { self.init(.name(value)) }
 }
 
+/// A stage to build; `join` keys are (left, right) names, equal names meaning `on col`.
 enum S {
     case where_(E)
     case select([I])
@@ -91,6 +92,7 @@ struct P {
     }
 }
 
+/// A statement to build.
 enum St {
     case query(P)
     case let_(String, P)

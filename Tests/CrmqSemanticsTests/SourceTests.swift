@@ -34,7 +34,7 @@ struct SourceTests {
 
     @Test func scalarFollowedByStagesIsNotATable() {
         let c = check(P(5, .take(1)))
-        #expect(c.messages == ["5 is not a table"])
+        #expect(c.messages == ["'5' is not a table"])
         #expect(c.ids == ["check.not-a-table"])
         #expect(c.culprits == ["5"])
         let l = check(P("threshold", .take(1)))

@@ -23,6 +23,8 @@ struct StageTests {
     @Test func derivedNamesOfNestedCalls() {
         let c = check(P("transactions", .select([I(nil, f("round", f("abs", "amount"), 2))])))
         #expect(c.schema == ["round_abs_amount:double"])
+        #expect(check(P("transactions", .select([I(nil, f("AVG", "amount"))]))).ids == ["check.aggregate-outside-summarize"])
+        #expect(check(P("transactions", .select([I(nil, f("ABS", "amount"))]))).schema == ["abs_amount:double"])
     }
 
     @Test func unnamedExpressionNeedsAName() {

@@ -127,3 +127,24 @@ struct TypeTests {
         #expect(shown(.neg("amount")) == "negate($3)")
     }
 }
+
+@Suite("literal edge cases")
+struct LiteralTests {
+    @Test func nullConditionIsABoolean() {
+        let c = check(P("transactions", .where_(.null)))
+        guard case .filter(_, let predicate)? = c.plan?.kind else {
+            Issue.record("expected filter")
+            return
+        }
+        #expect(predicate.type == .bool)
+    }
+
+    @Test func keywordLiteralsAreShownAsWritten() {
+        let c = check(P("transactions", .where_("amount" == .bool(true))))
+        #expect(c.messages == ["cannot compare 'amount' (double) with true (bool)"])
+    }
+
+    @Test func decimalsStayExact() {
+        #expect(check(P(.dec("0.1") + .dec("0.2"))).scalar.map(show) == "add(0.1, 0.2)")
+    }
+}
