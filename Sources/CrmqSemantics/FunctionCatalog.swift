@@ -21,6 +21,8 @@ public struct FunctionInfo: Sendable {
     public let example: String
     let rule: FunctionRule
 
+    public var isAggregate: Bool { kind == .aggregate }
+
     /// Every name the function answers to.
     public var names: [String] { [name] + aliases }
 }

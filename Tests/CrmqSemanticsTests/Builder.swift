@@ -305,6 +305,8 @@ final class Writer {
 struct Checked {
     var file: SourceFile
     var result: Result<CheckedStatement, DiagnosticList>
+    /// The parser's messages when parsing the text failed (text-based tests only).
+    var parseErrors: String? = nil
 
     var statement: CheckedStatement? { try? result.get() }
 
