@@ -158,7 +158,9 @@ public enum CSVReader {
                 throw CSVSyntaxError(message: .invalidUTF8(byte: p[bad]), offset: bad)
             }
             var name = String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
-            if quoted && name.contains("\"") { name = name.split(separator: "\"\"", omittingEmptySubsequences: false).joined(separator: "\"") }
+            if quoted && name.contains("\"") {
+                name = name.split(separator: "\"\"", omittingEmptySubsequences: false).joined(separator: "\"")
+            }
             if name.isEmpty { throw CSVSyntaxError(message: .emptyColumnName(column: k + 1), offset: field.start) }
             if let first = seen[name] {
                 throw CSVSyntaxError(
@@ -201,19 +203,28 @@ struct FileLocator {
     }
 }
 
-/// Column results written by concurrent workers, each to its own slot.
+/// Column results written by concurrent workers, each to its own slot. The slots are raw
+/// memory: writing them through an array property would be an exclusive access that two
+/// workers hold at once.
 private final class SharedResults: @unchecked Sendable {
     let converter: ColumnConverter
-    var results: [Result<Column, CSVSyntaxError>?]
+    private let slots: UnsafeMutableBufferPointer<Result<Column, CSVSyntaxError>?>
 
     init(converter: ColumnConverter, count: Int) {
         self.converter = converter
-        self.results = Array(repeating: nil, count: count)
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
     }
 
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    var results: [Result<Column, CSVSyntaxError>?] { Array(slots) }
+
     func convert(_ j: Int) {
-        let r = Result { () throws(CSVSyntaxError) -> Column in try converter.convert(column: j) }
-        results.withUnsafeMutableBufferPointer { $0[j] = r }
+        slots[j] = Result { () throws(CSVSyntaxError) -> Column in try converter.convert(column: j) }
     }
 }
 

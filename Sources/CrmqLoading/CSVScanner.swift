@@ -187,7 +187,7 @@ struct CSVScanner {
     /// Where a record that ended just before `next` ends visibly (before its line break).
     private func lineEnd(before next: Int) -> Int {
         var e = next
-        if e > 0 && e <= end && p[e - 1] == asciiLF && e - 1 >= 0 { e -= 1 }
+        if e > 0 && p[e - 1] == asciiLF { e -= 1 }
         if e > 0 && p[e - 1] == asciiCR { e -= 1 }
         return e
     }
