@@ -145,7 +145,7 @@ public final class Session: @unchecked Sendable {
             return try load(path: path, alias: alias, statement: statement, file: file)
         case .save(let plan, let path):
             let table = try executor().execute(plan)
-            try TableFileWriter.write(table, to: path)
+            try TableWriter.save(table, to: path)
             return .message("saved \(Self.count(table.rowCount, "row")) to \(path)")
         case .set(let name, let expr):
             let value = try evaluateScalar(expr)
@@ -177,34 +177,21 @@ public final class Session: @unchecked Sendable {
 
     private func load(path: String, alias: String?, statement: Statement, file: SourceFile) throws -> Outcome {
         var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        if exists && isDirectory.boolValue {
-            if alias != nil {
-                throw Diagnostic(SessionMessage.aliasForFolder(path), in: file, at: statement.range)
-            }
-            let loaded = try CSVReader.readFolder(path, cancellation: cancellation)
-            for (name, table) in loaded { register(table, as: name) }
-            return .message(loaded.map { "loaded \($0.name): \(Self.describe($0.table))" }.joined(separator: "\n"))
+        if alias != nil, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        {
+            throw Diagnostic(SessionMessage.aliasForFolder(path), in: file, at: statement.range)
         }
-        let table = try CSVReader.read(path, cancellation: cancellation)
-        let name = alias ?? CSVReader.tableName(forFile: path)
-        register(table, as: name)
-        return .message("loaded \(name): \(Self.describe(table))")
+        let loaded = try CSVReader.load(path: path)
+        for t in loaded { register(t.table, as: alias ?? t.name) }
+        return .message(loaded.map { "loaded \(alias ?? $0.name): \(Self.describe($0.table))" }.joined(separator: "\n"))
     }
 
-    /// Loads every CSV of a folder (the `--data` option).
-    public func loadFolder(_ path: String) throws(DiagnosticList) -> [String] {
-        do {
-            let loaded = try CSVReader.readFolder(path, cancellation: cancellation)
-            for (name, table) in loaded { register(table, as: name) }
-            return loaded.map(\.name)
-        } catch let d as Diagnostic {
-            throw DiagnosticList([d])
-        } catch let list as DiagnosticList {
-            throw list
-        } catch {
-            throw DiagnosticList([Diagnostic(SessionMessage.internalError(String(describing: error)), at: .path(path))])
-        }
+    /// Loads every CSV of a folder (the `--data` option); returns the table names.
+    public func loadFolder(_ path: String) throws(Diagnostic) -> [String] {
+        let loaded = try CSVReader.read(folder: path)
+        for t in loaded { register(t.table, as: t.name) }
+        return loaded.map(\.name)
     }
 
     // MARK: - Session commands

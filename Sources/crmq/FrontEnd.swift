@@ -22,9 +22,7 @@ final class FrontEnd {
         do {
             _ = try session.loadFolder(folder)
         } catch {
-            for d in error.diagnostics {
-                FileHandle.standardError.write(Data(DiagnosticRenderer.render(d, color: colorErrors).utf8))
-            }
+            FileHandle.standardError.write(Data(DiagnosticRenderer.render(error, color: colorErrors).utf8))
             throw ExitCode(1)
         }
     }

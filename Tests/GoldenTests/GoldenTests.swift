@@ -20,11 +20,11 @@ struct GoldenTests {
     }
 
     /// The fixture tables, loaded once.
-    static let fixtures: [(name: String, table: Table)] = {
+    static let fixtures: [NamedTable] = {
         do {
-            return try CSVReader.readFolder(dataFolder.path, cancellation: CancellationFlag())
+            return try CSVReader.read(folder: dataFolder.path)
         } catch {
-            fatalError("cannot load the golden fixtures: \(error)")
+            fatalError("cannot load the golden fixtures: \(error.message)")
         }
     }()
 
@@ -33,7 +33,7 @@ struct GoldenTests {
         // Relative paths in cases (load, save, .read) are relative to the data folder.
         FileManager.default.changeCurrentDirectoryPath(dataFolder.path)
         let session = Session()
-        for (name, table) in fixtures { session.register(table, as: name) }
+        for t in fixtures { session.register(t.table, as: t.name) }
         var out = ""
         let presenter = Presenter { text, _ in out += text }
         session.run(input, name: "query") { presenter.present($0, settings: session.settings) }
