@@ -54,9 +54,15 @@ struct SortRows {
             }
         }
         let w = columns.count
-        var cells = [Int64](repeating: 0, count: n * w)
-        for (c, col) in columns.enumerated() {
-            for i in 0..<n { cells[i * w + c] = col[i] }
+        var cells = w == 1 ? columns[0] : [Int64](repeating: 0, count: n * w)
+        if w > 1 {
+            cells.withUnsafeMutableBufferPointer { cells in
+                for (c, col) in columns.enumerated() {
+                    col.withUnsafeBufferPointer { col in
+                        for i in 0..<n { cells[i * w + c] = col[i] }
+                    }
+                }
+            }
         }
         self.width = w
         self.cells = cells
@@ -76,42 +82,73 @@ struct SortRows {
 
 /// Stable multi-key sorting and top-N by index permutation.
 enum Sorting {
-    /// The row order of a stable sort by `keys`.
+    /// The row order of a stable sort by `keys`: least significant key first, each pass a
+    /// stable LSD radix sort of the permutation, then nulls moved behind (stably), so that the
+    /// later, more significant keys decide and earlier order breaks ties. No comparisons at all.
     static func permutation(_ keys: [NormalizedKey], n: Int, cancel: CancellationFlag) throws(EngineError) -> [Int32] {
-        try cancel.check()
-        if keys.isEmpty { return (0..<Int32(n)).map { $0 } }
-        if keys.count == 1, let packed = packed(keys[0], n: n) {
-            // One key of a small span: key and row index packed into one word; a plain integer
-            // sort of those is stable and much faster than a comparator sort.
-            var p = packed
-            p.sort()
-            try cancel.check()
-            return map1(.array(p), n) { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
-        }
-        let rows = SortRows(keys, n: n)
         var perm = (0..<Int32(n)).map { $0 }
-        let w = rows.width
-        rows.cells.withUnsafeBufferPointer { m in
-            perm.sort { SortRows.less(m, w, $0, $1) }
+        for key in keys.reversed() {
+            try cancel.check()
+            let ordered = key.values.withUnsafeBufferPointer { v in
+                map1(.array(perm), n) { UInt64(bitPattern: v[Int($0)]) ^ (1 << 63) }
+            }
+            perm = try radixSort(ordered, perm, cancel: cancel)
+            if let valid = key.validity {
+                var out = perm.filter { valid[Int($0)] }
+                out.append(contentsOf: perm.lazy.filter { !valid[Int($0)] })
+                perm = out
+            }
         }
-        try cancel.check()
         return perm
     }
 
-    /// (null flag, key - min, row) in one UInt64, when the key's span fits in 31 bits.
-    static func packed(_ key: NormalizedKey, n: Int) -> [UInt64]? {
-        guard n < 1 << 32 else { return nil }
-        var lo = Int64.max, hi = Int64.min
-        for i in 0..<n where key.validity?[i] ?? true {
-            lo = min(lo, key.values[i])
-            hi = max(hi, key.values[i])
+    /// `rows` reordered by `keys` (parallel arrays), stably; byte positions where every key
+    /// agrees are skipped, so small ranges (ranks, dates, small ints) take one or two passes.
+    static func radixSort(_ keys: [UInt64], _ rows: [Int32], cancel: CancellationFlag) throws(EngineError) -> [Int32] {
+        let n = keys.count
+        guard n > 1 else { return rows }
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        keys.withUnsafeBufferPointer { k in
+            counts.withUnsafeMutableBufferPointer { c in
+                for x in k {
+                    for b in 0..<8 { c[b * 256 + Int((x >> UInt64(8 * b)) & 0xFF)] += 1 }
+                }
+            }
         }
-        if lo > hi { lo = 0; hi = 0 }
-        let (span, overflow) = hi.subtractingReportingOverflow(lo)
-        guard !overflow, span < 1 << 31 else { return nil }
-        return map2(.array(key.values), key.validity.map { .array($0) } ?? .scalar(true), n) { v, valid in
-            valid ? UInt64(v &- lo) << 32 : 1 << 63
-        }.enumerated().map { $1 | UInt64($0) }
+        var keys = keys, rows = rows
+        var keys2 = [UInt64](repeating: 0, count: n), rows2 = [Int32](repeating: 0, count: n)
+        for b in 0..<8 {
+            let c = counts[(b * 256)..<(b * 256 + 256)]
+            if c.contains(n) { continue }  // every key has the same byte here
+            try cancel.check()
+            var offsets = [Int](repeating: 0, count: 256)
+            var sum = 0
+            for (i, x) in c.enumerated() {
+                offsets[i] = sum
+                sum += x
+            }
+            let shift = UInt64(8 * b)
+            keys.withUnsafeBufferPointer { k in
+                rows.withUnsafeBufferPointer { r in
+                    keys2.withUnsafeMutableBufferPointer { k2 in
+                        rows2.withUnsafeMutableBufferPointer { r2 in
+                            offsets.withUnsafeMutableBufferPointer { o in
+                                for i in 0..<n {
+                                    let d = Int((k[i] >> shift) & 0xFF)
+                                    let at = o[d]
+                                    k2[at] = k[i]
+                                    r2[at] = r[i]
+                                    o[d] = at + 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &keys2)
+            swap(&rows, &rows2)
+        }
+        return rows
     }
 
     /// The first `count` rows of the stable sort by `keys`, without sorting everything: a

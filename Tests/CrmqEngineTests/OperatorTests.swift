@@ -98,6 +98,23 @@ import Testing
         }
     }
 
+    @Test func sortExtremesAgreeWithAComparatorSort() throws {
+        let xs: [Value] = [.int(Int64.max), .int(-1), .null, .int(Int64.min), .int(0), .int(-1), .null, .int(Int64.max)]
+        let t = table([("x", .int, xs), ("i", .int, (0..<xs.count).map { .int(Int64($0)) })])
+        for descending in [false, true] {
+            let s = try executor(["t": t]).execute(Plan(.sort(scan("t", t), keys: [SortKey(expr: col(0, .int), descending: descending)]), schema: t.schema))
+            let expected = (0..<xs.count).sorted { a, b in
+                switch (xs[a], xs[b]) {
+                case (.int(let x), .int(let y)): return x != y ? (descending ? x > y : x < y) : a < b
+                case (.int, .null): return true
+                case (.null, .int): return false
+                default: return a < b
+                }
+            }
+            #expect(values(s.columns[1]) == expected.map { .int(Int64($0)) })
+        }
+    }
+
     @Test func distinctKeepsFirstAppearance() throws {
         let t = table([
             ("a", .string, [.string("x"), .string("y"), .string("x"), .null, .null, .string("y")]),
