@@ -223,11 +223,8 @@ func stringFunction(_ fn: ScalarFunction, _ cx: CallContext) -> DistinctFunction
         return { a throws(EngineError) in
             guard let s = str(a[0]) else { return .null }
             let t = s.trimmed
-            // Swift also reads hexadecimal floats and "nan"; a CRM number is decimal.
-            guard let first = t.utf8.first, first != UInt8(ascii: "0") || !t.lowercased().hasPrefix("0x"),
-                let d = Double(t)
-            else { return .null }
-            _ = first
+            // Swift also reads hexadecimal floats; a number in CRM data is decimal.
+            guard !t.lowercased().contains("0x"), let d = Double(t) else { return .null }
             return .double(d)
         }
     case .toDate:
