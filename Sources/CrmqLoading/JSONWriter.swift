@@ -59,6 +59,13 @@ public enum JSONWriter {
         out.append(contentsOf: "]\n".utf8)
     }
 
+    /// One value as a JSON literal (a scalar result in the `json` output mode).
+    public static func encode(_ value: Value) -> String {
+        var out: [UInt8] = []
+        appendValue(Column.from([value], type: value.type), 0, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     @inline(__always)
     private static func appendValue(_ column: Column, _ row: Int, to out: inout [UInt8]) {
         if column.isNull(row) {

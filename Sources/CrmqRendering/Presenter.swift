@@ -2,6 +2,7 @@ import Foundation
 import CrmqDiagnostics
 import CrmqSemantics
 import CrmqEngine
+import CrmqLoading
 import CrmqSession
 
 /// Where a piece of presented text belongs: results (standard output, or the
@@ -20,7 +21,6 @@ public final class Presenter {
     public var color: Bool
     /// The terminal's width, to elide middle columns of wide results; nil: never elide.
     public var terminalWidth: Int?
-    public private(set) var quitRequested = false
     private let write: (String, Channel) -> Void
     private var outputFile: FileHandle?
     private var outputPath: String?
@@ -70,11 +70,13 @@ public final class Presenter {
         return TableRenderer.render(table, format: format, options: options)
     }
 
+    /// A scalar result, without its line end: rounded for display in the table and
+    /// Markdown views, at full precision in CSV and JSON.
     public func render(_ value: Value) -> String {
         switch mode {
-        case .table, .markdown: TableRenderer.render(value: value)
+        case .table, .markdown: DisplayText.of(value)
         case .csv: value.exactText
-        case .json: value.isNull ? "null" : TableRenderer.render(value: value)
+        case .json: JSONWriter.encode(value)
         }
     }
 
@@ -102,7 +104,7 @@ public final class Presenter {
         case .timer(let on):
             timer = on
         case .quit:
-            quitRequested = true
+            break  // the session stops running statements; front ends ask it
         case .output(let path):
             try? outputFile?.close()
             outputFile = nil

@@ -26,6 +26,8 @@ public final class Session: @unchecked Sendable {
     public let cancellation = CancellationFlag()
     /// Nesting of `.read`, to refuse a script that reads itself forever.
     private var readDepth = 0
+    /// Set by `.quit`: no further statement runs, in this script or any that read it.
+    public private(set) var quitRequested = false
 
     public init() {}
 
@@ -44,6 +46,7 @@ public final class Session: @unchecked Sendable {
             return false
         }
         for statement in script.statements {
+            if quitRequested { return true }
             cancellation.reset()
             let clock = ContinuousClock()
             let start = clock.now
@@ -239,6 +242,7 @@ public final class Session: @unchecked Sendable {
             guard arguments.count <= 1 else { throw usage() }
             return .display(.output(path: arguments.first))
         case "quit", "exit":
+            quitRequested = true
             return .display(.quit)
         default:
             let names = Self.dotCommands.map { "." + $0.name }

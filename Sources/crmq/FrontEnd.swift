@@ -54,7 +54,7 @@ final class FrontEnd {
             session.run(text, name: "<repl>") { result in
                 presenter.present(result, settings: session.settings)
             }
-            if presenter.quitRequested { return 0 }
+            if session.quitRequested { return 0 }
         }
     }
 }

@@ -24,14 +24,14 @@ struct GoldenTests {
         do {
             return try CSVReader.read(folder: dataFolder.path)
         } catch {
-            fatalError("cannot load the golden fixtures: \(error.message)")
+            fatalError("cannot load the golden fixtures: \(error)")
         }
     }()
 
     /// What crmq prints for a case's input in a fresh session.
     static func run(_ input: String) -> String {
         // Relative paths in cases (load, save, .read) are relative to the data folder.
-        FileManager.default.changeCurrentDirectoryPath(dataFolder.path)
+        _ = FileManager.default.changeCurrentDirectoryPath(dataFolder.path)
         let session = Session()
         for t in fixtures { session.register(t.table, as: t.name) }
         var out = ""
