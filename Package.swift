@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "CrmqEngineTests", dependencies: ["CrmqSemantics", "CrmqEngine"]),
         .testTarget(name: "CrmqLoadingTests", dependencies: ["CrmqEngine", "CrmqLoading"]),
         .testTarget(name: "CrmqRenderingTests", dependencies: ["CrmqSession", "CrmqRendering"]),
+        .testTarget(name: "CrmqSessionTests", dependencies: ["CrmqSession", "CrmqSemantics", "CrmqEngine"]),
         .testTarget(
             name: "GoldenTests",
             dependencies: ["CrmqSession", "CrmqRendering"],

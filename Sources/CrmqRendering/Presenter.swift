@@ -57,10 +57,14 @@ public final class Presenter {
             }
         }
         if timer {
-            let seconds = Double(result.elapsed.components.seconds)
-                + Double(result.elapsed.components.attoseconds) / 1e18
-            write(String(format: "time: %.3f s\n", seconds), .status)
+            write("time: \(Self.describe(result.elapsed))\n", .status)
         }
+    }
+
+    /// "0.4 ms", "12.3 ms", "1.234 s".
+    static func describe(_ d: Duration) -> String {
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.3f s", seconds)
     }
 
     public func render(_ table: Table, settings: Settings) -> String {

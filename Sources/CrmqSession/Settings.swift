@@ -28,11 +28,11 @@ public struct Settings: Sendable {
     public static let specs: [SettingSpec] = [
         SettingSpec(
             name: "max_rows", type: .int, defaultValue: .int(40),
-            summary: "rows the table view shows before eliding the middle (0 shows all)",
+            summary: "rows shown before eliding the middle (0: all)",
             validate: { if case .int(let n) = $0, n < 0 { "max_rows must be 0 or more" } else { nil } }),
         SettingSpec(
             name: "max_cell_width", type: .int, defaultValue: .int(50),
-            summary: "widest cell of the table view, in terminal columns; longer values end in '…'",
+            summary: "widest cell shown; longer values end in '…'",
             validate: { if case .int(let n) = $0, n < 4 { "max_cell_width must be at least 4" } else { nil } }),
     ]
 

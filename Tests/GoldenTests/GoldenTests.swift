@@ -38,7 +38,7 @@ struct GoldenTests {
         let presenter = Presenter { text, _ in out += text }
         session.run(input, name: "query") { presenter.present($0, settings: session.settings) }
         // Timings differ from run to run.
-        let timing = #/time: [0-9]+\.[0-9]+ s/#
+        let timing = #/time: [0-9]+\.[0-9]+ m?s/#
         out = out.replacing(timing, with: "time: <elapsed>")
         return GoldenFile.trimmed(out.components(separatedBy: "\n")).joined(separator: "\n")
     }
