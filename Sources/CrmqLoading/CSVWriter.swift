@@ -10,28 +10,9 @@ import CrmqEngine
 /// Null is an empty field; the empty string is `""`, so the two stay apart. A field is
 /// quoted only when it must be: when it is empty text, contains a comma, quote, CR or LF,
 /// or starts or ends with a space or tab (which other readers may trim).
-public enum CSVWriter {
-    /// The table as CSV text.
-    public static func encode(_ table: Table) -> String {
-        var out: [UInt8] = []
-        encode(table, into: &out) { _ in }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Writes the table to `path` atomically (see `TableWriter`).
-    public static func write(_ table: Table, to path: String) throws(Diagnostic) {
-        try AtomicFileWriter.replace(path) { (file: inout AtomicFileWriter) throws(Diagnostic) in
-            var buffer: [UInt8] = []
-            encode(table, into: &buffer) { full in
-                file.write(full)
-                full.removeAll(keepingCapacity: true)
-            }
-            file.write(buffer)
-        }
-    }
-
+public enum CSVWriter: TableEncoding {
     /// Appends the encoding to `out`, calling `flush` whenever it has grown large.
-    static func encode(_ table: Table, into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
+    public static func encode(_ table: Table, into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
         for (k, field) in table.schema.fields.enumerated() {
             if k > 0 { out.append(asciiComma) }
             appendField(field.name, to: &out)

@@ -13,27 +13,8 @@ import CrmqEngine
 ///   {"region": "North", "n": 612}
 /// ]
 /// ```
-public enum JSONWriter {
-    /// The table as JSON text.
-    public static func encode(_ table: Table) -> String {
-        var out: [UInt8] = []
-        encode(table, into: &out) { _ in }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Writes the table to `path` atomically (see `TableWriter`).
-    public static func write(_ table: Table, to path: String) throws(Diagnostic) {
-        try AtomicFileWriter.replace(path) { (file: inout AtomicFileWriter) throws(Diagnostic) in
-            var buffer: [UInt8] = []
-            encode(table, into: &buffer) { full in
-                file.write(full)
-                full.removeAll(keepingCapacity: true)
-            }
-            file.write(buffer)
-        }
-    }
-
-    static func encode(_ table: Table, into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
+public enum JSONWriter: TableEncoding {
+    public static func encode(_ table: Table, into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
         // Keys are the same on every row: encode them once.
         let keys: [[UInt8]] = table.schema.fields.map { field in
             var k: [UInt8] = []

@@ -25,3 +25,31 @@ public enum TableWriter {
         }
     }
 }
+
+/// A text encoding of whole tables (CSV, JSON): the format writes bytes into a buffer,
+/// flushing when it grows; encoding to a string and atomic writing come with it.
+public protocol TableEncoding {
+    /// Appends the encoding of `table` to `out`, calling `flush` whenever `out` has grown large.
+    static func encode(_ table: Table, into out: inout [UInt8], flush: (inout [UInt8]) -> Void)
+}
+
+extension TableEncoding {
+    /// The table as text.
+    public static func encode(_ table: Table) -> String {
+        var out: [UInt8] = []
+        encode(table, into: &out) { _ in }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Writes the table to `path` atomically (see `TableWriter`).
+    public static func write(_ table: Table, to path: String) throws(Diagnostic) {
+        try AtomicFileWriter.replace(path) { (file: inout AtomicFileWriter) throws(Diagnostic) in
+            var buffer: [UInt8] = []
+            encode(table, into: &buffer) { full in
+                file.write(full)
+                full.removeAll(keepingCapacity: true)
+            }
+            file.write(buffer)
+        }
+    }
+}
