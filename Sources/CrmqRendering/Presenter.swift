@@ -22,6 +22,8 @@ public final class Presenter {
     /// The terminal's width, to elide middle columns of wide results; nil: never elide.
     public var terminalWidth: Int?
     private let write: (String, Channel) -> Void
+    /// The REPL's history entries, oldest first, for `.history`; nil outside the REPL.
+    public var historyProvider: (() -> [String])?
     private var outputFile: FileHandle?
     private var outputPath: String?
 
@@ -109,6 +111,17 @@ public final class Presenter {
             timer = on
         case .quit:
             break  // the session stops running statements; front ends ask it
+        case .history:
+            if let history = historyProvider?() {
+                let width = String(history.count).count
+                emitResult(history.enumerated().map { i, entry in
+                    let number = String(i + 1)
+                    let pad = String(repeating: " ", count: width - number.count)
+                    return pad + number + "  " + entry.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: width + 2))
+                }.joined(separator: "\n") + (history.isEmpty ? "" : "\n"))
+            } else {
+                write("no history: '.history' lists what was typed in the interactive shell\n", .status)
+            }
         case .output(let path):
             try? outputFile?.close()
             outputFile = nil

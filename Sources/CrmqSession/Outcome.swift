@@ -17,6 +17,8 @@ public enum DisplayCommand: Sendable, Equatable {
     case timer(Bool)
     /// `.quit`: the session runs nothing more (`Session.quitRequested`).
     case quit
+    /// `.history`: the front end lists the statements entered so far (the REPL's history).
+    case history
 }
 
 /// What one statement produced, in order. The session returns data; front ends draw it.

@@ -208,6 +208,7 @@ public final class Session: @unchecked Sendable {
         ("timer", ".timer on|off", "print how long each statement took"),
         ("read", ".read FILE.crmq", "run a script in this session"),
         ("output", ".output [FILE]", "write results to a file; alone, back to the screen"),
+        ("history", ".history", "list the statements entered in the REPL, oldest first"),
         ("quit", ".quit", "leave crmq (also .exit)"),
     ]
 
@@ -241,6 +242,9 @@ public final class Session: @unchecked Sendable {
         case "output":
             guard arguments.count <= 1 else { throw usage() }
             return .display(.output(path: arguments.first))
+        case "history":
+            guard arguments.isEmpty else { throw usage() }
+            return .display(.history)
         case "quit", "exit":
             quitRequested = true
             return .display(.quit)
