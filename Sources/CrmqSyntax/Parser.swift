@@ -22,8 +22,11 @@ public enum Parser {
 /// point (the stage or the statement). Carries nothing: the diagnostic is already recorded.
 struct ParseAbort: Error {}
 
-/// The operators a pipeline stage may name, for "did you mean" notes.
-let stageOperators = ["where", "select", "extend", "sort", "take", "top", "count", "summarize", "join", "distinct"]
+/// The operators a pipeline stage may name, for "did you mean" notes and completion.
+public let stageOperators = ["where", "select", "extend", "sort", "take", "top", "count", "summarize", "join", "distinct"]
+
+/// The words that start a statement other than a query.
+public let statementWords = ["let", "load", "save", "set", "help"]
 
 /// The parser's cursor over one file's tokens, with the diagnostics found so far.
 struct ParserState {
