@@ -23,7 +23,7 @@ let package = Package(
             dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading"]),
         .target(
             name: "CrmqRendering",
-            dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqSession"]),
+            dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqLoading", "CrmqSession"]),
         .executableTarget(
             name: "crmq",
             dependencies: [

@@ -1,15 +1,124 @@
 import CrmqSemantics
 
-/// Runs checked plans over the session's tables, a whole column at a time.
-public struct Executor {
+/// Runs checked plans over the session's tables, a whole column at a time. Each operator
+/// returns a fresh table; input tables are never changed (columns are values and dictionaries
+/// immutable, so results may share them).
+public struct Executor: Sendable {
+    let tables: @Sendable (String) -> Table?
+    let cancellation: CancellationFlag
+
     public init(tables: @escaping @Sendable (String) -> Table?, cancellation: CancellationFlag) {
-        fatalError("Executor is being written")
+        self.tables = tables
+        self.cancellation = cancellation
     }
+
     public func execute(_ plan: Plan) throws(EngineError) -> Table {
-        fatalError("Executor is being written")
+        try cancellation.check()
+        switch plan.kind {
+        case .scan(let name):
+            guard let table = tables(name) else { throw .missingTable(name) }
+            return table
+
+        case .filter(let input, let predicate):
+            let table = try execute(input)
+            let selection = try select(predicate, over: table)
+            return renamed(table.take(selection), plan.schema)
+
+        case .project(let input, let exprs):
+            let table = try execute(input)
+            let evaluator = ExpressionEvaluator(table: table, cancellation: cancellation)
+            var columns: [Column] = []
+            for e in exprs { columns.append(try evaluator.column(e)) }
+            return Table(schema: plan.schema, columns: columns, rowCount: table.rowCount)
+
+        case .sort(let input, let keys):
+            let table = try execute(input)
+            let order = try Sorting.permutation(try normalizedKeys(keys, over: table), n: table.rowCount, cancel: cancellation)
+            return renamed(table.take(order), plan.schema)
+
+        case .limit(let input, let count):
+            let table = try execute(input)
+            let k = max(0, min(count, table.rowCount))
+            return Table(schema: plan.schema, columns: table.columns.map { $0.prefix(k) }, rowCount: k)
+
+        case .topN(let input, let keys, let count):
+            let table = try execute(input)
+            let rows = try Sorting.topN(
+                try normalizedKeys(keys, over: table), n: table.rowCount, count: count, cancel: cancellation)
+            return renamed(table.take(rows), plan.schema)
+
+        case .aggregate(let input, let keys, let aggregates):
+            let table = try execute(input)
+            return try Aggregation.run(
+                table, keys: keys, aggregates: aggregates, schema: plan.schema,
+                evaluator: ExpressionEvaluator(table: table, cancellation: cancellation), cancel: cancellation)
+
+        case .appendShare(let input, let of):
+            let table = try execute(input)
+            return Table(
+                schema: plan.schema, columns: table.columns + [share(table.columns[of])], rowCount: table.rowCount)
+
+        case .join(let left, let right, let keys, let kind, let rightColumns):
+            let l = try execute(left)
+            let r = try execute(right)
+            return try HashJoin.run(
+                left: l, right: r, keys: keys, kind: kind, rightColumns: rightColumns, schema: plan.schema,
+                cancel: cancellation)
+
+        case .distinct(let input):
+            let table = try execute(input)
+            let grouping = try Grouper.group(table.columns, rowCount: table.rowCount, ordered: false, cancel: cancellation)
+            var seen = [Bool](repeating: false, count: grouping.count)
+            var rows: [Int32] = []
+            rows.reserveCapacity(grouping.count)
+            for (i, g) in grouping.ids.enumerated() where !seen[Int(g)] {
+                seen[Int(g)] = true
+                rows.append(Int32(i))
+            }
+            return renamed(table.take(rows), plan.schema)
+        }
     }
+
     /// The expression's value for every row of `table`.
     public func evaluate(_ expr: BoundExpr, over table: Table) throws(EngineError) -> Column {
-        fatalError("Executor is being written")
+        try ExpressionEvaluator(table: table, cancellation: cancellation).column(expr)
+    }
+
+    /// The rows where a predicate is true (false and null drop the row).
+    func select(_ predicate: BoundExpr, over table: Table) throws(EngineError) -> [Int32] {
+        let n = table.rowCount
+        let keep = LogicKernels.definitelyTrue(
+            try ExpressionEvaluator(table: table, cancellation: cancellation).evaluate(predicate), n)
+        switch keep {
+        case .scalar(let all): return all ? (0..<Int32(n)).map { $0 } : []
+        case .array(let mask):
+            var rows: [Int32] = []
+            try cancellation.chunks(n) { range in
+                for i in range where mask[i] { rows.append(Int32(i)) }
+            }
+            return rows
+        }
+    }
+
+    func normalizedKeys(_ keys: [SortKey], over table: Table) throws(EngineError) -> [NormalizedKey] {
+        let evaluator = ExpressionEvaluator(table: table, cancellation: cancellation)
+        var out: [NormalizedKey] = []
+        for k in keys { out.append(NormalizedKey(try evaluator.column(k.expr), descending: k.descending)) }
+        return out
+    }
+
+    /// Each value divided by the total of all values, as doubles (null if the total is 0).
+    func share(_ c: Column) -> Column {
+        let x = Datum.column(c).doubles.array(c.count)
+        var total = 0.0
+        for i in 0..<c.count where !c.isNull(i) { total += x[i] }
+        if total == 0 { return nullColumn(.double, count: c.count) }
+        return Column(.double(x.map { $0 / total }), validity: c.validity)
+    }
+
+    /// The table under the plan's schema (same columns; names as the plan gives them).
+    func renamed(_ t: Table, _ schema: Schema) -> Table {
+        guard schema.count == t.columns.count else { return t }
+        return Table(schema: schema, columns: t.columns, rowCount: t.rowCount)
     }
 }

@@ -15,6 +15,7 @@ public enum DisplayCommand: Sendable, Equatable {
     /// `.output file` sends results to a file; `.output` alone back to standard output.
     case output(path: String?)
     case timer(Bool)
+    /// `.quit`: the session runs nothing more (`Session.quitRequested`).
     case quit
 }
 

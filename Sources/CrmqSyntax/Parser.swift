@@ -4,8 +4,202 @@ import CrmqDiagnostics
 /// Parses a whole source text into statements, recovering from errors so that
 /// several independent problems are reported in one pass.
 public enum Parser {
-    /// The script (with every statement that parsed) and the diagnostics found.
+    /// The script (with every statement that parsed without error) and the
+    /// diagnostics found, lexical ones included, in source order.
     public static func parse(_ file: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
-        fatalError("Parser.parse is being written")
+        let (tokens, lexical) = Lexer.tokenize(file)
+        var parser = ParserState(file: file, tokens: tokens, lexicalErrors: lexical.compactMap(\.sourceRange))
+        let script = parser.parseScript()
+        let all = (lexical + parser.diagnostics).enumerated().sorted {
+            let a = $0.element.sourceRange?.start ?? 0, b = $1.element.sourceRange?.start ?? 0
+            return a != b ? a < b : $0.offset < $1.offset
+        }
+        return (script, all.map(\.element))
+    }
+}
+
+/// Thrown after a parse error has been reported, to unwind to the nearest recovery
+/// point (the stage or the statement). Carries nothing: the diagnostic is already recorded.
+struct ParseAbort: Error {}
+
+/// The operators a pipeline stage may name, for "did you mean" notes.
+let stageOperators = ["where", "select", "extend", "sort", "take", "top", "count", "summarize", "join", "distinct"]
+
+/// The parser's cursor over one file's tokens, with the diagnostics found so far.
+struct ParserState {
+    let file: SourceFile
+    let tokens: [Token]
+    /// Ranges of lexical errors: a statement touching one is reported, not kept.
+    let lexicalErrors: [SourceRange]
+    /// Tokens the lexer already reported as broken (an unterminated string swallows the
+    /// rest of its line): a parse error at or inside one is a consequence, not news.
+    let damagedTokens: [SourceRange]
+    var index = 0
+    var diagnostics: [Diagnostic] = []
+    /// The last consumed token, for "after 'where'" and carets at the end of a line.
+    var previous: Token?
+    /// Current recursion depth through brackets and prefix operators.
+    var nesting = 0
+    /// Deep enough for any real query, shallow enough not to exhaust the stack.
+    static let maximumNesting = 200
+
+    init(file: SourceFile, tokens: [Token], lexicalErrors: [SourceRange]) {
+        self.file = file
+        self.tokens = tokens
+        self.lexicalErrors = lexicalErrors
+        let errorStarts = Set(lexicalErrors.map(\.start))
+        self.damagedTokens = tokens.filter { errorStarts.contains($0.range.start) }.map(\.range)
+    }
+
+    // MARK: Cursor
+
+    var current: Token { tokens[index] }
+
+    func peek(_ distance: Int = 1) -> Token { tokens[min(index + distance, tokens.count - 1)] }
+
+    var previousEnd: Int { previous?.range.end ?? 0 }
+
+    /// At a statement end or the end of input.
+    var isAtEnd: Bool { Self.endsStatement(current) }
+
+    static func endsStatement(_ token: Token) -> Bool {
+        token.kind == .statementEnd || token.kind == .endOfFile
+    }
+
+    @discardableResult
+    mutating func advance() -> Token {
+        let token = tokens[index]
+        if token.kind != .endOfFile { index += 1 }
+        previous = token
+        return token
+    }
+
+    func isSymbol(_ symbol: Symbol) -> Bool { current.kind == .symbol(symbol) }
+
+    func isKeyword(_ keyword: Keyword) -> Bool { current.kind == .keyword(keyword) }
+
+    /// Whether the current token is the contextual word `word` (case-insensitive, not backquoted).
+    func isWord(_ word: String) -> Bool { Self.isWord(current, word) }
+
+    static func isWord(_ token: Token, _ word: String) -> Bool {
+        token.kind == .identifier && !token.text.hasPrefix("`") && token.text.lowercased() == word
+    }
+
+    mutating func eat(_ symbol: Symbol) -> Bool {
+        guard isSymbol(symbol) else { return false }
+        advance()
+        return true
+    }
+
+    mutating func eatWord(_ word: String) -> Bool {
+        guard isWord(word) else { return false }
+        advance()
+        return true
+    }
+
+    // MARK: Errors
+
+    /// Records `message` at `culprit` (the current token by default) and returns the
+    /// abort to throw. An invalid token was already reported by the lexer, so an error
+    /// it causes is not reported twice.
+    mutating func fail(_ message: ParseMessage, at culprit: Token? = nil, notes: [Note] = []) -> ParseAbort {
+        let token = culprit ?? current
+        let caret = caretRange(for: token)
+        let damaged = damagedTokens.contains { $0.start <= caret.start && caret.start <= $0.end }
+        if token.kind != .invalid && !damaged {
+            diagnostics.append(Diagnostic(message, in: file, at: caret, notes: notes))
+        }
+        return ParseAbort()
+    }
+
+    /// Where the caret goes for `token`: right after the previous token when the line
+    /// ended, so "expected X" points at the gap rather than at the next line.
+    func caretRange(for token: Token) -> SourceRange {
+        if token.kind == .endOfFile || (token.kind == .statementEnd && token.text != ";") {
+            return .at(previousEnd)
+        }
+        return token.range
+    }
+
+    /// How a token is named in messages: "end of line", "'|'", "name 'foo'", ...
+    func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .endOfFile: return "end of input"
+        case .statementEnd: return token.text == ";" ? "';'" : "end of line"
+        case .identifier: return "name '\(Lexer.identifierName(of: token.text))'"
+        case .integer, .decimal: return "number \(token.text)"
+        case .string:
+            let value = Lexer.stringValue(of: token.text)
+            return "string \"\(value.count > 30 ? value.prefix(30) + "..." : value)\""
+        case .keyword, .symbol, .invalid: return "'\(token.text)'"
+        case .dotCommand: return "command '\(token.text.split(separator: " ").first ?? "")'"
+        }
+    }
+
+    /// The previous token as the "after ..." part of a message.
+    var afterPrevious: String {
+        guard let previous else { return "the start" }
+        switch previous.kind {
+        case .identifier, .keyword, .symbol: return "'\(previous.text)'"
+        default: return describe(previous)
+        }
+    }
+
+    /// The source text from `start` to the end of the last consumed token, quoted.
+    func quotedText(from start: Int) -> String {
+        "'\(file.text(of: SourceRange(start, previousEnd)))'"
+    }
+
+    /// Runs `body` one nesting level deeper, failing once the limit is passed.
+    mutating func nested<T>(_ body: (inout ParserState) throws(ParseAbort) -> T) throws(ParseAbort) -> T {
+        guard nesting < Self.maximumNesting else { throw fail(.nestedTooDeeply) }
+        nesting += 1
+        defer { nesting -= 1 }
+        return try body(&self)
+    }
+
+    // MARK: Recovery
+
+    /// Skips the rest of the statement (panic mode after an error outside a stage).
+    mutating func skipToStatementEnd() {
+        while !isAtEnd { advance() }
+    }
+
+    /// Skips the rest of a failed stage that began at token `start`: up to the next `|`
+    /// at its bracket depth, the statement end, or, in a parenthesised pipeline, the `)`
+    /// that closes it.
+    mutating func skipStage(from start: Int, nested: Bool) {
+        var depth = 0
+        for token in tokens[start..<index] {
+            if token.kind == .symbol(.leftParen) { depth += 1 }
+            if token.kind == .symbol(.rightParen) { depth = max(0, depth - 1) }
+        }
+        while !isAtEnd {
+            switch current.kind {
+            case .symbol(.pipe) where depth == 0:
+                return
+            case .symbol(.leftParen):
+                depth += 1
+            case .symbol(.rightParen):
+                if depth == 0 && nested { return }
+                depth = max(0, depth - 1)
+            default:
+                break
+            }
+            advance()
+        }
+    }
+
+    /// Whether a lexical error lies inside `range`.
+    func hasLexicalError(in range: SourceRange) -> Bool {
+        lexicalErrors.contains { $0.start >= range.start && $0.start < max(range.end, range.start + 1) }
+    }
+}
+
+extension Diagnostic {
+    /// The source range this diagnostic points at, if it points into source text.
+    var sourceRange: SourceRange? {
+        if case .source(_, let range) = location { return range }
+        return nil
     }
 }

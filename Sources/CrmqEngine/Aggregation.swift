@@ -1,0 +1,253 @@
+import CrmqSemantics
+
+/// Hash aggregation: rows get dense group ids (see `Grouper`), then each aggregate runs one
+/// typed accumulator loop over its argument column indexed by group id.
+enum Aggregation {
+    static func run(
+        _ input: Table, keys: [BoundExpr], aggregates: [BoundAggregate], schema: Schema,
+        evaluator: ExpressionEvaluator, cancel: CancellationFlag
+    ) throws(EngineError) -> Table {
+        let n = input.rowCount
+        var keyColumns: [Column] = []
+        for k in keys { keyColumns.append(try evaluator.column(k)) }
+        let grouping =
+            keys.isEmpty
+            ? Grouping(ids: [Int32](repeating: 0, count: n), count: 1, ordered: true)
+            : try Grouper.group(keyColumns, rowCount: n, ordered: true, cancel: cancel)
+        let first = grouping.firstRows()
+        var columns = keyColumns.map { $0.take(first) }
+        for agg in aggregates {
+            columns.append(try accumulate(agg, grouping, evaluator: evaluator, cancel: cancel))
+        }
+        var table = Table(schema: schema, columns: columns, rowCount: grouping.count)
+        if !grouping.ordered, grouping.count > 1 {
+            // Hashed keys come in order of appearance; sorting the (few) groups by key is cheaper
+            // than keeping the hash table ordered.
+            let sortKeys = table.columns.prefix(keys.count).map { NormalizedKey($0, descending: false) }
+            table = table.take(try Sorting.permutation(sortKeys, n: grouping.count, cancel: cancel))
+        }
+        return table
+    }
+
+    static func accumulate(
+        _ agg: BoundAggregate, _ g: Grouping, evaluator: ExpressionEvaluator, cancel: CancellationFlag
+    ) throws(EngineError) -> Column {
+        let groups = g.count
+        if agg.function == .countRows {
+            return Column(.int(g.sizes().map { Int64($0) }))
+        }
+        guard let argument = agg.arguments.first else { return nullColumn(agg.type, count: groups) }
+        let x = try evaluator.column(argument)
+        let ids = g.ids
+        let valid = x.validity
+        if case .null = x.values {
+            return agg.function == .count || agg.function == .countDistinct
+                ? Column(.int([Int64](repeating: 0, count: groups))) : nullColumn(agg.type, count: groups)
+        }
+        let counts = try countValid(ids, valid, groups, cancel)
+        let some = counts.map { $0 > 0 }
+        switch agg.function {
+        case .countRows, .count:
+            return Column(.int(counts.map { Int64($0) }))
+        case .countDistinct:
+            let values = try Grouper.group(x, ordered: false, cancel: cancel)
+            let pairs = try Grouper.combine(g, values, cancel: cancel)
+            var distinct = [Int64](repeating: 0, count: groups)
+            for r in pairs.firstRows() where valid?[Int(r)] ?? true { distinct[Int(ids[Int(r)])] += 1 }
+            return Column(.int(distinct))
+        case .sum:
+            switch x.values {
+            case .double(let a):
+                return Column(.double(try sums(a, ids, valid, groups, cancel)), validity: some)
+            case .bool(let a):
+                let trues = try sums(a.map { $0 ? 1 : 0 }, ids, valid, groups, cancel)
+                return Column(.int(trues.map { Int64($0) }), validity: some)
+            default:
+                guard case .int(let a) = x.values else { return nullColumn(agg.type, count: groups) }
+                guard let s = try intSums(a, ids, valid, groups, cancel) else {
+                    throw EngineError.runtime(.integerOverflow(operation: "sum"), range: agg.range)
+                }
+                return Column(.int(s), validity: some)
+            }
+        case .avg:
+            let totals: [Double]
+            if case .int(let a) = x.values, let s = try intSums(a, ids, valid, groups, cancel) {
+                // Exact integer totals, divided once: the same result as DuckDB's wide sums.
+                totals = s.map { Double($0) }
+            } else {
+                totals = try sums(Datum.column(x).doubles.array(x.count), ids, valid, groups, cancel)
+            }
+            return Column(.double((0..<groups).map { totals[$0] / Double(max(counts[$0], 1)) }), validity: some)
+        case .min, .max:
+            return try minMax(x, isMax: agg.function == .max, ids, groups, some, cancel)
+        case .stddev:
+            return try stddev(Datum.column(x).doubles.array(x.count), ids, valid, groups, cancel)
+        case .median, .percentile:
+            var p = 0.5
+            if agg.function == .percentile, agg.arguments.count > 1 {
+                let pv = try evaluator.evaluate(agg.arguments[1]).firstValue ?? .null
+                switch pv {
+                case .double(let d): p = d
+                case .int(let i): p = Double(i)
+                default: return nullColumn(.double, count: groups)
+                }
+                guard p >= 0, p <= 1 else { throw EngineError.runtime(.invalidPercentile(p), range: agg.range) }
+            }
+            return try quantiles(Datum.column(x).doubles.array(x.count), p, ids, valid, counts, cancel)
+        }
+    }
+
+    static func countValid(_ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
+        throws(EngineError) -> [Int]
+    {
+        var counts = [Int](repeating: 0, count: groups)
+        try cancel.chunks(ids.count) { range in
+            counts.withUnsafeMutableBufferPointer { c in
+                if let valid {
+                    for i in range where valid[i] { c[Int(ids[i])] += 1 }
+                } else {
+                    for i in range { c[Int(ids[i])] += 1 }
+                }
+            }
+        }
+        return counts
+    }
+
+    static func sums(_ a: [Double], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
+        throws(EngineError) -> [Double]
+    {
+        var s = [Double](repeating: 0, count: groups)
+        try cancel.chunks(ids.count) { range in
+            s.withUnsafeMutableBufferPointer { s in
+                a.withUnsafeBufferPointer { a in
+                    if let valid {
+                        for i in range where valid[i] { s[Int(ids[i])] += a[i] }
+                    } else {
+                        for i in range { s[Int(ids[i])] += a[i] }
+                    }
+                }
+            }
+        }
+        return s
+    }
+
+    /// Int sums per group; nil on overflow.
+    static func intSums(_ a: [Int64], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
+        throws(EngineError) -> [Int64]?
+    {
+        var s = [Int64](repeating: 0, count: groups)
+        var overflow = false
+        try cancel.chunks(ids.count) { range in
+            s.withUnsafeMutableBufferPointer { s in
+                a.withUnsafeBufferPointer { a in
+                    for i in range where valid?[i] ?? true {
+                        let g = Int(ids[i])
+                        let (r, o) = s[g].addingReportingOverflow(a[i])
+                        s[g] = r
+                        if o { overflow = true }
+                    }
+                }
+            }
+        }
+        return overflow ? nil : s
+    }
+
+    static func minMax(
+        _ x: Column, isMax: Bool, _ ids: [Int32], _ groups: Int, _ some: [Bool], _ cancel: CancellationFlag
+    ) throws(EngineError) -> Column {
+        @inline(__always) func best<T: Comparable>(_ a: [T], _ initial: T) throws(EngineError) -> [T] {
+            var b = [T](repeating: initial, count: groups)
+            var seen = [Bool](repeating: false, count: groups)
+            let valid = x.validity
+            try cancel.chunks(a.count) { range in
+                for i in range where valid?[i] ?? true {
+                    let g = Int(ids[i])
+                    let v = a[i]
+                    if !seen[g] || (isMax ? v > b[g] : v < b[g]) {
+                        b[g] = v
+                        seen[g] = true
+                    }
+                }
+            }
+            return b
+        }
+        switch x.values {
+        case .int(let a): return Column(.int(try best(a, 0)), validity: some)
+        case .double(let a): return Column(.double(try best(a, 0)), validity: some)
+        case .date(let a): return Column(.date(try best(a, 0)), validity: some)
+        case .bool(let a):
+            return Column(.bool(try best(a.map { $0 ? 1 : 0 } as [UInt8], 0).map { $0 != 0 }), validity: some)
+        case .string(let codes, let d):
+            // By byte-order rank, then back to a code holding that rank.
+            let ranks = StringRanks([d]).ranks[0]
+            var codeOfRank = [Int32](repeating: 0, count: d.count)
+            for (code, r) in ranks.enumerated() { codeOfRank[Int(r)] = Int32(code) }
+            let bestRanks = try best(map1(.array(codes), codes.count) { ranks[Int($0)] }, 0)
+            return Column(.string(codes: bestRanks.map { codeOfRank[Int($0)] }, dictionary: d), validity: some)
+        case .null: return Column(.null(count: groups))
+        }
+    }
+
+    /// Sample standard deviation by Welford's method, which stays accurate when the mean is
+    /// large compared with the spread.
+    static func stddev(_ a: [Double], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
+        throws(EngineError) -> Column
+    {
+        var count = [Double](repeating: 0, count: groups)
+        var mean = [Double](repeating: 0, count: groups)
+        var m2 = [Double](repeating: 0, count: groups)
+        try cancel.chunks(a.count) { range in
+            for i in range where valid?[i] ?? true {
+                let g = Int(ids[i])
+                count[g] += 1
+                let delta = a[i] - mean[g]
+                mean[g] += delta / count[g]
+                m2[g] += delta * (a[i] - mean[g])
+            }
+        }
+        let out = (0..<groups).map { count[$0] >= 2 ? (m2[$0] / (count[$0] - 1)).squareRoot() : 0 }
+        return Column(.double(out), validity: count.map { $0 >= 2 })
+    }
+
+    /// Quantiles with linear interpolation between the closest ranks (DuckDB's quantile_cont):
+    /// values are bucketed by group (a counting sort, keeping no per-group arrays), then each
+    /// group's slice is sorted.
+    static func quantiles(
+        _ a: [Double], _ p: Double, _ ids: [Int32], _ valid: [Bool]?, _ counts: [Int], _ cancel: CancellationFlag
+    ) throws(EngineError) -> Column {
+        let groups = counts.count
+        var offsets = [Int](repeating: 0, count: groups + 1)
+        for g in 0..<groups { offsets[g + 1] = offsets[g] + counts[g] }
+        var next = Array(offsets.dropLast())
+        var bucketed = [Double](repeating: 0, count: offsets[groups])
+        try cancel.chunks(a.count) { range in
+            for i in range where valid?[i] ?? true {
+                let g = Int(ids[i])
+                bucketed[next[g]] = a[i]
+                next[g] += 1
+            }
+        }
+        var out = [Double](repeating: 0, count: groups)
+        try bucketed.withUnsafeMutableBufferPointer { (b) throws(EngineError) in
+            for g in 0..<groups where counts[g] > 0 {
+                if g % 1024 == 0 { try cancel.check() }
+                var slice = UnsafeMutableBufferPointer(rebasing: b[offsets[g]..<offsets[g + 1]])
+                slice.sort()
+                let pos = p * Double(slice.count - 1)
+                let lo = Int(pos.rounded(.down)), hi = Int(pos.rounded(.up))
+                out[g] = slice[lo] + (slice[hi] - slice[lo]) * (pos - Double(lo))
+            }
+        }
+        return Column(.double(out), validity: counts.map { $0 > 0 })
+    }
+}
+
+extension Vec {
+    /// The values as an array of `n`.
+    func array(_ n: Int) -> [T] {
+        switch self {
+        case .array(let a): a
+        case .scalar(let x): [T](repeating: x, count: n)
+        }
+    }
+}

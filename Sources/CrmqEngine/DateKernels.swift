@@ -1,0 +1,137 @@
+import CrmqSemantics
+
+/// Kernels for date parts, truncation and calendar arithmetic, on days since 1970-01-01.
+/// Null in gives null out.
+enum DateKernels {
+    /// Years a date may have so that its day number fits in 32 bits.
+    static let yearRange: ClosedRange<Int64> = -5_000_000...5_000_000
+
+    static func call(_ fn: ScalarFunction, _ a: [Datum], _ cx: CallContext) throws(EngineError) -> Datum? {
+        switch fn {
+        case .year: return part(a[0], cx) { Int64(CivilDate(days: $0).year) }
+        case .month: return part(a[0], cx) { Int64(CivilDate(days: $0).month) }
+        case .day: return part(a[0], cx) { Int64(CivilDate(days: $0).day) }
+        case .quarter: return part(a[0], cx) { Int64((CivilDate(days: $0).month - 1) / 3 + 1) }
+        case .weekday: return part(a[0], cx) { Int64(weekday($0)) }
+        case .dateTrunc:
+            let unit: String = if case .string(let u)? = a[0].firstValue { u.lowercased() } else { "" }
+            let valid = andValid(a[0].valid, a[1].valid, cx.n)
+            if case .scalar(false) = valid { return .scalar(.null) }
+            return makeDatum(.date(perDay(a[1].dates, cx.n) { truncate($0, unit: unit) }), valid)
+        case .addMonths:
+            return try addMonths(a[0], a[1], cx)
+        case .monthsBetween:
+            let valid = andValid(a[0].valid, a[1].valid, cx.n)
+            if case .scalar(false) = valid { return .scalar(.null) }
+            return makeDatum(.int(map2(a[0].dates, a[1].dates, cx.n, monthsBetween)), valid)
+        case .makeDate:
+            return try makeDate(a[0], a[1], a[2], cx)
+        default:
+            return nil
+        }
+    }
+
+    /// ISO weekday, 1 = Monday ... 7 = Sunday (1970-01-01 was a Thursday).
+    @inline(__always)
+    static func weekday(_ d: Int32) -> Int {
+        let r = (Int(d) % 7 + 7) % 7  // 0 = Thursday
+        return (r + 3) % 7 + 1
+    }
+
+    static func truncate(_ d: Int32, unit: String) -> Int32 {
+        switch unit {
+        case "week": return d - Int32(weekday(d) - 1)
+        case "year":
+            let c = CivilDate(days: d)
+            return CivilDate(year: c.year, month: 1, day: 1).days
+        case "quarter":
+            let c = CivilDate(days: d)
+            return CivilDate(year: c.year, month: (c.month - 1) / 3 * 3 + 1, day: 1).days
+        default:  // "month"
+            let c = CivilDate(days: d)
+            return CivilDate(year: c.year, month: c.month, day: 1).days
+        }
+    }
+
+    /// Whole calendar months from a to b, as a person counts them: the day of month must be
+    /// reached (2025-01-31 to 2025-02-28 is 0 months).
+    @inline(__always)
+    static func monthsBetween(_ a: Int32, _ b: Int32) -> Int64 {
+        let x = CivilDate(days: a), y = CivilDate(days: b)
+        var months = Int64(y.year - x.year) * 12 + Int64(y.month - x.month)
+        if b >= a {
+            if y.day < x.day { months -= 1 }
+        } else if y.day > x.day {
+            months += 1
+        }
+        return months
+    }
+
+    /// A date part per row; dates span few distinct days, so over a small range the part is
+    /// computed once per day and looked up.
+    static func part(_ a: Datum, _ cx: CallContext, _ f: (Int32) -> Int64) -> Datum {
+        let valid = a.valid
+        if case .scalar(false) = valid { return .scalar(.null) }
+        return makeDatum(.int(perDay(a.dates, cx.n, f)), valid)
+    }
+
+    @inline(__always)
+    static func perDay<R>(_ days: Vec<Int32>, _ n: Int, _ f: (Int32) -> R) -> [R] {
+        guard case .array(let a) = days, n > 4096 else { return map1(days, n, f) }
+        var lo = Int32.max, hi = Int32.min
+        for d in a {
+            lo = Swift.min(lo, d)
+            hi = Swift.max(hi, d)
+        }
+        let span = Int(hi) - Int(lo)
+        guard span < n / 4 else { return map1(days, n, f) }
+        let table = (0...span).map { f(lo + Int32($0)) }
+        return table.withUnsafeBufferPointer { t in map1(days, n) { t[Int($0 - lo)] } }
+    }
+
+    /// add_months(d, k): calendar months, clamped to the last day of the target month.
+    static func addMonths(_ a: Datum, _ b: Datum, _ cx: CallContext) throws(EngineError) -> Datum {
+        let valid = andValid(a.valid, b.valid, cx.n)
+        if case .scalar(false) = valid { return .scalar(.null) }
+        @inline(__always) func shifted(_ d: Int32, _ k: Int64) -> Int32? {
+            let c = CivilDate(days: d)
+            guard k.magnitude < 100_000_000 else { return nil }
+            let total = Int64(c.year) * 12 + Int64(c.month - 1) + k
+            let year = total >= 0 ? total / 12 : (total - 11) / 12
+            guard yearRange.contains(year) else { return nil }
+            let month = Int(total - year * 12) + 1
+            let day = Swift.min(c.day, CivilDate.daysIn(month: month, year: Int(year)))
+            return CivilDate(year: Int(year), month: month, day: day).days
+        }
+        if firstRow(a.dates, b.ints, valid: valid, cx.n, { shifted($0, $1) == nil }) != nil {
+            throw cx.error(.integerOverflow(operation: "add_months"))
+        }
+        return makeDatum(.date(map2(a.dates, b.ints, cx.n) { shifted($0, $1) ?? 0 }), valid)
+    }
+
+    /// date(y, m, d); a runtime error if the parts name no calendar date.
+    static func makeDate(_ y: Datum, _ m: Datum, _ d: Datum, _ cx: CallContext) throws(EngineError) -> Datum {
+        let valid = andValid([y.valid, m.valid, d.valid], cx.n)
+        if case .scalar(false) = valid { return .scalar(.null) }
+        let ys = y.ints, ms = m.ints, ds = d.ints
+        @inline(__always) func isDate(_ y: Int64, _ m: Int64, _ d: Int64) -> Bool {
+            yearRange.contains(y) && (1...12).contains(m) && d >= 1
+                && d <= CivilDate.daysIn(month: Int(m), year: Int(y))
+        }
+        let ok = map3(ys, ms, ds, cx.n, isDate)
+        for i in 0..<cx.n where !ok[i] {
+            if case .array(let v) = valid, !v[i] { continue }
+            @inline(__always) func at(_ v: Vec<Int64>) -> Int64 {
+                switch v {
+                case .scalar(let x): x
+                case .array(let a): a[i]
+                }
+            }
+            throw cx.error(.invalidDateParts(year: at(ys), month: at(ms), day: at(ds)))
+        }
+        let out = map3(ys, ms, ds, cx.n) { y, m, d in
+            isDate(y, m, d) ? CivilDate(year: Int(y), month: Int(m), day: Int(d)).days : 0
+        }
+        return makeDatum(.date(out), valid)
+    }
+}

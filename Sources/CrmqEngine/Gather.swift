@@ -1,0 +1,64 @@
+import CrmqSemantics
+
+// The engine's gather: 32-bit row indices (half the memory traffic of `Int`), one switch per
+// column instead of one per row, and validity built only when needed.
+
+@inline(__always)
+private func pick<T>(_ a: [T], _ indices: [Int32], fill: T) -> [T] {
+    let n = indices.count
+    return [T](unsafeUninitializedCapacity: n) { out, count in
+        a.withUnsafeBufferPointer { a in
+            indices.withUnsafeBufferPointer { idx in
+                for k in 0..<n {
+                    let i = Int(idx[k])
+                    out.initializeElement(at: k, to: i >= 0 ? a[i] : fill)
+                }
+            }
+        }
+        count = n
+    }
+}
+
+extension Column {
+    /// Rows in the order of `indices`; an index of -1 gives a null row.
+    func take(_ indices: [Int32], mayHaveMissing: Bool = false) -> Column {
+        var valid: [Bool]? = nil
+        if let v = validity {
+            valid = pick(v, indices, fill: false)
+        } else if mayHaveMissing {
+            valid = map1(.array(indices), indices.count) { $0 >= 0 }
+        }
+        switch values {
+        case .int(let a): return Column(.int(pick(a, indices, fill: 0)), validity: valid)
+        case .double(let a): return Column(.double(pick(a, indices, fill: 0)), validity: valid)
+        case .bool(let a): return Column(.bool(pick(a, indices, fill: false)), validity: valid)
+        case .date(let a): return Column(.date(pick(a, indices, fill: 0)), validity: valid)
+        case .string(let c, let d):
+            return Column(.string(codes: pick(c, indices, fill: 0), dictionary: d), validity: valid)
+        case .null: return Column(.null(count: indices.count))
+        }
+    }
+
+    /// The first `count` rows.
+    func prefix(_ count: Int) -> Column {
+        let k = Swift.min(count, self.count)
+        let valid = validity.map { Array($0[..<k]) }
+        switch values {
+        case .int(let a): return Column(.int(Array(a[..<k])), validity: valid)
+        case .double(let a): return Column(.double(Array(a[..<k])), validity: valid)
+        case .bool(let a): return Column(.bool(Array(a[..<k])), validity: valid)
+        case .date(let a): return Column(.date(Array(a[..<k])), validity: valid)
+        case .string(let c, let d): return Column(.string(codes: Array(c[..<k]), dictionary: d), validity: valid)
+        case .null: return Column(.null(count: k))
+        }
+    }
+}
+
+extension Table {
+    /// Rows in the order of `indices` (-1 gives a null row).
+    func take(_ indices: [Int32], mayHaveMissing: Bool = false) -> Table {
+        Table(
+            schema: schema, columns: columns.map { $0.take(indices, mayHaveMissing: mayHaveMissing) },
+            rowCount: indices.count)
+    }
+}

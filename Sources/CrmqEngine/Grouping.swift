@@ -1,0 +1,266 @@
+import CrmqSemantics
+
+/// Rows mapped to dense group ids: rows with equal keys (nulls equal to each other) share an id
+/// in `0..<count`. Used by aggregation, distinct, count_distinct and per-distinct-value evaluation.
+struct Grouping {
+    var ids: [Int32]
+    var count: Int
+    /// Ids ascend with the key (nulls last), so the groups need no sorting for output.
+    var ordered: Bool
+
+    /// The first row of each group.
+    func firstRows() -> [Int32] {
+        var first = [Int32](repeating: -1, count: count)
+        first.withUnsafeMutableBufferPointer { f in
+            ids.withUnsafeBufferPointer { ids in
+                var remaining = count
+                for i in 0..<ids.count where f[Int(ids[i])] < 0 {
+                    f[Int(ids[i])] = Int32(i)
+                    remaining -= 1
+                    if remaining == 0 { break }
+                }
+            }
+        }
+        return first
+    }
+
+    /// Rows per group.
+    func sizes() -> [Int] {
+        var sizes = [Int](repeating: 0, count: count)
+        sizes.withUnsafeMutableBufferPointer { s in
+            for g in ids { s[Int(g)] += 1 }
+        }
+        return sizes
+    }
+}
+
+/// An open-addressing hash table (linear probing) from 64-bit keys to dense ids given in
+/// insertion order.
+struct Int64Interner {
+    private var slotKeys: [Int64]
+    private var slotIds: [Int32]
+    private var shift: UInt64
+    private var mask: Int
+    private(set) var count = 0
+
+    init(expected: Int) {
+        var capacity = 16
+        while capacity < expected * 2 { capacity <<= 1 }
+        slotKeys = [Int64](repeating: 0, count: capacity)
+        slotIds = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+        shift = UInt64(64 - capacity.trailingZeroBitCount)
+    }
+
+    @inline(__always)
+    private func slot(_ k: Int64) -> Int {
+        Int(truncatingIfNeeded: (UInt64(bitPattern: k) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
+
+    /// The id of `k`, adding it if new.
+    @inline(__always)
+    mutating func intern(_ k: Int64) -> Int32 {
+        var s = slot(k)
+        while true {
+            let id = slotIds[s]
+            if id < 0 { break }
+            if slotKeys[s] == k { return id }
+            s = (s + 1) & mask
+        }
+        let id = Int32(count)
+        slotKeys[s] = k
+        slotIds[s] = id
+        count += 1
+        if count * 2 > slotIds.count { grow() }
+        return id
+    }
+
+    /// The id of `k`, or -1.
+    @inline(__always)
+    func find(_ k: Int64) -> Int32 {
+        var s = slot(k)
+        while true {
+            let id = slotIds[s]
+            if id < 0 { return -1 }
+            if slotKeys[s] == k { return id }
+            s = (s + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let oldKeys = slotKeys, oldIds = slotIds
+        let capacity = oldIds.count * 2
+        slotKeys = [Int64](repeating: 0, count: capacity)
+        slotIds = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+        shift = UInt64(64 - capacity.trailingZeroBitCount)
+        for i in 0..<oldIds.count where oldIds[i] >= 0 {
+            var s = slot(oldKeys[i])
+            while slotIds[s] >= 0 { s = (s + 1) & mask }
+            slotKeys[s] = oldKeys[i]
+            slotIds[s] = oldIds[i]
+        }
+    }
+}
+
+/// A double as a 64-bit key where equal numbers (0.0 and -0.0, every NaN) have equal keys.
+@inline(__always)
+func doubleKey(_ x: Double) -> Int64 {
+    if x == 0 { return 0 }
+    if x.isNaN { return Int64(bitPattern: Double.nan.bitPattern) }
+    return Int64(bitPattern: x.bitPattern)
+}
+
+/// Computes groupings of rows by one or several key columns.
+enum Grouper {
+    /// The largest id domain grouped through a direct array instead of a hash table.
+    static func directLimit(_ n: Int) -> Int { Swift.min(1 << 26, Swift.max(1 << 16, n * 2)) }
+
+    /// Groups by several columns: per-column ids combined pairwise (a tuple of ids becomes
+    /// one id), so any number of keys reduces to grouping 64-bit integers.
+    static func group(_ columns: [Column], rowCount n: Int, ordered: Bool, cancel: CancellationFlag)
+        throws(EngineError) -> Grouping
+    {
+        guard var acc = try columns.first.map({ (c) throws(EngineError) in try group(c, ordered: ordered, cancel: cancel) })
+        else {
+            return Grouping(ids: [Int32](repeating: 0, count: n), count: n > 0 ? 1 : 0, ordered: true)
+        }
+        for c in columns.dropFirst() {
+            acc = try combine(acc, try group(c, ordered: ordered, cancel: cancel), cancel: cancel)
+        }
+        return acc
+    }
+
+    /// Groups by one column. With `ordered`, ids follow the key order where that comes for free
+    /// (bool, string ranks, small int ranges); otherwise strings group by their dictionary codes.
+    static func group(_ c: Column, ordered: Bool, cancel: CancellationFlag) throws(EngineError) -> Grouping {
+        let n = c.count
+        let valid = c.validity
+        switch c.values {
+        case .null(let count):
+            return Grouping(ids: [Int32](repeating: 0, count: count), count: count > 0 ? 1 : 0, ordered: true)
+        case .bool(let a):
+            let raw = (0..<n).map { i -> Int32 in valid.map { !$0[i] } ?? false ? 2 : (a[i] ? 1 : 0) }
+            return try compact(raw, domain: 3, ordered: true, cancel: cancel)
+        case .string(let codes, let dict):
+            // Ranks merge duplicate entries and give byte order; codes are enough for equality.
+            let table: [Int32]
+            let distinct: Int
+            if ordered {
+                let r = StringRanks([dict])
+                table = r.ranks[0]
+                distinct = r.distinct
+            } else {
+                table = canonicalCodes(dict)
+                distinct = dict.count
+            }
+            var raw = [Int32](repeating: Int32(distinct), count: n)
+            try cancel.chunks(n) { range in
+                for i in range where valid?[i] ?? true { raw[i] = table[Int(codes[i])] }
+            }
+            return try compact(raw, domain: distinct + 1, ordered: true, cancel: cancel)
+        case .int(let a):
+            return try groupIntegers(a, valid: valid, cancel: cancel)
+        case .date(let a):
+            return try groupIntegers(a.map { Int64($0) }, valid: valid, cancel: cancel)
+        case .double(let a):
+            return try hashGroup(a.map(doubleKey), valid: valid, cancel: cancel)
+        }
+    }
+
+    /// Integers in a small range index an array directly (and keep their order); others are hashed.
+    static func groupIntegers(_ a: [Int64], valid: [Bool]?, cancel: CancellationFlag) throws(EngineError)
+        -> Grouping
+    {
+        let n = a.count
+        var lo = Int64.max, hi = Int64.min
+        for i in 0..<n where valid?[i] ?? true {
+            lo = Swift.min(lo, a[i])
+            hi = Swift.max(hi, a[i])
+        }
+        if lo > hi {  // all null (or empty)
+            return Grouping(ids: [Int32](repeating: 0, count: n), count: n > 0 ? 1 : 0, ordered: true)
+        }
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow, span < directLimit(n) else { return try hashGroup(a, valid: valid, cancel: cancel) }
+        let nullSlot = Int32(span + 1)
+        var raw = [Int32](repeating: nullSlot, count: n)
+        try cancel.chunks(n) { range in
+            raw.withUnsafeMutableBufferPointer { r in
+                a.withUnsafeBufferPointer { a in
+                    if let valid {
+                        for i in range where valid[i] { r[i] = Int32(truncatingIfNeeded: a[i] &- lo) }
+                    } else {
+                        for i in range { r[i] = Int32(truncatingIfNeeded: a[i] &- lo) }
+                    }
+                }
+            }
+        }
+        return try compact(raw, domain: Int(span) + 2, ordered: true, cancel: cancel)
+    }
+
+    /// Ids in order of first appearance through a hash table; nulls form the last group.
+    static func hashGroup(_ keys: [Int64], valid: [Bool]?, cancel: CancellationFlag) throws(EngineError)
+        -> Grouping
+    {
+        let n = keys.count
+        var table = Int64Interner(expected: Swift.min(n, 1 << 16))
+        var ids = [Int32](repeating: -1, count: n)
+        try cancel.chunks(n) { range in
+            if let valid {
+                for i in range where valid[i] { ids[i] = table.intern(keys[i]) }
+            } else {
+                for i in range { ids[i] = table.intern(keys[i]) }
+            }
+        }
+        var count = table.count
+        if let valid, valid.contains(false) {
+            let nullId = Int32(count)
+            for i in 0..<n where !valid[i] { ids[i] = nullId }
+            count += 1
+        }
+        return Grouping(ids: ids, count: count, ordered: false)
+    }
+
+    /// Renumbers raw ids in `0..<domain` densely, keeping their order.
+    static func compact(_ raw: [Int32], domain: Int, ordered: Bool, cancel: CancellationFlag) throws(EngineError)
+        -> Grouping
+    {
+        var map = [Int32](repeating: -1, count: domain)
+        var raw = raw
+        for r in raw { map[Int(r)] = 0 }
+        var next: Int32 = 0
+        for i in 0..<domain where map[i] == 0 {
+            map[i] = next
+            next += 1
+        }
+        try cancel.chunks(raw.count) { range in
+            raw.withUnsafeMutableBufferPointer { r in
+                map.withUnsafeBufferPointer { m in
+                    for i in range { r[i] = m[Int(r[i])] }
+                }
+            }
+        }
+        return Grouping(ids: raw, count: Int(next), ordered: ordered)
+    }
+
+    /// One grouping by the pair of ids of two groupings.
+    static func combine(_ a: Grouping, _ b: Grouping, cancel: CancellationFlag) throws(EngineError) -> Grouping {
+        let n = a.ids.count
+        let domain = a.count * b.count
+        if domain <= directLimit(n) {
+            let bc = Int32(b.count)
+            let raw = map2(.array(a.ids), .array(b.ids), n) { $0 * bc + $1 }
+            return try compact(raw, domain: domain, ordered: a.ordered && b.ordered, cancel: cancel)
+        }
+        let bc = Int64(b.count)
+        let keys = map2(.array(a.ids), .array(b.ids), n) { Int64($0) * bc + Int64($1) }
+        return try hashGroup(keys, valid: nil, cancel: cancel)
+    }
+
+    /// For each code, the first code with the same string (dictionaries may repeat a value).
+    static func canonicalCodes(_ d: StringDictionary) -> [Int32] {
+        if d.codes.count == d.count { return (0..<Int32(d.count)).map { $0 } }
+        return d.values.map { d.codes[$0]! }
+    }
+}

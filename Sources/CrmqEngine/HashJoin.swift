@@ -1,0 +1,147 @@
+import CrmqSemantics
+
+/// Equi-join building on the right side. Keys of both sides are first turned into comparable
+/// 64-bit integers (strings into byte-order ranks shared by both dictionaries), then into dense
+/// ids assigned from the right side; several keys combine pairwise into one id. Right rows are
+/// bucketed by id (a counting sort, so each bucket keeps right order) and left rows probe in
+/// order, which gives the output order the plan promises.
+enum HashJoin {
+    static func run(
+        left: Table, right: Table, keys: [(left: Int, right: Int)], kind: PlanJoinKind, rightColumns: [Int],
+        schema: Schema, cancel: CancellationFlag
+    ) throws(EngineError) -> Table {
+        let nl = left.rowCount, nr = right.rowCount
+        var leftIds = [Int32](repeating: 0, count: nl)
+        var rightIds = [Int32](repeating: 0, count: nr)
+        var count = 1
+        for (k, pair) in keys.enumerated() {
+            let (lk, rk) = comparableKeys(left.columns[pair.left], right.columns[pair.right])
+            let m = try matchIds(right: rk, left: lk, cancel: cancel)
+            if k == 0 {
+                (leftIds, rightIds, count) = (m.left, m.right, m.count)
+            } else {
+                // The pair (ids so far, this key's id) as one key; -1 anywhere means no match.
+                let c = Int64(m.count)
+                let combine: (Int32, Int32) -> Int64 = { a, b in a < 0 || b < 0 ? -1 : Int64(a) * c + Int64(b) }
+                let r = map2(.array(rightIds), .array(m.right), nr, combine)
+                let l = map2(.array(leftIds), .array(m.left), nl, combine)
+                let combined = try matchIds(
+                    right: (r, map1(.array(r), nr) { $0 >= 0 }), left: (l, map1(.array(l), nl) { $0 >= 0 }),
+                    cancel: cancel)
+                (leftIds, rightIds, count) = (combined.left, combined.right, combined.count)
+            }
+        }
+        if keys.isEmpty { count = nr > 0 ? 1 : 0 }
+
+        // Right rows bucketed by id, each bucket in right order.
+        var start = [Int](repeating: 0, count: count + 1)
+        for id in rightIds where id >= 0 { start[Int(id) + 1] += 1 }
+        for g in 0..<count { start[g + 1] += start[g] }
+        var fill = Array(start.dropLast())
+        var bucketed = [Int32](repeating: 0, count: start[count])
+        for r in 0..<nr where rightIds[r] >= 0 {
+            let id = Int(rightIds[r])
+            bucketed[fill[id]] = Int32(r)
+            fill[id] += 1
+        }
+
+        var outLeft: [Int32] = [], outRight: [Int32] = []
+        outLeft.reserveCapacity(nl)
+        outRight.reserveCapacity(nl)
+        let keepUnmatched = kind == .left
+        try cancel.chunks(nl) { range in
+            for l in range {
+                let id = Int(leftIds[l])
+                if id >= 0, start[id] < start[id + 1] {
+                    for k in start[id]..<start[id + 1] {
+                        outLeft.append(Int32(l))
+                        outRight.append(bucketed[k])
+                    }
+                } else if keepUnmatched {
+                    outLeft.append(Int32(l))
+                    outRight.append(-1)
+                }
+            }
+        }
+        try cancel.check()
+        let columns =
+            left.columns.map { $0.take(outLeft) }
+            + rightColumns.map { right.columns[$0].take(outRight, mayHaveMissing: keepUnmatched) }
+        return Table(schema: schema, columns: columns, rowCount: outLeft.count)
+    }
+
+    typealias Keys = (values: [Int64], valid: [Bool])
+
+    /// Both sides' key columns as 64-bit integers that are equal exactly when the values are.
+    static func comparableKeys(_ l: Column, _ r: Column) -> (Keys, Keys) {
+        func valid(_ c: Column) -> [Bool] {
+            if case .null = c.values { return [Bool](repeating: false, count: c.count) }
+            return c.validity ?? [Bool](repeating: true, count: c.count)
+        }
+        if case .string(let lc, let ld) = l.values, case .string(let rc, let rd) = r.values {
+            let ranks = StringRanks([ld, rd])
+            let lr = ranks.ranks[0], rr = ranks.ranks[1]
+            return (
+                (map1(.array(lc), lc.count) { Int64(lr[Int($0)]) }, valid(l)),
+                (map1(.array(rc), rc.count) { Int64(rr[Int($0)]) }, valid(r))
+            )
+        }
+        func ints(_ c: Column) -> [Int64] {
+            switch c.values {
+            case .int(let a): a
+            case .date(let a): a.map { Int64($0) }
+            case .bool(let a): a.map { $0 ? 1 : 0 }
+            case .double(let a): a.map(doubleKey)
+            case .string(let codes, _): codes.map { Int64($0) }
+            case .null(let n): [Int64](repeating: 0, count: n)
+            }
+        }
+        return ((ints(l), valid(l)), (ints(r), valid(r)))
+    }
+
+    /// Dense ids for the right side's keys, and for each left key the id of an equal right key
+    /// (or -1). Nulls get -1 on both sides. A small key range uses a direct array.
+    static func matchIds(right: Keys, left: Keys, cancel: CancellationFlag) throws(EngineError)
+        -> (left: [Int32], right: [Int32], count: Int)
+    {
+        let nr = right.values.count, nl = left.values.count
+        var lo = Int64.max, hi = Int64.min
+        for i in 0..<nr where right.valid[i] {
+            lo = min(lo, right.values[i])
+            hi = max(hi, right.values[i])
+        }
+        var rightIds = [Int32](repeating: -1, count: nr)
+        var leftIds = [Int32](repeating: -1, count: nl)
+        if lo > hi { return (leftIds, rightIds, 0) }
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        if !overflow, span < Grouper.directLimit(nr) {
+            var slots = [Int32](repeating: -1, count: Int(span) + 1)
+            var count: Int32 = 0
+            try cancel.chunks(nr) { range in
+                for i in range where right.valid[i] {
+                    let s = Int(right.values[i] &- lo)
+                    if slots[s] < 0 {
+                        slots[s] = count
+                        count += 1
+                    }
+                    rightIds[i] = slots[s]
+                }
+            }
+            try cancel.chunks(nl) { range in
+                for i in range where left.valid[i] {
+                    let v = left.values[i]
+                    if v >= lo, v <= hi { leftIds[i] = slots[Int(v &- lo)] }
+                }
+            }
+            return (leftIds, rightIds, Int(count))
+        }
+        var table = Int64Interner(expected: min(nr, 1 << 16))
+        try cancel.chunks(nr) { range in
+            for i in range where right.valid[i] { rightIds[i] = table.intern(right.values[i]) }
+        }
+        try cancel.chunks(nl) { range in
+            for i in range where left.valid[i] { leftIds[i] = table.find(left.values[i]) }
+        }
+        return (leftIds, rightIds, table.count)
+    }
+}

@@ -1,0 +1,206 @@
+import CrmqSemantics
+
+/// A sort key normalised to 64-bit integers whose ascending order is the requested order
+/// (descending keys are complemented, strings are byte-order ranks, doubles are order-preserving
+/// bit patterns), with validity kept apart so nulls sort last in both directions.
+struct NormalizedKey {
+    var values: [Int64]
+    var validity: [Bool]?
+
+    init(_ c: Column, descending: Bool) {
+        let n = c.count
+        var v: [Int64]
+        switch c.values {
+        case .int(let a): v = a
+        case .date(let a): v = map1(.array(a), n) { Int64($0) }
+        case .bool(let a): v = map1(.array(a), n) { $0 ? 1 : 0 }
+        case .double(let a): v = map1(.array(a), n, NormalizedKey.orderedBits)
+        case .string(let codes, let d):
+            v = StringRanks([d]).ranks[0].withUnsafeBufferPointer { r in map1(.array(codes), n) { Int64(r[Int($0)]) } }
+        case .null(let count):
+            v = [Int64](repeating: 0, count: count)
+        }
+        if descending { v = map1(.array(v), n) { ~$0 } }
+        var validity = c.validity
+        if case .null(let count) = c.values { validity = [Bool](repeating: false, count: count) }
+        self.values = v
+        self.validity = validity
+    }
+
+    /// A double's bits as an integer with the same order: -0.0 equals 0.0, NaN sorts above +inf.
+    @inline(__always)
+    static func orderedBits(_ x: Double) -> Int64 {
+        let y = x == 0 ? 0 : (x.isNaN ? Double.nan : x)
+        let bits = y.bitPattern
+        let u = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+        return Int64(bitPattern: u ^ (1 << 63))
+    }
+}
+
+/// Keys laid out row by row (a null flag before each nullable key), so comparing two rows
+/// reads one contiguous stretch of memory.
+struct SortRows {
+    let width: Int
+    let cells: [Int64]
+
+    init(_ keys: [NormalizedKey], n: Int) {
+        var columns: [[Int64]] = []
+        for k in keys {
+            if let valid = k.validity {
+                columns.append(map1(.array(valid), n) { $0 ? 0 : 1 })
+                columns.append(map2(.array(k.values), .array(valid), n) { $1 ? $0 : 0 })
+            } else {
+                columns.append(k.values)
+            }
+        }
+        let w = columns.count
+        var cells = w == 1 ? columns[0] : [Int64](repeating: 0, count: n * w)
+        if w > 1 {
+            cells.withUnsafeMutableBufferPointer { cells in
+                for (c, col) in columns.enumerated() {
+                    col.withUnsafeBufferPointer { col in
+                        for i in 0..<n { cells[i * w + c] = col[i] }
+                    }
+                }
+            }
+        }
+        self.width = w
+        self.cells = cells
+    }
+
+    /// Row i before row j: by the keys, then by position (stability).
+    @inline(__always)
+    static func less(_ m: UnsafeBufferPointer<Int64>, _ w: Int, _ i: Int32, _ j: Int32) -> Bool {
+        let a = Int(i) * w, b = Int(j) * w
+        for c in 0..<w {
+            let x = m[a + c], y = m[b + c]
+            if x != y { return x < y }
+        }
+        return i < j
+    }
+}
+
+/// Stable multi-key sorting and top-N by index permutation.
+enum Sorting {
+    /// The row order of a stable sort by `keys`: least significant key first, each pass a
+    /// stable LSD radix sort of the permutation, then nulls moved behind (stably), so that the
+    /// later, more significant keys decide and earlier order breaks ties. No comparisons at all.
+    static func permutation(_ keys: [NormalizedKey], n: Int, cancel: CancellationFlag) throws(EngineError) -> [Int32] {
+        var perm = (0..<Int32(n)).map { $0 }
+        for key in keys.reversed() {
+            try cancel.check()
+            let ordered = key.values.withUnsafeBufferPointer { v in
+                map1(.array(perm), n) { UInt64(bitPattern: v[Int($0)]) ^ (1 << 63) }
+            }
+            perm = try radixSort(ordered, perm, cancel: cancel)
+            if let valid = key.validity {
+                var out = perm.filter { valid[Int($0)] }
+                out.append(contentsOf: perm.lazy.filter { !valid[Int($0)] })
+                perm = out
+            }
+        }
+        return perm
+    }
+
+    /// `rows` reordered by `keys` (parallel arrays), stably; byte positions where every key
+    /// agrees are skipped, so small ranges (ranks, dates, small ints) take one or two passes.
+    static func radixSort(_ keys: [UInt64], _ rows: [Int32], cancel: CancellationFlag) throws(EngineError) -> [Int32] {
+        let n = keys.count
+        guard n > 1 else { return rows }
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        keys.withUnsafeBufferPointer { k in
+            counts.withUnsafeMutableBufferPointer { c in
+                for x in k {
+                    for b in 0..<8 { c[b * 256 + Int((x >> UInt64(8 * b)) & 0xFF)] += 1 }
+                }
+            }
+        }
+        var keys = keys, rows = rows
+        var keys2 = [UInt64](repeating: 0, count: n), rows2 = [Int32](repeating: 0, count: n)
+        for b in 0..<8 {
+            let c = counts[(b * 256)..<(b * 256 + 256)]
+            if c.contains(n) { continue }  // every key has the same byte here
+            try cancel.check()
+            var offsets = [Int](repeating: 0, count: 256)
+            var sum = 0
+            for (i, x) in c.enumerated() {
+                offsets[i] = sum
+                sum += x
+            }
+            let shift = UInt64(8 * b)
+            keys.withUnsafeBufferPointer { k in
+                rows.withUnsafeBufferPointer { r in
+                    keys2.withUnsafeMutableBufferPointer { k2 in
+                        rows2.withUnsafeMutableBufferPointer { r2 in
+                            offsets.withUnsafeMutableBufferPointer { o in
+                                for i in 0..<n {
+                                    let d = Int((k[i] >> shift) & 0xFF)
+                                    let at = o[d]
+                                    k2[at] = k[i]
+                                    r2[at] = r[i]
+                                    o[d] = at + 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &keys2)
+            swap(&rows, &rows2)
+        }
+        return rows
+    }
+
+    /// The first `count` rows of the stable sort by `keys`, without sorting everything: a
+    /// bounded max-heap of the best rows so far. Rows arrive in order, so a later row that ties
+    /// with the worst kept one never displaces it, which keeps ties stable.
+    static func topN(_ keys: [NormalizedKey], n: Int, count: Int, cancel: CancellationFlag) throws(EngineError)
+        -> [Int32]
+    {
+        let k = min(count, n)
+        if k <= 0 { return [] }
+        if k * 8 >= n { return Array(try permutation(keys, n: n, cancel: cancel).prefix(k)) }
+        let rows = SortRows(keys, n: n)
+        let w = rows.width
+        var heap = [Int32]()
+        heap.reserveCapacity(k)
+        try rows.cells.withUnsafeBufferPointer { (m) throws(EngineError) in
+            @inline(__always) func worse(_ a: Int32, _ b: Int32) -> Bool { SortRows.less(m, w, b, a) }
+            func siftDown(_ start: Int) {
+                var i = start
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var top = i
+                    if l < heap.count, worse(heap[l], heap[top]) { top = l }
+                    if r < heap.count, worse(heap[r], heap[top]) { top = r }
+                    if top == i { return }
+                    heap.swapAt(i, top)
+                    i = top
+                }
+            }
+            func siftUp(_ start: Int) {
+                var i = start
+                while i > 0 {
+                    let parent = (i - 1) / 2
+                    guard worse(heap[i], heap[parent]) else { return }
+                    heap.swapAt(i, parent)
+                    i = parent
+                }
+            }
+            try cancel.chunks(n) { range in
+                for i in range {
+                    let row = Int32(i)
+                    if heap.count < k {
+                        heap.append(row)
+                        siftUp(heap.count - 1)
+                    } else if SortRows.less(m, w, row, heap[0]) {
+                        heap[0] = row
+                        siftDown(0)
+                    }
+                }
+            }
+            heap.sort { SortRows.less(m, w, $0, $1) }
+        }
+        return heap
+    }
+}

@@ -1,0 +1,95 @@
+/// The distinct byte strings of one string column, numbered in order of first appearance.
+/// Cells are looked up by their bytes, so a String is made once per distinct value, not
+/// once per cell.
+struct ByteInterner {
+    private var slots: [Int32]
+    private var mask: Int
+    private var hashes: [UInt64] = []
+    private var arena: [UInt8] = []
+    private var starts: [Int] = [0]
+
+    init() {
+        slots = [Int32](repeating: -1, count: 64)
+        mask = 63
+    }
+
+    var count: Int { hashes.count }
+
+    /// The code of the bytes `p[0..<n]`, and whether they were seen for the first time.
+    @inline(__always)
+    mutating func intern(_ p: UnsafePointer<UInt8>, count n: Int) -> (code: Int32, isNew: Bool) {
+        let h = Self.hash(p, n)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let code = slots[slot]
+            if code < 0 { break }
+            let c = Int(code)
+            if hashes[c] == h && starts[c + 1] - starts[c] == n && equal(c, p, n) { return (code, false) }
+            slot = (slot + 1) & mask
+        }
+        let code = Int32(hashes.count)
+        slots[slot] = code
+        hashes.append(h)
+        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        starts.append(arena.count)
+        if hashes.count * 2 > slots.count { grow() }
+        return (code, true)
+    }
+
+    /// The distinct values in code order; the caller has checked that each is valid UTF-8.
+    func strings() -> [String] {
+        arena.withUnsafeBufferPointer { a in
+            (0..<count).map { c in
+                String(decoding: UnsafeBufferPointer(rebasing: a[starts[c]..<starts[c + 1]]), as: UTF8.self)
+            }
+        }
+    }
+
+    private func equal(_ c: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        arena.withUnsafeBufferPointer { a in
+            let s = starts[c]
+            for k in 0..<n where a[s + k] != p[k] { return false }
+            return true
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = [Int32](repeating: -1, count: size)
+        mask = size - 1
+        for (c, h) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(c)
+        }
+    }
+
+    /// A multiplicative hash over 8-byte words, mixed at the end so that the low bits
+    /// (the slot) depend on every byte.
+    @inline(__always)
+    private static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        let raw = UnsafeRawPointer(p)
+        var i = 0
+        while i + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
+            i += 8
+        }
+        if i < n {
+            var w: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                w |= UInt64(p[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
+        }
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 29
+        return h
+    }
+}

@@ -1,0 +1,242 @@
+import Dispatch
+import CrmqDiagnostics
+import CrmqSemantics
+import CrmqEngine
+
+/// A table read from a file, with the name it gets in a session.
+public struct NamedTable: Sendable {
+    public var name: String
+    public var table: Table
+    /// The file it was read from.
+    public var path: String
+
+    public init(name: String, table: Table, path: String) {
+        self.name = name
+        self.table = table
+        self.path = path
+    }
+}
+
+/// Reads CSV files (RFC 4180) into tables, inferring each column's type.
+///
+/// The format: a header row naming the columns, then one record per line. Fields are
+/// separated by commas; a field may be quoted with `"`, and then may contain commas, line
+/// breaks and quotes written twice (`""`). Lines end with LF or CRLF; the last line may
+/// lack its line break; blank lines at the end are ignored; a UTF-8 byte-order mark is
+/// skipped. The file must be UTF-8. Every record must have as many fields as the header.
+/// Column names must be non-empty and distinct.
+///
+/// Type inference, per column, over all its non-empty cells:
+/// - all integers (an optional `+` or `-`, then digits; `0`/`1` included) that fit in a
+///   64-bit integer: `int`;
+/// - all `true` or `false` (in any case): `bool`;
+/// - all dates written `YYYY-MM-DD` that exist in the calendar: `date`
+///   (`2025-02-30` is not a date, so its column is `string`);
+/// - all numbers (integers, decimals such as `1.5`, `.5` or `5.`, with an optional
+///   exponent such as `1e-3`; also integers too large for `int`, and the `NaN`, `inf` and
+///   `-inf` crmq itself writes): `double`;
+/// - anything else, including a mix of the above (integers with text, dates with
+///   numbers): `string`.
+///
+/// Empty cells are null and do not decide the type; a column with only empty cells is a
+/// `string` column. An empty quoted field (`""`) is the empty string in a `string`
+/// column, unlike an empty unquoted field, which is null; in other columns both are null.
+/// Quoting does not change a cell's type otherwise (`"42"` is the integer 42). Cells are
+/// not trimmed: ` 42` (with a space) is text. Strings are dictionary-encoded.
+public enum CSVReader {
+    /// Reads one CSV file. Throws a diagnostic naming the file, line and column of the
+    /// first problem; nothing is returned unless the whole file is read.
+    public static func read(file path: String) throws(Diagnostic) -> Table {
+        switch FileSystem.kind(of: path) {
+        case .missing: throw Diagnostic(LoadMessage.notFound, at: .path(path))
+        case .folder: throw Diagnostic(LoadMessage.cannotRead(reason: "it is a folder"), at: .path(path))
+        default: break
+        }
+        let bytes = try FileSystem.readAll(path)
+        return try read(bytes: bytes, path: path)
+    }
+
+    /// Reads CSV text already in memory; `path` names it in diagnostics.
+    public static func read(bytes: [UInt8], path: String) throws(Diagnostic) -> Table {
+        let result: Result<Table, CSVSyntaxError> = bytes.withUnsafeBufferPointer { p in
+            Result { () throws(CSVSyntaxError) -> Table in try parse(p) }
+        }
+        switch result {
+        case .success(let table): return table
+        case .failure(let e): throw bytes.withUnsafeBufferPointer { diagnostic(e, path: path, p: $0) }
+        }
+    }
+
+    /// Reads every `*.csv` file of a folder (sorted by name, hidden files skipped), each
+    /// named after its file (`tableName(forFile:)`). All or nothing.
+    public static func read(folder path: String) throws(Diagnostic) -> [NamedTable] {
+        let names = try FileSystem.entries(of: path)
+            .filter { !$0.hasPrefix(".") && $0.lowercased().hasSuffix(".csv") }
+            .filter { FileSystem.kind(of: FileSystem.join(path, $0)) == .file }
+            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        guard !names.isEmpty else { throw Diagnostic(LoadMessage.noCSVFiles, at: .path(path)) }
+        var byName: [String: String] = [:]
+        for file in names {
+            let name = tableName(forFile: file)
+            if let other = byName[name] {
+                throw Diagnostic(
+                    LoadMessage.duplicateTableName(name: name, files: [other, file]), at: .path(path),
+                    notes: [Note("rename one of them, or load it alone with 'load \"...\" as other_name'")])
+            }
+            byName[name] = file
+        }
+        var tables: [NamedTable] = []
+        for file in names {
+            let full = FileSystem.join(path, file)
+            tables.append(NamedTable(name: tableName(forFile: file), table: try read(file: full), path: full))
+        }
+        return tables
+    }
+
+    /// A file gives one table named after it; a folder gives one per `*.csv` file in it.
+    public static func load(path: String) throws(Diagnostic) -> [NamedTable] {
+        switch FileSystem.kind(of: path) {
+        case .missing: throw Diagnostic(LoadMessage.notFound, at: .path(path))
+        case .folder: return try read(folder: path)
+        default:
+            let name = tableName(forFile: FileSystem.fileName(of: path))
+            return [NamedTable(name: name, table: try read(file: path), path: path)]
+        }
+    }
+
+    /// Rows above which columns are converted on all cores.
+    static let parallelRows = 50_000
+
+    private static func parse(_ p: UnsafeBufferPointer<UInt8>) throws(CSVSyntaxError) -> Table {
+        let scanner = CSVScanner(p)
+        let start = scanner.dataStart
+        if scanner.restIsBlank(start) { throw CSVSyntaxError(message: .emptyFile, offset: start) }
+        let (header, next) = try scanner.scanHeader(from: start)
+        let names = try headerNames(header, p)
+        let chunks = try scanner.scanRecords(from: next, columns: names.count)
+        let rowCount = chunks.reduce(0) { $0 + $1.recordCount }
+        let converter = ColumnConverter(p: p, chunks: chunks, columns: names.count, rowCount: rowCount)
+
+        var results = [Result<Column, CSVSyntaxError>?](repeating: nil, count: names.count)
+        if rowCount >= parallelRows && names.count > 1 {
+            let shared = SharedResults(converter: converter, count: names.count)
+            DispatchQueue.concurrentPerform(iterations: names.count) { j in shared.convert(j) }
+            results = shared.results
+        } else {
+            for j in 0..<names.count {
+                results[j] = Result { () throws(CSVSyntaxError) -> Column in try converter.convert(column: j) }
+            }
+        }
+        var columns: [Column] = []
+        var firstError: CSVSyntaxError? = nil
+        for r in results {
+            switch r! {
+            case .success(let c): columns.append(c)
+            case .failure(let e): if firstError == nil || e.offset < firstError!.offset { firstError = e }
+            }
+        }
+        if let e = firstError { throw e }
+        let schema = Schema(zip(names, columns).map { Field($0, $1.type) })
+        return Table(schema: schema, columns: columns, rowCount: rowCount)
+    }
+
+    private static func headerNames(
+        _ header: [(start: Int, end: Int)], _ p: UnsafeBufferPointer<UInt8>
+    ) throws(CSVSyntaxError) -> [String] {
+        var names: [String] = []
+        var seen: [String: Int] = [:]
+        for (k, field) in header.enumerated() {
+            var s = field.start, e = field.end
+            if k == header.count - 1 && e > s && p[e - 1] == asciiCR { e -= 1 }
+            var quoted = false
+            if e > s && p[s] == asciiQuote {
+                s += 1
+                e -= 1
+                quoted = true
+            }
+            if let bad = CellParsing.firstInvalidUTF8(p, s, e) {
+                throw CSVSyntaxError(message: .invalidUTF8(byte: p[bad]), offset: bad)
+            }
+            var name = String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
+            if quoted && name.contains("\"") {
+                name = name.split(separator: "\"\"", omittingEmptySubsequences: false).joined(separator: "\"")
+            }
+            if name.isEmpty { throw CSVSyntaxError(message: .emptyColumnName(column: k + 1), offset: field.start) }
+            if let first = seen[name] {
+                throw CSVSyntaxError(
+                    message: .duplicateColumnName(name), offset: field.start,
+                    notes: [("column \(first + 1) is also named '\(name)'", header[first].start)])
+            }
+            seen[name] = k
+            names.append(name)
+        }
+        return names
+    }
+
+    /// A scanner error as a diagnostic at the line and column of its byte offset.
+    static func diagnostic(_ e: CSVSyntaxError, path: String, p: UnsafeBufferPointer<UInt8>) -> Diagnostic {
+        let locator = FileLocator(p: p, dataStart: CSVScanner(p).dataStart, path: path)
+        if case .emptyFile = e.message { return Diagnostic(e.message, at: .path(path)) }
+        let notes = e.notes.map { Note($0.0, at: $0.1.map { locator.location(of: $0) }) }
+        return Diagnostic(e.message, at: locator.location(of: e.offset), notes: notes)
+    }
+}
+
+/// Turns byte offsets of a data file into 1-based physical lines and character columns
+/// (only when an error is reported, so the scanner never counts lines).
+struct FileLocator {
+    let p: UnsafeBufferPointer<UInt8>
+    let dataStart: Int
+    let path: String
+
+    func location(of offset: Int) -> Location {
+        let o = min(max(offset, dataStart), p.count)
+        var line = 1
+        var lineStart = dataStart
+        for i in dataStart..<o where p[i] == asciiLF {
+            line += 1
+            lineStart = i + 1
+        }
+        var column = 1
+        for i in lineStart..<o where p[i] & 0xC0 != 0x80 { column += 1 }
+        return .file(path: path, line: line, column: column)
+    }
+}
+
+/// Column results written by concurrent workers, each to its own slot. The slots are raw
+/// memory: writing them through an array property would be an exclusive access that two
+/// workers hold at once.
+private final class SharedResults: @unchecked Sendable {
+    let converter: ColumnConverter
+    private let slots: UnsafeMutableBufferPointer<Result<Column, CSVSyntaxError>?>
+
+    init(converter: ColumnConverter, count: Int) {
+        self.converter = converter
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    var results: [Result<Column, CSVSyntaxError>?] { Array(slots) }
+
+    func convert(_ j: Int) {
+        slots[j] = Result { () throws(CSVSyntaxError) -> Column in try converter.convert(column: j) }
+    }
+}
+
+/// The session name of a table read from `file`: the file name without its folder and
+/// `.csv` extension, with every character that cannot be in an identifier (anything but
+/// letters, digits and `_`) made `_`, and `_` put before a leading digit:
+/// `my-data.csv` is `my_data`, `2024 sales.csv` is `_2024_sales`.
+public func tableName(forFile file: String) -> String {
+    var base = FileSystem.fileName(of: file)
+    if base.lowercased().hasSuffix(".csv") { base = String(base.dropLast(4)) }
+    var name = String(base.map { c -> Character in c == "_" || c.isLetter || c.isNumber ? c : "_" })
+    if name.isEmpty { return "_" }
+    if name.first!.isNumber { name = "_" + name }
+    return name
+}

@@ -1,0 +1,212 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// The CSV reader is hand-written for speed: the CSV packages available to Swift build a
+// String per cell, and a 12-million-row file must load in a couple of seconds. It works in
+// two passes over the bytes of the whole file, read once:
+//   1. structure (this file): find where every field ends, record by record, into chunks
+//      of whole records (`RecordChunk`), without converting anything;
+//   2. conversion (ColumnConverter.swift): per column, infer the type and parse the cells
+//      straight from the bytes into a typed array (strings into a dictionary).
+// Columns convert independently, so pass 2 runs on all cores; chunks are the unit a
+// parallel pass 1 will produce (each core scanning a byte range that starts at a record
+// boundary).
+
+@usableFromInline let asciiQuote: UInt8 = 0x22
+@usableFromInline let asciiComma: UInt8 = 0x2C
+@usableFromInline let asciiLF: UInt8 = 0x0A
+@usableFromInline let asciiCR: UInt8 = 0x0D
+
+/// Field boundaries of a run of whole data records. Every record has exactly the header's
+/// number of fields, so field `c` of record `r` is entry `r * columns + c`.
+struct RecordChunk: Sendable {
+    /// Byte offset in the file of the chunk's first field.
+    var base: Int
+    /// For each field, the offset from `base` of the byte that ends it: ',' or '\n'
+    /// (after a closing quote or a CR) or the end of the file. A field starts one byte
+    /// after the previous field's end.
+    var fieldEnds: [UInt32] = []
+    var recordCount = 0
+}
+
+/// A syntax error found while scanning, at a byte offset; the reader turns it into a
+/// diagnostic with a line and column.
+struct CSVSyntaxError: Error {
+    var message: LoadMessage
+    var offset: Int
+    /// Extra remarks, each with an optional offset of its own.
+    var notes: [(String, Int?)] = []
+}
+
+/// The structural pass over a file's bytes.
+struct CSVScanner {
+    let p: UnsafeBufferPointer<UInt8>
+    let end: Int
+    /// Chunks close at the first record boundary after this many bytes, which keeps
+    /// offsets within 32 bits and the chunks small enough to spread over cores.
+    var chunkBytes = 1 << 24
+
+    init(_ p: UnsafeBufferPointer<UInt8>) {
+        self.p = p
+        self.end = p.count
+    }
+
+    /// Where the data starts: after a UTF-8 byte-order mark, if any.
+    var dataStart: Int {
+        end >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0
+    }
+
+    /// True when only line breaks remain from `pos` on (blank trailing lines are ignored).
+    func restIsBlank(_ pos: Int) -> Bool {
+        var i = pos
+        while i < end {
+            let c = p[i]
+            if c != asciiLF && c != asciiCR { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Scans the field starting at `pos` and returns the offset of its terminator
+    /// (',' or '\n', or `end`).
+    @inline(__always)
+    func scanField(_ pos: Int) throws(CSVSyntaxError) -> Int {
+        var i = pos
+        if i < end && p[i] == asciiQuote {
+            i += 1
+            while true {
+                guard i < end,
+                    let q = memchr(p.baseAddress! + i, Int32(asciiQuote), end - i)
+                else { throw CSVSyntaxError(message: .unterminatedQuote, offset: pos) }
+                i = UnsafePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - p.baseAddress! + 1
+                if i < end && p[i] == asciiQuote {
+                    i += 1
+                    continue
+                }
+                break
+            }
+            if i == end { return end }
+            let c = p[i]
+            if c == asciiComma || c == asciiLF { return i }
+            if c == asciiCR {
+                if i + 1 == end { return end }
+                if p[i + 1] == asciiLF { return i + 1 }
+            }
+            throw CSVSyntaxError(message: .textAfterQuote(found: Self.describe(p, at: i)), offset: i)
+        }
+        while i < end {
+            let c = p[i]
+            // Most bytes of data (letters, digits, '.', '-') are above ','; one compare skips them.
+            if c <= asciiComma {
+                if c == asciiComma || c == asciiLF { return i }
+                if c == asciiQuote { throw CSVSyntaxError(message: .quoteInUnquotedField, offset: i) }
+            }
+            i += 1
+        }
+        return end
+    }
+
+    /// The header: the offsets of each field's first byte and terminator.
+    func scanHeader(from start: Int) throws(CSVSyntaxError) -> (fields: [(start: Int, end: Int)], next: Int) {
+        var fields: [(start: Int, end: Int)] = []
+        var pos = start
+        while true {
+            let t = try scanField(pos)
+            fields.append((pos, t))
+            if t == end { return (fields, end) }
+            if p[t] == asciiLF { return (fields, t + 1) }
+            pos = t + 1
+        }
+    }
+
+    /// All data records from `start`, each with `columns` fields, in chunks.
+    func scanRecords(from start: Int, columns: Int) throws(CSVSyntaxError) -> [RecordChunk] {
+        var chunks: [RecordChunk] = []
+        var chunk = RecordChunk(base: start)
+        var pos = start
+        var row = 0
+        while pos < end {
+            if (p[pos] == asciiLF || p[pos] == asciiCR) && restIsBlank(pos) { break }
+            if pos - chunk.base >= chunkBytes {
+                chunks.append(chunk)
+                chunk = RecordChunk(base: pos)
+            }
+            let recordStart = pos
+            row += 1
+            var fields = 0
+            while true {
+                let t = try scanField(pos)
+                fields += 1
+                if fields > columns {
+                    throw CSVSyntaxError(
+                        message: .fieldCount(row: row, found: try countFields(from: recordStart), expected: columns),
+                        offset: pos)
+                }
+                guard t - chunk.base <= Int(UInt32.max) else {
+                    throw CSVSyntaxError(message: .tooLarge, offset: recordStart)
+                }
+                chunk.fieldEnds.append(UInt32(truncatingIfNeeded: t - chunk.base))
+                if t == end {
+                    pos = end
+                    break
+                }
+                pos = t + 1
+                if p[t] == asciiLF { break }
+            }
+            if fields < columns {
+                var error = CSVSyntaxError(
+                    message: .fieldCount(row: row, found: fields, expected: columns),
+                    offset: lineEnd(before: pos))
+                if fields == 1 && isBlankLine(from: recordStart) {
+                    error.notes.append(("the line is blank; only blank lines at the end of the file are ignored", nil))
+                }
+                throw error
+            }
+            chunk.recordCount += 1
+        }
+        if chunk.recordCount > 0 || chunks.isEmpty { chunks.append(chunk) }
+        return chunks
+    }
+
+    /// The number of fields of the record at `start` (for an error message).
+    private func countFields(from start: Int) throws(CSVSyntaxError) -> Int {
+        var pos = start, n = 0
+        while true {
+            let t = try scanField(pos)
+            n += 1
+            if t == end || p[t] == asciiLF { return n }
+            pos = t + 1
+        }
+    }
+
+    /// Where a record that ended just before `next` ends visibly (before its line break).
+    private func lineEnd(before next: Int) -> Int {
+        var e = next
+        if e > 0 && p[e - 1] == asciiLF { e -= 1 }
+        if e > 0 && p[e - 1] == asciiCR { e -= 1 }
+        return e
+    }
+
+    private func isBlankLine(from start: Int) -> Bool {
+        start < end && (p[start] == asciiLF || (p[start] == asciiCR && start + 1 < end && p[start + 1] == asciiLF))
+    }
+
+    /// A byte shown in a message: the character it starts, or its hex value.
+    static func describe(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> String {
+        let c = p[i]
+        if c >= 0x20 && c < 0x7F { return String(UnicodeScalar(c)) }
+        if c == 0x09 { return "\\t" }
+        if c == asciiCR { return "\\r" }
+        if c >= 0x80 {
+            var e = i + 1
+            while e < p.count && e < i + 4 && p[e] & 0xC0 == 0x80 { e += 1 }
+            if let s = String(validating: UnsafeBufferPointer(rebasing: p[i..<e]), as: UTF8.self) { return s }
+        }
+        return "0x" + String(c, radix: 16, uppercase: true)
+    }
+}

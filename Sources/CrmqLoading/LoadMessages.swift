@@ -1,0 +1,92 @@
+import CrmqDiagnostics
+
+/// The errors of reading CSV files and folders (`load "..."`, `--data`).
+/// Rows are counted from the first record after the header ("row 1" is the first data row);
+/// the diagnostic's location gives the physical line.
+public enum LoadMessage: DiagnosticMessage, Equatable {
+    case notFound
+    case cannotRead(reason: String)
+    case emptyFile
+    case noCSVFiles
+    case fieldCount(row: Int, found: Int, expected: Int)
+    case unterminatedQuote
+    case quoteInUnquotedField
+    case textAfterQuote(found: String)
+    case invalidUTF8(byte: UInt8)
+    case emptyColumnName(column: Int)
+    case duplicateColumnName(String)
+    case duplicateTableName(name: String, files: [String])
+    case tooLarge
+
+    public var id: String {
+        switch self {
+        case .notFound: "load.not-found"
+        case .cannotRead: "load.cannot-read"
+        case .emptyFile: "load.empty-file"
+        case .noCSVFiles: "load.no-csv-files"
+        case .fieldCount: "load.field-count"
+        case .unterminatedQuote: "load.unterminated-quote"
+        case .quoteInUnquotedField: "load.quote-in-field"
+        case .textAfterQuote: "load.text-after-quote"
+        case .invalidUTF8: "load.invalid-utf8"
+        case .emptyColumnName: "load.empty-column-name"
+        case .duplicateColumnName: "load.duplicate-column"
+        case .duplicateTableName: "load.duplicate-table"
+        case .tooLarge: "load.too-large"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .notFound:
+            "no such file or folder"
+        case .cannotRead(let reason):
+            "cannot read: \(reason)"
+        case .emptyFile:
+            "the file is empty; a CSV file starts with a header row naming its columns"
+        case .noCSVFiles:
+            "the folder has no *.csv files"
+        case .fieldCount(let row, let found, let expected):
+            "row \(row) has \(found) \(found == 1 ? "field" : "fields"), but the header has \(expected)"
+        case .unterminatedQuote:
+            "this quoted field is never closed; the file ends inside it"
+        case .quoteInUnquotedField:
+            "'\"' inside an unquoted field; quote the whole field and write the quote twice (\"\")"
+        case .textAfterQuote(let found):
+            "unexpected '\(found)' after the closing quote of a field; a quote inside a quoted field is written twice (\"\")"
+        case .invalidUTF8(let byte):
+            "invalid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true))); save the file as UTF-8"
+        case .emptyColumnName(let column):
+            "column \(column) of the header has no name"
+        case .duplicateColumnName(let name):
+            "duplicate column name '\(name)' in the header"
+        case .duplicateTableName(let name, let files):
+            "files " + files.map { "'\($0)'" }.joined(separator: " and ") + " would both be named '\(name)'"
+        case .tooLarge:
+            "the file is too large to load"
+        }
+    }
+}
+
+/// The errors of writing a table to a file (`save ... to "..."`).
+public enum SaveMessage: DiagnosticMessage, Equatable {
+    case folderMissing(String)
+    case isFolder
+    case cannotWrite(reason: String)
+
+    public var id: String {
+        switch self {
+        case .folderMissing: "save.no-folder"
+        case .isFolder: "save.is-folder"
+        case .cannotWrite: "save.cannot-write"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .folderMissing(let folder): "cannot save: the folder '\(folder)' does not exist"
+        case .isFolder: "cannot save: this is a folder; name a file such as 'result.csv'"
+        case .cannotWrite(let reason): "cannot save: \(reason)"
+        }
+    }
+}

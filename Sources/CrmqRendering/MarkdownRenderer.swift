@@ -1,0 +1,32 @@
+import CrmqSemantics
+import CrmqEngine
+
+/// Draws a table as a GitHub Markdown table: every row, values rounded as in the table
+/// view, numeric columns aligned right (`---:`), `|` in cells escaped as `\|`. Columns are
+/// padded so that the text also reads well unrendered.
+public enum MarkdownRenderer {
+    public static func render(_ table: Table) -> String {
+        func escape(_ s: String) -> String { s.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+        let headers = table.schema.fields.map { escape(DisplayText.escapingControls($0.name)) }
+        let cells: [[String]] = table.columns.map { column in
+            (0..<table.rowCount).map { escape(DisplayText.of(column.value(at: $0))) }
+        }
+        let numeric = table.schema.fields.map(\.type.isNumeric)
+        let widths = headers.indices.map { k in
+            cells[k].reduce(max(3, displayWidth(headers[k]))) { max($0, displayWidth($1)) }
+        }
+        func row(_ texts: [String]) -> String {
+            let padded = texts.indices.map { k in
+                let pad = String(repeating: " ", count: widths[k] - displayWidth(texts[k]))
+                return numeric[k] ? pad + texts[k] : texts[k] + pad
+            }
+            return "| " + padded.joined(separator: " | ") + " |"
+        }
+        var lines = [row(headers)]
+        lines.append("| " + widths.indices.map { k in
+            numeric[k] ? String(repeating: "-", count: widths[k] - 1) + ":" : String(repeating: "-", count: widths[k])
+        }.joined(separator: " | ") + " |")
+        for r in 0..<table.rowCount { lines.append(row(cells.map { $0[r] })) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

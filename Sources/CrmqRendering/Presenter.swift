@@ -1,0 +1,125 @@
+import Foundation
+import CrmqDiagnostics
+import CrmqSemantics
+import CrmqEngine
+import CrmqLoading
+import CrmqSession
+
+/// Where a piece of presented text belongs: results (standard output, or the
+/// `.output` file) or status and errors (standard error).
+public enum Channel: Sendable {
+    case results, status
+}
+
+/// Draws statement results as text for a front end and applies the display commands
+/// (`.mode`, `.output`, `.timer`). The terminal, `crmq run`, the golden tests and the
+/// notebook writer all present through it, so they agree on every byte.
+public final class Presenter {
+    public var mode: OutputMode
+    public var timer = false
+    /// ANSI colour in diagnostics.
+    public var color: Bool
+    /// The terminal's width, to elide middle columns of wide results; nil: never elide.
+    public var terminalWidth: Int?
+    private let write: (String, Channel) -> Void
+    private var outputFile: FileHandle?
+    private var outputPath: String?
+
+    /// `write` receives whole pieces of text, each ending in a newline.
+    public init(
+        mode: OutputMode = .table, color: Bool = false, terminalWidth: Int? = nil,
+        write: @escaping (String, Channel) -> Void
+    ) {
+        self.mode = mode
+        self.color = color
+        self.terminalWidth = terminalWidth
+        self.write = write
+    }
+
+    deinit { try? outputFile?.close() }
+
+    /// Presents one statement's result with the session's display settings.
+    public func present(_ result: StatementResult, settings: Settings) {
+        switch result.outcome {
+        case .table(let table):
+            emitResult(render(table, settings: settings))
+        case .value(let value):
+            emitResult(render(value) + "\n")
+        case .message(let text):
+            if !text.isEmpty { write(text + "\n", .status) }
+        case .help(let text):
+            emitResult(text.hasSuffix("\n") ? text : text + "\n")
+        case .display(let command):
+            apply(command)
+        case .diagnostics(let diagnostics):
+            for d in diagnostics {
+                write(DiagnosticRenderer.render(d, color: color), .status)
+            }
+        }
+        if timer {
+            let seconds = Double(result.elapsed.components.seconds)
+                + Double(result.elapsed.components.attoseconds) / 1e18
+            write(String(format: "time: %.3f s\n", seconds), .status)
+        }
+    }
+
+    public func render(_ table: Table, settings: Settings) -> String {
+        let options = RenderOptions(
+            maxRows: settings.int("max_rows"), maxCellWidth: settings.int("max_cell_width"),
+            maxWidth: mode == .table ? terminalWidth : nil)
+        return TableRenderer.render(table, format: format, options: options)
+    }
+
+    /// A scalar result, without its line end: rounded for display in the table and
+    /// Markdown views, at full precision in CSV and JSON.
+    public func render(_ value: Value) -> String {
+        switch mode {
+        case .table, .markdown: DisplayText.of(value)
+        case .csv: value.exactText
+        case .json: JSONWriter.encode(value)
+        }
+    }
+
+    private var format: TableFormat {
+        switch mode {
+        case .table: .table
+        case .csv: .csv
+        case .json: .json
+        case .markdown: .markdown
+        }
+    }
+
+    private func emitResult(_ text: String) {
+        if let file = outputFile {
+            file.write(Data(text.utf8))
+        } else {
+            write(text, .results)
+        }
+    }
+
+    private func apply(_ command: DisplayCommand) {
+        switch command {
+        case .mode(let m):
+            mode = m
+        case .timer(let on):
+            timer = on
+        case .quit:
+            break  // the session stops running statements; front ends ask it
+        case .output(let path):
+            try? outputFile?.close()
+            outputFile = nil
+            outputPath = nil
+            guard let path else { return }
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                let handle = FileHandle(forWritingAtPath: path)
+            else {
+                write(DiagnosticRenderer.render(
+                    Diagnostic(id: "session.cannot-write", message: "cannot write '\(path)'", location: .path(path)),
+                    color: color), .status)
+                return
+            }
+            outputFile = handle
+            outputPath = path
+        }
+    }
+}

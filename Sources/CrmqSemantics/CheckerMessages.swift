@@ -1,0 +1,140 @@
+import CrmqDiagnostics
+
+/// Every message the checker reports. Ids are stable (tests and docs use them);
+/// texts start lower-case and quote culprits. An expression is shown by its source
+/// text: in single quotes, except literals, which are shown as written (`5`, `"North"`).
+enum CheckMessage: DiagnosticMessage {
+    // Names
+    case unknownColumn(String)
+    case unknownColumnIn(String, table: String)
+    case unknownName(String)
+    case tableAsValue(String)
+    case unknownTable(String)
+    case unknownTableFunction(String)
+    case notATable(String)
+    case queryAsValue
+    case notGrouped(String)
+    case missingColumn(function: String, column: String)
+
+    // Functions and aggregates
+    case unknownFunction(String)
+    case argumentCount(function: String, expected: String, given: Int)
+    case argumentType(function: String, position: Int, expected: String, text: String, type: DataType)
+    case mixedTypes(function: String, first: String, firstType: DataType, second: String, secondType: DataType)
+    case aggregateOutsideSummarize(String)
+    case aggregateInBy(String)
+    case nestedAggregate(inner: String, outer: String)
+    case dateTruncUnit(String)
+    case percentileFraction(String)
+    case tableFunctionAsValue(String)
+
+    // Operators and types
+    case cannotCompare(left: String, leftType: DataType, right: String, rightType: DataType)
+    case operandTypes(op: String, verb: String, left: DataType, right: DataType)
+    case cannotNegate(text: String, type: DataType)
+    case needsBool(op: String, text: String, type: DataType)
+    case whereNeedsBool(text: String, type: DataType)
+    case invalidDate(String)
+    case invalidNumber(String)
+
+    // Stages
+    case nameThisColumn
+    case duplicateColumn(String)
+    case needsCount(stage: String, text: String)
+    case joinSource(String)
+    case joinKeyTypes(left: String, leftType: DataType, right: String, rightType: DataType)
+
+    // Statements
+    case unknownSetting(String)
+    case settingType(name: String, expected: DataType, text: String, type: DataType)
+    case settingNeedsValue(String)
+    case saveNeedsTable(String)
+
+    var id: String {
+        switch self {
+        case .unknownColumn, .unknownColumnIn: "check.unknown-column"
+        case .unknownName: "check.unknown-name"
+        case .tableAsValue: "check.table-as-value"
+        case .unknownTable: "check.unknown-table"
+        case .unknownTableFunction: "check.unknown-table-function"
+        case .notATable: "check.not-a-table"
+        case .queryAsValue: "check.query-as-value"
+        case .notGrouped: "check.not-grouped"
+        case .missingColumn: "check.missing-column"
+        case .unknownFunction: "check.unknown-function"
+        case .argumentCount: "check.argument-count"
+        case .argumentType: "check.argument-type"
+        case .mixedTypes: "check.mixed-types"
+        case .aggregateOutsideSummarize: "check.aggregate-outside-summarize"
+        case .aggregateInBy: "check.aggregate-in-by"
+        case .nestedAggregate: "check.nested-aggregate"
+        case .dateTruncUnit: "check.date-trunc-unit"
+        case .percentileFraction: "check.percentile-fraction"
+        case .tableFunctionAsValue: "check.table-function-as-value"
+        case .cannotCompare: "check.compare-types"
+        case .operandTypes, .cannotNegate: "check.operand-types"
+        case .needsBool: "check.needs-bool"
+        case .whereNeedsBool: "check.where-not-bool"
+        case .invalidDate: "check.invalid-date"
+        case .invalidNumber: "check.invalid-number"
+        case .nameThisColumn: "check.unnamed-column"
+        case .duplicateColumn: "check.duplicate-column"
+        case .needsCount: "check.count-not-integer"
+        case .joinSource: "check.join-source"
+        case .joinKeyTypes: "check.join-key-types"
+        case .unknownSetting: "check.unknown-setting"
+        case .settingType: "check.setting-type"
+        case .settingNeedsValue: "check.setting-needs-value"
+        case .saveNeedsTable: "check.save-not-table"
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .unknownColumn(let name): "unknown column '\(name)'"
+        case .unknownColumnIn(let name, let table): "unknown column '\(name)' in \(table)"
+        case .unknownName(let name): "unknown name '\(name)'"
+        case .tableAsValue(let name): "'\(name)' is a table, not a value"
+        case .unknownTable(let name): "unknown table '\(name)'"
+        case .unknownTableFunction(let name): "unknown table function '\(name)'"
+        case .notATable(let text): "'\(text)' is not a table"
+        case .queryAsValue: "a query cannot be used as a value here"
+        case .notGrouped(let name): "'\(name)' is neither aggregated nor in 'by'"
+        case .missingColumn(let function, let column): "'\(function)' needs a '\(column)' column"
+        case .unknownFunction(let name): "unknown function '\(name)'"
+        case .argumentCount(let function, let expected, let given):
+            "'\(function)' takes \(expected), but \(given) \(given == 1 ? "was" : "were") given"
+        case .argumentType(let function, let position, let expected, let text, let type):
+            "argument \(position) of '\(function)' must be \(expected), but \(text) is \(type)"
+        case .mixedTypes(let function, let first, let firstType, let second, let secondType):
+            "'\(function)' cannot mix \(first) (\(firstType)) and \(second) (\(secondType))"
+        case .aggregateOutsideSummarize(let name): "aggregate '\(name)' can only be used in 'summarize'"
+        case .aggregateInBy(let name): "aggregate '\(name)' cannot be used in 'by'"
+        case .nestedAggregate(let inner, let outer): "aggregate '\(inner)' cannot be used inside aggregate '\(outer)'"
+        case .dateTruncUnit(let text):
+            "'date_trunc' needs the unit \"year\", \"quarter\", \"month\" or \"week\" as its first argument, but got \(text)"
+        case .percentileFraction(let text):
+            "'percentile' needs a number between 0 and 1 written as its second argument, but got \(text)"
+        case .tableFunctionAsValue(let name): "table function '\(name)' can only be the source of a query"
+        case .cannotCompare(let left, let leftType, let right, let rightType):
+            "cannot compare \(left) (\(leftType)) with \(right) (\(rightType))"
+        case .operandTypes(let op, let verb, let left, let right): "'\(op)' cannot \(verb) \(left) and \(right)"
+        case .cannotNegate(let text, let type): "'-' cannot negate \(text) (\(type))"
+        case .needsBool(let op, let text, let type): "'\(op)' needs true/false values, but \(text) is \(type)"
+        case .whereNeedsBool(let text, let type): "'where' needs a true/false condition, but \(text) is \(type)"
+        case .invalidDate(let text): "\(text) is not a valid date (write YYYY-MM-DD)"
+        case .invalidNumber(let text): "'\(text)' is not a valid number"
+        case .nameThisColumn: "name this column: write 'name = ...'"
+        case .duplicateColumn(let name): "duplicate column name '\(name)'"
+        case .needsCount(let stage, let text): "'\(stage)' needs a non-negative integer, but got \(text)"
+        case .joinSource(let text): "'join' needs a table name or a (query), but got \(text)"
+        case .joinKeyTypes(let left, let leftType, let right, let rightType):
+            "cannot join on '\(left)' (\(leftType)) and '\(right)' (\(rightType)): the key types differ"
+        case .unknownSetting(let name): "unknown setting '\(name)'"
+        case .settingType(let name, let expected, let text, let type):
+            "setting '\(name)' needs \(expected == .int ? "an" : "a") \(expected) value, but \(text) is \(type)"
+        case .settingNeedsValue(let name): "setting '\(name)' needs a value: write 'set \(name) = ...'"
+        case .saveNeedsTable(let text): "'save' needs a table, but \(text) is a value"
+        }
+    }
+}

@@ -1,0 +1,315 @@
+import CrmqSemantics
+
+/// One `help` topic: a statement, operator, function, concept or command, explained
+/// in a few lines with its syntax and an example.
+public struct HelpTopic: Sendable {
+    public var name: String
+    public var category: String
+    /// One line: what it is for.
+    public var summary: String
+    /// The rest: syntax, rules, example (plain text, code indented two spaces).
+    public var body: String
+    public init(_ name: String, _ category: String, _ summary: String, _ body: String) {
+        self.name = name
+        self.category = category
+        self.summary = summary
+        self.body = body
+    }
+}
+
+/// The help catalogue: every topic `help <topic>` knows. docs/language.md says the
+/// same at more length; a test checks that every topic appears there.
+public enum Help {
+    public static var topics: [HelpTopic] { languageTopics + functionTopics }
+
+    public static var topicNames: [String] { topics.map(\.name) }
+
+    /// The text for a topic (case-insensitive; a leading '.' finds session commands).
+    public static func text(for topic: String) -> String? {
+        let key = topic.lowercased()
+        if key == ".help" || key == "commands" { return dotCommandsText }
+        if key.hasPrefix("."), let c = Session.dotCommands.first(where: { "." + $0.name == key }) {
+            return "\(c.usage)\n\n\(c.summary)."
+        }
+        guard let t = topics.first(where: { $0.name.lowercased() == key }) else { return nil }
+        return "\(t.name) — \(t.summary)\n\n\(t.body)"
+    }
+
+    /// `help` alone: the topics by category.
+    public static var index: String {
+        var out = "crmq help. Type 'help <topic>' for one of these:\n"
+        var categories: [String] = []
+        for t in topics where !categories.contains(t.category) { categories.append(t.category) }
+        for c in categories {
+            let names = topics.filter { $0.category == c }.map(\.name)
+            out += "\n\(c):\n" + wrap(names.joined(separator: ", "), indent: "  ")
+        }
+        out += "\nsession commands: " + Session.dotCommands.map { "." + $0.name }.joined(separator: ", ")
+            + " ('.help' explains them)\n"
+        return out
+    }
+
+    public static var dotCommandsText: String {
+        let width = Session.dotCommands.map(\.usage.count).max() ?? 0
+        return "Session commands (a line starting with '.'):\n\n"
+            + Session.dotCommands.map {
+                "  " + $0.usage.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.summary
+            }.joined(separator: "\n")
+    }
+
+    static func wrap(_ text: String, indent: String, width: Int = 76) -> String {
+        var lines: [String] = []
+        var line = indent
+        for word in text.split(separator: " ") {
+            if line.count + word.count + 1 > width, line != indent {
+                lines.append(line)
+                line = indent
+            }
+            line += (line == indent ? "" : " ") + word
+        }
+        if line != indent { lines.append(line) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One topic per user-facing function and aggregate, from the checker's catalogue.
+    static var functionTopics: [HelpTopic] {
+        FunctionCatalog.functions.map { f in
+            HelpTopic(
+                f.name, f.isAggregate ? "aggregates" : "functions", f.summary,
+                "  \(f.signature)\n\nExample:\n  \(f.example)")
+        }
+    }
+
+    static let languageTopics: [HelpTopic] = [
+        // Statements
+        HelpTopic("let", "statements", "bind a name to a query result or a value",
+            """
+              let name = <query or expression>
+
+            A query is run once and its rows kept under the name, which later statements
+            use like a table; an expression is evaluated once and its value used wherever
+            the name appears. Binding a name again replaces it.
+
+            Example:
+              let vip = customers | where satisfaction >= 9
+              vip | count
+              let threshold = 0.5
+            """),
+        HelpTopic("load", "statements", "read a CSV file, or every CSV file of a folder",
+            """
+              load "file.csv" [as name]
+              load "folder"
+
+            The first row names the columns; types are inferred (help csv). A table is named
+            after its file unless 'as' names it. A malformed file is reported with its row and
+            column, and nothing of it is loaded.
+
+            Example:
+              load "datasets/sample/customers.csv" as c
+            """),
+        HelpTopic("save", "statements", "write a table or query result to a CSV or JSON file",
+            """
+              save name to "file.csv"
+              save (query) to "file.json"
+
+            JSON when the file name ends in .json, CSV otherwise; values at full precision.
+            The file is written to a temporary file and renamed, so a failed save leaves the
+            old file whole.
+
+            Example:
+              save (customers | where churned == 1) to "churned.csv"
+            """),
+        HelpTopic("set", "statements", "change a setting, or list them",
+            """
+              set name = value
+              set
+
+            'set' alone lists every setting with its value and meaning.
+
+            Example:
+              set max_rows = 100
+            """),
+        HelpTopic("help", "statements", "explain a statement, operator, function or concept",
+            """
+              help
+              help <topic>
+
+            Example:
+              help summarize
+            """),
+        // Operators
+        HelpTopic("where", "operators", "keep the rows where a condition is true",
+            """
+              source | where <condition>
+
+            Rows where the condition is false or null are dropped.
+
+            Example:
+              customers | where region == "North" and satisfaction >= 8
+            """),
+        HelpTopic("select", "operators", "keep, rename or compute columns",
+            """
+              source | select col, name = expr, ...
+
+            The result has exactly the listed columns, in order. An unnamed column keeps its
+            name; a call is named after the function and its first argument (avg_amount);
+            other expressions need 'name = '.
+
+            Example:
+              customers | select customer_id, gap = perceived_quality - expectation
+            """),
+        HelpTopic("extend", "operators", "add computed columns, keeping all others",
+            """
+              source | extend name = expr, ...
+
+            A name that exists is replaced in place; a later item may use an earlier one.
+
+            Example:
+              customers | extend gap = perceived_quality - expectation
+            """),
+        HelpTopic("sort", "operators", "order the rows",
+            """
+              source | sort expr [asc|desc], ...
+
+            Ascending unless 'desc'. Nulls come last either way. Ties keep their order.
+
+            Example:
+              customers | sort satisfaction desc, name
+            """),
+        HelpTopic("take", "operators", "keep the first n rows",
+            """
+              source | take n
+
+            Example:
+              transactions | sort date desc | take 20
+            """),
+        HelpTopic("top", "operators", "the n rows with the largest (or smallest) values",
+            """
+              source | top n by expr [asc|desc], ...
+
+            Descending unless 'asc'; the same as 'sort ... | take n' but without sorting
+            every row. Nulls come last.
+
+            Example:
+              customers | top 10 by category_spend
+            """),
+        HelpTopic("count", "operators", "count rows, overall or per group",
+            """
+              source | count
+              source | count by expr, ...
+
+            Alone: one row with column n. With 'by': the group columns, n, and share
+            (n divided by the total), groups in ascending order.
+
+            Example:
+              customers | count by region
+            """),
+        HelpTopic("summarize", "operators", "aggregate rows, overall or per group",
+            """
+              source | summarize name = aggregate, ... [by expr, ...]
+
+            Each item is an expression over aggregates (help aggregates), such as
+            avg(amount) or 1 - avg(churned). Output: the 'by' columns, then the items;
+            groups in ascending order, nulls last. Without 'by', exactly one row.
+
+            Example:
+              customers | summarize n = count(), avg_sat = avg(satisfaction) by region
+            """),
+        HelpTopic("join", "operators", "combine rows with the matching rows of another table",
+            """
+              source | join other on key [, key ...] [kind inner|left]
+              source | join other on left_key == right_key
+
+            Inner by default: rows without a match are dropped; 'kind left' keeps them with
+            nulls on the right. Null keys match nothing. The result has the left columns,
+            then the right ones except the keys; a right column whose name is taken gets
+            the suffix _right. 'other' is a table, a let name or a (query).
+
+            Example:
+              transactions | join customers on customer_id | summarize revenue = sum(amount) by region
+            """),
+        HelpTopic("distinct", "operators", "the distinct combinations of some columns",
+            """
+              source | distinct expr, ...
+
+            In order of first appearance.
+
+            Example:
+              transactions | distinct category
+            """),
+        // The expression language
+        HelpTopic("expressions", "language", "operators and literals inside where, select, extend ...",
+            """
+              + - * / %            arithmetic (/ always gives a decimal: 7 / 2 is 3.5)
+              == != < <= > >=      comparison ('=' means '==', '<>' means '!=')
+              and or not           logic, with SQL's rules for null
+              x in (a, b)          x not in (a, b)
+              x between a and b    inclusive
+              x is null            x is not null
+              if(cond, a, b)       a where cond is true, else b
+
+            Literals: 42, 4.2, "text", true, false, null, date("2025-01-01").
+
+            Example:
+              customers | where region in ("North", "East") and satisfaction between 7 and 9
+            """),
+        HelpTopic("types", "language", "the types of columns and values",
+            """
+              int      whole numbers (64-bit)
+              double   decimal numbers
+              string   text
+              date     calendar dates, written YYYY-MM-DD
+              bool     true or false
+
+            Every type may be null. int mixes with double (the int is widened). A string in
+            ISO form compared with a date is read as a date: date >= "2025-01-01".
+            Functions int(), double(), string(), date() convert.
+            """),
+        HelpTopic("nulls", "language", "how missing values behave",
+            """
+            Missing values are null, with SQL's rules: arithmetic and comparison with null
+            give null; 'where' drops rows whose condition is null; 'null and false' is false,
+            'null or true' is true. Aggregates skip nulls; count() counts rows, count(x)
+            non-null values. Sorting puts nulls last. Test with 'is null' and replace with
+            coalesce(x, default).
+
+            Example:
+              customers | where satisfaction is null | count
+            """),
+        HelpTopic("dates", "language", "working with dates",
+            """
+            Dates print as YYYY-MM-DD. date("2025-01-01") makes one; so does a string in that
+            form compared with a date column. date + n and date - n move by n days;
+            date - date is the number of days between. Functions: year, month, day, quarter,
+            weekday, date_trunc, days_between, add_days, add_months, months_between.
+
+            Example:
+              transactions | where date >= "2025-01-01" | count by month = date_trunc("month", date)
+            """),
+        HelpTopic("csv", "language", "how CSV files are read and written",
+            """
+            The first row names the columns. Quoted fields may hold commas, quotes ("") and
+            line breaks; a UTF-8 BOM and CRLF line ends are accepted. A column's type is
+            inferred from its non-empty cells: all integers (0/1 included) -> int; all
+            true/false -> bool; all YYYY-MM-DD dates -> date; all numbers -> double; else
+            string. An empty cell is null. Writing: quotes only where needed, null as an
+            empty cell, numbers at full precision.
+            """),
+        HelpTopic("queries", "language", "the shape of a query: a source and a pipeline of operators",
+            """
+              source | operator | operator ...
+
+            A source is a table, a let name or (query). A statement ends at the end of the
+            line unless a bracket is open, the line ends with '|', or the next line starts
+            with '|'; ';' also ends one. '-- text' is a comment.
+
+            Example:
+              customers
+              | where churned == 0
+              | count by region
+            """),
+        HelpTopic("settings", "language", "what 'set' can change",
+            Settings.specs.map { "  \($0.name) (\($0.type), default \($0.defaultValue.exactText)): \($0.summary)" }
+                .joined(separator: "\n") + "\n\nExample:\n  set max_rows = 0"),
+    ]
+}

@@ -1,0 +1,351 @@
+import Foundation
+import CrmqSource
+import CrmqDiagnostics
+import CrmqSyntax
+import CrmqSemantics
+import CrmqEngine
+import CrmqLoading
+
+/// A crmq session: the tables, `let` bindings and settings that statements see, and the
+/// one entry point every front end uses (REPL, `crmq run`, `-c`, tests, benchmarks):
+/// `run(_:emit:)` takes source text and reports one `StatementResult` per statement.
+public final class Session: @unchecked Sendable {
+    // @unchecked: a session is used from one thread at a time; only `cancellation`
+    // is touched from elsewhere (a signal handler), and it is atomic.
+
+    /// Tables by name: loaded files and `let`-bound query results.
+    public private(set) var tables: [String: Table] = [:]
+    /// Table names in the order they were made, for `.tables`.
+    public private(set) var tableOrder: [String] = []
+    /// Names that came from `let` rather than `load` (shown as such by `.tables`).
+    public private(set) var letNames: Set<String> = []
+    /// Scalar `let` bindings.
+    public private(set) var scalars: [String: Value] = [:]
+    public var settings = Settings()
+    /// Set to stop the running statement (Ctrl-C); reset before each statement.
+    public let cancellation = CancellationFlag()
+    /// Nesting of `.read`, to refuse a script that reads itself forever.
+    private var readDepth = 0
+    /// Set by `.quit`: no further statement runs, in this script or any that read it.
+    public private(set) var quitRequested = false
+
+    public init() {}
+
+    // MARK: - Running source
+
+    /// Parses and runs every statement of `file`, reporting each result through `emit`
+    /// as it is produced. Stops at the first error (syntax errors are all reported
+    /// before anything runs). Returns false when an error stopped it.
+    @discardableResult
+    public func run(_ file: SourceFile, emit: (StatementResult) -> Void) -> Bool {
+        let (script, parseDiagnostics) = Parser.parse(file)
+        if !parseDiagnostics.isEmpty {
+            emit(StatementResult(
+                file: file, range: SourceRange(0, file.bytes.count),
+                outcome: .diagnostics(parseDiagnostics), elapsed: .zero))
+            return false
+        }
+        for statement in script.statements {
+            if quitRequested { return true }
+            cancellation.reset()
+            let clock = ContinuousClock()
+            let start = clock.now
+            switch execute(statement, in: file, emit: emit) {
+            case .show(let outcome):
+                emit(StatementResult(
+                    file: file, range: statement.range, outcome: outcome, elapsed: clock.now - start))
+                if case .diagnostics = outcome { return false }
+            case .shown:
+                break
+            case .stopped:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Runs source text given as a string (a REPL entry, `-c`).
+    @discardableResult
+    public func run(_ text: String, name: String, emit: (StatementResult) -> Void) -> Bool {
+        run(SourceFile(name: name, text: text), emit: emit)
+    }
+
+    /// Adds a table under a name, replacing one of that name (fixtures, benchmarks, `--data`).
+    public func register(_ table: Table, as name: String) {
+        if tables[name] == nil { tableOrder.append(name) }
+        tables[name] = table
+        letNames.remove(name)
+    }
+
+    // MARK: - Statements
+
+    /// What carrying out one statement came to.
+    private enum Step {
+        /// An outcome for the caller to report.
+        case show(Outcome)
+        /// Everything was reported already (a `.read` script reports its own statements).
+        case shown
+        /// An error was reported already (inside `.read`); stop.
+        case stopped
+    }
+
+    private func execute(
+        _ statement: Statement, in file: SourceFile, emit: (StatementResult) -> Void
+    ) -> Step {
+        let checked: CheckedStatement
+        do {
+            checked = try Checker(catalog: self, file: file).check(statement)
+        } catch {
+            return .show(.diagnostics(error.diagnostics))
+        }
+        do {
+            if case .dotCommand("read", let arguments) = checked {
+                return try read(arguments, statement: statement, file: file, emit: emit)
+            }
+            return .show(try carryOut(checked, statement: statement, file: file))
+        } catch let error as EngineError {
+            return .show(.diagnostics([diagnostic(for: error, in: file, statement: statement)]))
+        } catch let error as Diagnostic {
+            return .show(.diagnostics([error]))
+        } catch let error as DiagnosticList {
+            return .show(.diagnostics(error.diagnostics))
+        } catch {
+            return .show(.diagnostics([Diagnostic(
+                SessionMessage.internalError(String(describing: error)), in: file, at: statement.range)]))
+        }
+    }
+
+    private func executor() -> Executor {
+        let snapshot = tables
+        return Executor(tables: { snapshot[$0] }, cancellation: cancellation)
+    }
+
+    /// Evaluates a checked scalar expression (no columns) to one value.
+    public func evaluateScalar(_ expr: BoundExpr) throws(EngineError) -> Value {
+        let column = try executor().evaluate(expr, over: .singleRow)
+        return column.value(at: 0)
+    }
+
+    private func carryOut(_ checked: CheckedStatement, statement: Statement, file: SourceFile) throws -> Outcome {
+        switch checked {
+        case .query(let plan):
+            return .table(try executor().execute(plan))
+        case .scalar(let expr):
+            return .value(try evaluateScalar(expr))
+        case .letTable(let name, let plan):
+            let table = try executor().execute(plan)
+            if tables[name] == nil { tableOrder.append(name) }
+            tables[name] = table
+            letNames.insert(name)
+            scalars[name] = nil
+            return .message("\(name): \(Self.describe(table))")
+        case .letScalar(let name, let expr):
+            let value = try evaluateScalar(expr)
+            scalars[name] = value
+            if tables.removeValue(forKey: name) != nil { tableOrder.removeAll { $0 == name } }
+            return .message("\(name) = \(value.exactText.isEmpty ? "null" : value.exactText)")
+        case .load(let path, let alias):
+            return try load(path: path, alias: alias, statement: statement, file: file)
+        case .save(let plan, let path):
+            let table = try executor().execute(plan)
+            try TableWriter.save(table, to: path)
+            return .message("saved \(Self.count(table.rowCount, "row")) to \(path)")
+        case .set(let name, let expr):
+            let value = try evaluateScalar(expr)
+            if let spec = Settings.spec(name), let problem = spec.validate(value) {
+                throw Diagnostic(SessionMessage.badSetting(problem), in: file, at: statement.range)
+            }
+            settings[name] = value
+            return .message("\(name) = \(value.exactText)")
+        case .listSettings:
+            return .table(settingsTable())
+        case .help(let topic):
+            guard let topic else { return .help(Help.index) }
+            if let text = Help.text(for: topic) { return .help(text) }
+            let note = Suggestions.note(for: topic, among: Help.topicNames, kind: "topic")
+            throw Diagnostic(
+                SessionMessage.unknownHelpTopic(topic), in: file, at: helpTopicRange(statement),
+                notes: [Note(note), Note("'help' alone lists every topic")])
+        case .dotCommand(let name, let arguments):
+            return try dotCommand(name, arguments, statement: statement, file: file)
+        }
+    }
+
+    private func helpTopicRange(_ statement: Statement) -> SourceRange {
+        if case .help(let topic?) = statement.kind { return topic.range }
+        return statement.range
+    }
+
+    // MARK: - Loading
+
+    private func load(path: String, alias: String?, statement: Statement, file: SourceFile) throws -> Outcome {
+        var isDirectory: ObjCBool = false
+        if alias != nil, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        {
+            throw Diagnostic(SessionMessage.aliasForFolder(path), in: file, at: statement.range)
+        }
+        let loaded = try CSVReader.load(path: path)
+        for t in loaded { register(t.table, as: alias ?? t.name) }
+        return .message(loaded.map { "loaded \(alias ?? $0.name): \(Self.describe($0.table))" }.joined(separator: "\n"))
+    }
+
+    /// Loads every CSV of a folder (the `--data` option); returns the table names.
+    public func loadFolder(_ path: String) throws(Diagnostic) -> [String] {
+        let loaded = try CSVReader.read(folder: path)
+        for t in loaded { register(t.table, as: t.name) }
+        return loaded.map(\.name)
+    }
+
+    // MARK: - Session commands
+
+    /// The session commands and what they do, for `.help` and completion.
+    public static let dotCommands: [(name: String, usage: String, summary: String)] = [
+        ("help", ".help", "list the session commands"),
+        ("tables", ".tables", "list the tables and let-bound results with their sizes"),
+        ("schema", ".schema [table]", "the columns and types of one table, or of all"),
+        ("mode", ".mode table|csv|json|markdown", "how results are written"),
+        ("timer", ".timer on|off", "print how long each statement took"),
+        ("read", ".read FILE.crmq", "run a script in this session"),
+        ("output", ".output [FILE]", "write results to a file; alone, back to the screen"),
+        ("quit", ".quit", "leave crmq (also .exit)"),
+    ]
+
+    private func dotCommand(
+        _ name: String, _ arguments: [String], statement: Statement, file: SourceFile
+    ) throws -> Outcome {
+        func usage() -> Diagnostic {
+            let u = Self.dotCommands.first { $0.name == name }?.usage ?? "." + name
+            return Diagnostic(SessionMessage.commandUsage(u), in: file, at: statement.range)
+        }
+        switch name {
+        case "help":
+            return .help(Help.dotCommandsText)
+        case "tables":
+            guard arguments.isEmpty else { throw usage() }
+            return .table(tablesTable())
+        case "schema":
+            guard arguments.count <= 1 else { throw usage() }
+            if let t = arguments.first, tables[t] == nil {
+                throw Diagnostic(
+                    SessionMessage.unknownTable(t), in: file, at: statement.range,
+                    notes: [Note(Suggestions.note(for: t, among: tableOrder, kind: "table"))])
+            }
+            return .table(schemaTable(arguments.first))
+        case "mode":
+            guard arguments.count == 1, let mode = OutputMode(rawValue: arguments[0].lowercased()) else { throw usage() }
+            return .display(.mode(mode))
+        case "timer":
+            guard arguments.count == 1, ["on", "off"].contains(arguments[0].lowercased()) else { throw usage() }
+            return .display(.timer(arguments[0].lowercased() == "on"))
+        case "output":
+            guard arguments.count <= 1 else { throw usage() }
+            return .display(.output(path: arguments.first))
+        case "quit", "exit":
+            quitRequested = true
+            return .display(.quit)
+        default:
+            let names = Self.dotCommands.map { "." + $0.name }
+            throw Diagnostic(
+                SessionMessage.unknownCommand("." + name), in: file, at: statement.range,
+                notes: [Note(Suggestions.note(for: "." + name, among: names, kind: "command"))])
+        }
+    }
+
+    /// `.read FILE`: runs the script in this session, its results reported as they come.
+    private func read(
+        _ arguments: [String], statement: Statement, file: SourceFile, emit: (StatementResult) -> Void
+    ) throws -> Step {
+        guard arguments.count == 1 else {
+            throw Diagnostic(SessionMessage.commandUsage(".read FILE.crmq"), in: file, at: statement.range)
+        }
+        let path = arguments[0]
+        guard readDepth < 16 else {
+            throw Diagnostic(SessionMessage.readTooDeep, in: file, at: statement.range)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Diagnostic(SessionMessage.cannotRead(path), in: file, at: statement.range)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Diagnostic(SessionMessage.notUTF8(path), in: file, at: statement.range)
+        }
+        readDepth += 1
+        defer { readDepth -= 1 }
+        return run(SourceFile(name: path, text: text), emit: emit) ? .shown : .stopped
+    }
+
+    // MARK: - Listings
+
+    private func tablesTable() -> Table {
+        let names = tableOrder
+        return Table(schema: Schema([
+            Field("name", .string), Field("rows", .int), Field("columns", .int), Field("from", .string),
+        ]), columns: [
+            Column.from(names.map { .string($0) }, type: .string),
+            Column.from(names.map { .int(Int64(tables[$0]?.rowCount ?? 0)) }, type: .int),
+            Column.from(names.map { .int(Int64(tables[$0]?.schema.count ?? 0)) }, type: .int),
+            Column.from(names.map { .string(letNames.contains($0) ? "let" : "load") }, type: .string),
+        ])
+    }
+
+    private func schemaTable(_ only: String?) -> Table {
+        var t: [Value] = [], c: [Value] = [], ty: [Value] = [], nulls: [Value] = []
+        for name in only.map({ [$0] }) ?? tableOrder {
+            guard let table = tables[name] else { continue }
+            for (i, f) in table.schema.fields.enumerated() {
+                t.append(.string(name))
+                c.append(.string(f.name))
+                ty.append(.string(f.type.rawValue))
+                nulls.append(.int(Int64(table.columns[i].nullCount)))
+            }
+        }
+        return Table(schema: Schema([
+            Field("table", .string), Field("column", .string), Field("type", .string), Field("nulls", .int),
+        ]), columns: [
+            Column.from(t, type: .string), Column.from(c, type: .string),
+            Column.from(ty, type: .string), Column.from(nulls, type: .int),
+        ])
+    }
+
+    private func settingsTable() -> Table {
+        let specs = Settings.specs
+        return Table(schema: Schema([
+            Field("setting", .string), Field("value", .string), Field("type", .string), Field("meaning", .string),
+        ]), columns: [
+            Column.from(specs.map { .string($0.name) }, type: .string),
+            Column.from(specs.map { .string(settings[$0.name]?.exactText ?? "") }, type: .string),
+            Column.from(specs.map { .string($0.type.rawValue) }, type: .string),
+            Column.from(specs.map { .string($0.summary) }, type: .string),
+        ])
+    }
+
+    // MARK: - Messages
+
+    static func count(_ n: Int, _ noun: String) -> String {
+        "\(n.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) \(noun)\(n == 1 ? "" : "s")"
+    }
+
+    static func describe(_ table: Table) -> String {
+        "\(count(table.rowCount, "row")), \(count(table.schema.count, "column"))"
+    }
+
+    private func diagnostic(for error: EngineError, in file: SourceFile, statement: Statement) -> Diagnostic {
+        switch error {
+        case .cancelled:
+            return Diagnostic(SessionMessage.cancelled, in: file, at: statement.range)
+        case .runtime(let message, let range):
+            return Diagnostic(message, in: file, at: range)
+        case .missingTable(let name):
+            return Diagnostic(SessionMessage.unknownTable(name), in: file, at: statement.range)
+        }
+    }
+}
+
+extension Session: Catalog {
+    public func tableSchema(_ name: String) -> Schema? { tables[name]?.schema }
+    public var tableNames: [String] { tableOrder }
+    public func scalarValue(_ name: String) -> Value? { scalars[name] }
+    public var scalarNames: [String] { scalars.keys.sorted() }
+    public func settingType(_ name: String) -> DataType? { Settings.spec(name)?.type }
+    public var settingNames: [String] { Settings.specs.map(\.name) }
+}

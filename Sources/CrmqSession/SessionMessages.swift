@@ -1,0 +1,48 @@
+import CrmqDiagnostics
+
+/// Errors the session itself reports (commands, files, help, cancellation).
+public enum SessionMessage: DiagnosticMessage {
+    case cancelled
+    case unknownHelpTopic(String)
+    case unknownCommand(String)
+    case commandUsage(String)
+    case unknownTable(String)
+    case cannotRead(String)
+    case notUTF8(String)
+    case readTooDeep
+    case aliasForFolder(String)
+    case badSetting(String)
+    case internalError(String)
+
+    public var id: String {
+        switch self {
+        case .cancelled: "session.cancelled"
+        case .unknownHelpTopic: "session.unknown-help-topic"
+        case .unknownCommand: "session.unknown-command"
+        case .commandUsage: "session.command-usage"
+        case .unknownTable: "session.unknown-table"
+        case .cannotRead: "session.cannot-read"
+        case .notUTF8: "session.not-utf8"
+        case .readTooDeep: "session.read-too-deep"
+        case .aliasForFolder: "session.alias-for-folder"
+        case .badSetting: "session.bad-setting"
+        case .internalError: "session.internal-error"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .cancelled: "cancelled"
+        case .unknownHelpTopic(let t): "no help topic '\(t)'"
+        case .unknownCommand(let c): "unknown command '\(c)'"
+        case .commandUsage(let u): "usage: \(u)"
+        case .unknownTable(let t): "unknown table '\(t)'"
+        case .cannotRead(let p): "cannot read '\(p)': no such file, or not readable"
+        case .notUTF8(let p): "'\(p)' is not UTF-8 text"
+        case .readTooDeep: "'.read' nested more than 16 deep; does a script read itself?"
+        case .aliasForFolder(let p): "'\(p)' is a folder: each CSV in it is named after its file, so 'as' cannot name them"
+        case .badSetting(let m): m
+        case .internalError(let m): "internal error: \(m) (please report it)"
+        }
+    }
+}

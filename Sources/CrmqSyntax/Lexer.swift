@@ -1,0 +1,71 @@
+import CrmqSource
+import CrmqDiagnostics
+
+/// Turns source text into tokens, deciding where statements end and which comment
+/// lines belong to which statement.
+public enum Lexer {
+    /// Every token of `file`, always ending with one `endOfFile` token, and the lexical errors.
+    public static func tokenize(_ file: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+        var scanner = TokenScanner(file: file)
+        scanner.run()
+        return (scanner.tokens, scanner.diagnostics)
+    }
+
+    /// Whether `text` is a finished entry, or the REPL should ask for another line:
+    /// false while a bracket is open, a string on the last line is unterminated, or
+    /// the last token is `|`, a comma or an operator that needs a right operand.
+    public static func isComplete(_ text: String) -> Bool {
+        var scanner = TokenScanner(file: SourceFile(name: "<repl>", text: text))
+        scanner.run()
+        if scanner.depth > 0 || scanner.stringOpenAtEnd { return false }
+        let meaningful = scanner.tokens.last { $0.kind != .endOfFile }
+        guard let last = meaningful, last.kind != .statementEnd else { return true }
+        return !(TokenScanner.continuesLine(last) && !scanner.statementIsHelp)
+    }
+
+    /// The value of a string token: quotes removed, escapes decoded. An unterminated
+    /// string (already reported) yields what was written up to the end of its line.
+    static func stringValue(of text: String) -> String {
+        var chars = Array(text)
+        guard let quote = chars.first else { return "" }
+        chars.removeFirst()
+        if chars.count >= 1, chars.last == quote, !endsWithEscape(chars.dropLast()) { chars.removeLast() }
+        var value = ""
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "\\", i + 1 < chars.count {
+                let next = chars[i + 1]
+                switch next {
+                case "n": value.append("\n")
+                case "t": value.append("\t")
+                case "\"", "'", "\\": value.append(next)
+                // An unknown escape is kept as written, so Windows paths survive.
+                default: value.append(c); value.append(next)
+                }
+                i += 2
+            } else {
+                value.append(c)
+                i += 1
+            }
+        }
+        return value
+    }
+
+    private static func endsWithEscape(_ chars: ArraySlice<Character>) -> Bool {
+        var backslashes = 0
+        for c in chars.reversed() {
+            guard c == "\\" else { break }
+            backslashes += 1
+        }
+        return backslashes % 2 == 1
+    }
+
+    /// The name an identifier token stands for: backquotes removed.
+    static func identifierName(of text: String) -> String {
+        guard text.hasPrefix("`") else { return text }
+        var name = text.dropFirst()
+        if name.hasSuffix("`") { name = name.dropLast() }
+        return String(name)
+    }
+}

@@ -1,0 +1,89 @@
+import CrmqDiagnostics
+
+/// The parser's messages. Associated values are phrases already quoted or described
+/// for the reader ("'where'", "end of line", "name 'foo'"), so every message reads the same way.
+public enum ParseMessage: DiagnosticMessage, Equatable {
+    /// `where` with nothing after it, `a +` at the end of a line, ...
+    case expectedExpression(after: String, found: String)
+    /// A `(` that is never closed; a note points at the opener.
+    case expectedClosingParen
+    /// A `)` with no `(` before it.
+    case unmatchedClosingParen
+    /// A required word or symbol is missing: `expected 'on' after 'join orders', found ...`.
+    case expectedToken(String, after: String, found: String)
+    /// A name (of a binding, alias, setting, column) is missing.
+    case expectedName(after: String, found: String)
+    case expectedPath(after: String, found: String)
+    /// `top 10 x`: the count must be followed by `by`.
+    case expectedBy(after: String)
+    case extendNeedsName
+    case statementCannotStart(String)
+    case reservedWord(String)
+    case unknownOperator(String)
+    case expectedOperator(found: String)
+    /// `customers where x`: an operator word where the statement should have ended.
+    case missingPipe(before: String)
+    case expectedEndOfStatement(found: String)
+    case expectedStageEnd(stage: String, closer: String, found: String)
+    case chainedComparison(suggestion: String)
+    case expectedJoinSource(found: String)
+    case unknownJoinKind(String)
+    case expectedSaveSource(found: String)
+    case helpTakesOneTopic(found: String)
+    /// Brackets or prefix operators nested deeper than the parser's recursion allows.
+    case nestedTooDeeply
+
+    public var id: String {
+        switch self {
+        case .expectedExpression: "parse.expected-expression"
+        case .expectedClosingParen: "parse.expected-closing-paren"
+        case .unmatchedClosingParen: "parse.unmatched-closing-paren"
+        case .expectedToken: "parse.expected-token"
+        case .expectedName: "parse.expected-name"
+        case .expectedPath: "parse.expected-path"
+        case .expectedBy: "parse.expected-by"
+        case .extendNeedsName: "parse.extend-needs-name"
+        case .statementCannotStart: "parse.statement-cannot-start"
+        case .reservedWord: "parse.reserved-word"
+        case .unknownOperator: "parse.unknown-operator"
+        case .expectedOperator: "parse.expected-operator"
+        case .missingPipe: "parse.missing-pipe"
+        case .expectedEndOfStatement: "parse.expected-end-of-statement"
+        case .expectedStageEnd: "parse.expected-stage-end"
+        case .chainedComparison: "parse.chained-comparison"
+        case .expectedJoinSource: "parse.expected-join-source"
+        case .unknownJoinKind: "parse.unknown-join-kind"
+        case .expectedSaveSource: "parse.expected-save-source"
+        case .helpTakesOneTopic: "parse.help-takes-one-topic"
+        case .nestedTooDeeply: "parse.nested-too-deeply"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .expectedExpression(let after, let found): "expected an expression after \(after), found \(found)"
+        case .expectedClosingParen: "')' expected"
+        case .unmatchedClosingParen: "')' has no matching '('"
+        case .expectedToken(let what, let after, let found): "expected \(what) after \(after), found \(found)"
+        case .expectedName(let after, let found): "expected a name after \(after), found \(found)"
+        case .expectedPath(let after, let found): "expected a file path in quotes after \(after), found \(found)"
+        case .expectedBy(let after): "expected 'by' after \(after)"
+        case .extendNeedsName: "'extend' needs a name: write 'extend name = expression'"
+        case .statementCannotStart(let token): "a statement cannot start with \(token)"
+        case .reservedWord(let word): "'\(word)' is a reserved word; quote it as `\(word)` to use it as a name"
+        case .unknownOperator(let name): "unknown operator '\(name)'"
+        case .expectedOperator(let found): "expected an operator after '|', found \(found)"
+        case .missingPipe(let word): "missing '|' before '\(word)'"
+        case .expectedEndOfStatement(let found): "expected the end of the statement, found \(found)"
+        case .expectedStageEnd(let stage, let closer, let found):
+            "expected '|' or \(closer) after the '\(stage)' stage, found \(found)"
+        case .chainedComparison(let suggestion):
+            "comparisons do not chain; to test both, write '\(suggestion)'"
+        case .expectedJoinSource(let found): "expected a table, a call or '(query)' after 'join', found \(found)"
+        case .unknownJoinKind(let kind): "unknown join kind '\(kind)'"
+        case .expectedSaveSource(let found): "expected a name or '(query)' after 'save', found \(found)"
+        case .helpTakesOneTopic(let found): "'help' takes one topic, found \(found) after it"
+        case .nestedTooDeeply: "expression nested too deeply (more than \(ParserState.maximumNesting) levels)"
+        }
+    }
+}

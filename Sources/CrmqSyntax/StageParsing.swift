@@ -1,0 +1,167 @@
+import CrmqSource
+import CrmqDiagnostics
+
+extension ParserState {
+    // pipeline := expr { '|' stage }
+    // `nested` when inside '(' ... ')': a failed stage then also stops at the closing ')'.
+    mutating func parsePipeline(nested: Bool) throws(ParseAbort) -> Pipeline {
+        let source = try parseExpression()
+        var stages: [Stage] = []
+        while isSymbol(.pipe) {
+            advance()
+            let stageStart = index
+            do throws(ParseAbort) {
+                let stage = try parseStage()
+                try expectStageEnd(after: stage, nested: nested)
+                stages.append(stage)
+            } catch {
+                skipStage(from: stageStart, nested: nested)
+            }
+        }
+        return Pipeline(source: source, stages: stages, range: SourceRange(source.range.start, previousEnd))
+    }
+
+    private mutating func expectStageEnd(after stage: Stage, nested: Bool) throws(ParseAbort) {
+        if isAtEnd || isSymbol(.pipe) || (nested && isSymbol(.rightParen)) { return }
+        if isSymbol(.rightParen) { throw fail(.unmatchedClosingParen) }
+        throw fail(
+            .expectedStageEnd(
+                stage: stage.name.name.lowercased(), closer: nested ? "')'" : "end of line",
+                found: describe(current)))
+    }
+
+    // stage := 'where' expr | 'select' named {',' named} | 'extend' named {',' named}
+    //        | 'sort' sortItem {',' sortItem} | 'take' expr | 'top' expr 'by' sortItem {',' sortItem}
+    //        | 'count' [ 'by' named {',' named} ] | 'summarize' named {',' named} [ 'by' named {',' named} ]
+    //        | 'join' joinSource 'on' joinKey {',' joinKey} [ 'kind' ( 'inner' | 'left' ) ]
+    //        | 'distinct' named {',' named}
+    private mutating func parseStage() throws(ParseAbort) -> Stage {
+        guard current.kind == .identifier, !current.text.hasPrefix("`") else {
+            throw fail(.expectedOperator(found: describe(current)), notes: [operatorNote(for: nil)])
+        }
+        let operatorToken = advance()
+        let name = Identifier(operatorToken.text, range: operatorToken.range)
+        let kind: StageKind
+        switch operatorToken.text.lowercased() {
+        case "where": kind = .where(try parseExpression())
+        case "select": kind = .select(try parseNamedList())
+        case "extend": kind = .extend(try parseExtendItems())
+        case "sort": kind = .sort(try parseSortItems())
+        case "take": kind = .take(try parseExpression())
+        case "top": kind = try parseTop(start: operatorToken.range.start)
+        case "count": kind = .count(by: eatWord("by") ? try parseNamedList() : [])
+        case "summarize":
+            let aggregates = try parseNamedList()
+            kind = .summarize(aggregates: aggregates, by: eatWord("by") ? try parseNamedList() : [])
+        case "join": kind = try parseJoin(start: operatorToken.range.start)
+        case "distinct": kind = .distinct(try parseNamedList())
+        default:
+            throw fail(
+                .unknownOperator(operatorToken.text), at: operatorToken,
+                notes: [operatorNote(for: operatorToken.text)])
+        }
+        return Stage(kind: kind, range: SourceRange(operatorToken.range.start, previousEnd), name: name)
+    }
+
+    private func operatorNote(for name: String?) -> Note {
+        guard let name else {
+            return Note("the operators are " + stageOperators.map { "'\($0)'" }.joined(separator: ", "))
+        }
+        return Note(Suggestions.note(for: name, among: stageOperators, kind: "operator"))
+    }
+
+    // named := IDENT '=' expr | expr
+    mutating func parseNamed() throws(ParseAbort) -> NamedExpr {
+        if peek().kind == .symbol(.equal) {
+            switch current.kind {
+            case .identifier:
+                let token = advance()
+                advance()
+                let name = Identifier(Lexer.identifierName(of: token.text), range: token.range)
+                return NamedExpr(name: name, expr: try parseExpression())
+            case .keyword(let keyword):
+                throw fail(.reservedWord(keyword.rawValue))
+            default:
+                break
+            }
+        }
+        return NamedExpr(name: nil, expr: try parseExpression())
+    }
+
+    // namedList := named { ',' named }
+    mutating func parseNamedList() throws(ParseAbort) -> [NamedExpr] {
+        var items = [try parseNamed()]
+        while eat(.comma) { items.append(try parseNamed()) }
+        return items
+    }
+
+    // extendItems := IDENT '=' expr { ',' IDENT '=' expr }
+    private mutating func parseExtendItems() throws(ParseAbort) -> [NamedExpr] {
+        var items: [NamedExpr] = []
+        repeat {
+            let first = current
+            let item = try parseNamed()
+            if item.name == nil { throw fail(.extendNeedsName, at: first) }
+            items.append(item)
+        } while eat(.comma)
+        return items
+    }
+
+    // sortItem := expr [ 'asc' | 'desc' ]
+    private mutating func parseSortItem() throws(ParseAbort) -> SortItem {
+        let expr = try parseExpression()
+        var direction: SortDirection?
+        if eatWord("asc") { direction = .ascending } else if eatWord("desc") { direction = .descending }
+        return SortItem(expr: expr, direction: direction, range: SourceRange(expr.range.start, previousEnd))
+    }
+
+    private mutating func parseSortItems() throws(ParseAbort) -> [SortItem] {
+        var items = [try parseSortItem()]
+        while eat(.comma) { items.append(try parseSortItem()) }
+        return items
+    }
+
+    // top := 'top' expr 'by' sortItem { ',' sortItem }
+    private mutating func parseTop(start: Int) throws(ParseAbort) -> StageKind {
+        let count = try parseExpression()
+        guard eatWord("by") else { throw fail(.expectedBy(after: quotedText(from: start))) }
+        return .top(count: count, by: try parseSortItems())
+    }
+
+    // join := 'join' joinSource 'on' joinKey { ',' joinKey } [ 'kind' ( 'inner' | 'left' ) ]
+    // joinSource := IDENT | IDENT '(' args ')' | '(' pipeline ')'
+    private mutating func parseJoin(start: Int) throws(ParseAbort) -> StageKind {
+        switch current.kind {
+        case .identifier, .symbol(.leftParen): break
+        case .keyword(let keyword) where peek().kind != .symbol(.leftParen):
+            throw fail(.reservedWord(keyword.rawValue))
+        default: throw fail(.expectedJoinSource(found: describe(current)))
+        }
+        let source = try parsePrimary()
+        guard eatWord("on") else {
+            throw fail(.expectedToken("'on'", after: quotedText(from: start), found: describe(current)))
+        }
+        var keys = [try parseJoinKey()]
+        while eat(.comma) { keys.append(try parseJoinKey()) }
+        var kind = JoinKind.inner
+        if eatWord("kind") {
+            guard current.kind == .identifier else {
+                throw fail(.expectedToken("'inner' or 'left'", after: "'kind'", found: describe(current)))
+            }
+            guard let written = JoinKind(rawValue: current.text.lowercased()) else {
+                let note = Suggestions.note(for: current.text, among: ["inner", "left"], kind: "join kind")
+                throw fail(.unknownJoinKind(current.text), notes: [Note(note)])
+            }
+            advance()
+            kind = written
+        }
+        return .join(source: source, on: keys, kind: kind)
+    }
+
+    // joinKey := IDENT [ ( '==' | '=' ) IDENT ]
+    private mutating func parseJoinKey() throws(ParseAbort) -> JoinKey {
+        let left = try expectName()
+        guard eat(.equalEqual) || eat(.equal) else { return JoinKey(left: left, right: left) }
+        return JoinKey(left: left, right: try expectName())
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import CrmqSession
+import CrmqRendering
+
+/// The `crmq` command: the REPL by default, `-c` for one statement, `run` for a script.
+@main
+struct Crmq: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crmq",
+        abstract: "Ask customer-relationship questions of customer data in a small query language.",
+        discussion: """
+            With no arguments, crmq starts the interactive shell on the shipped sample data
+            (or on --data DIR). When standard input is not a terminal, it is read as a script.
+
+            Exit status: 0 when every statement ran (or .quit was used); 1 when a statement
+            failed (a script stops at its first error; errors go to standard error as
+            FILE:LINE:COL: error: ...); 64 for a command-line usage error.
+            """,
+        version: CrmqVersion.string,
+        subcommands: [Run.self])
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run one statement (or several, separated by ';') and exit.", valueName: "query"))
+    var command: String?
+
+    mutating func run() throws {
+        let front = try FrontEnd(options: options)
+        if let command {
+            throw ExitCode(front.runScript(text: command, name: "<command>") ? 0 : 1)
+        }
+        if isatty(0) == 0 {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            throw ExitCode(front.runScript(text: String(decoding: data, as: UTF8.self), name: "<stdin>") ? 0 : 1)
+        }
+        throw ExitCode(front.repl())
+    }
+}
+
+/// `crmq run FILE.crmq`
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a script; stop at its first error with exit status 1.")
+
+    @Argument(help: "The script to run (a .crmq file).")
+    var file: String
+
+    @OptionGroup var options: CommonOptions
+
+    mutating func run() throws {
+        let front = try FrontEnd(options: options)
+        guard let data = FileManager.default.contents(atPath: file) else {
+            FileHandle.standardError.write(Data("\(file): error: cannot read the script: no such file, or not readable\n".utf8))
+            throw ExitCode(1)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            FileHandle.standardError.write(Data("\(file): error: the script is not UTF-8 text\n".utf8))
+            throw ExitCode(1)
+        }
+        throw ExitCode(front.runScript(text: text, name: file) ? 0 : 1)
+    }
+}
+
+/// Options every mode shares.
+struct CommonOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Load every CSV file in this folder at start (default: the shipped sample data).", valueName: "dir"))
+    var data: String?
+
+    @Flag(help: "Start with no tables loaded.")
+    var noData = false
+
+    @Option(help: "How results are written: table, csv, json or markdown.")
+    var format: OutputMode = .table
+}
+
+extension OutputMode: ExpressibleByArgument {}
+
+enum CrmqVersion {
+    static let string = "0.1.0"
+}

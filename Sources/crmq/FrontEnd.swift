@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import CrmqDiagnostics
+import CrmqSession
+import CrmqRendering
+
+/// The terminal front end: a session, a presenter writing to standard output and
+/// standard error, and the loops that feed them.
+final class FrontEnd {
+    let session = Session()
+    let presenter: Presenter
+
+    init(options: CommonOptions) throws {
+        let colorErrors = isatty(2) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        presenter = Presenter(mode: options.format, color: colorErrors) { text, channel in
+            let handle = channel == .results ? FileHandle.standardOutput : FileHandle.standardError
+            handle.write(Data(text.utf8))
+        }
+        if options.noData { return }
+        let folder = options.data ?? DefaultData.folder()
+        guard let folder else { return }
+        do {
+            _ = try session.loadFolder(folder)
+        } catch {
+            FileHandle.standardError.write(Data(DiagnosticRenderer.render(error, color: colorErrors).utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Runs a whole script; false if a statement failed.
+    func runScript(text: String, name: String) -> Bool {
+        var ok = true
+        ok = session.run(text, name: name) { result in
+            presenter.present(result, settings: session.settings)
+        }
+        return ok
+    }
+
+    /// The interactive loop; returns the exit status.
+    func repl() -> Int32 {
+        presenter.terminalWidth = Terminal.width()
+        let tables = session.tableOrder.map { "\($0) (\(session.tables[$0]?.rowCount ?? 0) rows)" }
+        var banner = "crmq \(CrmqVersion.string): type 'help' for help, '.quit' to leave.\n"
+        if !tables.isEmpty { banner += "tables: " + tables.joined(separator: ", ") + "\n" }
+        FileHandle.standardError.write(Data(banner.utf8))
+        var entry = 0
+        while true {
+            guard let text = LineReader.readStatement() else {
+                FileHandle.standardError.write(Data("\n".utf8))
+                return 0
+            }
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
+            entry += 1
+            session.run(text, name: "<repl>") { result in
+                presenter.present(result, settings: session.settings)
+            }
+            if session.quitRequested { return 0 }
+        }
+    }
+}
+
+
+/// Finds the shipped sample data: `datasets/sample` beside the package the binary was
+/// built in, or below the current directory.
+enum DefaultData {
+    static func folder() -> String? {
+        var candidates: [URL] = []
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+            for _ in 0..<6 {
+                candidates.append(dir)
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        for c in candidates {
+            let folder = c.appendingPathComponent("datasets/sample").path
+            if FileManager.default.fileExists(atPath: folder + "/customers.csv") { return folder }
+        }
+        return nil
+    }
+}
+
+enum Terminal {
+    /// Columns of the terminal on standard output, nil when it is not a terminal.
+    static func width() -> Int? {
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let c = ProcessInfo.processInfo.environment["COLUMNS"], let n = Int(c) { return n }
+        return nil
+    }
+}

@@ -1,0 +1,161 @@
+import CrmqEngine
+import CrmqSemantics
+import Testing
+
+@Suite struct AggregationTests {
+    let sales = table([
+        ("region", .string, [.string("S"), .string("N"), .null, .string("N"), .string("S"), .string("N"), .null]),
+        ("amount", .int, [.int(10), .int(20), .int(5), .null, .int(30), .int(40), .null]),
+        ("price", .double, [.double(1.5), .double(2.5), .null, .double(3.5), .double(4.5), .double(5.5), .double(1)]),
+        ("churned", .bool, [.bool(true), .bool(false), .bool(true), .null, .bool(true), .bool(false), .bool(false)]),
+    ])
+
+    func agg(_ f: AggregateFunction, _ args: [BoundExpr], _ type: DataType) -> BoundAggregate {
+        BoundAggregate(function: f, arguments: args, type: type, range: r0)
+    }
+
+    func run(_ t: Table, keys: [BoundExpr], _ aggs: [BoundAggregate]) throws -> Table {
+        let fields = keys.enumerated().map { Field("k\($0.offset)", $0.element.type) } + aggs.enumerated().map { Field("a\($0.offset)", $0.element.type) }
+        return try executor(["t": t]).execute(Plan(.aggregate(scan("t", t), keys: keys, aggregates: aggs), schema: Schema(fields)))
+    }
+
+    @Test func everyAggregateByStringKey() throws {
+        let out = try run(sales, keys: [col(0, .string)], [
+            agg(.countRows, [], .int), agg(.count, [col(1, .int)], .int), agg(.countDistinct, [col(3, .bool)], .int),
+            agg(.sum, [col(1, .int)], .int), agg(.avg, [col(1, .int)], .double), agg(.min, [col(2, .double)], .double),
+            agg(.max, [col(1, .int)], .int), agg(.sum, [col(3, .bool)], .int), agg(.avg, [col(3, .bool)], .double),
+        ])
+        #expect(rows(out) == [
+            [.string("N"), .int(3), .int(2), .int(1), .int(60), .double(30), .double(2.5), .int(40), .int(0), .double(0)],
+            [.string("S"), .int(2), .int(2), .int(1), .int(40), .double(20), .double(1.5), .int(30), .int(2), .double(1)],
+            [.null, .int(2), .int(1), .int(2), .int(5), .double(5), .double(1), .int(5), .int(1), .double(0.5)],
+        ])
+    }
+
+    @Test func groupWithNoValuesGivesNullButCountZero() throws {
+        let t = table([("k", .int, [.int(1), .int(2), .int(2)]), ("x", .double, [.double(1), .null, .null])])
+        let out = try run(t, keys: [col(0, .int)], [
+            agg(.count, [col(1, .double)], .int), agg(.sum, [col(1, .double)], .double), agg(.avg, [col(1, .double)], .double),
+            agg(.min, [col(1, .double)], .double), agg(.median, [col(1, .double)], .double), agg(.stddev, [col(1, .double)], .double),
+            agg(.countDistinct, [col(1, .double)], .int),
+        ])
+        #expect(rows(out) == [
+            [.int(1), .int(1), .double(1), .double(1), .double(1), .double(1), .null, .int(1)],
+            [.int(2), .int(0), .null, .null, .null, .null, .null, .int(0)],
+        ])
+    }
+
+    @Test func emptyInput() throws {
+        let empty = table([("k", .string, []), ("x", .int, [])])
+        let noKeys = try run(empty, keys: [], [agg(.countRows, [], .int), agg(.sum, [col(1, .int)], .int), agg(.count, [col(1, .int)], .int)])
+        #expect(rows(noKeys) == [[.int(0), .null, .int(0)]])
+        let keyed = try run(empty, keys: [col(0, .string)], [agg(.countRows, [], .int)])
+        #expect(keyed.rowCount == 0 && keyed.columns.count == 2)
+    }
+
+    @Test func noKeysOneRow() throws {
+        let out = try run(sales, keys: [], [agg(.countRows, [], .int), agg(.sum, [col(2, .double)], .double), agg(.max, [col(0, .string)], .string), agg(.min, [col(0, .string)], .string)])
+        #expect(rows(out) == [[.int(7), .double(18.5), .string("S"), .string("N")]])
+    }
+
+    @Test func severalKeysOrderedAscendingNullsLast() throws {
+        let t = table([
+            ("a", .int, [.int(2), .int(1), .null, .int(1), .int(2), .int(1000000000)]),
+            ("b", .string, [.string("y"), .string("x"), .string("x"), .null, .string("y"), .string("x")]),
+            ("c", .double, [.double(0.5), .double(-1), .double(0.5), .double(0.5), .double(0.5), .double(-1)]),
+        ])
+        let out = try run(t, keys: [col(0, .int), col(1, .string)], [agg(.countRows, [], .int)])
+        #expect(rows(out) == [
+            [.int(1), .string("x"), .int(1)], [.int(1), .null, .int(1)], [.int(2), .string("y"), .int(2)],
+            [.int(1000000000), .string("x"), .int(1)], [.null, .string("x"), .int(1)],
+        ])
+        let byDouble = try run(t, keys: [col(2, .double), col(1, .string)], [agg(.countRows, [], .int)])
+        #expect(rows(byDouble) == [
+            [.double(-1), .string("x"), .int(2)], [.double(0.5), .string("x"), .int(1)],
+            [.double(0.5), .string("y"), .int(2)], [.double(0.5), .null, .int(1)],
+        ])
+    }
+
+    @Test func wideIntKeysAreHashedAndStillOrdered() throws {
+        let keys: [Int64] = [Int64.max, -5, Int64.min, 7, -5, Int64.max]
+        let t = table([("k", .int, keys.map { .int($0) } + [.null])])
+        let out = try run(t, keys: [col(0, .int)], [agg(.countRows, [], .int)])
+        #expect(rows(out) == [[.int(Int64.min), .int(1)], [.int(-5), .int(2)], [.int(7), .int(1)], [.int(Int64.max), .int(2)], [.null, .int(1)]])
+    }
+
+    @Test func sumOverflowIsAnError() {
+        let t = table([("x", .int, [.int(Int64.max), .int(1)])])
+        #expect(runtimeMessage { _ = try run(t, keys: [], [agg(.sum, [col(0, .int)], .int)]) } == .integerOverflow(operation: "sum"))
+    }
+
+    @Test func avgOfIntsIsExact() throws {
+        let t = table([("x", .int, [.int(Int64.max / 2), .int(Int64.max / 2), .int(1)])])
+        let out = try run(t, keys: [], [agg(.avg, [col(0, .int)], .double)])
+        #expect(rows(out) == [[.double((Double(Int64.max / 2) * 2 + 1) / 3)]])
+    }
+
+    @Test func medianAndPercentile() throws {
+        let odd = table([("x", .int, [.int(5), .int(1), .null, .int(3)])])
+        #expect(rows(try run(odd, keys: [], [agg(.median, [col(0, .int)], .double)])) == [[.double(3)]])
+        let even = table([("x", .double, [.double(4), .double(1), .double(3), .double(2)])])
+        #expect(rows(try run(even, keys: [], [agg(.median, [col(0, .double)], .double)])) == [[.double(2.5)]])
+        // quantile_cont: position p * (n - 1) = 0.9 * 3 = 2.7 between 3 and 4.
+        let p90 = try run(even, keys: [], [agg(.percentile, [col(0, .double), lit(.double(0.9))], .double)])
+        guard case .double(let v) = rows(p90)[0][0] else { Issue.record("not a double"); return }
+        #expect(abs(v - 3.7) < 1e-12)
+        let p0 = try run(even, keys: [], [agg(.percentile, [col(0, .double), lit(.double(0))], .double), agg(.percentile, [col(0, .double), lit(.double(1))], .double)])
+        #expect(rows(p0) == [[.double(1), .double(4)]])
+        #expect(runtimeMessage { _ = try run(even, keys: [], [agg(.percentile, [col(0, .double), lit(.double(1.5))], .double)]) } == .invalidPercentile(1.5))
+        let grouped = table([("k", .int, [.int(1), .int(2), .int(1), .int(2), .int(1)]), ("x", .int, [.int(9), .int(2), .int(1), .int(4), .int(5)])])
+        #expect(rows(try run(grouped, keys: [col(0, .int)], [agg(.median, [col(1, .int)], .double)])) == [[.int(1), .double(5)], [.int(2), .double(3)]])
+    }
+
+    @Test func stddevIsSampleAndStable() throws {
+        let t = table([("x", .double, [.double(2), .double(4), .double(4), .double(4), .double(5), .double(5), .double(7), .double(9)])])
+        guard case .double(let s) = rows(try run(t, keys: [], [agg(.stddev, [col(0, .double)], .double)]))[0][0] else {
+            Issue.record("not a double"); return
+        }
+        #expect(abs(s - 2.138089935299395) < 1e-12)
+        let big = table([("x", .double, [1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16].map { .double($0) })])
+        guard case .double(let b) = rows(try run(big, keys: [], [agg(.stddev, [col(0, .double)], .double)]))[0][0] else {
+            Issue.record("not a double"); return
+        }
+        #expect(abs(b - 5.477225575051661) < 1e-6)
+        let one = table([("x", .int, [.int(3)])])
+        #expect(rows(try run(one, keys: [], [agg(.stddev, [col(0, .int)], .double)])) == [[.null]])
+    }
+
+    @Test func minMaxEveryType() throws {
+        let t = table([
+            ("d", .date, [date("2025-01-02"), .null, date("2024-12-31")]),
+            ("b", .bool, [.bool(false), .bool(true), .null]),
+            ("s", .string, [.string("b"), .string("客户"), .string("B")]),
+        ])
+        let out = try run(t, keys: [], [
+            agg(.min, [col(0, .date)], .date), agg(.max, [col(0, .date)], .date), agg(.min, [col(1, .bool)], .bool),
+            agg(.max, [col(1, .bool)], .bool), agg(.min, [col(2, .string)], .string), agg(.max, [col(2, .string)], .string),
+        ])
+        #expect(rows(out) == [[date("2024-12-31"), date("2025-01-02"), .bool(false), .bool(true), .string("B"), .string("客户")]])
+    }
+
+    @Test func boolAndDateKeys() throws {
+        let t = table([
+            ("b", .bool, [.bool(true), .null, .bool(false), .bool(true)]),
+            ("d", .date, [date("2025-01-02"), date("2024-01-01"), .null, date("2025-01-02")]),
+        ])
+        #expect(rows(try run(t, keys: [col(0, .bool)], [agg(.countRows, [], .int)])) == [[.bool(false), .int(1)], [.bool(true), .int(2)], [.null, .int(1)]])
+        #expect(rows(try run(t, keys: [col(1, .date)], [agg(.countRows, [], .int)])) == [[date("2024-01-01"), .int(1)], [date("2025-01-02"), .int(2)], [.null, .int(1)]])
+    }
+
+    @Test func keysAreExpressions() throws {
+        let key = call(.lower, [col(0, .string)], .string)
+        let t = table([("s", .string, [.string("A"), .string("a"), .string("b")])])
+        #expect(rows(try run(t, keys: [key], [agg(.countRows, [], .int)])) == [[.string("a"), .int(2)], [.string("b"), .int(1)]])
+    }
+
+    @Test func stringKeysWithRepeatedDictionaryEntries() throws {
+        let c = stringColumn(["x", "y", "x"], codes: [0, 2, 1, 2])
+        let t = Table(schema: Schema([Field("s", .string)]), columns: [c])
+        #expect(rows(try run(t, keys: [col(0, .string)], [agg(.countRows, [], .int)])) == [[.string("x"), .int(3)], [.string("y"), .int(1)]])
+    }
+}

@@ -1,0 +1,92 @@
+import Testing
+import CrmqSemantics
+import CrmqEngine
+@testable import CrmqLoading
+
+@Suite struct CSVSyntaxTests {
+    @Test func quotedFieldsWithCommasNewlinesAndQuotes() throws {
+        let t = try read("id,note\n1,\"a, b\"\n2,\"line1\nline2\"\n3,\"say \"\"hi\"\"\"\n4,plain\n")
+        #expect(t.rowCount == 4)
+        #expect(values(t, "note") == [.string("a, b"), .string("line1\nline2"), .string("say \"hi\""), .string("plain")])
+        #expect(values(t, "id") == [.int(1), .int(2), .int(3), .int(4)])
+    }
+
+    @Test func byteOrderMarkIsSkipped() throws {
+        let t = try readBytes([0xEF, 0xBB, 0xBF] + Array("id,name\n1,x\n".utf8))
+        #expect(t.schema.names == ["id", "name"])
+    }
+
+    @Test func crlfLineBreaks() throws {
+        let t = try read("a,b\r\n1,x\r\n2,\"y\"\r\n")
+        #expect(t.schema.names == ["a", "b"])
+        #expect(values(t, "b") == [.string("x"), .string("y")])
+        #expect(values(t, "a") == [.int(1), .int(2)])
+    }
+
+    @Test func lastLineWithoutLineBreak() throws {
+        #expect(values(try read("a,b\n1,2\n3,4"), "b") == [.int(2), .int(4)])
+        #expect(values(try read("a,b\r\n1,2\r\n3,\"4\""), "b") == [.int(2), .int(4)])
+        #expect(values(try read("a,b\n1,2\n3,"), "b") == [.int(2), .null])
+    }
+
+    @Test func blankTrailingLinesAreIgnored() throws {
+        #expect(try read("a,b\n1,2\n\n\r\n\n").rowCount == 1)
+        #expect(try read("a\n1\n\n\n").rowCount == 1)
+    }
+
+    @Test func headerOnlyGivesNoRows() throws {
+        let t = try read("a,b\n")
+        #expect(t.rowCount == 0)
+        #expect(types(t) == [.string, .string])
+    }
+
+    @Test func cellsAreNotTrimmed() throws {
+        let t = try read("a,b\n 1,x \n")
+        #expect(values(t, "a") == [.string(" 1")])
+        #expect(values(t, "b") == [.string("x ")])
+    }
+
+    @Test func quotedEmptyIsEmptyStringUnquotedEmptyIsNull() throws {
+        let t = try read("s,n\n\"\",1\n,\"\"\nx,3\n")
+        #expect(values(t, "s") == [.string(""), .null, .string("x")])
+        #expect(values(t, "n") == [.int(1), .null, .int(3)])
+    }
+
+    @Test func quotedHeaderNames() throws {
+        let t = try read("\"first, name\",\"say \"\"x\"\"\"\n1,2\n")
+        #expect(t.schema.names == ["first, name", "say \"x\""])
+    }
+
+    @Test func unicodeText() throws {
+        let t = try read("name,city\n客户,Zürich\n")
+        #expect(values(t, "name") == [.string("客户")])
+        #expect(values(t, "city") == [.string("Zürich")])
+    }
+
+    @Test func manyRowsUseSeveralChunksAndCores() throws {
+        var text = "id,amount,region,day\n"
+        let regions = ["North", "South", "East"]
+        for i in 0..<60_000 {
+            text += "\(i),\(Double(i) / 4),\(regions[i % 3]),2025-01-\(String(format: "%02d", i % 28 + 1))\n"
+        }
+        let bytes = Array(text.utf8)
+        let t = try bytes.withUnsafeBufferPointer { p in
+            // Small chunks exercise the boundaries between them.
+            var scanner = CSVScanner(p)
+            scanner.chunkBytes = 4096
+            let (header, next) = try scanner.scanHeader(from: 0)
+            let chunks = try scanner.scanRecords(from: next, columns: header.count)
+            #expect(chunks.count > 100)
+            let c = ColumnConverter(p: p, chunks: chunks, columns: 4, rowCount: 60_000)
+            return try (0..<4).map { try c.convert(column: $0) }
+        }
+        #expect(t[0].value(at: 59_999) == .int(59_999))
+        #expect(t[1].value(at: 3) == .double(0.75))
+        #expect(t[2].value(at: 4) == .string("South"))
+        let whole = try readBytes(bytes)
+        #expect(whole.rowCount == 60_000)
+        #expect(types(whole) == [.int, .double, .string, .date])
+        #expect(whole.columns[3].value(at: 27) == .date(CivilDate(year: 2025, month: 1, day: 28).days))
+        if case .string(_, let d) = whole.columns[2].values { #expect(d.count == 3) }
+    }
+}

@@ -1,0 +1,44 @@
+import Testing
+
+@testable import CrmqSyntax
+
+/// The parser must end, and not crash, on any input.
+@Suite struct RobustnessTests {
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let depth = ParserState.maximumNesting
+        #expect(Syntax.parse(String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth))
+            .diagnostics.isEmpty)
+        let tooDeep = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
+        #expect(Syntax.messages(tooDeep) == ["expression nested too deeply (more than 200 levels)"])
+        #expect(Syntax.messages(String(repeating: "- ", count: 4999) + "1").count == 1)
+        #expect(Syntax.messages("not " + String(repeating: "not ", count: 5000) + "x").count == 1)
+        #expect(Syntax.messages(String(repeating: "f(", count: 5000)).count == 1)
+    }
+
+    @Test func randomTokenSoupTerminates() {
+        let pieces = [
+            "customers", "|", "where", "select", "extend", "sort", "top", "by", "join", "on", "kind", "count",
+            "summarize", "(", ")", ",", "=", "==", "<", "and", "or", "not", "in", "between", "is", "null", "1",
+            "2.5", "\"s\"", "'t", "@", "\n", ";", "-- c\n", "let", "x", "save", "to", "set", "help", ".mode csv\n",
+            "-", "+", "*", "`q`", "desc",
+        ]
+        // A fixed linear congruential generator keeps failures reproducible.
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<3000 {
+            let text = (0..<next(25)).map { _ in pieces[next(pieces.count)] }.joined(separator: " ")
+            let (script, diagnostics) = Syntax.parse(text)
+            _ = Lexer.isComplete(text)
+            for statement in script.statements {
+                #expect(statement.range.end <= script.file.bytes.count)
+            }
+            // Every diagnostic points into the text.
+            for diagnostic in diagnostics {
+                #expect((diagnostic.sourceRange?.end ?? 0) <= script.file.bytes.count, "\(text)")
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Testing
+
+@testable import CrmqSyntax
+
+@Suite struct StageParsingTests {
+    @Test func whereSelectExtend() {
+        #expect(Syntax.render("t | where a > 1") == "t | where (> a 1)")
+        #expect(Syntax.render("t | select customer_id, sow = share_of_wallet, x == 1") ==
+            "t | select customer_id, sow=share_of_wallet, (== x 1)")
+        #expect(Syntax.render("t | extend gap = p - e, r = round(gap)") == "t | extend gap=(- p e), r=round(gap)")
+    }
+
+    @Test func sortTakeTop() {
+        #expect(Syntax.render("t | sort monetary desc, name ASC, x") == "t | sort monetary desc, name asc, x")
+        #expect(Syntax.render("t | take 20") == "t | take 20")
+        #expect(Syntax.render("t | top 10 by share_of_wallet") == "t | top 10 by share_of_wallet")
+        #expect(Syntax.render("t | top 3 by a asc, b") == "t | top 3 by a asc, b")
+    }
+
+    @Test func countSummarizeDistinct() {
+        #expect(Syntax.render("t | count") == "t | count")
+        #expect(Syntax.render("interactions | count by kind") == "interactions | count by kind")
+        #expect(Syntax.render("t | count by m = month(date), region") == "t | count by m=month(date), region")
+        #expect(Syntax.render("t | summarize n = count(), avg(x) by region, y") ==
+            "t | summarize n=count(), avg(x) by region, y")
+        #expect(Syntax.render("t | summarize n = count()") == "t | summarize n=count()")
+        #expect(Syntax.render("t | distinct region, city") == "t | distinct region, city")
+    }
+
+    @Test func join() {
+        #expect(Syntax.render("t | join customers on customer_id") == "t | join customers on customer_id kind inner")
+        #expect(Syntax.render("t | join customers on id == customer_id, b kind left") ==
+            "t | join customers on id==customer_id, b kind left")
+        #expect(Syntax.render("t | join c on a = b KIND Inner") == "t | join c on a==b kind inner")
+        #expect(Syntax.render("t | join rfm(transactions) on customer_id") ==
+            "t | join rfm(transactions) on customer_id kind inner")
+        #expect(Syntax.render("t | join (customers | where x) on id") == "t | join {customers | where x} on id kind inner")
+    }
+
+    @Test func operatorNamesAreCaseInsensitive() {
+        #expect(Syntax.render("t | WHERE a | Take 1 | COUNT BY b") == "t | where a | take 1 | count by b")
+    }
+
+    @Test func contextualWordsAsColumns() {
+        #expect(Syntax.render("t | where kind == \"call\" and date > count") == "t | where (and (== kind \"call\") (> date count))")
+        #expect(Syntax.render("t | sort by desc") == "t | sort by desc")
+    }
+
+    @Test func stageRangesAndNames() throws {
+        let (script, _) = Syntax.parse("t | Where a > 1 | take 5")
+        guard case .query(let pipeline) = try #require(script.statements.first).kind else { return }
+        #expect(pipeline.stages.map(\.name.name) == ["Where", "take"])
+        #expect(pipeline.stages.map(\.range) == [.init(4, 15), .init(18, 24)])
+        #expect(pipeline.range == .init(0, 24))
+    }
+
+    @Test func multiLinePipeline() {
+        let text = """
+            customers
+              | where region == "North"   -- only the north
+              -- now the top ones
+              | top 5 by clv
+            """
+        #expect(Syntax.render(text) == "customers | where (== region \"North\") | top 5 by clv")
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+/// The command line as users call it: exit statuses, output formats, scripts, errors.
+@Suite struct CommandLineTests {
+    let data = ["--data", Binary.sample]
+
+    @Test func oneStatementWithDashC() throws {
+        let r = try Binary.run(data + ["-c", "customers | count"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("   n\n"))
+        #expect(r.stderr == "")
+    }
+
+    @Test func csvFormatCarriesFullPrecision() throws {
+        let r = try Binary.run(data + ["--format", "csv", "-c", "1 / 3"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "0.3333333333333333\n")
+    }
+
+    @Test func jsonFormat() throws {
+        let r = try Binary.run(data + ["--format", "json", "-c", "customers | count"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("\"n\":"))
+    }
+
+    @Test func errorInDashCExitsOneWithLocation() throws {
+        let r = try Binary.run(data + ["-c", "customers | where satisfation > 8"])
+        #expect(r.status == 1)
+        #expect(r.stdout == "")
+        #expect(r.stderr.hasPrefix("<command>:1:19: error: unknown column 'satisfation'"))
+        #expect(r.stderr.contains("did you mean 'satisfaction'?"))
+    }
+
+    @Test func runStopsAtTheFirstErrorWithFileLineColumn() throws {
+        let dir = try Binary.temporaryFolder()
+        let script = dir.appendingPathComponent("report.crmq")
+        try """
+            -- counts
+            customers | count
+            customers | sort nmae
+            customers | count
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let r = try Binary.run(data + ["run", script.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("\(script.path):3:18: error: unknown column 'nmae'"))
+        // The first statement ran; the last did not.
+        #expect(r.stdout.components(separatedBy: "   n\n").count == 2)
+    }
+
+    @Test func runReportsEveryParseErrorAndRunsNothing() throws {
+        let dir = try Binary.temporaryFolder()
+        let script = dir.appendingPathComponent("bad.crmq")
+        try "customers | count\ncustomers | wher x\ncustomers | selec y\n".write(to: script, atomically: true, encoding: .utf8)
+        let r = try Binary.run(data + ["run", script.path])
+        #expect(r.status == 1)
+        #expect(r.stdout == "")
+        #expect(r.stderr.contains("bad.crmq:2:13: error:"))
+        #expect(r.stderr.contains("bad.crmq:3:13: error:"))
+    }
+
+    @Test func missingScriptFile() throws {
+        let r = try Binary.run(data + ["run", "/nonexistent/x.crmq"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("/nonexistent/x.crmq"))
+    }
+
+    @Test func standardInputIsAScript() throws {
+        let r = try Binary.run(data, stdin: "let n = 2\ncustomers | take n | count\n")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("2"))
+        #expect(!r.stdout.contains("crmq>"))
+    }
+
+    @Test func standardInputStopsAtErrorWithStatusOne() throws {
+        let r = try Binary.run(data, stdin: "customers | count\nnosuchtable | count\ncustomers | count\n")
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("<stdin>:2:1: error: unknown table 'nosuchtable'"))
+    }
+
+    @Test func helpAndVersion() throws {
+        let help = try Binary.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE"))
+        #expect(help.stdout.contains("Exit status"))
+        let version = try Binary.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+    }
+
+    @Test func usageErrorExitStatus() throws {
+        let r = try Binary.run(["--format", "yaml", "-c", "1"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("yaml"))
+    }
+
+    @Test func dataFolderWithBadCSVNamesTheCell() throws {
+        let dir = try Binary.temporaryFolder()
+        try "a,b\n1,2\n3\n".write(to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let r = try Binary.run(["--data", dir.path, "-c", "1"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("t.csv:3:"))
+    }
+
+    @Test func saveWritesAtomicallyAndLoadReadsItBack() throws {
+        let dir = try Binary.temporaryFolder()
+        let r = try Binary.run(
+            data + ["-c", "save (customers | where customer_id <= 3) to \"few.csv\"; load \"few.csv\"; few | count"],
+            in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("3"))
+        let written = try String(contentsOf: dir.appendingPathComponent("few.csv"), encoding: .utf8)
+        #expect(written.hasPrefix("customer_id,"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(leftovers == ["few.csv"])
+    }
+
+    @Test func defaultDataIsTheShippedSample() throws {
+        let r = try Binary.run(["-c", ".tables"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("customers"))
+        #expect(r.stdout.contains("transactions"))
+    }
+
+    @Test func quitInAScriptStopsWithStatusZero() throws {
+        let r = try Binary.run(data, stdin: "customers | count\n.quit\nnosuchtable\n")
+        #expect(r.status == 0)
+        #expect(r.stderr == "")
+    }
+}

@@ -1,0 +1,27 @@
+# Shared set-up for scripts/: makes sure what crmq needs is on this machine,
+# installing Debian packages when they are missing (as root, or with sudo).
+
+# Debian packages crmq builds or tests with.
+CRMQ_DEBIAN_PACKAGES=()
+
+ensure_toolchain() {
+    if ! command -v swift >/dev/null 2>&1; then
+        if [ -x /opt/swift/usr/bin/swift ]; then
+            export PATH="/opt/swift/usr/bin:$PATH"
+        else
+            echo "crmq needs the Swift 6 toolchain (swift.org); 'swift' is not on PATH" >&2
+            exit 1
+        fi
+    fi
+    local missing=()
+    for p in "${CRMQ_DEBIAN_PACKAGES[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        echo "installing ${missing[*]} ..." >&2
+        $sudo apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+    fi
+}
