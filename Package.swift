@@ -31,6 +31,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .testTarget(name: "CrmqDiagnosticsTests", dependencies: ["CrmqDiagnostics"]),
         .testTarget(name: "CrmqSyntaxTests", dependencies: ["CrmqSyntax"]),
         .testTarget(name: "CrmqSemanticsTests", dependencies: ["CrmqSyntax", "CrmqSemantics"]),
         .testTarget(name: "CrmqEngineTests", dependencies: ["CrmqSemantics", "CrmqEngine"]),

@@ -1,11 +1,12 @@
 /// "Did you mean" support: the nearest names by edit distance within a cutoff.
 public enum Suggestions {
-    /// Levenshtein distance, case-insensitive (a case slip counts as no edit, so
-    /// `Region` suggests `region`).
+    /// Edit distance counting a swap of two neighbours as one edit (optimal string
+    /// alignment), so `vpi` suggests `vip`; case-insensitive, so `Region` suggests `region`.
     public static func distance(_ a: String, _ b: String) -> Int {
         let x = Array(a.lowercased().unicodeScalars), y = Array(b.lowercased().unicodeScalars)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
+        var before = [Int](repeating: 0, count: y.count + 1)
         var prev = Array(0...y.count)
         var cur = [Int](repeating: 0, count: y.count + 1)
         for i in 1...x.count {
@@ -13,8 +14,11 @@ public enum Suggestions {
             for j in 1...y.count {
                 let cost = x[i - 1] == y[j - 1] ? 0 : 1
                 cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                    cur[j] = Swift.min(cur[j], before[j - 2] + 1)
+                }
             }
-            swap(&prev, &cur)
+            (before, prev, cur) = (prev, cur, before)
         }
         return prev[y.count]
     }

@@ -32,9 +32,11 @@ public enum EngineMessage: DiagnosticMessage, Equatable {
 
     public var message: String {
         switch self {
+        case .integerOverflow("int"): "the number is outside the range of int (64-bit whole numbers)"
         case .integerOverflow(let op): "integer overflow in '\(op)'; cast to double with double(x) for larger values"
         case .invalidDate(let t): "'\(t)' is not a date; dates are written YYYY-MM-DD"
-        case .invalidDateParts(let y, let m, let d): "\(y)-\(m)-\(d) is not a calendar date"
+        case .invalidDateParts(let y, let m, let d):
+            "\(y)-\(m < 10 && m >= 0 ? "0" : "")\(m)-\(d < 10 && d >= 0 ? "0" : "")\(d) is not a calendar date"
         case .invalidPercentile(let p): "percentile \(p) is outside 0 to 1"
         case .invalidBinWidth: "bin width must be greater than 0"
         }

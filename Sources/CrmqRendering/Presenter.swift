@@ -58,7 +58,8 @@ public final class Presenter {
                 write(DiagnosticRenderer.render(d, color: color), .status)
             }
         }
-        if timer {
+        // A display command takes no time worth showing (and `.timer on` would time itself).
+        if timer, !result.outcome.isDisplayCommand {
             write("time: \(Self.describe(result.elapsed))\n", .status)
         }
     }

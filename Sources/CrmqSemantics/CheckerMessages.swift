@@ -122,7 +122,7 @@ enum CheckMessage: DiagnosticMessage {
         case .cannotNegate(let text, let type): "'-' cannot negate \(text) (\(type))"
         case .needsBool(let op, let text, let type): "'\(op)' needs true/false values, but \(text) is \(type)"
         case .whereNeedsBool(let text, let type): "'where' needs a true/false condition, but \(text) is \(type)"
-        case .invalidDate(let text): "\(text) is not a valid date (write YYYY-MM-DD)"
+        case .invalidDate(let text): "\(text) is not a date; dates are written YYYY-MM-DD"
         case .invalidNumber(let text): "'\(text)' is not a valid number"
         case .nameThisColumn: "name this column: write 'name = ...'"
         case .duplicateColumn(let name): "duplicate column name '\(name)'"

@@ -1,5 +1,6 @@
 import CrmqSource
 import CrmqSyntax
+import CrmqDiagnostics
 
 // Expressions: names, literals and operators. Calls are in Calls.swift.
 //
@@ -83,7 +84,12 @@ extension CheckContext {
                 report(.tableAsValue(name), at: range)
                 return nil
             }
-            reportUnknown(.unknownName(name), name: name, at: range, among: catalog.scalarNames, kind: "value")
+            if catalog.scalarNames.isEmpty {
+                report(.unknownName(name), at: range, notes: [Note(
+                    "here a name must be a 'let' value, and none is defined; columns exist only after a table, as in 'customers | where ...'")])
+            } else {
+                reportUnknown(.unknownName(name), name: name, at: range, among: catalog.scalarNames, kind: "let value")
+            }
         }
         return nil
     }

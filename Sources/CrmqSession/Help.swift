@@ -71,11 +71,23 @@ public enum Help {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A catalogue sentence in the style of the other summaries: lower-case start (unless
+    /// it starts with an acronym such as NPS), no final period.
+    static func summaryLine(_ sentence: String) -> String {
+        var s = sentence
+        if s.hasSuffix(".") { s.removeLast() }
+        let chars = Array(s)
+        if chars.count > 1, chars[0].isUppercase, chars[1].isLowercase {
+            s = chars[0].lowercased() + String(chars.dropFirst())
+        }
+        return s
+    }
+
     /// One topic per user-facing function and aggregate, from the checker's catalogue.
     static var functionTopics: [HelpTopic] {
         FunctionCatalog.functions.map { f in
             HelpTopic(
-                f.name, f.isAggregate ? "aggregates" : "functions", f.summary,
+                f.name, f.isAggregate ? "aggregates" : "functions", summaryLine(f.summary),
                 "  \(f.signature)\n\nExample:\n  \(f.example)")
         }
     }

@@ -50,3 +50,10 @@ public struct StatementResult: Sendable {
         self.elapsed = elapsed
     }
 }
+
+extension Outcome {
+    /// Whether this is a presentation command (`.mode`, `.timer`, ...) rather than a result.
+    public var isDisplayCommand: Bool {
+        if case .display = self { true } else { false }
+    }
+}

@@ -10,7 +10,13 @@ public enum Parser {
         let (tokens, lexical) = Lexer.tokenize(file)
         var parser = ParserState(file: file, tokens: tokens, lexicalErrors: lexical.compactMap(\.sourceRange))
         let script = parser.parseScript()
-        let all = (lexical + parser.diagnostics).enumerated().sorted {
+        // A lexical error in text the parser skipped after its own earlier error is a
+        // consequence of that error (`load customers.csv`: the '.' is not news).
+        let independent = lexical.filter { d in
+            guard let at = d.sourceRange?.start else { return true }
+            return !parser.skipped.contains { $0.start < at && at < $0.end }
+        }
+        let all = (independent + parser.diagnostics).enumerated().sorted {
             let a = $0.element.sourceRange?.start ?? 0, b = $1.element.sourceRange?.start ?? 0
             return a != b ? a < b : $0.offset < $1.offset
         }
@@ -39,6 +45,10 @@ struct ParserState {
     let damagedTokens: [SourceRange]
     var index = 0
     var diagnostics: [Diagnostic] = []
+    /// Where the last error was reported, until recovery records what it skipped.
+    var lastErrorStart: Int?
+    /// Source skipped by recovery, each from an error to where parsing resumed.
+    var skipped: [SourceRange] = []
     /// The last consumed token, for "after 'where'" and carets at the end of a line.
     var previous: Token?
     /// Current recursion depth through brackets and prefix operators.
@@ -108,6 +118,7 @@ struct ParserState {
     mutating func fail(_ message: ParseMessage, at culprit: Token? = nil, notes: [Note] = []) -> ParseAbort {
         let token = culprit ?? current
         let caret = caretRange(for: token)
+        lastErrorStart = caret.start
         let damaged = damagedTokens.contains { $0.start <= caret.start && caret.start <= $0.end }
         if token.kind != .invalid && !damaged {
             diagnostics.append(Diagnostic(message, in: file, at: caret, notes: notes))
@@ -166,6 +177,13 @@ struct ParserState {
     /// Skips the rest of the statement (panic mode after an error outside a stage).
     mutating func skipToStatementEnd() {
         while !isAtEnd { advance() }
+        noteSkipped()
+    }
+
+    /// Records the text from the last error to the recovery point as skipped.
+    private mutating func noteSkipped() {
+        if let start = lastErrorStart { skipped.append(SourceRange(start, current.range.start)) }
+        lastErrorStart = nil
     }
 
     /// Skips the rest of a failed stage that began at token `start`: up to the next `|`
@@ -177,6 +195,7 @@ struct ParserState {
             if token.kind == .symbol(.leftParen) { depth += 1 }
             if token.kind == .symbol(.rightParen) { depth = max(0, depth - 1) }
         }
+        defer { noteSkipped() }
         while !isAtEnd {
             switch current.kind {
             case .symbol(.pipe) where depth == 0:

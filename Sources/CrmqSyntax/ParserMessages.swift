@@ -17,6 +17,8 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
     /// `top 10 x`: the count must be followed by `by`.
     case expectedBy(after: String)
     case extendNeedsName
+    /// `summarize by region`: no aggregate before 'by'.
+    case summarizeNeedsAggregate
     case statementCannotStart(String)
     case reservedWord(String)
     case unknownOperator(String)
@@ -43,6 +45,7 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedPath: "parse.expected-path"
         case .expectedBy: "parse.expected-by"
         case .extendNeedsName: "parse.extend-needs-name"
+        case .summarizeNeedsAggregate: "parse.summarize-needs-aggregate"
         case .statementCannotStart: "parse.statement-cannot-start"
         case .reservedWord: "parse.reserved-word"
         case .unknownOperator: "parse.unknown-operator"
@@ -69,6 +72,8 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedPath(let after, let found): "expected a file path in quotes after \(after), found \(found)"
         case .expectedBy(let after): "expected 'by' after \(after)"
         case .extendNeedsName: "'extend' needs a name: write 'extend name = expression'"
+        case .summarizeNeedsAggregate:
+            "'summarize' needs an aggregate before 'by', as in 'summarize n = count() by region'; to count rows per group, write 'count by ...'"
         case .statementCannotStart(let token): "a statement cannot start with \(token)"
         case .reservedWord(let word): "'\(word)' is a reserved word; quote it as `\(word)` to use it as a name"
         case .unknownOperator(let name): "unknown operator '\(name)'"

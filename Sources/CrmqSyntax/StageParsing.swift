@@ -51,6 +51,9 @@ extension ParserState {
         case "top": kind = try parseTop(start: operatorToken.range.start)
         case "count": kind = .count(by: eatWord("by") ? try parseNamedList() : [])
         case "summarize":
+            if current.kind == .identifier, current.text.lowercased() == "by", peek().kind == .identifier {
+                throw fail(.summarizeNeedsAggregate)
+            }
             let aggregates = try parseNamedList()
             kind = .summarize(aggregates: aggregates, by: eatWord("by") ? try parseNamedList() : [])
         case "join": kind = try parseJoin(start: operatorToken.range.start)

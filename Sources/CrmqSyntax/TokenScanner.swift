@@ -85,13 +85,11 @@ struct TokenScanner {
         return comments
     }
 
-    /// Whether a line ending in `token` goes on: the statement cannot end there.
+    /// Whether a line ending in `token` goes on: only a trailing `|` does. A line ending in
+    /// another operator still ends the statement (the language's rule), so the mistake is
+    /// reported on its own line instead of swallowing the next statement.
     static func continuesLine(_ token: Token) -> Bool {
-        switch token.kind {
-        case .symbol(let s): s != .rightParen
-        case .keyword(let k): [.and, .or, .not, .in, .between, .is].contains(k)
-        default: false
-        }
+        token.kind == .symbol(.pipe)
     }
 
     private mutating func endStatement(at range: SourceRange, text: String) {

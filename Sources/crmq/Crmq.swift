@@ -22,7 +22,8 @@ struct Crmq: ParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Run one statement (or several, separated by ';') and exit.", valueName: "query"))
+    // Unconditional, so a statement may start with '-': crmq -c "-1 + 2".
+    @Option(name: .customShort("c"), parsing: .unconditional, help: ArgumentHelp("Run one statement (or several, separated by ';') and exit.", valueName: "query"))
     var command: String?
 
     mutating func run() throws {

@@ -104,7 +104,7 @@ struct SourceTests {
         #expect(wrong.culprits == [#""soon""#])
 
         let badDate = check(.set("asof", .str("2025-02-30")))
-        #expect(badDate.messages == [#""2025-02-30" is not a valid date (write YYYY-MM-DD)"#])
+        #expect(badDate.messages == [#""2025-02-30" is not a date; dates are written YYYY-MM-DD"#])
 
         let column = check(.set("margin", "amount"))
         #expect(column.ids == ["check.unknown-name"])

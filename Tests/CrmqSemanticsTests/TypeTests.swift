@@ -50,11 +50,11 @@ struct TypeTests {
 
     @Test func invalidDateLiteralIsNamed() {
         let c = expr("date" >= .str("2025-13-01"))
-        #expect(c.messages == [#""2025-13-01" is not a valid date (write YYYY-MM-DD)"#])
+        #expect(c.messages == [#""2025-13-01" is not a date; dates are written YYYY-MM-DD"#])
         #expect(c.ids == ["check.invalid-date"])
         #expect(c.culprits == [#""2025-13-01""#])
         let d = check(P(f("date", .str("yesterday"))))
-        #expect(d.messages == [#""yesterday" is not a valid date (write YYYY-MM-DD)"#])
+        #expect(d.messages == [#""yesterday" is not a date; dates are written YYYY-MM-DD"#])
     }
 
     @Test func stringColumnAgainstDateIsAnError() {

@@ -19,6 +19,24 @@ import Testing
         #expect(Syntax.messages("t | select a, | take 1") == ["expected an expression after ',', found '|'"])
     }
 
+    @Test func lexicalErrorInSkippedTextIsNotReportedAgain() {
+        // The '.' would be an unexpected character, but the parser gave up on the
+        // statement at 'customers' already.
+        #expect(Syntax.messages("load customers.csv") == [
+            "expected a file path in quotes after 'load', found name 'customers'"
+        ])
+        // A lexical error before any parse error is still reported, and so is the next stage's.
+        #expect(Syntax.messages("customers | where x @ 5 | selec a") == [
+            "unexpected character '@'", "unknown operator 'selec'",
+        ])
+    }
+
+    @Test func aLineEndingInAnOperatorIsAnErrorOnThatLine() {
+        #expect(report("customers | where satisfaction >\ntransactions | take 2") == [
+            "parse.expected-expression expected an expression after '>', found end of line @32..<32"
+        ])
+    }
+
     @Test func twoBadStagesGiveTwoErrors() {
         let (script, diagnostics) = Syntax.parse("customers | wher x > 1 | take 5 | selec name")
         #expect(diagnostics.map(\.message) == ["unknown operator 'wher'", "unknown operator 'selec'"])

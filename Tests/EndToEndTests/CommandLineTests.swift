@@ -12,6 +12,12 @@ import Testing
         #expect(r.stderr == "")
     }
 
+    @Test func aStatementMayStartWithAMinus() throws {
+        let r = try Binary.run(data + ["-c", "-1 + 2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "1\n")
+    }
+
     @Test func csvFormatCarriesFullPrecision() throws {
         let r = try Binary.run(data + ["--format", "csv", "-c", "1 / 3"])
         #expect(r.status == 0)
