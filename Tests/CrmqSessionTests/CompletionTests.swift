@@ -83,6 +83,7 @@ import CrmqSession
 
     @Test func fileNamesAfterLoad() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crmq-complete-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
         try "a\n1\n".write(to: dir.appendingPathComponent("people.csv"), atomically: true, encoding: .utf8)
         let c = complete("load \"\(dir.path)/pe")

@@ -84,6 +84,7 @@ struct Fixture {
 
     @Test func readRunsAScriptInTheSessionAndStopsAtItsError() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crmq-session-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let good = dir.appendingPathComponent("good.crmq"), bad = dir.appendingPathComponent("bad.crmq")
         try "let from_script = 42\n".write(to: good, atomically: true, encoding: .utf8)
@@ -100,6 +101,7 @@ struct Fixture {
 
     @Test func aScriptThatReadsItselfIsStopped() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crmq-session-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let loop = dir.appendingPathComponent("loop.crmq")
         try ".read \(loop.path)\n".write(to: loop, atomically: true, encoding: .utf8)
@@ -109,6 +111,7 @@ struct Fixture {
 
     @Test func loadIsAllOrNothingAndSaveRoundTrips() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crmq-session-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let f = Fixture()
         let out = dir.appendingPathComponent("people.json").path

@@ -40,6 +40,7 @@ import Testing
 
     @Test func runStopsAtTheFirstErrorWithFileLineColumn() throws {
         let dir = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("report.crmq")
         try """
             -- counts
@@ -56,6 +57,7 @@ import Testing
 
     @Test func runReportsEveryParseErrorAndRunsNothing() throws {
         let dir = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("bad.crmq")
         try "customers | count\ncustomers | wher x\ncustomers | selec y\n".write(to: script, atomically: true, encoding: .utf8)
         let r = try Binary.run(data + ["run", script.path])
@@ -102,6 +104,7 @@ import Testing
 
     @Test func dataFolderWithBadCSVNamesTheCell() throws {
         let dir = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
         try "a,b\n1,2\n3\n".write(to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
         let r = try Binary.run(["--data", dir.path, "-c", "1"])
         #expect(r.status == 1)
@@ -110,6 +113,7 @@ import Testing
 
     @Test func saveWritesAtomicallyAndLoadReadsItBack() throws {
         let dir = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let r = try Binary.run(
             data + ["-c", "save (customers | where customer_id <= 3) to \"few.csv\"; load \"few.csv\"; few | count"],
             in: dir)
