@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each depending only on those below it (see docs/architecture.md):
-// crmq (CLI) -> Rendering -> Session -> Loading -> Engine -> Semantics -> Syntax -> Diagnostics -> Source
+// crmq (CLI) -> Rendering -> Session -> CRM, Loading -> Engine -> Semantics -> Syntax -> Diagnostics -> Source
 let package = Package(
     name: "crmq",
     products: [
@@ -18,16 +18,19 @@ let package = Package(
         .target(name: "CrmqSemantics", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSyntax"]),
         .target(name: "CrmqEngine", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics"]),
         .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine"]),
+        .target(name: "CrmqCRM", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqLoading"]),
         .target(
             name: "CrmqSession",
-            dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading"]),
+            dependencies: [
+                "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading", "CrmqCRM",
+            ]),
         .target(
             name: "CrmqRendering",
             dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqLoading", "CrmqSession"]),
         .executableTarget(
             name: "crmq",
             dependencies: [
-                "CrmqSession", "CrmqRendering",
+                "CrmqSession", "CrmqRendering", "CrmqCRM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -38,6 +41,7 @@ let package = Package(
         .testTarget(name: "CrmqLoadingTests", dependencies: ["CrmqEngine", "CrmqLoading"]),
         .testTarget(name: "CrmqRenderingTests", dependencies: ["CrmqSession", "CrmqRendering"]),
         .testTarget(name: "CrmqSessionTests", dependencies: ["CrmqSession", "CrmqSemantics", "CrmqEngine"]),
+        .testTarget(name: "CrmqCRMTests", dependencies: ["CrmqCRM", "CrmqEngine", "CrmqLoading"]),
         .testTarget(
             name: "GoldenTests",
             dependencies: ["CrmqSession", "CrmqRendering"],
