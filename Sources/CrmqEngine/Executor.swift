@@ -6,10 +6,15 @@ import CrmqSemantics
 public struct Executor: Sendable {
     let tables: @Sendable (String) -> Table?
     let cancellation: CancellationFlag
+    let tableFunctions: (any TableFunctionRunner)?
 
-    public init(tables: @escaping @Sendable (String) -> Table?, cancellation: CancellationFlag) {
+    public init(
+        tables: @escaping @Sendable (String) -> Table?, cancellation: CancellationFlag,
+        tableFunctions: (any TableFunctionRunner)? = nil
+    ) {
         self.tables = tables
         self.cancellation = cancellation
+        self.tableFunctions = tableFunctions
     }
 
     public func execute(_ plan: Plan) throws(EngineError) -> Table {
@@ -18,6 +23,11 @@ public struct Executor: Sendable {
         case .scan(let name):
             guard let table = tables(name) else { throw .missingTable(name) }
             return table
+
+        case .tableFunction(let name, let input, let options):
+            guard let runner = tableFunctions else { throw .missingTable(name + "()") }
+            let table = try runner.run(name, input: try execute(input), options: options, cancellation: cancellation)
+            return renamed(table, plan.schema)
 
         case .filter(let input, let predicate):
             let table = try execute(input)
@@ -121,4 +131,12 @@ public struct Executor: Sendable {
         guard schema.count == t.columns.count else { return t }
         return Table(schema: schema, columns: t.columns, rowCount: t.rowCount)
     }
+}
+
+/// Runs table functions (`rfm`, `cohorts`, ...) for the executor; the layer that defines
+/// them (CRM) implements it, so the engine knows none of them by name.
+public protocol TableFunctionRunner: Sendable {
+    /// The function's result over `input`, with the options the checker resolved.
+    func run(_ name: String, input: Table, options: [String: Value], cancellation: CancellationFlag)
+        throws(EngineError) -> Table
 }

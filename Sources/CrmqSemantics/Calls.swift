@@ -7,12 +7,12 @@ import CrmqSyntax
 extension CheckContext {
     func bindCall(_ name: Identifier, _ arguments: [Expr], range: SourceRange, in scope: Scope) -> BoundExpr? {
         guard let info = FunctionCatalog.function(named: name.name) else {
-            if TableFunctions.checkers[name.name] != nil {
+            if catalog.tableFunction(name.name) != nil {
                 report(.tableFunctionAsValue(name.name), at: name.range)
             } else {
                 reportUnknown(
                     .unknownFunction(name.name), name: name.name, at: name.range,
-                    among: FunctionCatalog.names + TableFunctions.names, kind: "function")
+                    among: FunctionCatalog.names + catalog.tableFunctionNames, kind: "function")
             }
             return nil
         }

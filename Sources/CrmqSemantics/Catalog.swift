@@ -11,4 +11,12 @@ public protocol Catalog {
     /// The type a setting takes, nil if there is no such setting.
     func settingType(_ name: String) -> DataType?
     var settingNames: [String] { get }
+    /// A table function by name (case-insensitive), nil if there is none.
+    func tableFunction(_ name: String) -> TableFunctionSignature?
+    var tableFunctionNames: [String] { get }
+}
+
+extension Catalog {
+    public func tableFunction(_ name: String) -> TableFunctionSignature? { nil }
+    public var tableFunctionNames: [String] { [] }
 }

@@ -11,6 +11,11 @@ enum CheckMessage: DiagnosticMessage {
     case tableAsValue(String)
     case unknownTable(String)
     case unknownTableFunction(String)
+    case tableFunctionNeedsTable(String, usage: String)
+    case tableFunctionOptionForm(String, usage: String)
+    case unknownTableFunctionOption(String, function: String)
+    case tableFunctionOptionValue(String)
+    case tableFunctionProblem(String)
     case notATable(String)
     case queryAsValue
     case notGrouped(String)
@@ -57,6 +62,11 @@ enum CheckMessage: DiagnosticMessage {
         case .tableAsValue: "check.table-as-value"
         case .unknownTable: "check.unknown-table"
         case .unknownTableFunction: "check.unknown-table-function"
+        case .tableFunctionNeedsTable: "check.table-function-needs-table"
+        case .tableFunctionOptionForm: "check.table-function-option-form"
+        case .unknownTableFunctionOption: "check.unknown-table-function-option"
+        case .tableFunctionOptionValue: "check.table-function-option-value"
+        case .tableFunctionProblem: "check.table-function"
         case .notATable: "check.not-a-table"
         case .queryAsValue: "check.query-as-value"
         case .notGrouped: "check.not-grouped"
@@ -97,6 +107,11 @@ enum CheckMessage: DiagnosticMessage {
         case .tableAsValue(let name): "'\(name)' is a table, not a value"
         case .unknownTable(let name): "unknown table '\(name)'"
         case .unknownTableFunction(let name): "unknown table function '\(name)'"
+        case .tableFunctionNeedsTable(let name, let usage): "'\(name)' needs a table as its first argument: \(usage)"
+        case .tableFunctionOptionForm(let name, let usage): "after the table, '\(name)' takes options written 'option = value': \(usage)"
+        case .unknownTableFunctionOption(let option, let function): "'\(function)' has no option '\(option)'"
+        case .tableFunctionOptionValue(let option): "option '\(option)' takes a column name or a constant"
+        case .tableFunctionProblem(let message): message
         case .notATable(let text): "'\(text)' is not a table"
         case .queryAsValue: "a query cannot be used as a value here"
         case .notGrouped(let name): "'\(name)' is neither aggregated nor in 'by'"

@@ -91,6 +91,9 @@ public indirect enum PlanKind: Sendable {
     case join(left: Plan, right: Plan, keys: [(left: Int, right: Int)], kind: PlanJoinKind, rightColumns: [Int])
     /// Distinct rows of the input, in order of first appearance.
     case distinct(Plan)
+    /// A table function (`rfm(transactions)`) over its input's rows, with its options
+    /// resolved: column names as strings, settings and literals as values.
+    case tableFunction(name: String, input: Plan, options: [String: Value])
 }
 
 /// A statement after checking, ready for the session to carry out.

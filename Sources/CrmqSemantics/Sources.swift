@@ -9,17 +9,6 @@ enum CheckedPipeline {
     case scalar(BoundExpr)
 }
 
-/// Table functions (`rfm(transactions)`, `cohorts(transactions)`, ...): calls that produce a
-/// table and can only be a pipeline's source. Each entry checks its own arguments and
-/// returns its plan; adding one means adding an entry here (and a plan node it can use).
-enum TableFunctions {
-    typealias Checker = @Sendable (CheckContext, _ name: Identifier, _ arguments: [Expr], _ range: SourceRange) -> Plan?
-
-    static let checkers: [String: Checker] = [:]
-
-    static var names: [String] { checkers.keys.sorted() }
-}
-
 // pipeline := source ('|' stage)*
 // source   := table-name | let-name | '(' pipeline ')' | table-function '(' args ')' | scalar-expression
 extension CheckContext {
@@ -51,18 +40,77 @@ extension CheckContext {
         case .subquery(let inner):
             return checkPipeline(inner)
         case .call(let name, let arguments) where FunctionCatalog.function(named: name.name) == nil:
-            if let checker = TableFunctions.checkers[name.name] {
-                return checker(self, name, arguments, source.range).map { .table($0) }
+            if let signature = catalog.tableFunction(name.name) {
+                return checkTableFunction(signature, name: name, arguments: arguments, range: source.range)
+                    .map { .table($0) }
             }
             // A typo of a scalar function is more likely than of a table function when nothing follows.
+            let tableFunctions = catalog.tableFunctionNames
             let scalarNames = hasStages ? [] : FunctionCatalog.names
-            let useAll = !Suggestions.closest(to: name.name, among: TableFunctions.names + scalarNames).isEmpty
+            let useAll = !Suggestions.closest(to: name.name, among: tableFunctions + scalarNames).isEmpty
             reportUnknown(
                 .unknownTableFunction(name.name), name: name.name, at: name.range,
-                among: useAll ? TableFunctions.names + scalarNames : TableFunctions.names, kind: "table function")
+                among: useAll ? tableFunctions + scalarNames : tableFunctions, kind: "table function")
             return nil
         default:
             return bind(source, in: .scalar).map { .scalar($0) }
+        }
+    }
+}
+
+// table-function := name '(' source { ',' option '=' (name | literal) } ')'
+extension CheckContext {
+    /// Checks a table-function call: its first argument is the input table, the rest are
+    /// named options (`customer = cust_id`), which the function itself then checks.
+    func checkTableFunction(
+        _ signature: TableFunctionSignature, name: Identifier, arguments: [Expr], range: SourceRange
+    ) -> Plan? {
+        guard let first = arguments.first else {
+            report(.tableFunctionNeedsTable(signature.name, usage: signature.usage), at: range)
+            return nil
+        }
+        let input: Plan
+        switch checkSource(first, hasStages: true) {
+        case .table(let plan)?: input = plan
+        case .scalar?:
+            report(.tableFunctionNeedsTable(signature.name, usage: signature.usage), at: first.range)
+            return nil
+        case nil: return nil
+        }
+        var options: [String: TableFunctionOption] = [:]
+        var optionRanges: [String: SourceRange] = [:]
+        var failed = false
+        for argument in arguments.dropFirst() {
+            guard case .binary(.equal, let key, let value) = argument.kind, case .name(let option) = key.kind else {
+                report(.tableFunctionOptionForm(signature.name, usage: signature.usage), at: argument.range)
+                failed = true
+                continue
+            }
+            guard signature.options.contains(option) else {
+                reportUnknown(
+                    .unknownTableFunctionOption(option, function: signature.name), name: option, at: key.range,
+                    among: signature.options, kind: "option")
+                failed = true
+                continue
+            }
+            optionRanges[option] = argument.range
+            if case .name(let column) = value.kind {
+                options[option] = .name(column)
+            } else if let bound = bind(value, in: .scalar), case .literal(let v) = bound.kind {
+                options[option] = .value(v)
+            } else {
+                report(.tableFunctionOptionValue(option), at: value.range)
+                failed = true
+            }
+        }
+        if failed { return nil }
+        switch signature.bind(input.schema, options) {
+        case .success(let bound):
+            return Plan(.tableFunction(name: signature.name, input: input, options: bound.options), schema: bound.schema)
+        case .failure(let problem):
+            let at = problem.option.flatMap { optionRanges[$0] } ?? first.range
+            report(.tableFunctionProblem(problem.message), at: at, notes: problem.notes.map { Note($0) })
+            return nil
         }
     }
 }

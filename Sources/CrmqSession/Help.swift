@@ -1,4 +1,5 @@
 import CrmqSemantics
+import CrmqCRM
 
 /// One `help` topic: a statement, operator, function, concept or command, explained
 /// in a few lines with its syntax and an example.
@@ -20,7 +21,7 @@ public struct HelpTopic: Sendable {
 /// The help catalogue: every topic `help <topic>` knows. docs/language.md says the
 /// same at more length; a test checks that every topic appears there.
 public enum Help {
-    public static var topics: [HelpTopic] { languageTopics + functionTopics }
+    public static var topics: [HelpTopic] { languageTopics + functionTopics + crmTopics }
 
     public static var topicNames: [String] { topics.map(\.name) }
 
@@ -57,6 +58,13 @@ public enum Help {
             }.joined(separator: "\n")
     }
 
+    /// Prose wrapped to the terminal's usual width, paragraph by paragraph.
+    static func paragraphs(_ text: String) -> String {
+        text.components(separatedBy: "\n\n").map { p in
+            String(wrap(p.replacingOccurrences(of: "\n", with: " "), indent: "").dropLast())
+        }.joined(separator: "\n\n")
+    }
+
     static func wrap(_ text: String, indent: String, width: Int = 76) -> String {
         var lines: [String] = []
         var line = indent
@@ -90,6 +98,28 @@ public enum Help {
                 f.name, f.isAggregate ? "aggregates" : "functions", summaryLine(f.summary),
                 "  \(f.signature)\n\nExample:\n  \(f.example)")
         }
+    }
+
+    /// The CRM layer's topics: its concepts, computed columns and table functions.
+    static var crmTopics: [HelpTopic] {
+        let concepts = CRM.concepts.map { c in
+            HelpTopic(
+                c.name, "CRM concepts", c.summary,
+                paragraphs(c.explanation) + (c.formula.map { "\n\nFormula:\n  " + $0 } ?? "")
+                    + "\n\nExample:\n  " + c.example)
+        }
+        let columns = CustomerMeasures.all.map { c in
+            HelpTopic(
+                c.name, "computed customer columns", c.summary,
+                "A column of customers (\(c.type)), computed when customers\(c.needs.map { " and " + $0 }.joined()) are loaded.\n\n"
+                    + paragraphs(c.rule))
+        }
+        let functions = CRM.tableFunctions.values.sorted { $0.signature.name < $1.signature.name }.map { f in
+            HelpTopic(
+                f.signature.name, "table functions", f.signature.summary,
+                "  \(f.signature.usage)\n\nExample:\n  \(f.signature.example)")
+        }
+        return concepts + columns + functions
     }
 
     static let languageTopics: [HelpTopic] = [

@@ -5,6 +5,7 @@ import CrmqSyntax
 import CrmqSemantics
 import CrmqEngine
 import CrmqLoading
+import CrmqCRM
 
 /// A crmq session: the tables, `let` bindings and settings that statements see, and the
 /// one entry point every front end uses (REPL, `crmq run`, `-c`, tests, benchmarks):
@@ -21,7 +22,11 @@ public final class Session: @unchecked Sendable {
     public private(set) var letNames: Set<String> = []
     /// Scalar `let` bindings.
     public private(set) var scalars: [String: Value] = [:]
-    public var settings = Settings()
+    public var settings = Settings() {
+        didSet { measures.invalidate() }
+    }
+    /// Computed customer columns already computed for the current tables and settings.
+    private var measures = MeasureCache()
     /// Set to stop the running statement (Ctrl-C); reset before each statement.
     public let cancellation = CancellationFlag()
     /// Nesting of `.read`, to refuse a script that reads itself forever.
@@ -72,9 +77,21 @@ public final class Session: @unchecked Sendable {
 
     /// Adds a table under a name, replacing one of that name (fixtures, benchmarks, `--data`).
     public func register(_ table: Table, as name: String) {
+        store(table, as: name)
+        letNames.remove(name)
+    }
+
+    /// Keeps a table under a name; computed columns made from the old one are dropped.
+    private func store(_ table: Table, as name: String) {
         if tables[name] == nil { tableOrder.append(name) }
         tables[name] = table
-        letNames.remove(name)
+        if CRM.inputTables.contains(name) { measures.invalidate() }
+    }
+
+    private func remove(_ name: String) {
+        guard tables.removeValue(forKey: name) != nil else { return }
+        tableOrder.removeAll { $0 == name }
+        if CRM.inputTables.contains(name) { measures.invalidate() }
     }
 
     // MARK: - Statements
@@ -115,9 +132,38 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    private func executor() -> Executor {
-        let snapshot = tables
-        return Executor(tables: { snapshot[$0] }, cancellation: cancellation)
+    /// An executor over the session's tables as `plan` sees them: `customers` with the
+    /// computed columns the plan reads (computed now, or taken from the cache).
+    private func executor(for plan: Plan? = nil) throws(EngineError) -> Executor {
+        var snapshot = tables
+        let computed = computedColumns
+        if let plan, !computed.isEmpty, let customers = tables[CRM.customersTable],
+            let used = plan.scannedColumns()[CRM.customersTable]
+        {
+            let needed = Set(used.filter { $0 >= customers.schema.count }.map { computed[$0 - customers.schema.count].name })
+            snapshot[CRM.customersTable] = try measures.customers(
+                customers, with: computed, needed: needed, inputs: crmInputs(customers))
+        }
+        let frozen = snapshot
+        return Executor(
+            tables: { frozen[$0] }, cancellation: cancellation,
+            tableFunctions: CRM.Runner(settings: settings.all))
+    }
+
+    private func crmInputs(_ customers: Table) -> CRMInputs {
+        CRMInputs(
+            customers: customers, transactions: tables["transactions"], interactions: tables["interactions"],
+            settings: settings.all, cancellation: cancellation)
+    }
+
+    /// The computed columns `customers` has now.
+    private var computedColumns: [ComputedColumn] {
+        guard let customers = tables[CRM.customersTable] else { return [] }
+        return CRM.computedColumns(customers: customers.schema, loaded: Set(tables.keys))
+    }
+
+    private func execute(_ plan: Plan) throws(EngineError) -> Table {
+        try executor(for: plan).execute(plan)
     }
 
     /// Evaluates a checked scalar expression (no columns) to one value.
@@ -129,25 +175,24 @@ public final class Session: @unchecked Sendable {
     private func carryOut(_ checked: CheckedStatement, statement: Statement, file: SourceFile) throws -> Outcome {
         switch checked {
         case .query(let plan):
-            return .table(try executor().execute(plan))
+            return .table(try execute(plan))
         case .scalar(let expr):
             return .value(try evaluateScalar(expr))
         case .letTable(let name, let plan):
-            let table = try executor().execute(plan)
-            if tables[name] == nil { tableOrder.append(name) }
-            tables[name] = table
+            let table = try execute(plan)
+            store(table, as: name)
             letNames.insert(name)
             scalars[name] = nil
             return .message("\(name): \(Self.describe(table))")
         case .letScalar(let name, let expr):
             let value = try evaluateScalar(expr)
             scalars[name] = value
-            if tables.removeValue(forKey: name) != nil { tableOrder.removeAll { $0 == name } }
+            remove(name)
             return .message("\(name) = \(value.exactText.isEmpty ? "null" : value.exactText)")
         case .load(let path, let alias):
             return try load(path: path, alias: alias, statement: statement, file: file)
         case .save(let plan, let path):
-            let table = try executor().execute(plan)
+            let table = try execute(plan)
             try TableWriter.save(table, to: path)
             return .message("saved \(Self.count(table.rowCount, "row")) to \(path)")
         case .set(let name, let expr):
@@ -346,7 +391,15 @@ public final class Session: @unchecked Sendable {
 }
 
 extension Session: Catalog {
-    public func tableSchema(_ name: String) -> Schema? { tables[name]?.schema }
+    public func tableSchema(_ name: String) -> Schema? {
+        guard let schema = tables[name]?.schema else { return nil }
+        guard name == CRM.customersTable else { return schema }
+        return Schema(schema.fields + computedColumns.map { Field($0.name, $0.type) })
+    }
+    public func tableFunction(_ name: String) -> TableFunctionSignature? {
+        CRM.tableFunctions[name.lowercased()]?.signature
+    }
+    public var tableFunctionNames: [String] { CRM.tableFunctions.keys.sorted() }
     public var tableNames: [String] { tableOrder }
     public func scalarValue(_ name: String) -> Value? { scalars[name] }
     public var scalarNames: [String] { scalars.keys.sorted() }

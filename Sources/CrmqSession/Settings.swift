@@ -1,31 +1,12 @@
 import CrmqSemantics
-
-/// A setting a user may change with `set name = value`: its type, default, allowed
-/// range and a sentence for `set` and `help`.
-public struct SettingSpec: Sendable {
-    public var name: String
-    public var type: DataType
-    public var defaultValue: Value
-    public var summary: String
-    /// Returns a message when the value is not allowed (e.g. out of range), nil if it is.
-    public var validate: @Sendable (Value) -> String?
-
-    public init(
-        name: String, type: DataType, defaultValue: Value, summary: String,
-        validate: @escaping @Sendable (Value) -> String? = { _ in nil }
-    ) {
-        self.name = name
-        self.type = type
-        self.defaultValue = defaultValue
-        self.summary = summary
-        self.validate = validate
-    }
-}
+import CrmqCRM
 
 /// The settings of a session, by name, with their current values.
 public struct Settings: Sendable {
-    /// Every setting crmq knows, in the order `set` lists them.
-    public static let specs: [SettingSpec] = [
+    /// Every setting crmq knows, in the order `set` lists them: display, then CRM.
+    public static let specs: [SettingSpec] = display + CRM.settings
+
+    static let display: [SettingSpec] = [
         SettingSpec(
             name: "max_rows", type: .int, defaultValue: .int(40),
             summary: "rows shown before eliding the middle (0: all)",
@@ -48,6 +29,9 @@ public struct Settings: Sendable {
         get { values[name] }
         set { values[name] = newValue }
     }
+
+    /// Every setting's current value.
+    public var all: [String: Value] { values }
 
     public func int(_ name: String) -> Int {
         if case .int(let v)? = values[name] { return Int(v) }

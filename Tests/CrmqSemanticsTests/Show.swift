@@ -43,5 +43,7 @@ func show(_ p: Plan) -> String {
         return "join(\(show(left)), \(show(right)), [\(keys.map { "$\($0.left)=$\($0.right)" }.joined(separator: ", "))], "
             + "\(kind.rawValue), \(rightColumns))"
     case .distinct(let input): return "distinct(\(show(input)))"
+    case .tableFunction(let name, let input, let options):
+        return "\(name)(\(show(input))\(options.keys.sorted().map { ", \($0) = \(options[$0]!)" }.joined()))"
     }
 }

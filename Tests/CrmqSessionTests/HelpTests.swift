@@ -6,10 +6,13 @@ import CrmqSession
 /// `help` and docs/language.md say the same things: every topic has text, and every
 /// topic, function, setting and session command appears in the reference.
 @Suite struct HelpTests {
+    /// docs/language.md and docs/crm.md (the CRM measures, functions and concepts).
     static let reference: String = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        return (try? String(contentsOf: root.appendingPathComponent("docs/language.md"), encoding: .utf8)) ?? ""
+        return ["docs/language.md", "docs/crm.md"].map {
+            (try? String(contentsOf: root.appendingPathComponent($0), encoding: .utf8)) ?? ""
+        }.joined(separator: "\n")
     }()
 
     @Test func everyTopicHasText() {
@@ -24,7 +27,7 @@ import CrmqSession
         #expect(!Self.reference.isEmpty)
         for name in Help.topicNames {
             #expect(Self.reference.contains("`\(name)") || Self.reference.contains(name + "`"),
-                    "docs/language.md does not mention '\(name)'")
+                    "docs/language.md and docs/crm.md do not mention '\(name)'")
         }
         for f in FunctionCatalog.functions {
             #expect(Self.reference.contains("`\(f.name)("), "docs/language.md has no entry for \(f.signature)")

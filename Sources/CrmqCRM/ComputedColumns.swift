@@ -1,0 +1,85 @@
+import CrmqSemantics
+import CrmqEngine
+
+/// The tables and settings a CRM measure is computed from.
+public struct CRMInputs: Sendable {
+    public var customers: Table
+    public var transactions: Table?
+    public var interactions: Table?
+    /// The current value of every setting (CRM ones included), by name.
+    public var settings: [String: Value]
+    public var cancellation: CancellationFlag
+
+    public init(
+        customers: Table, transactions: Table?, interactions: Table?, settings: [String: Value],
+        cancellation: CancellationFlag
+    ) {
+        self.customers = customers
+        self.transactions = transactions
+        self.interactions = interactions
+        self.settings = settings
+        self.cancellation = cancellation
+    }
+}
+
+/// A column of `customers` computed from the loaded tables, never stored: recency,
+/// share_of_wallet, loyalty_stage ... Its rule is documented (docs/crm.md, `help <name>`).
+public struct ComputedColumn: Sendable {
+    public var name: String
+    public var type: DataType
+    /// One line: what it means.
+    public var summary: String
+    /// The rule, its thresholds (settings) and where it comes from in the theory.
+    public var rule: String
+    /// Tables besides `customers` it needs (e.g. `transactions`).
+    public var needs: [String]
+    /// Columns of `customers` it is computed from; without them the column does not exist.
+    public var requires: [String]
+    public var compute: @Sendable (CRMInputs) throws(EngineError) -> Column
+
+    public init(
+        name: String, type: DataType, summary: String, rule: String, needs: [String], requires: [String],
+        compute: @escaping @Sendable (CRMInputs) throws(EngineError) -> Column
+    ) {
+        self.name = name
+        self.type = type
+        self.summary = summary
+        self.rule = rule
+        self.needs = needs
+        self.requires = requires
+        self.compute = compute
+    }
+}
+
+extension CRM {
+    /// The table that gets computed columns, and the tables they are computed from:
+    /// a change to any of them (or to a CRM setting) makes cached columns stale.
+    public static let customersTable = "customers"
+    public static let inputTables: Set<String> = ["customers", "transactions", "interactions"]
+
+    /// The computed columns `customers` has when the tables they need are loaded,
+    /// except those it stores itself (a stored column of the same name wins).
+    public static func computedColumns(customers: Schema, loaded: Set<String>) -> [ComputedColumn] {
+        CustomerMeasures.all.filter { c in
+            customers.index(of: c.name) == nil && c.needs.allSatisfy(loaded.contains)
+                && c.requires.allSatisfy { customers.index(of: $0) != nil }
+        }
+    }
+}
+
+extension CRM {
+    /// The settings of the CRM measures (thresholds, as-of date, CLV parameters).
+    public static let settings: [SettingSpec] = [
+        SettingSpec(
+            name: "asof", type: .date, defaultValue: .null,
+            summary: "the date recency and 'last 12 months' count from (null: the day after the last transaction)"),
+        SettingSpec(
+            name: "margin", type: .double, defaultValue: .double(0.3),
+            summary: "profit margin on revenue, for clv",
+            validate: { if case .double(let m) = $0, !(0...1).contains(m) { "margin must be between 0 and 1" } else { nil } }),
+        SettingSpec(
+            name: "discount_rate", type: .double, defaultValue: .double(0.1),
+            summary: "yearly discount rate, for clv",
+            validate: { if case .double(let d) = $0, !(0..<1).contains(d) { "discount_rate must be at least 0 and below 1" } else { nil } }),
+    ]
+}

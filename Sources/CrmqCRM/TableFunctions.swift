@@ -1,0 +1,36 @@
+import CrmqSemantics
+import CrmqEngine
+
+/// A table function of the CRM layer: its signature for the checker and its implementation.
+public struct CRMTableFunction: Sendable {
+    public var signature: TableFunctionSignature
+    /// The result over `input`, given the resolved options and the session's settings.
+    public var run: @Sendable (
+        _ input: Table, _ options: [String: Value], _ settings: [String: Value], _ cancellation: CancellationFlag
+    ) throws(EngineError) -> Table
+
+    public init(
+        signature: TableFunctionSignature,
+        run: @escaping @Sendable (Table, [String: Value], [String: Value], CancellationFlag) throws(EngineError) -> Table
+    ) {
+        self.signature = signature
+        self.run = run
+    }
+}
+
+extension CRM {
+    /// Every table function, by name.
+    public static let tableFunctions: [String: CRMTableFunction] = [:]
+
+    /// Runs the CRM table functions for the executor, with the session's settings.
+    public struct Runner: TableFunctionRunner {
+        let settings: [String: Value]
+        public init(settings: [String: Value]) { self.settings = settings }
+        public func run(_ name: String, input: Table, options: [String: Value], cancellation: CancellationFlag)
+            throws(EngineError) -> Table
+        {
+            guard let f = CRM.tableFunctions[name] else { throw .missingTable(name + "()") }
+            return try f.run(input, options, settings, cancellation)
+        }
+    }
+}
