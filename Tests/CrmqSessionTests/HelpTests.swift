@@ -6,11 +6,12 @@ import CrmqSession
 /// `help` and docs/language.md say the same things: every topic has text, and every
 /// topic, function, setting and session command appears in the reference.
 @Suite struct HelpTests {
-    /// docs/language.md and docs/crm.md (the CRM measures, functions and concepts).
+    /// docs/language.md, docs/crm.md (the CRM measures and functions) and docs/crm-concepts.md
+    /// (the CRM concepts).
     static let reference: String = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        return ["docs/language.md", "docs/crm.md"].map {
+        return ["docs/language.md", "docs/crm.md", "docs/crm-concepts.md"].map {
             (try? String(contentsOf: root.appendingPathComponent($0), encoding: .utf8)) ?? ""
         }.joined(separator: "\n")
     }()

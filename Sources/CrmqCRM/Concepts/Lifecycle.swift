@@ -1,0 +1,49 @@
+extension CRM {
+    /// The customer lifecycle and what a customer is worth over it.
+    static let lifecycleConcepts: [CRMConcept] = [
+        CRMConcept(
+            name: "lifecycle",
+            summary: "a customer relationship passes through identification, development, stability and decline",
+            explanation: """
+                Customer relationships have a lifecycle, and loyalty is built by an evolution, not at once. The \
+                seeds describe the stages: identification (exploration), when loyalty is absent or weak; \
+                development, when satisfaction and trust give behavioural loyalty with a medium intent to \
+                repurchase; stability, when loyalty becomes emotional and sustainable and all four loyalty \
+                intents are strong; and decline, when the relationship weakens toward churn. Each stage calls for \
+                its own retention strategy, because the drivers of loyalty weigh differently in each ('help \
+                loyalty_model'). crmq gives each customer a stage in the column lifecycle_stage; 'help \
+                lifecycle_stage' shows the rules.
+                """,
+            formula: """
+                identification: loyalty none or weak; the four intents weak or absent
+                  development:    satisfaction, trust, behavioural loyalty; intents medium
+                  stability:      emotional, sustainable loyalty; all four intents strong
+                  decline:        the relationship weakens toward churn
+                """,
+            example: """
+                customers
+                  | summarize customers = count(), repurchase = avg(repurchase_intent), tolerance = avg(price_tolerance), cross_buy = avg(cross_buy_intent), recommend = avg(recommend) by lifecycle_stage
+                """),
+        CRMConcept(
+            name: "lifetime_value",
+            summary: "CLV and CLP: what a customer is worth over the whole relationship",
+            explanation: """
+                Customer lifetime value (CLV) is the value a customer brings over the whole relationship; \
+                customer lifetime profit (CLP) is what the seeds use to judge a customer's worth: the customer's \
+                lifetime purchases minus what the firm spends on marketing to and serving them. Identifying \
+                valuable customers, CRM's first basic task, means ranking them by lifetime profit rather than by \
+                one year's sales. Because most of a relationship lies in the future, CLV is an estimate: a simple \
+                one multiplies the yearly margin by how long the customer is expected to stay, discounted; a \
+                fitted model (BG/NBD with Gamma-Gamma) predicts purchases and spend. crmq's column clv uses the \
+                settings margin and discount_rate; 'help clv' gives its exact rule.
+                """,
+            formula: """
+                CLP = lifetime revenue − lifetime cost of marketing and service
+                  a common simple CLV = margin × yearly spend × r / (1 + d − r)   (r: retention rate, d: discount rate)
+                """,
+            example: """
+                customers | top 10 by clv
+                  | select customer_id, name, lifecycle_stage, monetary, clv
+                """),
+    ]
+}
