@@ -30,11 +30,16 @@ import CrmqSession
         }
     }
 
-    /// Every example runs as printed on the data crmq opens by default.
-    @Test func everyExampleRunsOnTheSampleData() {
+    /// The datasets a user meets: the demo crmq opens by default, and the small sample.
+    static let datasets = ["Sources/crmq/Resources/demo", "datasets/sample"]
+        .map { root.appendingPathComponent($0).path }
+        .filter { FileManager.default.fileExists(atPath: $0 + "/customers.csv") }
+
+    /// Every example runs as printed on the shipped data.
+    @Test(arguments: datasets)
+    func everyExampleRuns(on folder: String) {
         let session = Session()
-        let sample = Self.root.appendingPathComponent("datasets/sample").path
-        #expect(session.run("load \"\(sample)\"", name: "load") { _ in })
+        #expect(session.run("load \"\(folder)\"", name: "load") { _ in })
         for c in CRM.concepts {
             var errors: [String] = []
             let ok = session.run(c.example, name: c.name) { result in
@@ -43,6 +48,8 @@ import CrmqSession
             #expect(ok && errors.isEmpty, "help \(c.name): the example fails: \(errors.joined(separator: "; "))")
         }
     }
+
+    @Test func thereIsShippedData() { #expect(!Self.datasets.isEmpty) }
 
     @Test func everyConceptIsOnTheConceptsPage() throws {
         let page = try String(contentsOf: Self.root.appendingPathComponent("docs/crm-concepts.md"), encoding: .utf8)

@@ -33,13 +33,14 @@ extension CRM {
                 lifetime purchases minus what the firm spends on marketing to and serving them. Identifying \
                 valuable customers, CRM's first basic task, means ranking them by lifetime profit rather than by \
                 one year's sales. Because most of a relationship lies in the future, CLV is an estimate: a simple \
-                one multiplies the yearly margin by how long the customer is expected to stay, discounted; a \
+                one (Gupta and Lehmann's) sums the yearly margin over the years the customer is expected to stay, \
+                discounted; a \
                 fitted model (BG/NBD with Gamma-Gamma) predicts purchases and spend. crmq's column clv uses the \
                 settings margin and discount_rate; 'help clv' gives its exact rule.
                 """,
             formula: """
                 CLP = lifetime revenue − lifetime cost of marketing and service
-                  a common simple CLV = margin × yearly spend × r / (1 + d − r)   (r: retention rate, d: discount rate)
+                  simple CLV = m × r / (1 + d − r)   (m: yearly margin, r: retention rate, d: discount rate)
                 """,
             example: """
                 customers | top 10 by clv

@@ -109,12 +109,12 @@ extension CRM {
                 contribution to its wallet share. The seeds name two methods: cross-selling ('help cross_sell'), \
                 getting customers to buy the firm's other product lines, and up-selling ('help up_sell'), \
                 offering newer, better or dearer products of the same kind at the right moment. Satisfied \
-                customers whose share of wallet is still low are the natural targets: the example counts them \
-                and the category spend still going to other vendors.
+                customers whose share of wallet is still low are the natural targets: the example counts the \
+                satisfied customers who stayed and the category spend they still take to other vendors.
                 """,
             formula: nil,
             example: """
-                customers | where satisfaction >= 8 and share_of_wallet < 0.3
+                customers | where churned == 0 and satisfaction >= 8 and share_of_wallet < 0.3
                   | summarize customers = count(), spend_elsewhere = sum(category_spend - spend_12m)
                 """),
         CRMConcept(
@@ -175,12 +175,13 @@ extension CRM {
                 satisfaction_vs_loyalty'). The seeds quote the finding that cutting churn by 5% can raise profit \
                 by 25% to 100% ('help retention_economics'), and a churn-prediction model is one of the \
                 data-mining models they name. In the data, churned is 1 for a customer who left and churn_date \
-                says when; the aggregate churn_rate() is avg(churned).
+                says when; the aggregate churn_rate() is avg(churned). The example sets churn against the \
+                Net Promoter groups.
                 """,
             formula: "churn rate = customers who left / customers = avg(churned)",
             example: """
                 customers
-                  | summarize customers = count(), churn = churn_rate() by lifecycle_stage
+                  | summarize customers = count(), churn = churn_rate() by nps_group
                   | sort churn desc
                 """),
         CRMConcept(
@@ -254,20 +255,17 @@ extension CRM {
                 """),
         CRMConcept(
             name: "repeat_purchase",
-            summary: "repeat purchase rate: the share of customers who buy again within a period",
+            summary: "repeat purchase rate: the share of customers who buy again",
             explanation: """
                 The repeat purchase rate is the share of customers who buy again within a period. The seeds call \
                 it the core measure of loyalty, because in a competitive market every purchase is a choice that \
                 other brands try to win. It measures behavioural loyalty, Oliver's action stage, where the survey \
-                answers measure intentions. The example counts, among the customers who bought in 2025, those who \
-                bought at least twice; frequency is the same idea for one customer.
+                answers measure intentions. crmq's aggregate repeat_rate() takes, of the customers who ever \
+                bought (frequency of 1 or more), the share who bought at least twice; for one period, count each \
+                customer's purchases in it (examples/05_cohorts.crmq shows how).
                 """,
-            formula: "repeat purchase rate = customers with 2 or more purchases in the period / customers with at least 1",
-            example: """
-                transactions | where date >= "2025-01-01"
-                  | summarize orders = count() by customer_id
-                  | summarize buyers = count(), repeat_rate = avg(orders >= 2)
-                """),
+            formula: "repeat purchase rate = customers with 2 or more purchases / customers with at least 1",
+            example: "customers | summarize customers = count(), repeat_rate = repeat_rate() by loyalty_stage"),
         CRMConcept(
             name: "rfm_analysis",
             summary: "RFM: recency, frequency and monetary value, scored and segmented",

@@ -38,7 +38,7 @@ extension CRM {
             formula: nil,
             example: """
                 customers
-                  | summarize customers = count(), churn = churn_rate(), avg_clv = avg(clv) by lifecycle_stage
+                  | summarize customers = count(), churn = churn_rate(), avg_clv = avg(clv) by loyalty_stage
                 """),
         CRMConcept(
             name: "retention_economics",
