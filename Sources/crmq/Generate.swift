@@ -8,9 +8,9 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate a CRM dataset (customers, transactions, interactions) as CSV files.",
         discussion: """
-            The data follow the model in docs/dataset.md: satisfaction from perceived quality
-            against expectation, loyalty intents and churn driven by trust, value, satisfaction
-            and switching cost, seasonal purchases at heterogeneous rates, and complaints.
+            The data follow the model in docs/dataset.md: satisfaction from perceived quality \
+            against expectation, loyalty intents and churn driven by trust, value, satisfaction \
+            and switching cost, seasonal purchases at heterogeneous rates, and complaints. \
             The same --customers and --seed always give byte-identical files.
             """)
 
