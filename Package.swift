@@ -32,7 +32,10 @@ let package = Package(
             dependencies: [
                 "CrmqSession", "CrmqRendering", "CrmqCRM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            // The demo dataset travels with the binary (crmq_crmq.resources/demo beside it);
+            // datasets/demo is a symbolic link to it.
+            resources: [.copy("Resources/demo")]),
 
         .testTarget(name: "CrmqDiagnosticsTests", dependencies: ["CrmqDiagnostics"]),
         .testTarget(name: "CrmqSyntaxTests", dependencies: ["CrmqSyntax"]),

@@ -96,7 +96,7 @@ enum FileSystem {
 /// Writes a file so that readers see either the old file whole or the new one whole:
 /// the bytes go to a temporary file in the same folder, which is then renamed over the
 /// target. On any failure the temporary is removed and the old file is untouched.
-struct AtomicFileWriter {
+public struct AtomicFileWriter {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var failure: Int32 = 0
@@ -109,12 +109,12 @@ struct AtomicFileWriter {
     private static let flushSize = 1 << 20
 
     /// Appends bytes; they are flushed to the temporary file in large blocks.
-    mutating func write(_ bytes: some Sequence<UInt8>) {
+    public mutating func write(_ bytes: some Sequence<UInt8>) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.flushSize { flush() }
     }
 
-    mutating func write(_ text: String) {
+    public mutating func write(_ text: String) {
         var t = text
         t.withUTF8 { buffer.append(contentsOf: $0) }
         if buffer.count >= Self.flushSize { flush() }
@@ -137,7 +137,7 @@ struct AtomicFileWriter {
 
     /// Runs `body` to produce the file's content and replaces `path` with it.
     /// An error thrown by `body` is rethrown after cleaning up.
-    static func replace(
+    public static func replace(
         _ path: String, with body: (inout AtomicFileWriter) throws(Diagnostic) -> Void
     ) throws(Diagnostic) {
         let folder = FileSystem.folder(of: path)

@@ -147,7 +147,7 @@ public enum Help {
             column, and nothing of it is loaded.
 
             Example:
-              load "datasets/sample/customers.csv" as c
+              load "datasets/demo/customers.csv" as c
             """),
         HelpTopic("save", "statements", "write a table or query result to a CSV or JSON file",
             """

@@ -10,7 +10,7 @@ struct Crmq: ParsableCommand {
         commandName: "crmq",
         abstract: "Ask customer-relationship questions of customer data in a small query language.",
         discussion: """
-            With no arguments, crmq starts the interactive shell on the shipped sample data
+            With no arguments, crmq starts the interactive shell on the shipped demo data
             (or on --data DIR). When standard input is not a terminal, it is read as a script.
 
             Exit status: 0 when every statement ran (or .quit was used); 1 when a statement
@@ -18,7 +18,7 @@ struct Crmq: ParsableCommand {
             FILE:LINE:COL: error: ...); 64 for a command-line usage error.
             """,
         version: CrmqVersion.string,
-        subcommands: [Run.self])
+        subcommands: [Run.self, Generate.self])
 
     @OptionGroup var options: CommonOptions
 
@@ -65,7 +65,7 @@ struct Run: ParsableCommand {
 
 /// Options every mode shares.
 struct CommonOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Load every CSV file in this folder at start (default: the shipped sample data).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Load every CSV file in this folder at start (default: the shipped demo data).", valueName: "dir"))
     var data: String?
 
     @Flag(help: "Start with no tables loaded.")

@@ -60,24 +60,28 @@ final class FrontEnd {
 }
 
 
-/// Finds the shipped sample data: `datasets/sample` beside the package the binary was
-/// built in, or below the current directory.
+/// Finds the shipped demo data (5,000 customers, docs/dataset.md): first in the resource
+/// bundle SwiftPM builds beside the executable (`crmq_crmq.resources/demo`), so an
+/// installed or copied binary finds it from any current directory; then `datasets/demo`
+/// in the source tree the binary was built in, or below the current directory.
+/// `Bundle.module` is not used: it traps when the bundle is missing.
 enum DefaultData {
+    static let bundleName = "crmq_crmq.resources"
+
     static func folder() -> String? {
-        var candidates: [URL] = []
+        var candidates: [String] = []
         if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+            let exeDir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+            candidates.append(exeDir.appendingPathComponent(bundleName).appendingPathComponent("demo").path)
+            var dir = exeDir
             for _ in 0..<6 {
-                candidates.append(dir)
+                candidates.append(dir.appendingPathComponent("datasets/demo").path)
                 dir = dir.deletingLastPathComponent()
             }
         }
-        candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        for c in candidates {
-            let folder = c.appendingPathComponent("datasets/sample").path
-            if FileManager.default.fileExists(atPath: folder + "/customers.csv") { return folder }
-        }
-        return nil
+        candidates.append(
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("datasets/demo").path)
+        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/customers.csv") }
     }
 }
 

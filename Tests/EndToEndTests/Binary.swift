@@ -19,8 +19,8 @@ enum Binary {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The shipped sample data.
-    static let sample = packageRoot.appendingPathComponent("datasets/sample").path
+    /// The shipped demo data.
+    static let demo = packageRoot.appendingPathComponent("datasets/demo").path
 
     struct Result {
         var status: Int32

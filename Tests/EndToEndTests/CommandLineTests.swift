@@ -3,7 +3,7 @@ import Testing
 
 /// The command line as users call it: exit statuses, output formats, scripts, errors.
 @Suite struct CommandLineTests {
-    let data = ["--data", Binary.sample]
+    let data = ["--data", Binary.demo]
 
     @Test func oneStatementWithDashC() throws {
         let r = try Binary.run(data + ["-c", "customers | count"])
