@@ -4,7 +4,7 @@ import CrmqCRM
 import CrmqSession
 
 /// The CRM concepts of `help`: well-formed, named apart from every other topic, their
-/// examples runnable on the shipped sample data, and each on docs/crm-concepts.md.
+/// examples runnable on the shipped demo data, and each on docs/crm-concepts.md.
 @Suite struct ConceptTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -30,8 +30,8 @@ import CrmqSession
         }
     }
 
-    /// The datasets a user meets: the demo crmq opens by default, and the small sample.
-    static let datasets = ["Sources/crmq/Resources/demo", "datasets/sample"]
+    /// The data crmq ships and opens by default (the 5,000-customer demo).
+    static let datasets = ["datasets/demo"]
         .map { root.appendingPathComponent($0).path }
         .filter { FileManager.default.fileExists(atPath: $0 + "/customers.csv") }
 
