@@ -2,7 +2,8 @@
 # installing Debian packages when they are missing (as root, or with sudo).
 
 # Debian packages crmq builds or tests with.
-CRMQ_DEBIAN_PACKAGES=()
+# libedit-dev: the line editor of the interactive shell (headers and pkg-config file).
+CRMQ_DEBIAN_PACKAGES=(libedit-dev)
 
 ensure_toolchain() {
     if ! command -v swift >/dev/null 2>&1; then
