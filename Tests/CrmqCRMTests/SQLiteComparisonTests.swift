@@ -153,6 +153,8 @@ import CrmqLoading
             "identification_days": .int(30), "conative_intent": .int(7), "affective_satisfaction": .int(8),
             "affective_trust": .int(6), "margin": .double(0.5), "discount_rate": .double(0.2),
         ]),
+        ("asof 2025-01-04: a purchase exactly 365 days before, one the day before",
+            ["asof": .date(CivilDate(year: 2025, month: 1, day: 4).days)]),
         ("asof before the first purchase", ["asof": .date(CivilDate(year: 2023, month: 6, day: 1).days)]),
     ]
 

@@ -1,8 +1,9 @@
 # Shared set-up for scripts/: makes sure what crmq needs is on this machine,
 # installing Debian packages when they are missing (as root, or with sudo).
 
-# Debian packages crmq builds or tests with.
-CRMQ_DEBIAN_PACKAGES=()
+# Debian packages crmq builds or tests with (sqlite3: the CRM measures are checked
+# against the same rules in SQL, Tests/CrmqCRMTests/SQLiteComparisonTests.swift).
+CRMQ_DEBIAN_PACKAGES=(sqlite3)
 
 ensure_toolchain() {
     if ! command -v swift >/dev/null 2>&1; then

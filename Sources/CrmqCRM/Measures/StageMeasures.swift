@@ -113,7 +113,7 @@ extension CustomerMeasures {
             From the answer to "how likely are you to recommend us?" (recommend, 0-10): promoter for \
             9 or 10, passive for 7 or 8, detractor for 0 to 6. Null when recommend is missing or \
             outside 0-10. The bands are the definition of the Net Promoter Score (NPS = % promoters \
-            - % detractors, the nps aggregate), so they are not settings. help nps
+            - % detractors, the nps aggregate), so they are not settings: see help nps.
             """,
         needs: [], requires: ["recommend"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in

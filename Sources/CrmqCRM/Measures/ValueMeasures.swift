@@ -15,7 +15,8 @@ extension CustomerMeasures {
             (churned true and churn_date missing or before asof), otherwise the retention rate of the \
             whole customer base: the share of customers (with churned known) not churned by asof, as \
             retention_rate() computes it. A missing churned counts as active. Null when no customer \
-            has churned known. Refunds can make it negative.
+            has churned known, or when 1 + d - r is 0 (no churn, no discount). Refunds can make it \
+            negative.
 
             CLV judges a customer's worth over the whole relationship, not the last purchase: keeping \
             a customer (a higher r) raises it steeply as r nears 1 + d.
