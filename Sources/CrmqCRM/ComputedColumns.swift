@@ -82,7 +82,7 @@ extension CRM {
             summary: "yearly discount rate, for clv",
             validate: { if case .double(let d) = $0, !(0..<1).contains(d) { "discount_rate must be at least 0 and below 1" } else { nil } }),
         intSetting("decline_days", 180, in: 1...3650,
-            "days without a purchase that make lifecycle decline"),
+            "idle days after which lifecycle is decline"),
         intSetting("identification_days", 90, in: 0...3650,
             "tenure below which lifecycle is identification"),
         intSetting("stability_days", 365, in: 0...3650,
