@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "CrmqSource"),
         .target(name: "CrmqDiagnostics", dependencies: ["CrmqSource"]),
         .target(name: "CrmqSyntax", dependencies: ["CrmqSource", "CrmqDiagnostics"]),
@@ -30,7 +31,7 @@ let package = Package(
         .executableTarget(
             name: "crmq",
             dependencies: [
-                "CrmqSession", "CrmqRendering", "CrmqCRM",
+                "CrmqSession", "CrmqRendering", "CrmqCRM", "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The demo dataset travels with the binary (crmq_crmq.resources/demo beside it);

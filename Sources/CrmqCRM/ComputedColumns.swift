@@ -81,5 +81,36 @@ extension CRM {
             name: "discount_rate", type: .double, defaultValue: .double(0.1),
             summary: "yearly discount rate, for clv",
             validate: { if case .double(let d) = $0, !(0..<1).contains(d) { "discount_rate must be at least 0 and below 1" } else { nil } }),
+        intSetting("decline_days", 180, in: 1...3650,
+            "idle days after which lifecycle is decline"),
+        intSetting("identification_days", 90, in: 0...3650,
+            "tenure below which lifecycle is identification"),
+        intSetting("stability_days", 365, in: 0...3650,
+            "tenure from which lifecycle can be stability"),
+        intSetting("stability_purchases", 6, in: 1...1000,
+            "12-month purchases for lifecycle stability"),
+        intSetting("conative_intent", 6, in: 1...7,
+            "repurchase_intent (1-7) for loyalty conative"),
+        intSetting("affective_satisfaction", 7, in: 1...10,
+            "satisfaction (1-10) for loyalty affective"),
+        intSetting("affective_trust", 5, in: 1...7,
+            "trust (1-7) for loyalty affective"),
+        intSetting("action_purchases", 4, in: 1...1000,
+            "12-month purchases for loyalty action"),
     ]
+
+    /// An int threshold of a measure, validated against its range.
+    private static func intSetting(_ name: String, _ value: Int64, in range: ClosedRange<Int64>, _ summary: String)
+        -> SettingSpec
+    {
+        SettingSpec(
+            name: name, type: .int, defaultValue: .int(value), summary: summary,
+            validate: {
+                if case .int(let v) = $0, !range.contains(v) {
+                    "\(name) must be between \(range.lowerBound) and \(range.upperBound)"
+                } else if $0.isNull {
+                    "\(name) cannot be null"
+                } else { nil }
+            })
+    }
 }

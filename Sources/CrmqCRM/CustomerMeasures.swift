@@ -3,7 +3,10 @@ import CrmqEngine
 
 /// The computed customer columns of crmq-language.md, each with its documented rule.
 public enum CustomerMeasures {
-    public static let all: [ComputedColumn] = [satisfactionGap]
+    public static let all: [ComputedColumn] = [
+        recency, frequency, monetary, spend12m, shareOfWallet, tenureDays, lifecycleStage, loyaltyStage, npsGroup,
+        clv, satisfactionGap,
+    ]
 
     /// satisfaction_gap = perceived_quality - expectation (Kotler: satisfaction is the
     /// feeling from comparing perceived performance with expectation).

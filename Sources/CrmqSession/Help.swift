@@ -111,8 +111,11 @@ public enum Help {
         let columns = CustomerMeasures.all.map { c in
             HelpTopic(
                 c.name, "computed customer columns", c.summary,
-                "A column of customers (\(c.type)), computed when customers\(c.needs.map { " and " + $0 }.joined()) are loaded.\n\n"
-                    + paragraphs(c.rule))
+                paragraphs(
+                    "A column of customers (\(c.type)), computed from its column\(c.requires.count == 1 ? "" : "s") "
+                        + c.requires.joined(separator: ", ")
+                        + c.needs.map { " and the \($0) table" }.joined() + ".")
+                    + "\n\n" + paragraphs(c.rule))
         }
         let functions = CRM.tableFunctions.values.sorted { $0.signature.name < $1.signature.name }.map { f in
             HelpTopic(

@@ -26,6 +26,9 @@ struct Crmq: ParsableCommand {
     @Option(name: .customShort("c"), parsing: .unconditional, help: ArgumentHelp("Run one statement (or several, separated by ';') and exit.", valueName: "query"))
     var command: String?
 
+    @Flag(help: "In the interactive shell, do not run ~/.crmqrc (or $CRMQ_INIT) at start.")
+    var noInit = false
+
     mutating func run() throws {
         let front = try FrontEnd(options: options)
         if let command {
@@ -35,7 +38,7 @@ struct Crmq: ParsableCommand {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             throw ExitCode(front.runScript(text: String(decoding: data, as: UTF8.self), name: "<stdin>") ? 0 : 1)
         }
-        throw ExitCode(front.repl())
+        throw ExitCode(front.repl(initFile: !noInit))
     }
 }
 

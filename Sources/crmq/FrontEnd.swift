@@ -36,26 +36,16 @@ final class FrontEnd {
         return ok
     }
 
-    /// The interactive loop; returns the exit status.
-    func repl() -> Int32 {
-        presenter.terminalWidth = Terminal.width()
+    /// The interactive shell on a terminal; returns the exit status. `initFile`: whether
+    /// to run `~/.crmqrc` (or `CRMQ_INIT`) first.
+    func repl(initFile: Bool) -> Int32 {
         let tables = session.tableOrder.map { "\($0) (\(session.tables[$0]?.rowCount ?? 0) rows)" }
         var banner = "crmq \(CrmqVersion.string): type 'help' for help, '.quit' to leave.\n"
         if !tables.isEmpty { banner += "tables: " + tables.joined(separator: ", ") + "\n" }
         FileHandle.standardError.write(Data(banner.utf8))
-        var entry = 0
-        while true {
-            guard let text = LineReader.readStatement() else {
-                FileHandle.standardError.write(Data("\n".utf8))
-                return 0
-            }
-            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
-            entry += 1
-            session.run(text, name: "<repl>") { result in
-                presenter.present(result, settings: session.settings)
-            }
-            if session.quitRequested { return 0 }
-        }
+        let editor: LineEditor = EditLineEditor(historyPath: REPL.historyPath()) ?? PlainLineEditor()
+        let repl = REPL(session: session, presenter: presenter, editor: editor)
+        return repl.run(initFile: initFile ? REPL.initFile() : nil)
     }
 }
 

@@ -37,7 +37,7 @@ import CrmqSession
     @Test func columnsOfTheTableFlowingIn() {
         #expect(complete("customers | where sat").candidates == ["satisfaction"])
         // Columns first, then scalar functions; aggregates only in summarize.
-        #expect(complete("customers | where re").candidates == ["region", "replace("])
+        #expect(complete("customers | where re").candidates == ["region", "recency", "replace("])
         // A function whose name matches comes after the columns.
         #expect(complete("transactions | summarize a").candidates == ["amount", "abs(", "add_days(", "add_months(", "avg("])
     }
@@ -68,7 +68,7 @@ import CrmqSession
         #expect(complete("customers | count ").candidates == ["by"])
         #expect(complete("customers | join transactions ").candidates == ["on"])
         #expect(complete("customers | join transactions on customer_id kind ").candidates == ["inner", "left"])
-        #expect(complete("customers | count by re").candidates == ["region", "replace("])
+        #expect(complete("customers | count by re").candidates == ["region", "recency", "replace("])
     }
 
     @Test func helpTopicsSettingsAndCommands() {

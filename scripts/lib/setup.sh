@@ -1,8 +1,11 @@
 # Shared set-up for scripts/: makes sure what crmq needs is on this machine,
 # installing Debian packages when they are missing (as root, or with sudo).
 
-# Debian packages crmq builds or tests with.
-CRMQ_DEBIAN_PACKAGES=()
+# Debian packages crmq builds or tests with:
+# libedit-dev: the line editor of the interactive shell (headers and pkg-config file);
+# sqlite3: the CRM measures are checked against the same rules in SQL
+# (Tests/CrmqCRMTests/SQLiteComparisonTests.swift).
+CRMQ_DEBIAN_PACKAGES=(libedit-dev sqlite3)
 
 ensure_toolchain() {
     if ! command -v swift >/dev/null 2>&1; then

@@ -1,0 +1,233 @@
+import CLibEdit
+import Foundation
+import CrmqSession
+
+/// The REPL's line editor on libedit's native API (histedit.h): emacs keys by default,
+/// `~/.editrc` honoured (vi mode with `bind -v`), history kept in a file that is saved as
+/// each entry is made, Tab completion from the session. The only file that imports
+/// libedit.
+final class EditLineEditor: LineEditor {
+    private var editLine: OpaquePointer?
+    private var history: OpaquePointer?
+    /// The prompt libedit draws, owned here (libedit keeps the pointer it is given).
+    private var promptText: UnsafeMutablePointer<CChar>?
+    private var currentPrompt = ""
+    private let historyPath: String?
+    /// False when the history file exists but is not libedit's: never overwrite it.
+    private var historyWritable = true
+    private var warnedAboutHistory = false
+    var completionSource: ((String) -> (text: String, completion: Completion))?
+
+    /// nil when libedit cannot start (no usable terminal).
+    /// `historyPath`: the history file, nil for history in memory only.
+    init?(historyPath: String?) {
+        self.historyPath = historyPath
+        // Before el_init, so libedit reads and edits UTF-8 as characters.
+        setlocale(LC_CTYPE, "")
+        guard let el = crmq_el_init("crmq") else { return nil }
+        guard let h = history_init() else {
+            el_end(el)
+            return nil
+        }
+        editLine = el
+        history = h
+        // Keep every entry: the file is never trimmed.
+        crmq_history_setsize(h, Int32.max)
+        crmq_history_setunique(h, 1)
+        crmq_el_set_history(el, h)
+        crmq_el_set_editor(el, "emacs")
+        crmq_el_set_signal(el, 1)
+        crmq_el_set_clientdata(el, Unmanaged.passUnretained(self).toOpaque())
+        crmq_el_set_prompt(el, promptFunction)
+        crmq_el_set_getcfn(el, readCharacter)
+        // ~/.editrc (or $EDITRC): key bindings, `bind -v` for vi mode.
+        el_source(el, nil)
+        // After .editrc, so Tab completes in vi mode too. Bind only a function that was
+        // added: binding a key to an unknown name corrupts libedit's memory.
+        if crmq_el_addfn(el, "crmq-complete", "complete the word at the cursor", completeFunction) == 0 {
+            crmq_el_bind(el, "^I", "crmq-complete")
+        }
+        loadHistory()
+    }
+
+    deinit { close() }
+
+    func close() {
+        if let el = editLine { el_end(el) }  // restores the terminal
+        if let h = history { history_end(h) }
+        editLine = nil
+        history = nil
+        free(promptText)
+        promptText = nil
+    }
+
+    // MARK: - Reading
+
+    func readLine(prompt: String) -> LineInput {
+        guard let el = editLine else { return .endOfInput }
+        setPrompt(prompt)
+        Interrupt.clearPending()
+        // Editing mode before the prompt is drawn (el_gets draws it first and switches at
+        // its first read), so keys typed as soon as the prompt shows reach libedit as
+        // keys, not through the terminal's own line editing (where Ctrl-D and Backspace
+        // would act, or vanish, before libedit sees them).
+        crmq_el_prep_term(el, 1)
+        var count: Int32 = 0
+        var error: Int32 = 0
+        guard let line = crmq_el_gets(el, &count, &error) else {
+            if count == -1 && (error == crmq_errno_eintr() || Interrupt.isPending) {
+                // Ctrl-C while typing: drop the line, fresh prompt.
+                crmq_write_stdout("^C\n")
+                el_reset(el)
+                return .interrupted
+            }
+            // Count 0: Ctrl-D on an empty line. Any other failure: the terminal is gone.
+            return .endOfInput
+        }
+        var text = String(cString: line)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return .line(text)
+    }
+
+    private func setPrompt(_ prompt: String) {
+        guard prompt != currentPrompt || promptText == nil else { return }
+        free(promptText)
+        promptText = strdup(prompt)
+        currentPrompt = prompt
+    }
+
+    fileprivate var prompt: UnsafeMutablePointer<CChar>? { promptText }
+
+    // MARK: - Completion
+
+    fileprivate func complete() -> UInt8 {
+        guard let el = editLine, let info = el_line(el)?.pointee,
+            let buffer = info.buffer, let cursor = info.cursor, let source = completionSource
+        else { return UInt8(CC_ERROR) }
+        let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: cursor - buffer), as: UTF8.self)
+        let (text, completion) = source(line)
+        switch CompletionPlan.decide(text: text, completion: completion) {
+        case .none:
+            return UInt8(CC_ERROR)
+        case .replace(let delete, let insert):
+            if delete > 0 { el_deletestr(el, Int32(delete)) }
+            if !insert.isEmpty, el_insertstr(el, insert) != 0 { return UInt8(CC_ERROR) }
+            return UInt8(CC_REFRESH)
+        case .list(let items):
+            crmq_write_stdout("\n" + CompletionPlan.columns(items, width: Terminal.width() ?? 80))
+            return UInt8(CC_REDISPLAY)
+        }
+    }
+
+    // MARK: - History
+
+    func addHistory(_ entry: String) {
+        guard let h = history else { return }
+        crmq_history_enter(h, entry)
+        saveHistory()
+    }
+
+    var historyEntries: [String] {
+        guard let h = history else { return [] }
+        // H_LAST is the oldest entry; H_PREV moves towards the newest.
+        var entries: [String] = []
+        var entry = crmq_history_step(h, H_LAST)
+        while let e = entry {
+            entries.append(String(cString: e))
+            entry = crmq_history_step(h, H_PREV)
+        }
+        return entries
+    }
+
+    private func loadHistory() {
+        guard let path = historyPath, let h = history else { return }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }  // none yet
+        let head = (try? handle.read(upToCount: 12)) ?? Data()
+        try? handle.close()
+        if head.isEmpty { return }
+        guard head == Data("_HiStOrY_V2_".utf8), crmq_history_load(h, path) >= 0 else {
+            historyWritable = false
+            warn("\(path) is not a crmq history file; this session's history will not be saved to it")
+            return
+        }
+    }
+
+    /// Writes the whole history to a temporary file beside the real one and renames it
+    /// over, so a crash (even kill -9) leaves the old file or the new one, never half.
+    private func saveHistory() {
+        guard let path = historyPath, let h = history, historyWritable else { return }
+        let temporary = path + ".tmp\(getpid())"
+        if crmq_history_save(h, temporary) >= 0, rename(temporary, path) == 0 { return }
+        unlink(temporary)
+        warn("cannot save the history to \(path)")
+    }
+
+    private func warn(_ message: String) {
+        guard !warnedAboutHistory else { return }
+        warnedAboutHistory = true
+        FileHandle.standardError.write(Data("crmq: \(message)\n".utf8))
+    }
+
+    fileprivate static func from(_ el: OpaquePointer?) -> EditLineEditor? {
+        guard let el, let data = crmq_el_get_clientdata(el) else { return nil }
+        return Unmanaged<EditLineEditor>.fromOpaque(data).takeUnretainedValue()
+    }
+}
+
+/// libedit's prompt callback: the editor's current prompt.
+private let promptFunction: @convention(c) (OpaquePointer?) -> UnsafeMutablePointer<CChar>? = { el in
+    EditLineEditor.from(el)?.prompt
+}
+
+/// libedit's character reader, replaced: one character from standard input, decoded in
+/// the locale's encoding; -1 with errno EINTR as soon as Ctrl-C is pressed (libedit's own
+/// reader retries the first interrupted read), so el_gets returns at once.
+private let readCharacter: @convention(c) (OpaquePointer?, UnsafeMutablePointer<wchar_t>?) -> Int32 = { _, character in
+    guard let character else { return -1 }
+    character.pointee = 0
+    var bytes = [CChar](repeating: 0, count: Int(MB_LEN_MAX))
+    var count = 0
+    while true {
+        if Interrupt.isPending {
+            errno = EINTR
+            return -1
+        }
+        var fds = [
+            pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: Interrupt.wakeUp.read, events: Int16(POLLIN), revents: 0),
+        ]
+        if poll(&fds, Interrupt.wakeUp.read >= 0 ? 2 : 1, -1) < 0 {
+            if errno == EINTR { continue }  // Ctrl-C is checked above; SIGWINCH, SIGCONT: go on
+            return -1
+        }
+        if fds[0].revents == 0 { continue }  // the wake-up pipe: Ctrl-C, checked above
+        var byte: CChar = 0
+        let n = read(0, &byte, 1)
+        if n < 0 {
+            if errno == EINTR || errno == EAGAIN { continue }
+            return -1
+        }
+        if n == 0 { return 0 }  // end of input
+        bytes[count] = byte
+        count += 1
+        var state = mbstate_t()
+        let r = bytes.withUnsafeBufferPointer { mbrtowc(character, $0.baseAddress, count, &state) }
+        if r == -2 {  // size_t is Int in Swift: (size_t)-2
+            // Incomplete: read another byte.
+            if count >= bytes.count {
+                errno = EILSEQ
+                return -1
+            }
+        } else if r == -1 {
+            // Invalid: drop what was read (libedit does the same, near enough).
+            count = 0
+        } else {
+            return 1
+        }
+    }
+}
+
+/// The `crmq-complete` editor function, bound to Tab.
+private let completeFunction: @convention(c) (OpaquePointer?, Int32) -> UInt8 = { el, _ in
+    EditLineEditor.from(el)?.complete() ?? UInt8(CC_ERROR)
+}

@@ -1,0 +1,298 @@
+import Foundation
+import Testing
+
+/// The interactive shell on a pseudo-terminal: libedit line editing, Tab completion,
+/// multi-line entries, history, Ctrl-C, Ctrl-D, UTF-8, the init file and the progress
+/// line. Each test has its own HOME (so no ~/.editrc, ~/.crmqrc or history leaks in).
+/// Serialized: each spawns a crmq, and one runs a statement that keeps a core busy.
+@Suite(.serialized) struct InteractiveShellTests {
+    static let prompt = "crmq> "
+
+    /// A small cut of the demo data (its first 200 customers, 1,000 transactions and 200
+    /// interactions), so that each shell starts fast; the slow-statement tests use the
+    /// whole demo.
+    static let small: String = {
+        let folder = try! Binary.temporaryFolder().appendingPathComponent("small")
+        try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, rows) in [("customers", 200), ("transactions", 1000), ("interactions", 200)] {
+            let text = try! String(contentsOfFile: Binary.demo + "/\(name).csv", encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(rows + 1)
+            try! (lines.joined(separator: "\n") + "\n").write(
+                to: folder.appendingPathComponent("\(name).csv"), atomically: true, encoding: .utf8)
+        }
+        return folder.path
+    }()
+
+    /// A shell on `small` (or `data`) with a fresh HOME; waits for the first prompt.
+    struct Shell {
+        let terminal: PseudoTerminal
+        let home: URL
+
+        var historyFile: URL { home.appendingPathComponent(".crmq_history") }
+
+        init(
+            home: URL? = nil, arguments: [String] = [], environment: [String: String?] = [:],
+            directory: URL? = nil, data: String = InteractiveShellTests.small
+        ) throws {
+            let home = try home ?? Binary.temporaryFolder()
+            self.home = home
+            var env = environment
+            env["HOME"] = home.path
+            if env["CRMQ_HISTORY"] == nil { env["CRMQ_HISTORY"] = .some(nil) }
+            terminal = try PseudoTerminal(["--data", data] + arguments, environment: env, directory: directory)
+            try terminal.expect(InteractiveShellTests.prompt)
+        }
+
+        /// Types a statement and Enter; returns the output up to the next prompt.
+        @discardableResult
+        func run(_ statement: String) throws -> String {
+            terminal.sendLine(statement)
+            return try terminal.expect("\n" + InteractiveShellTests.prompt)
+        }
+
+        /// Types `text` (with Tabs in it) and Enter; returns the output up to the next prompt.
+        @discardableResult
+        func complete(_ text: String) throws -> String {
+            terminal.send(text + "\r")
+            return try terminal.expect("\n" + InteractiveShellTests.prompt)
+        }
+
+        func quit() throws -> Int32 {
+            terminal.send(PseudoTerminal.ctrlD)
+            return try terminal.waitForExit()
+        }
+    }
+
+    // MARK: - Completion
+
+    @Test func completesAnOperatorAfterAPipe() throws {
+        let shell = try Shell()
+        let out = try shell.complete("customers | cou\t")
+        #expect(out.contains("200") && out.contains("1 row"), "\(out)")
+        #expect(!out.contains("error"), "\(out)")
+        #expect(try shell.quit() == 0)
+    }
+
+    @Test func completesAColumnAfterWhere() throws {
+        let shell = try Shell()
+        let out = try shell.complete("customers | where satisfac\t>= 11 | count")
+        #expect(out.contains("1 row") && !out.contains("error"), "\(out)")
+    }
+
+    @Test func completesAColumnMadeByAnEarlierExtend() throws {
+        let shell = try Shell()
+        let out = try shell.complete("customers | extend gap_xyz = 7 | where gap_x\t== 7 | count")
+        #expect(out.contains("200") && !out.contains("error"), "\(out)")
+    }
+
+    @Test func completesATableNameAtTheStart() throws {
+        let shell = try Shell()
+        let out = try shell.complete("transac\t| count")
+        #expect(out.contains("1000") && !out.contains("error"), "\(out)")
+    }
+
+    @Test func completesAHelpTopic() throws {
+        let shell = try Shell()
+        let out = try shell.complete("help distin\t")
+        #expect(out.contains("the distinct combinations"), "\(out)")
+    }
+
+    @Test func completesAFileNameAfterLoad() throws {
+        let dir = try Binary.temporaryFolder()
+        try "a,b\n1,2\n3,4\n".write(to: dir.appendingPathComponent("region_notes.csv"), atomically: true, encoding: .utf8)
+        let shell = try Shell(directory: dir)
+        let out = try shell.complete("load \"region_no\tas notes")
+        #expect(out.contains("loaded notes: 2 rows"), "\(out)")
+    }
+
+    @Test func completesADotCommand() throws {
+        let shell = try Shell()
+        let out = try shell.complete(".tab\t")
+        #expect(out.contains("interactions") && out.contains("transactions"), "\(out)")
+    }
+
+    @Test func listsSeveralCandidatesBelowThePrompt() throws {
+        let shell = try Shell()
+        shell.terminal.send("customers | s\t")
+        try shell.terminal.expect("summarize")
+        // The line is redrawn as it was; finish it.
+        let out = try shell.complete("um\tn = count()")
+        #expect(out.contains("200") && !out.contains("error"), "\(out)")
+    }
+
+    @Test func editrcIsHonouredViModeWithTab() throws {
+        let home = try Binary.temporaryFolder()
+        try "bind -v\n".write(to: home.appendingPathComponent(".editrc"), atomically: true, encoding: .utf8)
+        let shell = try Shell(home: home)
+        // Escape to command mode, '0' to the start of the line, 'x' deletes the '1'.
+        let out = try shell.complete("140 + 2\u{1B}0x")
+        #expect(out.contains("42") && !out.contains("142"), "\(out)")
+        let tab = try shell.complete("customers | cou\t")
+        #expect(tab.contains("200") && !tab.contains("error"), "\(tab)")
+    }
+
+    // MARK: - Multi-line entries and history
+
+    @Test func multiLineEntryIsOneHistoryEntryAndRecallsAsOne() throws {
+        let shell = try Shell()
+        shell.terminal.sendLine("customers |")
+        try shell.terminal.expect(" ...> ")
+        let first = try shell.run("where customer_id <= 37 | count")
+        #expect(first.contains("37"), "\(first)")
+        // Up recalls the whole statement; Enter runs it again.
+        shell.terminal.send(PseudoTerminal.up)
+        let again = try shell.complete("")
+        #expect(again.contains("37"), "\(again)")
+        let listed = try shell.run(".history")
+        #expect(listed.contains("1  customers |\r\n   where customer_id <= 37 | count\r\n2  .history"), "\(listed)")
+        let file = try String(contentsOf: shell.historyFile, encoding: .utf8)
+        #expect(file == "_HiStOrY_V2_\ncustomers\\040|\\012where\\040customer_id\\040<=\\04037\\040|\\040count\n.history\n", "\(file)")
+        #expect(try shell.quit() == 0)
+    }
+
+    @Test func historyIsKeptAcrossSessions() throws {
+        let first = try Shell()
+        try first.run("40 + 1")
+        #expect(try first.quit() == 0)
+        let second = try Shell(home: first.home)
+        second.terminal.send(PseudoTerminal.up)
+        let out = try second.complete("")
+        #expect(out.contains("41"), "\(out)")
+        #expect(try second.quit() == 0)
+    }
+
+    @Test func historyIsWrittenAsEntriesAreMadeAndSurvivesKill9() throws {
+        let first = try Shell()
+        try first.run("40 + 3")
+        let file = try String(contentsOf: first.historyFile, encoding: .utf8)
+        #expect(file == "_HiStOrY_V2_\n40\\040+\\0403\n", "\(file)")
+        first.terminal.signal(SIGKILL)
+        #expect(try first.terminal.waitForExit() == 128 + SIGKILL)
+        let second = try Shell(home: first.home)
+        second.terminal.send(PseudoTerminal.up)
+        let out = try second.complete("")
+        #expect(out.contains("43"), "\(out)")
+    }
+
+    @Test func crmqHistoryOverridesThePath() throws {
+        let dir = try Binary.temporaryFolder()
+        let path = dir.appendingPathComponent("elsewhere")
+        let shell = try Shell(environment: ["CRMQ_HISTORY": path.path])
+        try shell.run("40 + 4")
+        #expect(try String(contentsOf: path, encoding: .utf8).contains("40\\040+\\0404"))
+        #expect(!FileManager.default.fileExists(atPath: shell.historyFile.path))
+    }
+
+    // MARK: - Ctrl-C and Ctrl-D
+
+    @Test func ctrlCWhileTypingDiscardsTheLine() throws {
+        let shell = try Shell()
+        shell.terminal.send("customers | cou")
+        try shell.terminal.expect("cou")
+        shell.terminal.send(PseudoTerminal.ctrlC)
+        try shell.terminal.expect("^C\r\n" + Self.prompt)
+        let out = try shell.run("40 + 5")
+        #expect(out.contains("45") && !out.contains("error"), "\(out)")
+        // Also in the middle of a multi-line statement.
+        shell.terminal.sendLine("customers |")
+        try shell.terminal.expect(" ...> ")
+        shell.terminal.send(PseudoTerminal.ctrlC)
+        try shell.terminal.expect("^C\r\n" + Self.prompt)
+        let after = try shell.run("40 + 6")
+        #expect(after.contains("46") && !after.contains("error"), "\(after)")
+        #expect(try shell.quit() == 0)
+    }
+
+    /// A statement that takes a few seconds on the demo data: a self-join of the
+    /// transactions' customer ids (2 million rows), joined again with 5,000 of them (15
+    /// million rows) and summarized by customer: about 3 s in a debug build. `t` is made
+    /// by a `let` first, whose message says the slow statement is starting.
+    static let slowEntry =
+        "let t = transactions | select customer_id; t | join t on customer_id | join (t | take 5000) on customer_id | summarize n = count() by customer_id | count"
+    static let slowStarts = "t: 60,639 rows, 1 column"
+
+    @Test func ctrlCCancelsARunningStatementWithinASecond() throws {
+        let shell = try Shell(data: Binary.demo)
+        shell.terminal.sendLine(Self.slowEntry)
+        try shell.terminal.expect(Self.slowStarts)
+        // Into the joins, which poll the cancellation flag often. (Some steps of the
+        // engine work over whole columns without polling; a Ctrl-C there waits for them.)
+        usleep(300_000)
+        let sent = Date()
+        shell.terminal.send(PseudoTerminal.ctrlC)
+        try shell.terminal.expect("error: cancelled", timeout: 15)
+        let took = Date().timeIntervalSince(sent)
+        #expect(took < 1, "cancelling took \(took) s")
+        try shell.terminal.expect("\n" + Self.prompt)
+        let out = try shell.run("40 + 7")
+        #expect(out.contains("47") && !out.contains("error"), "\(out)")
+        #expect(try shell.quit() == 0)
+    }
+
+    @Test func aLongStatementShowsAProgressLineErasedBeforeItsResult() throws {
+        let shell = try Shell(data: Binary.demo)
+        shell.terminal.sendLine(Self.slowEntry)
+        try shell.terminal.expect(Self.slowStarts)
+        // After two seconds, on standard error (a terminal here), redrawn in place.
+        let first = try shell.terminal.expect("s (Ctrl-C cancels)", timeout: 20)
+        #expect(first.contains("\r\u{1B}[2Krunning for 2."), "\(first)")
+        let rest = try shell.terminal.expect("\n" + Self.prompt, timeout: 30)
+        // Erased (carriage return, clear the line) before the result is written.
+        let erased = rest.components(separatedBy: "\r\u{1B}[2K").last ?? ""
+        #expect(!erased.hasPrefix("running") && erased.contains("1 row"), "\(rest)")
+        #expect(try shell.quit() == 0)
+    }
+
+    @Test func ctrlDOnAnEmptyLineQuitsWithStatusZero() throws {
+        let shell = try Shell()
+        #expect(try shell.quit() == 0)
+    }
+
+    // MARK: - UTF-8, init file, timer
+
+    @Test func backspaceDeletesOneCharacter() throws {
+        let shell = try Shell()
+        let out = try shell.complete("concat(\"café" + PseudoTerminal.backspace + "e\", \"!\")")
+        #expect(out.contains("cafe!"), "\(out)")
+        let wide = try shell.complete("concat(\"客户" + PseudoTerminal.backspace + "x\", \"!\")")
+        #expect(wide.contains("客x!"), "\(wide)")
+    }
+
+    @Test func initFileRunsAtStartAndItsErrorsDoNotStopTheShell() throws {
+        let home = try Binary.temporaryFolder()
+        try "let seeded = 41\nnosuchtable | count\n".write(
+            to: home.appendingPathComponent(".crmqrc"), atomically: true, encoding: .utf8)
+        // The init file's output comes before the first prompt.
+        let terminal = try PseudoTerminal(
+            ["--data", Self.small], environment: ["HOME": home.path, "CRMQ_HISTORY": nil])
+        let start = try terminal.expect(Self.prompt)
+        #expect(start.contains("seeded = 41"), "\(start)")
+        #expect(start.contains(".crmqrc:2:1: error: unknown table 'nosuchtable'"), "\(start)")
+        terminal.sendLine("seeded + 1")
+        #expect(try terminal.expect("\n" + Self.prompt).contains("42"))
+
+        let skipped = try Shell(home: home, arguments: ["--no-init"])
+        let out = try skipped.run("seeded + 1")
+        #expect(out.contains("error"), "\(out)")
+    }
+
+    @Test func crmqInitOverridesThePath() throws {
+        let dir = try Binary.temporaryFolder()
+        let rc = dir.appendingPathComponent("start.crmq")
+        try "let seeded = 9\n".write(to: rc, atomically: true, encoding: .utf8)
+        let shell = try Shell(environment: ["CRMQ_INIT": rc.path])
+        let out = try shell.run("seeded * 2")
+        #expect(out.contains("18"), "\(out)")
+    }
+
+    @Test func timerAndWideResultsFitTheTerminal() throws {
+        let shell = try Shell()
+        try shell.run(".timer on")
+        let out = try shell.run("customers | take 3")
+        #expect(out.contains("time: "), "\(out)")
+        // The terminal is 100 columns: middle columns are elided, no line is wider.
+        let lines = out.components(separatedBy: "\r\n").filter { $0.contains("Pamela Cruz") || $0.contains("customer_id") }
+        #expect(!lines.isEmpty, "\(out)")
+        for line in lines { #expect(line.count <= Int(PseudoTerminal.columns), "\(line)") }
+    }
+}
