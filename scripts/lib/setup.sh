@@ -2,7 +2,7 @@
 # installing Debian packages when they are missing (as root, or with sudo).
 
 # Debian packages crmq builds or tests with.
-CRMQ_DEBIAN_PACKAGES=()
+CRMQ_DEBIAN_PACKAGES=(sqlite3)  # sqlite3: the CRM table functions are cross-checked against it
 
 ensure_toolchain() {
     if ! command -v swift >/dev/null 2>&1; then
