@@ -56,3 +56,27 @@ import Testing
         #expect(months.label(3) == "2024-03")
     }
 }
+
+@Suite struct ParallelPassTests {
+    /// Past 1M rows the passes split across cores; the merged totals are the serial ones.
+    @Test func largeInputsGiveTheSameAnswers() throws {
+        let n = 1_300_000
+        let start = CivilDate(year: 2024, month: 1, day: 1).days
+        let t = Table(
+            schema: Schema([Field("customer_id", .int), Field("date", .date), Field("amount", .double)]),
+            columns: [
+                Column(.int((0..<n).map { Int64($0 % 1000) })),
+                Column(.date((0..<n).map { start + Int32(($0 / 1000) % 365) })),
+                Column(.double((0..<n).map { _ in 0.25 })),
+            ])
+        let r = try call("rfm", t, asof: day("2025-01-01"))
+        #expect(r.rowCount == 1000)
+        #expect(Set(ints(r, "frequency")) == [1300])
+        #expect(Set(column(r, "monetary")) == [.double(325)])
+        // Every customer's last purchase is on day 364 of leap year 2024, 2 days before asof.
+        #expect(Set(ints(r, "recency")) == [2])
+        let c = try call("cohorts", t, asof: day("2025-01-01"))
+        #expect(ints(c, "period") == Array(0...11))
+        #expect(Set(ints(c, "active")) == [1000])
+    }
+}

@@ -48,13 +48,17 @@ enum Cohorts {
         let words = (span + 63) / 64
         if span <= CohortCells.denseLimit, slots.count * words <= 1 << 25 {
             // One pass: each customer's months with a purchase, as bits; the lowest is its cohort.
-            var bits = [UInt64](repeating: 0, count: slots.count * words)
-            try bits.withUnsafeMutableBufferPointer { bits throws(EngineError) in
-                try slots.rows.withUnsafeBufferPointer { rows throws(EngineError) in
-                    try days.withUnsafeBufferPointer { days throws(EngineError) in
-                        for start in stride(from: 0, to: n, by: cancellationStride) {
-                            try cancellation.check()
-                            for i in start..<min(n, start + cancellationStride) {
+            let parts = partCount(rows: n)
+            let scratch = (0..<parts).map { _ in Scratch<UInt64>(zeroed: slots.count * words) }
+            defer { withExtendedLifetime(scratch) {} }
+            let rows = slots.rows
+            inParallel(rows: n, parts: parts) { part, range in
+                let bits = scratch[part].pointer
+                rows.withUnsafeBufferPointer { rows in
+                    days.withUnsafeBufferPointer { days in
+                        for start in stride(from: range.lowerBound, to: range.upperBound, by: cancellationStride) {
+                            if cancellation.isCancelled { return }
+                            for i in start..<min(range.upperBound, start + cancellationStride) {
                                 let s = Int(rows[i])
                                 if s < 0 { continue }
                                 let m = months.month(of: days[i])
@@ -64,21 +68,31 @@ enum Cohorts {
                     }
                 }
             }
-            for s in 0..<slots.count {
-                var cohort = -1
-                for w in 0..<words {
-                    var x = bits[s * words + w]
-                    while x != 0 {
-                        let m = w * 64 + x.trailingZeroBitCount
-                        x &= x - 1
-                        if cohort < 0 {
-                            cohort = m
-                            cells.customers[m] += 1
+            try cancellation.check()
+            let bits = scratch[0].buffer
+            for other in scratch.dropFirst() {
+                for w in 0..<bits.count { bits[w] |= other.pointer[w] }
+            }
+            if cells.dense.isEmpty { fatalError("dense cells for short histories") }
+            let months = span
+            cells.dense.withUnsafeMutableBufferPointer { dense in
+                cells.customers.withUnsafeMutableBufferPointer { customers in
+                    for s in 0..<slots.count {
+                        var cohort = -1
+                        for w in 0..<words {
+                            var x = bits[s * words + w]
+                            while x != 0 {
+                                let m = w * 64 + x.trailingZeroBitCount
+                                x &= x - 1
+                                if cohort < 0 {
+                                    cohort = m
+                                    customers[m] += 1
+                                }
+                                dense[cohort * months + m - cohort] += 1
+                            }
                         }
-                        cells.add(cohort: cohort, period: m - cohort)
                     }
                 }
-                if s % cancellationStride == 0 { try cancellation.check() }
             }
         } else {
             // Very long histories: (customer, month) pairs, sorted and made unique.

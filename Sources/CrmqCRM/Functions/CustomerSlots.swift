@@ -39,19 +39,29 @@ struct CustomerSlots {
             return
         }
         // Valid rows: customer and date present, date before asof.
-        let customerValid = customers.validity
-        let dateValid = dates.validity
-        @inline(__always) func counts(_ i: Int) -> Bool {
-            days[i] < asof && (dateValid?[i] ?? true) && (customerValid?[i] ?? true)
+        let valid: [Bool]? = switch (customers.validity, dates.validity) {
+        case (nil, nil): nil
+        case (let c?, nil): c
+        case (nil, let d?): d
+        case (let c?, let d?): zip(c, d).map { $0 && $1 }
         }
+        @inline(__always) func counts(_ i: Int) -> Bool { days[i] < asof && (valid?[i] ?? true) }
 
         switch customers.values {
         case .int(let ids):
+            let parts = partCount(rows: n)
+            let bounds = Scratch<Int64>(zeroed: 2 * parts)
+            inParallel(rows: n, parts: parts) { part, range in
+                let (lo, hi) = Self.bounds(ids, days, asof, valid, range)
+                bounds.pointer[2 * part] = lo
+                bounds.pointer[2 * part + 1] = hi
+            }
+            try cancellation.check()
             var lo = Int64.max
             var hi = Int64.min
-            for i in 0..<n where counts(i) {
-                lo = min(lo, ids[i])
-                hi = max(hi, ids[i])
+            for p in 0..<parts {
+                lo = min(lo, bounds.pointer[2 * p])
+                hi = max(hi, bounds.pointer[2 * p + 1])
             }
             if lo > hi {
                 keys = .dense(base: 0)
@@ -61,14 +71,14 @@ struct CustomerSlots {
             {
                 keys = .dense(base: lo)
                 count = Int(hi - lo) + 1
-                try rows.withUnsafeMutableBufferPointer { out throws(EngineError) in
-                    for start in stride(from: 0, to: n, by: cancellationStride) {
-                        try cancellation.check()
-                        for i in start..<min(n, start + cancellationStride) where counts(i) {
-                            out[i] = Int32(truncatingIfNeeded: ids[i] &- lo)
-                        }
+                let base = lo
+                rows.withUnsafeMutableBufferPointer { out in
+                    let out = SendablePointer(out.baseAddress!)
+                    inParallel(rows: n, parts: parts) { _, range in
+                        Self.denseSlots(ids, days, asof, valid, base, range, out.pointer, cancellation)
                     }
                 }
+                try cancellation.check()
             } else {
                 var slotOf: [Int64: Int32] = [:]
                 var idOf: [Int64] = []
@@ -108,11 +118,58 @@ struct CustomerSlots {
         self.rows = rows
     }
 
-    /// `slots` ordered by customer id: numbers ascending, strings in byte order.
+    /// The smallest and largest id of the counted rows of `range` (max > min when there is none).
+    private static func bounds(
+        _ ids: [Int64], _ days: [Int32], _ asof: Int32, _ valid: [Bool]?, _ range: Range<Int>
+    ) -> (Int64, Int64) {
+        var lo = Int64.max
+        var hi = Int64.min
+        ids.withUnsafeBufferPointer { ids in
+            days.withUnsafeBufferPointer { days in
+                if let valid {
+                    for i in range where days[i] < asof && valid[i] {
+                        lo = min(lo, ids[i])
+                        hi = max(hi, ids[i])
+                    }
+                } else {
+                    for i in range {
+                        let take = days[i] < asof
+                        lo = min(lo, take ? ids[i] : .max)
+                        hi = max(hi, take ? ids[i] : .min)
+                    }
+                }
+            }
+        }
+        return (lo, hi)
+    }
+
+    /// Writes id - base, or -1, for the rows of `range`.
+    private static func denseSlots(
+        _ ids: [Int64], _ days: [Int32], _ asof: Int32, _ valid: [Bool]?, _ base: Int64, _ range: Range<Int>,
+        _ out: UnsafeMutablePointer<Int32>, _ cancellation: CancellationFlag
+    ) {
+        ids.withUnsafeBufferPointer { ids in
+            days.withUnsafeBufferPointer { days in
+                for start in stride(from: range.lowerBound, to: range.upperBound, by: cancellationStride) {
+                    if cancellation.isCancelled { return }
+                    let chunk = start..<min(range.upperBound, start + cancellationStride)
+                    if let valid {
+                        for i in chunk {
+                            out[i] = days[i] < asof && valid[i] ? Int32(truncatingIfNeeded: ids[i] &- base) : -1
+                        }
+                    } else {
+                        for i in chunk { out[i] = days[i] < asof ? Int32(truncatingIfNeeded: ids[i] &- base) : -1 }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `slots` (ascending) ordered by customer id: numbers ascending, strings in byte order.
     func orderedByID(_ slots: [Int32]) -> [Int32] {
         switch keys {
         case .dense, .none:
-            return slots.sorted()
+            return slots
         case .codes(let dictionary):
             return slots.sorted { a, b in
                 dictionary.values[Int(a)].utf8.lexicographicallyPrecedes(dictionary.values[Int(b)].utf8)
@@ -135,4 +192,10 @@ struct CustomerSlots {
             return Column.from([], type: type == .string ? .string : .int)
         }
     }
+}
+
+/// A pointer handed to the parts of a parallel pass, each writing its own rows.
+struct SendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }

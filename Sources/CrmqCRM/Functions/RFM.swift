@@ -1,5 +1,7 @@
 import CrmqSemantics
 import CrmqEngine
+import Dispatch
+import Synchronization
 
 /// `rfm(transactions [, customer = col, date = col, amount = col, asof = date])`: one row per
 /// customer with a purchase before the as-of date; recency, frequency and monetary value,
@@ -41,11 +43,15 @@ enum RFM {
         }
     }
 
-    /// One customer's running totals (16 bytes, so an update touches one cache line).
+    /// One customer's running totals (16 bytes, so an update touches one cache line; all
+    /// zero bits is "no purchase yet").
     struct Totals {
-        var last: Int32 = .min
-        var purchases: Int32 = 0
-        var amount: Double = 0
+        /// The latest purchase date, with its sign bit flipped so that unsigned order is date order.
+        var last: UInt32
+        var purchases: UInt32
+        var amount: Double
+
+        var lastDay: Int32 { Int32(bitPattern: last ^ 0x8000_0000) }
     }
 
     @Sendable static func run(
@@ -64,38 +70,34 @@ enum RFM {
             customers: customerColumn, dates: dateColumn, before: asof, cancellation: cancellation)
         guard case .date(let days) = dateColumn.values, slots.count > 0 else { return empty(schema) }
 
-        // One pass over the transactions.
-        var totals = [Totals](repeating: Totals(), count: slots.count)
+        // One pass over the transactions, split across cores, each part with its own totals.
         let n = input.rowCount
-        try totals.withUnsafeMutableBufferPointer { t throws(EngineError) in
-            try slots.rows.withUnsafeBufferPointer { rows throws(EngineError) in
-                try days.withUnsafeBufferPointer { days throws(EngineError) in
-                    func pass(_ amount: (Int) -> Double?) throws(EngineError) {
-                        for start in stride(from: 0, to: n, by: cancellationStride) {
-                            try cancellation.check()
-                            for i in start..<min(n, start + cancellationStride) {
-                                let s = Int(rows[i])
-                                if s < 0 { continue }
-                                t[s].last = max(t[s].last, days[i])
-                                t[s].purchases &+= 1
-                                if let a = amount(i) { t[s].amount += a }
-                            }
-                        }
-                    }
-                    let valid = amountColumn.validity
-                    switch amountColumn.values {
-                    case .double(let a):
-                        if let valid {
-                            try pass { valid[$0] ? a[$0] : nil }
-                        } else {
-                            try a.withUnsafeBufferPointer { a throws(EngineError) in try pass { a[$0] } }
-                        }
-                    case .int(let a):
-                        try pass { valid?[$0] ?? true ? Double(a[$0]) : nil }
-                    default:
-                        try pass { _ in nil }
-                    }
-                }
+        let parts = partCount(rows: n)
+        let scratch = (0..<parts).map { _ in Scratch<Totals>(zeroed: slots.count) }
+        defer { withExtendedLifetime(scratch) {} }
+        let rows = slots.rows
+        inParallel(rows: n, parts: parts) { part, range in
+            let t = scratch[part].pointer
+            let valid = amountColumn.validity
+            switch amountColumn.values {
+            case .double(let a) where valid == nil:
+                a.withUnsafeBufferPointer { a in accumulate(t, rows, days, range, cancellation) { a[$0] } }
+            case .double(let a):
+                accumulate(t, rows, days, range, cancellation) { valid![$0] ? a[$0] : 0 }
+            case .int(let a):
+                accumulate(t, rows, days, range, cancellation) { valid?[$0] ?? true ? Double(a[$0]) : 0 }
+            default:
+                accumulate(t, rows, days, range, cancellation) { _ in 0 }
+            }
+        }
+        try cancellation.check()
+        let totals = scratch[0].buffer
+        for other in scratch.dropFirst() {
+            for s in 0..<slots.count where other.pointer[s].purchases > 0 {
+                let b = other.pointer[s]
+                totals[s].last = max(totals[s].last, b.last)
+                totals[s].purchases &+= b.purchases
+                totals[s].amount += b.amount
             }
         }
 
@@ -113,8 +115,8 @@ enum RFM {
         var monetary = [Double](repeating: 0, count: m)
         for (p, s) in buyers.enumerated() {
             let t = totals[Int(s)]
-            last[p] = Int64(t.last)
-            recency[p] = Int64(asof) - Int64(t.last)
+            last[p] = Int64(t.lastDay)
+            recency[p] = Int64(asof) - Int64(t.lastDay)
             frequency[p] = Int64(t.purchases)
             // Rounded to cents before ranking, so summation order cannot change a score.
             let c = (t.amount * 100).rounded()
@@ -122,9 +124,14 @@ enum RFM {
             monetary[p] = c.isFinite ? c / 100 : t.amount
         }
         // 5 = best: the latest last purchase, the most purchases, the largest spend.
-        let r = try Quintiles.scores(last, cancellation: cancellation)
-        let f = try Quintiles.scores(frequency, cancellation: cancellation)
-        let ms = try Quintiles.scores(cents, cancellation: cancellation)
+        let keys = [last, frequency, cents]
+        let results = SendableBox([[UInt8]](repeating: [], count: 3))
+        DispatchQueue.concurrentPerform(iterations: 3) { k in
+            let s = (try? Quintiles.scores(keys[k], cancellation: cancellation)) ?? []
+            results.lock.withLock { _ in results.value[k] = s }
+        }
+        try cancellation.check()
+        let (r, f, ms) = (results.value[0], results.value[1], results.value[2])
 
         var rfmScore = [Int64](repeating: 0, count: m)
         var segment = [Int32](repeating: 0, count: m)
@@ -142,6 +149,29 @@ enum RFM {
         return Table(schema: schema, columns: columns, rowCount: m)
     }
 
+    /// Adds the rows of `range` to the totals; a null amount adds 0 (the purchase still counts).
+    @inline(__always)
+    static func accumulate(
+        _ t: UnsafeMutablePointer<Totals>, _ rows: [Int32], _ days: [Int32], _ range: Range<Int>,
+        _ cancellation: CancellationFlag, _ amount: (Int) -> Double
+    ) {
+        rows.withUnsafeBufferPointer { rows in
+            days.withUnsafeBufferPointer { days in
+                for start in stride(from: range.lowerBound, to: range.upperBound, by: cancellationStride) {
+                    if cancellation.isCancelled { return }
+                    for i in start..<min(range.upperBound, start + cancellationStride) {
+                        let s = Int(rows[i])
+                        if s < 0 { continue }
+                        let day = UInt32(bitPattern: days[i]) ^ 0x8000_0000
+                        t[s].last = max(t[s].last, day)
+                        t[s].purchases &+= 1
+                        t[s].amount += amount(i)
+                    }
+                }
+            }
+        }
+    }
+
     static func empty(_ schema: Schema) -> Table {
         Table(schema: schema, columns: schema.fields.map { Column.from([], type: $0.type) }, rowCount: 0)
     }
@@ -155,11 +185,14 @@ enum Quintiles {
         let n = keys.count
         var scores = [UInt8](repeating: 0, count: n)
         guard n > 0 else { return scores }
+        // Group g (0-based) starts at g * q + min(g, r): the first r groups hold one more.
         let q = n / buckets
         let r = n % buckets
-        let big = r * (q + 1)
+        let starts = (1..<buckets).map { $0 * q + min($0, r) }
         @inline(__always) func bucket(_ position: Int) -> UInt8 {
-            UInt8(position < big ? position / (q + 1) + 1 : r + (position - big) / q + 1)
+            var b: UInt8 = 1
+            for s in starts where position >= s { b += 1 }
+            return b
         }
         var lo = Int64.max
         var hi = Int64.min
