@@ -20,7 +20,10 @@ public struct CRMTableFunction: Sendable {
 
 extension CRM {
     /// Every table function, by name.
-    public static let tableFunctions: [String: CRMTableFunction] = [:]
+    public static let tableFunctions: [String: CRMTableFunction] = [
+        "rfm": RFM.function,
+        "cohorts": Cohorts.function,
+    ]
 
     /// Runs the CRM table functions for the executor, with the session's settings.
     public struct Runner: TableFunctionRunner {

@@ -32,7 +32,7 @@ public struct Executor: Sendable {
         case .filter(let input, let predicate):
             let table = try execute(input)
             let selection = try select(predicate, over: table)
-            return renamed(table.take(selection), plan.schema)
+            return renamed(try table.take(selection, cancel: cancellation), plan.schema)
 
         case .project(let input, let exprs):
             let table = try execute(input)
@@ -44,7 +44,7 @@ public struct Executor: Sendable {
         case .sort(let input, let keys):
             let table = try execute(input)
             let order = try Sorting.permutation(try normalizedKeys(keys, over: table), n: table.rowCount, cancel: cancellation)
-            return renamed(table.take(order), plan.schema)
+            return renamed(try table.take(order, cancel: cancellation), plan.schema)
 
         case .limit(let input, let count):
             let table = try execute(input)
@@ -55,7 +55,7 @@ public struct Executor: Sendable {
             let table = try execute(input)
             let rows = try Sorting.topN(
                 try normalizedKeys(keys, over: table), n: table.rowCount, count: count, cancel: cancellation)
-            return renamed(table.take(rows), plan.schema)
+            return renamed(try table.take(rows, cancel: cancellation), plan.schema)
 
         case .aggregate(let input, let keys, let aggregates):
             let table = try execute(input)
@@ -85,7 +85,7 @@ public struct Executor: Sendable {
                 seen[Int(g)] = true
                 rows.append(Int32(i))
             }
-            return renamed(table.take(rows), plan.schema)
+            return renamed(try table.take(rows, cancel: cancellation), plan.schema)
         }
     }
 

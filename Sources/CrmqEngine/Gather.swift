@@ -61,4 +61,15 @@ extension Table {
             schema: schema, columns: columns.map { $0.take(indices, mayHaveMissing: mayHaveMissing) },
             rowCount: indices.count)
     }
+
+    /// `take`, checking for cancellation between columns (a wide gather of many rows is long).
+    func take(_ indices: [Int32], cancel: CancellationFlag) throws(EngineError) -> Table {
+        var out: [Column] = []
+        out.reserveCapacity(columns.count)
+        for c in columns {
+            try cancel.check()
+            out.append(c.take(indices))
+        }
+        return Table(schema: schema, columns: out, rowCount: indices.count)
+    }
 }

@@ -49,24 +49,33 @@ enum HashJoin {
         outLeft.reserveCapacity(nl)
         outRight.reserveCapacity(nl)
         let keepUnmatched = kind == .left
-        try cancel.chunks(nl) { range in
-            for l in range {
-                let id = Int(leftIds[l])
-                if id >= 0, start[id] < start[id + 1] {
-                    for k in start[id]..<start[id + 1] {
-                        outLeft.append(Int32(l))
-                        outRight.append(bucketed[k])
-                    }
-                } else if keepUnmatched {
+        // Polled by rows written as well as rows read: one left row may match millions.
+        var nextCheck = 0
+        for l in 0..<nl {
+            if l & 0xFFFF == 0 || outLeft.count >= nextCheck {
+                try cancel.check()
+                nextCheck = outLeft.count + chunkSize
+            }
+            let id = Int(leftIds[l])
+            if id >= 0, start[id] < start[id + 1] {
+                for k in start[id]..<start[id + 1] {
                     outLeft.append(Int32(l))
-                    outRight.append(-1)
+                    outRight.append(bucketed[k])
                 }
+            } else if keepUnmatched {
+                outLeft.append(Int32(l))
+                outRight.append(-1)
             }
         }
-        try cancel.check()
-        let columns =
-            left.columns.map { $0.take(outLeft) }
-            + rightColumns.map { right.columns[$0].take(outRight, mayHaveMissing: keepUnmatched) }
+        var columns: [Column] = []
+        for c in left.columns {
+            try cancel.check()
+            columns.append(c.take(outLeft))
+        }
+        for i in rightColumns {
+            try cancel.check()
+            columns.append(right.columns[i].take(outRight, mayHaveMissing: keepUnmatched))
+        }
         return Table(schema: schema, columns: columns, rowCount: outLeft.count)
     }
 

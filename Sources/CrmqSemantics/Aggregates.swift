@@ -1,3 +1,4 @@
+import CrmqDiagnostics
 import CrmqSource
 import CrmqSyntax
 
@@ -112,6 +113,24 @@ extension CheckContext {
                                  label: "avg(\(written) <= 6)")
             let difference = BoundExpr.call(.subtract, [promoters, detractors], type: .double, range: range)
             return .call(.multiply, [double(100), difference], type: .double, range: range)
+        case .repeatRate:
+            // Buyers only: rows with frequency 0 (or null) give null, which avg skips.
+            guard let i = collector.input.index(of: "frequency"), collector.input[i].type.isNumeric else {
+                report(.missingColumn(function: fname, column: "frequency"), at: range, notes: [
+                    Note("customers has frequency when transactions are loaded, and so does rfm(transactions)"),
+                ])
+                return nil
+            }
+            let type = collector.input[i].type
+            let frequency = BoundExpr(.column(i), type: type, range: range)
+            func atLeast(_ v: Int64) -> BoundExpr {
+                let bound: BoundExpr = type == .int ? .literal(.int(v), range: range) : double(Double(v))
+                return .call(.greaterEqual, [frequency, bound], type: .bool, range: range)
+            }
+            let again = BoundExpr.call(
+                .ifThenElse, [atLeast(1), atLeast(2), BoundExpr(.literal(.null), type: .bool, range: range)],
+                type: .bool, range: range)
+            return avg(again, label: "avg(if(frequency >= 1, frequency >= 2, null))")
         }
     }
 }

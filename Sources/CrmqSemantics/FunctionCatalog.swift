@@ -50,6 +50,9 @@ enum DerivedAggregate: Sendable {
     case retentionRate
     /// nps(x) = 100 * (avg(x >= 9) - avg(x <= 6))
     case nps
+    /// repeat_rate() = avg(if(frequency >= 1, frequency >= 2, null)): of the customers who
+    /// bought, the share who bought again.
+    case repeatRate
 }
 
 /// How the checker types a call; most functions are a list of overloads, a few need rules.
@@ -255,5 +258,8 @@ public enum FunctionCatalog {
         aggregate("nps", "nps(score)",
                   "Net Promoter Score: percent of promoters (9-10) minus percent of detractors (0-6), -100 to 100.",
                   "nps(recommend)", .derived(.nps, arity: 1)),
+        aggregate("repeat_rate", "repeat_rate()",
+                  "Repeat purchase rate: of the customers with a purchase (frequency >= 1), the share with two or more.",
+                  "repeat_rate()", .derived(.repeatRate, arity: 0)),
     ]
 }

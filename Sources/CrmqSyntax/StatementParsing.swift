@@ -60,7 +60,11 @@ extension ParserState {
                 }
             }
         case .symbol(let symbol) where symbol != .leftParen && symbol != .minus:
-            throw fail(.statementCannotStart("'\(first.text)'"))
+            // A '|' line after a finished statement: in the shell the statement ran already.
+            let notes = symbol == .pipe
+                ? [Note("to go on with a statement on the next line, end its line with '|'; in a script, the next line may also start with '|'")]
+                : []
+            throw fail(.statementCannotStart("'\(first.text)'"), notes: notes)
         case .keyword(let keyword) where [.and, .or, .in, .between, .is].contains(keyword):
             throw fail(.statementCannotStart("'\(first.text)'"))
         default:

@@ -31,6 +31,12 @@ import Testing
         ])
     }
 
+    @Test func aStatementStartingWithAPipeSaysHowToContinue() {
+        let d = Syntax.parse("customers;\n| count").diagnostics
+        #expect(d.map(\.message) == ["a statement cannot start with '|'"])
+        #expect(d.first?.notes.first?.message.contains("end its line with '|'") == true)
+    }
+
     @Test func aLineEndingInAnOperatorIsAnErrorOnThatLine() {
         #expect(report("customers | where satisfaction >\ntransactions | take 2") == [
             "parse.expected-expression expected an expression after '>', found end of line @32..<32"

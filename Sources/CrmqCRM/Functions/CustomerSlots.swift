@@ -1,0 +1,201 @@
+import CrmqSemantics
+import CrmqEngine
+
+/// The customers of a transaction table numbered densely (slots `0..<count`), and each
+/// row's slot, so per-customer sums are plain array updates with no boxing and no hashing
+/// in the hot loop. Int ids in a compact range are their own slot (id - smallest id);
+/// string ids are their dictionary codes; other int ids go through a hash map once.
+///
+/// A row whose slot is -1 does not count: its customer or date is null, or its date is
+/// not before the as-of date.
+struct CustomerSlots {
+    private enum Keys {
+        /// slot = id - base
+        case dense(base: Int64)
+        /// slot = code of `dictionary` (duplicate strings folded onto their first code)
+        case codes(StringDictionary)
+        /// slot -> id
+        case hashed([Int64])
+        /// The customer column is all null.
+        case none
+    }
+
+    private let keys: Keys
+    /// Each row's slot, or -1.
+    let rows: [Int32]
+    /// The number of slots (some may have no counted row).
+    let count: Int
+
+    /// - Parameters:
+    ///   - customers: int or string ids.
+    ///   - dates: the purchase dates; rows with a null date, or a date on or after `before`, get -1.
+    init(customers: Column, dates: Column, before asof: Int32, cancellation: CancellationFlag) throws(EngineError) {
+        let n = customers.count
+        var rows = [Int32](repeating: -1, count: n)
+        guard case .date(let days) = dates.values else {
+            self.keys = .none
+            self.rows = rows
+            self.count = 0
+            return
+        }
+        // Valid rows: customer and date present, date before asof.
+        let valid: [Bool]? = switch (customers.validity, dates.validity) {
+        case (nil, nil): nil
+        case (let c?, nil): c
+        case (nil, let d?): d
+        case (let c?, let d?): zip(c, d).map { $0 && $1 }
+        }
+        @inline(__always) func counts(_ i: Int) -> Bool { days[i] < asof && (valid?[i] ?? true) }
+
+        switch customers.values {
+        case .int(let ids):
+            let parts = partCount(rows: n)
+            let bounds = Scratch<Int64>(zeroed: 2 * parts)
+            inParallel(rows: n, parts: parts) { part, range in
+                let (lo, hi) = Self.bounds(ids, days, asof, valid, range)
+                bounds.pointer[2 * part] = lo
+                bounds.pointer[2 * part + 1] = hi
+            }
+            try cancellation.check()
+            var lo = Int64.max
+            var hi = Int64.min
+            for p in 0..<parts {
+                lo = min(lo, bounds.pointer[2 * p])
+                hi = max(hi, bounds.pointer[2 * p + 1])
+            }
+            if lo > hi {
+                keys = .dense(base: 0)
+                count = 0
+            } else if hi.subtractingReportingOverflow(lo).overflow == false, hi - lo < Int64(n) + (1 << 16),
+                hi - lo < (1 << 27)
+            {
+                keys = .dense(base: lo)
+                count = Int(hi - lo) + 1
+                let base = lo
+                rows.withUnsafeMutableBufferPointer { out in
+                    let out = SendablePointer(out.baseAddress!)
+                    inParallel(rows: n, parts: parts) { _, range in
+                        Self.denseSlots(ids, days, asof, valid, base, range, out.pointer, cancellation)
+                    }
+                }
+                try cancellation.check()
+            } else {
+                var slotOf: [Int64: Int32] = [:]
+                var idOf: [Int64] = []
+                for start in stride(from: 0, to: n, by: cancellationStride) {
+                    try cancellation.check()
+                    for i in start..<min(n, start + cancellationStride) where counts(i) {
+                        let id = ids[i]
+                        if let s = slotOf[id] {
+                            rows[i] = s
+                        } else {
+                            let s = Int32(idOf.count)
+                            slotOf[id] = s
+                            idOf.append(id)
+                            rows[i] = s
+                        }
+                    }
+                }
+                keys = .hashed(idOf)
+                count = idOf.count
+            }
+        case .string(let codes, let dictionary):
+            // A dictionary may hold a string twice; fold each onto its first code.
+            var canonical = [Int32](repeating: 0, count: dictionary.count)
+            for (c, s) in dictionary.values.enumerated() { canonical[c] = dictionary.codes[s] ?? Int32(c) }
+            keys = .codes(dictionary)
+            count = dictionary.count
+            for start in stride(from: 0, to: n, by: cancellationStride) {
+                try cancellation.check()
+                for i in start..<min(n, start + cancellationStride) where counts(i) {
+                    rows[i] = canonical[Int(codes[i])]
+                }
+            }
+        default:
+            keys = .none
+            count = 0
+        }
+        self.rows = rows
+    }
+
+    /// The smallest and largest id of the counted rows of `range` (max > min when there is none).
+    private static func bounds(
+        _ ids: [Int64], _ days: [Int32], _ asof: Int32, _ valid: [Bool]?, _ range: Range<Int>
+    ) -> (Int64, Int64) {
+        var lo = Int64.max
+        var hi = Int64.min
+        ids.withUnsafeBufferPointer { ids in
+            days.withUnsafeBufferPointer { days in
+                if let valid {
+                    for i in range where days[i] < asof && valid[i] {
+                        lo = min(lo, ids[i])
+                        hi = max(hi, ids[i])
+                    }
+                } else {
+                    for i in range {
+                        let take = days[i] < asof
+                        lo = min(lo, take ? ids[i] : .max)
+                        hi = max(hi, take ? ids[i] : .min)
+                    }
+                }
+            }
+        }
+        return (lo, hi)
+    }
+
+    /// Writes id - base, or -1, for the rows of `range`.
+    private static func denseSlots(
+        _ ids: [Int64], _ days: [Int32], _ asof: Int32, _ valid: [Bool]?, _ base: Int64, _ range: Range<Int>,
+        _ out: UnsafeMutablePointer<Int32>, _ cancellation: CancellationFlag
+    ) {
+        ids.withUnsafeBufferPointer { ids in
+            days.withUnsafeBufferPointer { days in
+                for start in stride(from: range.lowerBound, to: range.upperBound, by: cancellationStride) {
+                    if cancellation.isCancelled { return }
+                    let chunk = start..<min(range.upperBound, start + cancellationStride)
+                    if let valid {
+                        for i in chunk {
+                            out[i] = days[i] < asof && valid[i] ? Int32(truncatingIfNeeded: ids[i] &- base) : -1
+                        }
+                    } else {
+                        for i in chunk { out[i] = days[i] < asof ? Int32(truncatingIfNeeded: ids[i] &- base) : -1 }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `slots` (ascending) ordered by customer id: numbers ascending, strings in byte order.
+    func orderedByID(_ slots: [Int32]) -> [Int32] {
+        switch keys {
+        case .dense, .none:
+            return slots
+        case .codes(let dictionary):
+            return slots.sorted { a, b in
+                dictionary.values[Int(a)].utf8.lexicographicallyPrecedes(dictionary.values[Int(b)].utf8)
+            }
+        case .hashed(let ids):
+            return slots.sorted { ids[Int($0)] < ids[Int($1)] }
+        }
+    }
+
+    /// The ids of `slots`, as a column of the customer column's type.
+    func idColumn(_ slots: [Int32], type: DataType) -> Column {
+        switch keys {
+        case .dense(let base):
+            return Column(.int(slots.map { base + Int64($0) }))
+        case .codes(let dictionary):
+            return Column(.string(codes: slots, dictionary: dictionary))
+        case .hashed(let ids):
+            return Column(.int(slots.map { ids[Int($0)] }))
+        case .none:
+            return Column.from([], type: type == .string ? .string : .int)
+        }
+    }
+}
+
+/// A pointer handed to the parts of a parallel pass, each writing its own rows.
+struct SendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
