@@ -345,8 +345,8 @@ public enum Help {
               source | operator | operator ...
 
             A source is a table, a let name or (query). A statement ends at the end of the
-            line unless a bracket is open, the line ends with '|', or the next line starts
-            with '|'; ';' also ends one. '-- text' is a comment.
+            line unless a bracket is open, the line ends with '|' or ',', or the next line
+            starts with '|'; ';' also ends one. '-- text' is a comment.
 
             Example:
               customers

@@ -13,7 +13,7 @@ public enum Lexer {
 
     /// Whether `text` is a finished entry, or the REPL should ask for another line:
     /// false while a bracket is open, a string on the last line is unterminated, or
-    /// the last token is `|`.
+    /// the last token is `|` or a comma.
     public static func isComplete(_ text: String) -> Bool {
         var scanner = TokenScanner(file: SourceFile(name: "<repl>", text: text))
         scanner.run()

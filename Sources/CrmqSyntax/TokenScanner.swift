@@ -85,11 +85,12 @@ struct TokenScanner {
         return comments
     }
 
-    /// Whether a line ending in `token` goes on: only a trailing `|` does. A line ending in
-    /// another operator still ends the statement (the language's rule), so the mistake is
-    /// reported on its own line instead of swallowing the next statement.
+    /// Whether a line ending in `token` goes on: a trailing `|`, or a trailing comma (a list
+    /// of items, which no statement can end with). A line ending in another operator still
+    /// ends the statement, so the mistake is reported on its own line instead of
+    /// swallowing the next statement.
     static func continuesLine(_ token: Token) -> Bool {
-        token.kind == .symbol(.pipe)
+        token.kind == .symbol(.pipe) || token.kind == .symbol(.comma)
     }
 
     private mutating func endStatement(at range: SourceRange, text: String) {

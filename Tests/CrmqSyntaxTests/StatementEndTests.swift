@@ -24,10 +24,10 @@ import Testing
         #expect(ends("f(a,\n b\n)\nc") == 1)
     }
 
-    @Test func onlyATrailingPipeContinues() {
+    @Test func aTrailingPipeOrCommaContinues() {
         #expect(ends("customers |\n where x") == 0)
+        #expect(ends("customers | select a,\n b") == 0)
         // Any other trailing operator ends the statement, so its error stays on its line.
-        #expect(ends("customers | select a,\n b") == 1)
         #expect(ends("customers | where a and\n b") == 1)
         #expect(ends("customers | where a >\n 1") == 1)
     }
@@ -69,7 +69,7 @@ import Testing
         #expect(!Lexer.isComplete("customers | -- more to come"))
         #expect(!Lexer.isComplete("customers | where f(a,"))
         #expect(!Lexer.isComplete("customers | where (a"))
-        #expect(Lexer.isComplete("customers | select a,"))
+        #expect(!Lexer.isComplete("customers | select a,"))
         #expect(Lexer.isComplete("customers | where a and"))
         #expect(Lexer.isComplete("customers | where a =="))
         #expect(!Lexer.isComplete("customers | where name == \"abc"))
