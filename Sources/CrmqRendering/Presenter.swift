@@ -45,6 +45,9 @@ public final class Presenter {
         switch result.outcome {
         case .table(let table):
             emitResult(render(table, settings: settings))
+        case .chart(_, let table):
+            // Drawn by the chart renderer once it exists; until then, the rows.
+            emitResult(render(table, settings: settings))
         case .value(let value):
             emitResult(render(value) + "\n")
         case .message(let text):

@@ -25,6 +25,8 @@ public enum DisplayCommand: Sendable, Equatable {
 public enum Outcome: Sendable {
     /// Rows of a query.
     case table(Table)
+    /// A query ending in `| chart ...`: the chart, and the rows it was drawn from.
+    case chart(Chart, Table)
     /// The value of a scalar expression.
     case value(Value)
     /// A short confirmation or listing ("loaded customers: 5,000 rows, 18 columns").
@@ -43,12 +45,18 @@ public struct StatementResult: Sendable {
     public var range: SourceRange
     public var outcome: Outcome
     public var elapsed: Duration
-    public init(file: SourceFile, range: SourceRange, outcome: Outcome, elapsed: Duration) {
+    /// The comment lines directly above the statement (its prose in a notebook).
+    public var prose: [String]
+    public init(file: SourceFile, range: SourceRange, outcome: Outcome, elapsed: Duration, prose: [String] = []) {
         self.file = file
         self.range = range
         self.outcome = outcome
         self.elapsed = elapsed
+        self.prose = prose
     }
+
+    /// The statement's source text.
+    public var source: String { file.text(of: range) }
 }
 
 extension Outcome {

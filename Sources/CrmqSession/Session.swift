@@ -58,7 +58,8 @@ public final class Session: @unchecked Sendable {
             switch execute(statement, in: file, emit: emit) {
             case .show(let outcome):
                 emit(StatementResult(
-                    file: file, range: statement.range, outcome: outcome, elapsed: clock.now - start))
+                    file: file, range: statement.range, outcome: outcome, elapsed: clock.now - start,
+                    prose: statement.leadingComments))
                 if case .diagnostics = outcome { return false }
             case .shown:
                 break
