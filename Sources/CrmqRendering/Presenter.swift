@@ -21,6 +21,10 @@ public final class Presenter {
     public var color: Bool
     /// The terminal's width, to elide middle columns of wide results; nil: never elide.
     public var terminalWidth: Int?
+    /// ANSI colour in charts (results on a terminal, NO_COLOR unset); never into a `.output` file.
+    public var resultColor = false
+    /// The width charts fit; nil: `terminalWidth`, or 80 when that is unknown too.
+    public var chartWidth: Int?
     private let write: (String, Channel) -> Void
     /// The REPL's history entries, oldest first, for `.history`; nil outside the REPL.
     public var historyProvider: (() -> [String])?
@@ -45,9 +49,14 @@ public final class Presenter {
         switch result.outcome {
         case .table(let table):
             emitResult(render(table, settings: settings))
-        case .chart(_, let table):
-            // Drawn by the chart renderer once it exists; until then, the rows.
-            emitResult(render(table, settings: settings))
+        case .chart(let chart, let table):
+            // The table view draws the chart; csv, json and markdown carry the rows it was drawn from.
+            if mode == .table {
+                emitResult(TerminalChartRenderer.render(
+                    chart, width: chartWidth ?? terminalWidth ?? 80, color: resultColor && outputFile == nil))
+            } else {
+                emitResult(render(table, settings: settings))
+            }
         case .value(let value):
             emitResult(render(value) + "\n")
         case .message(let text):

@@ -38,12 +38,16 @@ extension CheckContext {
             switch checkPipeline(pipeline) {
             case .table(let plan): return .query(plan)
             case .scalar(let value): return .scalar(value)
+            case .chart(let plan, let spec): return .chart(plan, spec)
             case nil: return nil
             }
         case .let(let name, let value):
             switch checkPipeline(value) {
             case .table(let plan): return .letTable(name: name.name, plan)
             case .scalar(let value): return .letScalar(name: name.name, value)
+            case .chart(_, let spec):
+                report(.chartNotATable(user: "'let'"), at: spec.range)
+                return nil
             case nil: return nil
             }
         case .load(let path, let alias):
@@ -53,6 +57,9 @@ extension CheckContext {
             case .table(let plan): return .save(plan, path: path.value)
             case .scalar(let value):
                 report(.saveNeedsTable(shown(value)), at: source.range)
+                return nil
+            case .chart(_, let spec):
+                report(.chartNotATable(user: "'save'"), at: spec.range)
                 return nil
             case nil: return nil
             }

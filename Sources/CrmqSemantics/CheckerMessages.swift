@@ -55,6 +55,15 @@ enum CheckMessage: DiagnosticMessage {
     case settingNeedsValue(String)
     case saveNeedsTable(String)
 
+    // Charts
+    case chartNotATable(user: String)
+    case chartYNotNumeric(kind: String, column: String, type: DataType)
+    case histogramNotNumeric(column: String, type: DataType)
+    case histogramOneColumn(given: Int)
+    case chartNeedsNumeric(kind: String, columns: String)
+    case chartBinsOnlyHistogram(kind: String)
+    case chartBinsRange(Int64)
+
     var id: String {
         switch self {
         case .unknownColumn, .unknownColumnIn: "check.unknown-column"
@@ -96,6 +105,11 @@ enum CheckMessage: DiagnosticMessage {
         case .settingType: "check.setting-type"
         case .settingNeedsValue: "check.setting-needs-value"
         case .saveNeedsTable: "check.save-not-table"
+        case .chartNotATable: "check.chart-not-table"
+        case .chartYNotNumeric, .histogramNotNumeric: "check.chart-not-numeric"
+        case .histogramOneColumn: "check.histogram-columns"
+        case .chartNeedsNumeric: "check.chart-needs-numeric"
+        case .chartBinsOnlyHistogram, .chartBinsRange: "check.chart-bins"
         }
     }
 
@@ -150,6 +164,17 @@ enum CheckMessage: DiagnosticMessage {
             "setting '\(name)' needs \(expected == .int ? "an" : "a") \(expected) value, but \(text) is \(type)"
         case .settingNeedsValue(let name): "setting '\(name)' needs a value: write 'set \(name) = ...'"
         case .saveNeedsTable(let text): "'save' needs a table, but \(text) is a value"
+        case .chartNotATable(let user): "a chart is not a table: \(user) needs rows, so leave out '| chart ...'"
+        case .chartYNotNumeric(let kind, let column, let type):
+            "'chart \(kind)' draws numbers on the y axis, but '\(column)' is \(type)"
+        case .histogramNotNumeric(let column, let type):
+            "'chart histogram' bins numbers, but '\(column)' is \(type)"
+        case .histogramOneColumn(let given):
+            "'chart histogram' takes one numeric column, but \(given) were given"
+        case .chartNeedsNumeric(let kind, let columns):
+            "'chart \(kind)' needs a numeric column for the y axis after the x column, but the rows have \(columns)"
+        case .chartBinsOnlyHistogram(let kind): "'bins' is an option of 'chart histogram', not of 'chart \(kind)'"
+        case .chartBinsRange(let n): "'bins' must be between 1 and \(ChartLimits.maxBins), but got \(n)"
         }
     }
 }

@@ -100,6 +100,8 @@ public indirect enum PlanKind: Sendable {
 public enum CheckedStatement: Sendable {
     /// A query whose rows are printed.
     case query(Plan)
+    /// A query ending in `| chart ...`: the plan computes the rows, the spec says what to draw.
+    case chart(Plan, ChartSpec)
     /// A scalar expression (evaluated on one empty row) whose value is printed.
     case scalar(BoundExpr)
     case letTable(name: String, Plan)
@@ -112,4 +114,31 @@ public enum CheckedStatement: Sendable {
     case listSettings
     case help(topic: String?)
     case dotCommand(name: String, arguments: [String])
+}
+
+/// What a `chart` stage draws, checked against the rows flowing into it.
+public struct ChartSpec: Sendable {
+    public var style: ChartStyleKind
+    /// The index of the x column (for a histogram: the column whose values are binned).
+    public var x: Int
+    /// The indexes of the y columns, one series each (empty for a histogram).
+    public var y: [Int]
+    /// The number of bins asked for (`bins n`); nil: chosen from the data.
+    public var bins: Int?
+    public var title: String?
+    /// The `chart` stage, for runtime messages.
+    public var range: SourceRange
+    public init(style: ChartStyleKind, x: Int, y: [Int], bins: Int?, title: String?, range: SourceRange) {
+        self.style = style
+        self.x = x
+        self.y = y
+        self.bins = bins
+        self.title = title
+        self.range = range
+    }
+}
+
+/// The kinds of chart, as the plan layer names them (no AST types below the checker's output).
+public enum ChartStyleKind: String, Sendable, CaseIterable {
+    case bar, line, histogram
 }

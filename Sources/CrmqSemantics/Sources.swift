@@ -7,6 +7,8 @@ import CrmqDiagnostics
 enum CheckedPipeline {
     case table(Plan)
     case scalar(BoundExpr)
+    /// Rows ending in `| chart ...` (only a statement's own query may be one).
+    case chart(Plan, ChartSpec)
 }
 
 // pipeline := source ('|' stage)*
@@ -22,10 +24,17 @@ extension CheckContext {
             return nil
         case .table(var plan):
             for stage in pipeline.stages {
+                // The parser keeps 'chart' last.
+                if case .chart(let chart) = stage.kind {
+                    return checkChart(chart, stage: stage, input: plan).map { .chart(plan, $0) }
+                }
                 guard let next = checkStage(stage, input: plan) else { return nil }
                 plan = next
             }
             return .table(plan)
+        case .chart(_, let spec):
+            report(.chartNotATable(user: "a query's source"), at: spec.range)
+            return nil
         }
     }
 
@@ -38,7 +47,12 @@ extension CheckContext {
             reportUnknown(.unknownTable(name), name: name, at: source.range, among: candidates, kind: "table")
             return nil
         case .subquery(let inner):
-            return checkPipeline(inner)
+            let checked = checkPipeline(inner)
+            if case .chart(_, let spec) = checked {
+                report(.chartNotATable(user: "a query in brackets"), at: spec.range)
+                return nil
+            }
+            return checked
         case .call(let name, let arguments) where FunctionCatalog.function(named: name.name) == nil:
             if let signature = catalog.tableFunction(name.name) {
                 return checkTableFunction(signature, name: name, arguments: arguments, range: source.range)
@@ -72,7 +86,7 @@ extension CheckContext {
         let input: Plan
         switch checkSource(first, hasStages: true) {
         case .table(let plan)?: input = plan
-        case .scalar?:
+        case .scalar?, .chart?:
             report(.tableFunctionNeedsTable(signature.name, usage: signature.usage), at: first.range)
             return nil
         case nil: return nil

@@ -10,7 +10,7 @@ import CrmqSyntax
 //   take n               -> limit
 //   top n by items       -> topN (descending unless written)
 //   distinct items       -> distinct over a project of the items
-//   count, summarize     -> Summarize.swift;  join -> Join.swift
+//   count, summarize     -> Summarize.swift;  join -> Join.swift;  chart -> Charts.swift
 
 extension CheckContext {
     func checkStage(_ stage: Stage, input: Plan) -> Plan? {
@@ -47,6 +47,9 @@ extension CheckContext {
             return summarize(items, by: by, input)
         case .join(let source, let keys, let kind):
             return join(source, on: keys, kind: kind, left: input)
+        case .chart:
+            // checkPipeline turns the last stage, 'chart', into a ChartSpec; it never gets here.
+            return input
         }
     }
 

@@ -19,6 +19,9 @@ public struct Chart: Sendable, Equatable {
     /// One or more series, each with a y value per x (nil where the row had null).
     public var series: [ChartSeries]
     public var title: String?
+    /// For a histogram: the bin edges, one more than the bins (bin k is
+    /// `binEdges[k] ..< binEdges[k + 1]`); nil for other kinds.
+    public var binEdges: [Double]? = nil
 
     public init(
         kind: ChartKind, xLabel: String, yLabel: String, xValues: [String], xPositions: [Double]?,

@@ -177,6 +177,9 @@ public final class Session: @unchecked Sendable {
         switch checked {
         case .query(let plan):
             return .table(try execute(plan))
+        case .chart(let plan, let spec):
+            let table = try execute(plan)
+            return .chart(try ChartBuilder.chart(of: table, spec, file: file), table)
         case .scalar(let expr):
             return .value(try evaluateScalar(expr))
         case .letTable(let name, let plan):

@@ -13,6 +13,8 @@ public enum SessionMessage: DiagnosticMessage {
     case aliasForFolder(String)
     case badSetting(String)
     case internalError(String)
+    case tooManyBars(Int)
+    case tooManyPoints(Int)
 
     public var id: String {
         switch self {
@@ -27,6 +29,8 @@ public enum SessionMessage: DiagnosticMessage {
         case .aliasForFolder: "session.alias-for-folder"
         case .badSetting: "session.bad-setting"
         case .internalError: "session.internal-error"
+        case .tooManyBars: "session.chart-too-many-bars"
+        case .tooManyPoints: "session.chart-too-many-points"
         }
     }
 
@@ -43,6 +47,10 @@ public enum SessionMessage: DiagnosticMessage {
         case .aliasForFolder(let p): "'\(p)' is a folder: each CSV in it is named after its file, so 'as' cannot name them"
         case .badSetting(let m): m
         case .internalError(let m): "internal error: \(m) (please report it)"
+        case .tooManyBars(let n):
+            "'chart bar' draws at most \(ChartBuilder.maxBars) bars, but the rows have \(Session.count(n, "category"))"
+        case .tooManyPoints(let n):
+            "'chart line' draws at most \(Session.count(ChartBuilder.maxPoints, "point")), but the rows have \(Session.count(n, "point"))"
         }
     }
 }

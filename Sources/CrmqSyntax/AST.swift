@@ -143,6 +143,37 @@ public enum StageKind: Sendable {
     case join(source: Expr, on: [JoinKey], kind: JoinKind)
     /// `distinct item, ...`
     case distinct([NamedExpr])
+    /// `chart bar|line|histogram [x [, y ...]] [bins n] [title "text"]`; only as the last stage.
+    case chart(ChartStage)
+}
+
+/// The kinds of chart the `chart` stage draws.
+public enum ChartStyle: String, Sendable, CaseIterable {
+    case bar, line, histogram
+}
+
+/// `chart kind [x [, y ...]] [bins n] [title "text"]`: columns by name; the checker fills
+/// in what is omitted.
+public struct ChartStage: Sendable {
+    public var style: ChartStyle
+    /// The kind word as written.
+    public var styleName: Identifier
+    /// The x column then the y columns, as written (possibly none).
+    public var columns: [Identifier]
+    /// `bins n`: the number of bins asked for, with the range of the whole option.
+    public var bins: (count: Int64, range: SourceRange)?
+    /// `title "text"`
+    public var title: StringLiteral?
+    public init(
+        style: ChartStyle, styleName: Identifier, columns: [Identifier], bins: (count: Int64, range: SourceRange)?,
+        title: StringLiteral?
+    ) {
+        self.style = style
+        self.styleName = styleName
+        self.columns = columns
+        self.bins = bins
+        self.title = title
+    }
 }
 
 /// One join key: `col` (same name on both sides) or `left_col == right_col`.

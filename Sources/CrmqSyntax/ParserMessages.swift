@@ -34,6 +34,10 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
     case helpTakesOneTopic(found: String)
     /// Brackets or prefix operators nested deeper than the parser's recursion allows.
     case nestedTooDeeply
+    case chartNotLast(next: String)
+    case expectedChartKind(found: String)
+    case unknownChartKind(String)
+    case chartBinsCount(found: String)
 
     public var id: String {
         switch self {
@@ -59,6 +63,9 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedSaveSource: "parse.expected-save-source"
         case .helpTakesOneTopic: "parse.help-takes-one-topic"
         case .nestedTooDeeply: "parse.nested-too-deeply"
+        case .chartNotLast: "parse.chart-not-last"
+        case .expectedChartKind, .unknownChartKind: "parse.chart-kind"
+        case .chartBinsCount: "parse.chart-bins"
         }
     }
 
@@ -89,6 +96,10 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedSaveSource(let found): "expected a name or '(query)' after 'save', found \(found)"
         case .helpTakesOneTopic(let found): "'help' takes one topic, found \(found) after it"
         case .nestedTooDeeply: "expression nested too deeply (more than \(ParserState.maximumNesting) levels)"
+        case .chartNotLast(let next): "'chart' must be the last stage, but '\(next)' follows it"
+        case .expectedChartKind(let found): "expected 'bar', 'line' or 'histogram' after 'chart', found \(found)"
+        case .unknownChartKind(let kind): "unknown chart kind '\(kind)'"
+        case .chartBinsCount(let found): "'bins' needs a whole number of bins, such as 'bins 20', but found \(found)"
         }
     }
 }

@@ -11,6 +11,13 @@ extension ParserState {
             advance()
             let stageStart = index
             do throws(ParseAbort) {
+                if let last = stages.last, case .chart = last.kind {
+                    let next = current.kind == .identifier ? current.text : describe(current)
+                    throw fail(.chartNotLast(next: next), notes: [
+                        Note("a chart is not a table: write the stages that shape its rows before 'chart'",
+                             at: .source(file, last.range)),
+                    ])
+                }
                 let stage = try parseStage()
                 try expectStageEnd(after: stage, nested: nested)
                 stages.append(stage)
@@ -34,7 +41,7 @@ extension ParserState {
     //        | 'sort' sortItem {',' sortItem} | 'take' expr | 'top' expr 'by' sortItem {',' sortItem}
     //        | 'count' [ 'by' named {',' named} ] | 'summarize' named {',' named} [ 'by' named {',' named} ]
     //        | 'join' joinSource 'on' joinKey {',' joinKey} [ 'kind' ( 'inner' | 'left' ) ]
-    //        | 'distinct' named {',' named}
+    //        | 'distinct' named {',' named} | chart
     private mutating func parseStage() throws(ParseAbort) -> Stage {
         guard current.kind == .identifier, !current.text.hasPrefix("`") else {
             throw fail(.expectedOperator(found: describe(current)), notes: [operatorNote(for: nil)])
@@ -58,6 +65,7 @@ extension ParserState {
             kind = .summarize(aggregates: aggregates, by: eatWord("by") ? try parseNamedList() : [])
         case "join": kind = try parseJoin(start: operatorToken.range.start)
         case "distinct": kind = .distinct(try parseNamedList())
+        case "chart": kind = .chart(try parseChart())
         default:
             throw fail(
                 .unknownOperator(operatorToken.text), at: operatorToken,
@@ -166,5 +174,50 @@ extension ParserState {
         let left = try expectName()
         guard eat(.equalEqual) || eat(.equal) else { return JoinKey(left: left, right: left) }
         return JoinKey(left: left, right: try expectName())
+    }
+
+    // chart := 'chart' ( 'bar' | 'line' | 'histogram' ) [ IDENT { ',' IDENT } ] { chartOption }
+    // chartOption := 'bins' INTEGER | 'title' STRING
+    // `bins` and `title` are options only when their value follows, so a column may have either name.
+    private mutating func parseChart() throws(ParseAbort) -> ChartStage {
+        guard current.kind == .identifier, !current.text.hasPrefix("`") else {
+            throw fail(.expectedChartKind(found: describe(current)))
+        }
+        guard let style = ChartStyle(rawValue: current.text.lowercased()) else {
+            let note = Suggestions.note(for: current.text, among: ChartStyle.allCases.map(\.rawValue), kind: "chart kind")
+            throw fail(.unknownChartKind(current.text), notes: [Note(note)])
+        }
+        let styleToken = advance()
+        var columns: [Identifier] = []
+        if current.kind == .identifier, !isChartOption {
+            columns.append(try expectName())
+            while eat(.comma) { columns.append(try expectName()) }
+        }
+        var bins: (count: Int64, range: SourceRange)?
+        var title: StringLiteral?
+        while true {
+            if bins == nil, isWord("bins") {
+                let word = advance()
+                guard current.kind == .integer, let n = Int64(current.text) else {
+                    throw fail(.chartBinsCount(found: describe(current)))
+                }
+                let number = advance()
+                bins = (n, word.range.union(number.range))
+            } else if title == nil, isWord("title"), peek().kind == .string {
+                advance()
+                let text = advance()
+                title = StringLiteral(Lexer.stringValue(of: text.text), range: text.range)
+            } else {
+                break
+            }
+        }
+        return ChartStage(
+            style: style, styleName: Identifier(styleToken.text, range: styleToken.range), columns: columns,
+            bins: bins, title: title)
+    }
+
+    /// At `bins <integer>` or `title "text"`.
+    private var isChartOption: Bool {
+        (isWord("bins") && peek().kind == .integer) || (isWord("title") && peek().kind == .string)
     }
 }

@@ -16,6 +16,8 @@ final class FrontEnd {
             let handle = channel == .results ? FileHandle.standardOutput : FileHandle.standardError
             handle.write(Data(text.utf8))
         }
+        presenter.resultColor = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        presenter.chartWidth = Terminal.width()
         if options.noData { return }
         let folder = options.data ?? DefaultData.folder()
         guard let folder else { return }

@@ -65,6 +65,7 @@ final class REPL {
     /// progress line while one runs long.
     private func execute(_ text: String, name: String) {
         presenter.terminalWidth = Terminal.width()
+        presenter.chartWidth = presenter.terminalWidth
         progress?.begin()
         session.run(text, name: name) { result in
             progress?.end()

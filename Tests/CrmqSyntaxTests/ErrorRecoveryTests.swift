@@ -64,8 +64,8 @@ import Testing
         let diagnostics = Syntax.parse("customers | frobnicate").diagnostics
         #expect(diagnostics.map(\.message) == ["unknown operator 'frobnicate'"])
         #expect(diagnostics.first?.notes.first?.message.hasPrefix("the operators are 'where', 'select'") == true)
-        // Not implemented yet, so reported like any other unknown word.
-        #expect(Syntax.messages("t | chart bar x, y") == ["unknown operator 'chart'"])
+        #expect(Syntax.messages("t | chart bars x, y") == ["unknown chart kind 'bars'"])
+        #expect(Syntax.messages("t | chart bar x, y | take 3") == ["'chart' must be the last stage, but 'take' follows it"])
     }
 
     @Test func unclosedParenNotePointsAtOpener() throws {

@@ -70,6 +70,12 @@ enum Syntax {
             let keyText = keys.map { $0.left == $0.right ? $0.left.name : "\($0.left.name)==\($0.right.name)" }
             return "join \(render(source)) on \(keyText.joined(separator: ", ")) kind \(kind.rawValue)"
         case .distinct(let items): return "distinct \(render(items))"
+        case .chart(let c):
+            var text = "chart \(c.style.rawValue)"
+            if !c.columns.isEmpty { text += " " + c.columns.map(\.name).joined(separator: ", ") }
+            if let bins = c.bins { text += " bins \(bins.count)" }
+            if let title = c.title { text += " title \"\(title.value)\"" }
+            return text
         }
     }
 
