@@ -171,9 +171,9 @@ public enum SVGChartRenderer {
         if chart.xPositions != nil, !isDate, xHi > xLo {
             let integral = positions.allSatisfy { $0 == $0.rounded() }
             var (values, step) = NiceNumbers.ticks(from: xLo, to: xHi, count: max(2, Int(plot.width / 50)))
-            if integral && step < 1 {
-                step = 1
-                values = stride(from: xLo, through: xHi, by: 1).map { $0 }
+            if integral && step != step.rounded() {
+                step = step < 1 ? 1 : 2
+                values = stride(from: (xLo / step).rounded(.up) * step, through: xHi, by: step).map { $0 }
             }
             ticks = values.filter { $0 >= xLo - step * 1e-9 && $0 <= xHi + step * 1e-9 }.map { (x($0), NiceNumbers.text($0, step: step)) }
         } else {

@@ -95,7 +95,7 @@ public enum TerminalChartRenderer {
     /// `└──┬───┬──` and the tick labels under it. The rule starts `indent` columns in; a
     /// tick's column counts from the corner (0).
     private static func axis(ticks: [(column: Int, text: String)], length: Int, indent: Int) -> [String] {
-        let placed = place(ticks, width: indent + 1 + length + 4, offset: indent)
+        let placed = place(ticks, width: indent + 1 + length, offset: indent)
         var rule = Array(repeating: "─", count: length + 1)
         for t in placed.kept where t > 0 && t < rule.count { rule[t] = "┬" }
         rule[0] = "└"
@@ -207,9 +207,10 @@ public enum TerminalChartRenderer {
         if let xs = chart.xPositions, !isDateLabels(chart.xValues), xHi > xLo {
             let integral = xs.allSatisfy { $0 == $0.rounded() }
             var (ticks, step) = NiceNumbers.ticks(from: xLo, to: xHi, count: max(2, plotWidth / 6))
-            if integral && step < 1 {
-                step = 1
-                ticks = stride(from: xLo, through: xHi, by: 1).map { $0 }
+            if integral && step != step.rounded() {
+                // Whole-number x (1 ... 10) gets whole-number ticks, not 2.5, 5.0, 7.5.
+                step = step < 1 ? 1 : 2
+                ticks = stride(from: (xLo / step).rounded(.up) * step, through: xHi, by: step).map { $0 }
             }
             xTicks = ticks.filter { $0 >= xLo - step * 1e-9 && $0 <= xHi + step * 1e-9 }
                 .map { (dotX($0) / 2 + 1, NiceNumbers.text($0, step: step)) }

@@ -1,0 +1,285 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+import CrmqSession
+@testable import CrmqRendering
+
+/// One element of a parsed SVG: name, attributes, text, children.
+final class Element {
+    let name: String
+    let attributes: [String: String]
+    var text = ""
+    var children: [Element] = []
+    init(name: String, attributes: [String: String]) {
+        self.name = name
+        self.attributes = attributes
+    }
+    var classes: Set<String> { Set((attributes["class"] ?? "").split(separator: " ").map(String.init)) }
+    /// Every element below this one, depth first.
+    var descendants: [Element] { children.flatMap { [$0] + $0.descendants } }
+    func all(_ name: String, class c: String? = nil) -> [Element] {
+        descendants.filter { $0.name == name && (c == nil || $0.classes.contains(c!)) }
+    }
+    func number(_ attribute: String) -> Double? { attributes[attribute].flatMap(Double.init) }
+}
+
+/// Parses SVG text with Foundation's XMLParser; nil (and a recorded issue) when it is not well-formed XML.
+final class SVGTree: NSObject, XMLParserDelegate {
+    private var stack: [Element] = []
+    private(set) var root: Element?
+
+    static func parse(_ text: String) -> Element? {
+        let tree = SVGTree()
+        let parser = XMLParser(data: Data(text.utf8))
+        parser.delegate = tree
+        guard parser.parse() else {
+            Issue.record("not well-formed XML: \(parser.parserError.map(String.init(describing:)) ?? "?")")
+            return nil
+        }
+        return tree.root
+    }
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        let e = Element(name: elementName, attributes: attributeDict)
+        stack.last?.children.append(e)
+        if stack.isEmpty { root = e }
+        stack.append(e)
+    }
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        stack.removeLast()
+    }
+    func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
+}
+
+let regionsChart = Chart(
+    kind: .bar, xLabel: "region", yLabel: "n", xValues: ["East", "North", "South", "West"], xPositions: nil,
+    series: [ChartSeries(name: "n", values: [629, 598, nil, 610])], title: "Customers by region")
+
+let twoSeries = Chart(
+    kind: .line, xLabel: "satisfaction", yLabel: "value", xValues: (1...10).map(String.init),
+    xPositions: (1...10).map(Double.init),
+    series: [
+        ChartSeries(name: "retention", values: [0.3, 0.21, 0.36, 0.57, nil, 0.69, 0.69, 0.72, 0.84, 0.98]),
+        ChartSeries(name: "churn", values: [0.7, 0.79, 0.64, 0.43, 0.35, 0.31, 0.31, 0.28, 0.16, 0.02]),
+    ], title: nil)
+
+func histogramChart() -> Chart {
+    var c = Chart(
+        kind: .histogram, xLabel: "amount (bins of 50)", yLabel: "count", xValues: ["0–50", "50–100", "100–150"],
+        xPositions: nil, series: [ChartSeries(name: "count", values: [40, 12, 3])], title: nil)
+    c.binEdges = [0, 50, 100, 150]
+    return c
+}
+
+@Suite struct SVGChartRendererTests {
+    /// Every x/y/cx/cy/x1/x2/y1/y2 and polyline point lies inside the viewBox.
+    func expectInside(_ svg: Element, width: Double, height: Double) {
+        for e in svg.descendants {
+            for a in ["x", "cx", "x1", "x2"] { if let v = e.number(a) { #expect(v >= 0 && v <= width, "\(e.name).\(a) = \(v)") } }
+            for a in ["y", "cy", "y1", "y2"] { if let v = e.number(a) { #expect(v >= 0 && v <= height, "\(e.name).\(a) = \(v)") } }
+            if let w = e.number("width"), let x = e.number("x") { #expect(x + w <= width + 0.01) }
+            if let h = e.number("height"), let y = e.number("y") { #expect(y + h <= height + 0.01) }
+            for point in (e.attributes["points"] ?? "").split(separator: " ") {
+                let xy = point.split(separator: ",").compactMap { Double($0) }
+                #expect(xy.count == 2 && xy[0] >= 0 && xy[0] <= width && xy[1] >= 0 && xy[1] <= height)
+            }
+        }
+    }
+
+    @Test func barChartStructure() throws {
+        let text = SVGChartRenderer.render(regionsChart)
+        let svg = try #require(SVGTree.parse(text))
+        #expect(svg.name == "svg")
+        #expect(svg.attributes["viewBox"] == "0 0 640 360")
+        #expect(svg.attributes["role"] == "img")
+        #expect(svg.attributes["aria-label"] == "Customers by region")
+        #expect(svg.children.first?.name == "title")
+        #expect(svg.children.first?.text == "Customers by region")
+        // One bar per non-null value, all sitting on the zero line.
+        let bars = svg.all("rect", class: "bar")
+        #expect(bars.count == 3)
+        let baselines = Set(bars.map { ($0.number("y")! + $0.number("height")!).rounded() })
+        #expect(baselines.count == 1)
+        // Taller bar for the larger value.
+        #expect(bars[0].number("height")! > bars[1].number("height")!)
+        let labels = svg.all("text", class: "tick-label").map(\.text)
+        for region in ["East", "North", "South", "West"] { #expect(labels.contains(region)) }
+        #expect(labels.contains("0") && labels.contains("600"))
+        #expect(svg.all("text", class: "axis-label").map(\.text) == ["n", "region"])
+        #expect(svg.all("text", class: "chart-title").count == 1)
+        #expect(svg.all("g", class: "legend").isEmpty, "one series needs no legend")
+        expectInside(svg, width: 640, height: 360)
+    }
+
+    @Test func lineChartWithSeveralSeries() throws {
+        let svg = try #require(SVGTree.parse(SVGChartRenderer.render(twoSeries, width: 800, height: 400)))
+        #expect(svg.attributes["viewBox"] == "0 0 800 400")
+        // The null in 'retention' breaks its line in two.
+        #expect(svg.all("polyline", class: "series-0").count == 2)
+        #expect(svg.all("polyline", class: "series-1").count == 1)
+        #expect(svg.all("circle", class: "point").count == 19)
+        let legend = try #require(svg.all("g", class: "legend").first)
+        #expect(legend.all("text").map(\.text) == ["retention", "churn"])
+        #expect(legend.all("rect", class: "swatch").count == 2)
+        // Points go left to right in x order.
+        let xs = svg.all("circle", class: "series-1").compactMap { $0.number("cx") }
+        #expect(xs == xs.sorted())
+        let ticks = svg.all("g", class: "x").flatMap { $0.all("text", class: "tick-label") }.map(\.text)
+        #expect(ticks.contains("1") && ticks.contains("10"))
+        // Higher values are drawn higher (smaller y).
+        let ys = svg.all("circle", class: "series-1").compactMap { $0.number("cy") }
+        #expect(ys.first! < ys.last!)
+        expectInside(svg, width: 800, height: 400)
+    }
+
+    @Test func histogramBinsTouch() throws {
+        let svg = try #require(SVGTree.parse(SVGChartRenderer.render(histogramChart())))
+        let bins = svg.all("rect", class: "bin")
+        #expect(bins.count == 3)
+        for (a, b) in zip(bins, bins.dropFirst()) {
+            #expect(abs(a.number("x")! + a.number("width")! + 1 - b.number("x")!) < 0.2)
+        }
+        let ticks = svg.all("g", class: "x").flatMap { $0.all("text", class: "tick-label") }.map(\.text)
+        #expect(ticks.contains("0") && ticks.count >= 3)
+        #expect(ticks.compactMap(Double.init).allSatisfy { $0 >= 0 && $0 <= 150 })
+        #expect(svg.attributes["aria-label"] == "histogram of amount (bins of 50)")
+        expectInside(svg, width: 640, height: 360)
+    }
+
+    @Test func textIsEscapedAndNothingIsFetched() throws {
+        var chart = regionsChart
+        chart.title = "Sales <Q1> & \"more\" 'quoted'"
+        chart.xValues[0] = "<script>alert(1)</script>"
+        chart.xLabel = "a&b"
+        let text = SVGChartRenderer.render(chart)
+        #expect(!text.contains("<script>"))
+        #expect(!text.contains("href") && !text.contains("url(") && !text.contains("@import"))
+        let svg = try #require(SVGTree.parse(text))
+        #expect(svg.children.first?.text == "Sales <Q1> & \"more\" 'quoted'")
+        #expect(svg.all("text", class: "tick-label").contains { $0.text.hasPrefix("<script>") })
+        #expect(svg.all("text", class: "axis-label").contains { $0.text == "a&b" })
+        #expect(svg.attributes["font-family"] == "sans-serif")
+    }
+
+    @Test func emptyChartSaysSo() throws {
+        let chart = Chart(kind: .bar, xLabel: "x", yLabel: "y", xValues: [], xPositions: nil,
+                          series: [ChartSeries(name: "y", values: [])], title: nil)
+        let svg = try #require(SVGTree.parse(SVGChartRenderer.render(chart)))
+        #expect(svg.all("text", class: "no-data").count == 1)
+        #expect(svg.all("rect", class: "bar").isEmpty)
+    }
+
+    @Test func negativeBarsHangBelowZero() throws {
+        let chart = Chart(kind: .bar, xLabel: "x", yLabel: "y", xValues: ["a", "b"], xPositions: nil,
+                          series: [ChartSeries(name: "y", values: [5, -3])], title: nil)
+        let svg = try #require(SVGTree.parse(SVGChartRenderer.render(chart)))
+        let bars = svg.all("rect", class: "bar")
+        #expect(abs(bars[0].number("y")! + bars[0].number("height")! - bars[1].number("y")!) < 0.2)
+        expectInside(svg, width: 640, height: 360)
+    }
+
+    /// CRMQ_SVG_OUT=/some/dir writes the test charts there to look at.
+    @Test func writeSamples() throws {
+        guard let dir = ProcessInfo.processInfo.environment["CRMQ_SVG_OUT"] else { return }
+        for (name, chart) in [("bar", regionsChart), ("line", twoSeries), ("histogram", histogramChart())] {
+            try SVGChartRenderer.render(chart).write(toFile: dir + "/\(name).svg", atomically: true, encoding: .utf8)
+        }
+    }
+}
+
+@Suite struct TerminalChartRendererTests {
+    func expectFits(_ text: String, _ width: Int) {
+        for line in text.split(separator: "\n") {
+            #expect(displayWidth(String(line)) <= width, "too wide at \(width): \(line)")
+        }
+    }
+
+    @Test func everyChartFitsItsWidth() {
+        for width in [30, 40, 80, 120, 200] {
+            for chart in [regionsChart, twoSeries, histogramChart()] {
+                let text = TerminalChartRenderer.render(chart, width: width)
+                expectFits(text, width)
+                if ProcessInfo.processInfo.environment["CRMQ_SHOW_CHARTS"] != nil { print(text) }
+            }
+        }
+    }
+
+    @Test func barsInEighths() {
+        let text = TerminalChartRenderer.render(regionsChart, width: 80)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0].trimmingCharacters(in: .whitespaces) == "Customers by region")
+        #expect(lines[1] == "region  n")
+        #expect(lines[2].hasPrefix("East  │████"))
+        #expect(lines[2].hasSuffix(" 629"))
+        #expect(lines[4] == "South │ null")
+        // The axis: a corner, ticks, and round labels.
+        #expect(lines[6].hasPrefix("      └───"))
+        #expect(lines[7].hasPrefix("      0"))
+        #expect(lines[7].contains("600"))
+        // The bar lengths keep the ratio of the values within an eighth of a cell.
+        func cells(_ line: String) -> Double {
+            line.reduce(0.0) { n, c in
+                if c == "█" { return n + 1 }
+                if let k = TerminalChartRenderer.eighths.firstIndex(of: String(c)) { return n + Double(k) / 8 }
+                return n
+            }
+        }
+        #expect(abs(cells(lines[2]) / cells(lines[3]) - 629.0 / 598.0) < 0.01)
+    }
+
+    @Test func colourOnlyWhenAsked() {
+        #expect(!TerminalChartRenderer.render(twoSeries, width: 80).contains("\u{1B}["))
+        let coloured = TerminalChartRenderer.render(twoSeries, width: 80, color: true)
+        #expect(coloured.contains("\u{1B}[36m") && coloured.contains("\u{1B}[35m"))
+    }
+
+    @Test func lineChartAxesAndLegend() {
+        let text = TerminalChartRenderer.render(twoSeries, width: 80)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "● retention   ■ churn")
+        #expect(lines.contains { $0.hasPrefix("1.00 ┤") })
+        #expect(lines.contains { $0.hasPrefix("0.00 ┤") })
+        #expect(lines.last?.trimmingCharacters(in: .whitespaces) == "satisfaction")
+        let xLabels = lines[lines.count - 2]
+        #expect(xLabels.split(separator: " ") == (1...10).map { Substring(String($0)) })
+        #expect(text.contains("●") && text.contains("■"))
+        #expect(text.unicodeScalars.contains { $0.value >= 0x2801 && $0.value <= 0x28FF }, "drawn in Braille")
+    }
+
+    @Test func severalBarSeriesHaveDistinctFills() {
+        var chart = regionsChart
+        chart.series.append(ChartSeries(name: "vip", values: [100, 200, 300, 400]))
+        let text = TerminalChartRenderer.render(chart, width: 60)
+        #expect(text.contains("█ n   ▓ vip"))
+        #expect(text.contains("▓▓"))
+        expectFits(text, 60)
+    }
+
+    @Test func noData() {
+        let chart = Chart(kind: .line, xLabel: "x", yLabel: "y", xValues: [], xPositions: nil,
+                          series: [ChartSeries(name: "y", values: [])], title: nil)
+        #expect(TerminalChartRenderer.render(chart).hasPrefix("(no data to chart"))
+    }
+}
+
+@Suite struct NiceNumberTests {
+    @Test func steps() {
+        #expect(NiceNumbers.nearestStep(0.13) == 0.1)
+        #expect(NiceNumbers.nearestStep(64.7) == 50)
+        #expect(NiceNumbers.nearestStep(2.9) == 2.5)
+        #expect(NiceNumbers.nearestStep(8) == 10)
+    }
+
+    @Test func ticksCoverTheRange() {
+        let (ticks, step) = NiceNumbers.ticks(from: 0.21, to: 0.98, count: 5)
+        #expect(step == 0.2)
+        #expect(ticks == [0.2, 0.4, 0.6, 0.8, 1.0])
+        #expect(NiceNumbers.text(0.30000000000000004, step: 0.1) == "0.3")
+        #expect(NiceNumbers.text(12500, step: 2500) == "12,500")
+        let flat = NiceNumbers.ticks(from: 5, to: 5, count: 5).ticks
+        #expect(flat.first! < 5 && flat.last! > 5)
+    }
+}
