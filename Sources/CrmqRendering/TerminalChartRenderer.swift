@@ -27,7 +27,7 @@ public enum TerminalChartRenderer {
         }
         let hasData = !chart.xValues.isEmpty && chart.series.contains { $0.values.contains { $0 != nil } }
         if !hasData {
-            lines.append("(no data to chart: the query gave no values for '\(chart.yLabel)')")
+            lines.append("(nothing to chart: the query gave no values)")
             return lines.joined(separator: "\n") + "\n"
         }
         switch chart.kind {
@@ -53,8 +53,13 @@ public enum TerminalChartRenderer {
         let all = chart.series.flatMap { $0.values.compactMap { $0 } }
         let valueWidth = all.map { displayWidth(valueText($0)) }.max() ?? 1
         let area = max(10, width - labelWidth - 3 - valueWidth)
-        let (ticks, step) = NiceNumbers.ticks(
+        var (ticks, step) = NiceNumbers.ticks(
             from: min(0, all.min() ?? 0), to: max(0, all.max() ?? 1), count: max(2, area / 10))
+        if step != step.rounded(), all.allSatisfy({ $0 == $0.rounded() }) {
+            // Counts and other whole numbers get whole-number ticks.
+            step = step < 1 ? 1 : 2
+            ticks = NiceNumbers.ticks(from: min(0, all.min() ?? 0), to: max(0, all.max() ?? 1), step: step)
+        }
         let lo = ticks.first!, hi = ticks.last!
         let cellsPerUnit = Double(area) / (hi - lo)
         let zero = Int((-lo * cellsPerUnit).rounded())

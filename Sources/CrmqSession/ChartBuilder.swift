@@ -118,7 +118,7 @@ struct Bins {
             return
         }
         var step = hi > lo
-            ? NiceNumbers.nearestStep((hi - lo) / Double(max(1, target)))
+            ? Self.step(lo, hi, target: target, integral: integral)
             : NiceNumbers.nearestStep(max(abs(lo) / 10, 1e-9))
         if integral { step = max(1, step.rounded(.down)) }
         let start = (lo / step).rounded(.down) * step
@@ -132,6 +132,24 @@ struct Bins {
         self.step = step
         self.edges = (0...count).map { NiceNumbers.clean(start + Double($0) * step, step: step) }
         self.counts = counts
+    }
+
+    /// The round step whose bins over `lo ... hi` come closest to `target` in number
+    /// (the wider one on a tie).
+    static func step(_ lo: Double, _ hi: Double, target: Int, integral: Bool) -> Double {
+        let raw = (hi - lo) / Double(max(1, target))
+        let power = (log10(raw)).rounded(.down)
+        var best = NiceNumbers.nearestStep(raw), bestMiss = Int.max
+        for e in [power - 1, power, power + 1] {
+            for m in [1.0, 2, 2.5, 5] {
+                let step = m * pow(10, e)
+                if integral && step != step.rounded() { continue }
+                let count = Int((hi / step).rounded(.down) - (lo / step).rounded(.down)) + 1
+                let miss = abs(count - target)
+                if miss < bestMiss || (miss == bestMiss && step > best) { (best, bestMiss) = (step, miss) }
+            }
+        }
+        return best
     }
 }
 
@@ -162,6 +180,12 @@ public enum NiceNumbers {
         let n = Int(last - first)
         let ticks = (0...max(1, n)).map { clean((first + Double($0)) * step, step: step) }
         return (ticks, step)
+    }
+
+    /// Multiples of `step` covering `lo ... hi`.
+    public static func ticks(from lo: Double, to hi: Double, step: Double) -> [Double] {
+        let first = (lo / step).rounded(.down), last = max((hi / step).rounded(.up), first + 1)
+        return stride(from: first, through: last, by: 1).map { clean($0 * step, step: step) }
     }
 
     /// `v` with the float noise of `k * step` removed (0.30000000000000004 -> 0.3).

@@ -282,6 +282,29 @@ public enum Help {
             Example:
               transactions | distinct category
             """),
+        HelpTopic("chart", "operators", "draw the rows as a bar, line or histogram chart",
+            """
+              source | chart bar|line|histogram [x [, y ...]] [bins n] [title "text"]
+
+            The last stage of a query. In the table view it draws a Unicode chart that fits
+            the terminal (80 columns when the width is unknown), in colour on a terminal
+            unless NO_COLOR is set; notebooks draw it as SVG. In csv, json and markdown mode
+            it prints the rows the chart is drawn from. A chart is not a table: 'let' and
+            'save' cannot take one.
+
+              bar        one bar per row (at most 50), labelled by x; each y is a series
+              line       a line over x (in x order when x is a number or a date)
+              histogram  counts of one numeric column in about n bins with round edges
+
+            Omitted columns: x is the first column and y every numeric column after it;
+            a histogram takes the first numeric column. Without 'bins', Sturges' rule
+            (about log2(rows) + 1 bins).
+
+            Examples:
+              customers | summarize retention = retention_rate() by satisfaction | chart line satisfaction, retention
+              customers | count by region | chart bar region, n title "Customers by region"
+              transactions | chart histogram amount bins 20
+            """),
         // The expression language
         HelpTopic("expressions", "language", "operators and literals inside where, select, extend ...",
             """

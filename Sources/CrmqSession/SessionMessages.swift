@@ -48,9 +48,9 @@ public enum SessionMessage: DiagnosticMessage {
         case .badSetting(let m): m
         case .internalError(let m): "internal error: \(m) (please report it)"
         case .tooManyBars(let n):
-            "'chart bar' draws at most \(ChartBuilder.maxBars) bars, but the rows have \(Session.count(n, "category"))"
+            "'chart bar' draws at most \(ChartBuilder.maxBars) bars, but there are \(Session.count(n, "row"))"
         case .tooManyPoints(let n):
-            "'chart line' draws at most \(Session.count(ChartBuilder.maxPoints, "point")), but the rows have \(Session.count(n, "point"))"
+            "'chart line' draws at most \(Session.count(ChartBuilder.maxPoints, "point")), but there are \(Session.count(n, "row"))"
         }
     }
 }
