@@ -194,15 +194,25 @@ public enum TerminalChartRenderer {
             } else {
                 text = String(repeating: " ", count: labelWidth) + " │"
             }
+            // Colour codes only where the colour changes.
+            var current = -1
             for c in 0..<plotWidth {
+                var glyph = " ", series = -1
                 if marker[r][c] >= 0 {
-                    text += paint(markers[marker[r][c] % markers.count], marker[r][c], color)
+                    (glyph, series) = (markers[marker[r][c] % markers.count], marker[r][c])
                 } else if bits[r][c] != 0 {
-                    text += paint(String(UnicodeScalar(0x2800 + bits[r][c])!), owner[r][c], color)
-                } else {
-                    text += " "
+                    (glyph, series) = (String(UnicodeScalar(0x2800 + bits[r][c])!), owner[r][c])
                 }
+                if color, series != current, series >= 0 {
+                    text += (current >= 0 ? reset : "") + palette[series % palette.count]
+                    current = series
+                } else if color, series < 0, current >= 0 {
+                    text += reset
+                    current = -1
+                }
+                text += glyph
             }
+            if current >= 0 { text += reset }
             lines.append(text)
         }
 

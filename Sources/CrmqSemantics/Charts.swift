@@ -6,7 +6,8 @@ import CrmqSyntax
 //   bar, line:  x any column; y numeric, one series each. Omitted: x = the first column,
 //               y = the numeric columns after x (for a written x alone: the numeric columns
 //               other than x).
-//   histogram:  one numeric column, binned; omitted: the first numeric column.
+//   histogram:  one numeric column, binned; omitted: the first numeric column that is not
+//               an identifier (`id`, `..._id`), or the first numeric column.
 
 /// Limits the checker and the session share.
 public enum ChartLimits {
@@ -61,7 +62,10 @@ extension CheckContext {
                 }
                 return make(x, [])
             }
-            guard let x = schema.fields.indices.first(where: isNumeric) else {
+            // Identifiers are numbers but not measures: skipped unless nothing else is numeric.
+            let isId = { (i: Int) in schema[i].name.lowercased() == "id" || schema[i].name.lowercased().hasSuffix("_id") }
+            let numeric = schema.fields.indices.filter(isNumeric)
+            guard let x = numeric.first(where: { !isId($0) }) ?? numeric.first else {
                 report(.chartNeedsNumeric(kind: kind, columns: describe(schema)), at: stage.range)
                 return nil
             }

@@ -102,7 +102,8 @@ public enum ChartBuilder {
     }
 }
 
-/// Histogram bins: `counts[k]` values fall in `edges[k] ..< edges[k + 1]`. The edges are
+/// Histogram bins: `counts[k]` values fall in `edges[k] ..< edges[k + 1]` (the last bin
+/// also takes its upper edge, except for single-value bins of whole numbers). The edges are
 /// multiples of a round step (1, 2, 2.5 or 5 times a power of ten; whole numbers for
 /// integer columns), about `target` bins spanning the values.
 struct Bins {
@@ -122,7 +123,10 @@ struct Bins {
             : NiceNumbers.nearestStep(max(abs(lo) / 10, 1e-9))
         if integral { step = max(1, step.rounded(.down)) }
         let start = (lo / step).rounded(.down) * step
-        var count = Int(((hi - start) / step).rounded(.down)) + 1
+        // Bins are half-open, except that the last one also takes a maximum on its upper
+        // edge (0–500, ..., 4500–5000 for 1 ... 5000); whole-number bins of 1 are single values.
+        var count = integral && step == 1
+            ? Int(hi - start) + 1 : max(1, Int(((hi - start) / step).rounded(.up)))
         count = max(1, min(count, ChartLimits.maxBins * 2))
         var counts = Array(repeating: 0, count: count)
         for v in values {

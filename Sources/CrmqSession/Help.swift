@@ -297,7 +297,7 @@ public enum Help {
               histogram  counts of one numeric column in about n bins with round edges
 
             Omitted columns: x is the first column and y every numeric column after it;
-            a histogram takes the first numeric column. Without 'bins', Sturges' rule
+            a histogram takes the first numeric column that is not an id. Without 'bins', Sturges' rule
             (about log2(rows) + 1 bins).
 
             Examples:

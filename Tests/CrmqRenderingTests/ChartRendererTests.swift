@@ -261,7 +261,7 @@ func histogramChart() -> Chart {
     @Test func noData() {
         let chart = Chart(kind: .line, xLabel: "x", yLabel: "y", xValues: [], xPositions: nil,
                           series: [ChartSeries(name: "y", values: [])], title: nil)
-        #expect(TerminalChartRenderer.render(chart).hasPrefix("(no data to chart"))
+        #expect(TerminalChartRenderer.render(chart).hasPrefix("(nothing to chart"))
     }
 }
 

@@ -98,5 +98,5 @@ import CrmqSession
         #expect(complete("customers | take li").candidates == ["limit"])
     }
 
-    let stageOperatorsForTest = ["where", "select", "extend", "sort", "take", "top", "count", "summarize", "join", "distinct"]
+    let stageOperatorsForTest = ["where", "select", "extend", "sort", "take", "top", "count", "summarize", "join", "distinct", "chart"]
 }

@@ -13,6 +13,7 @@ import Testing
         "customers | summarize nps = nps(recommend) by region",
         "let vip = customers | where share_of_wallet > 0.5 and loyalty_stage == \"action\"",
         "vip | count",
+        "customers | summarize retention = retention_rate() by satisfaction | chart line satisfaction, retention",
         "cohorts(transactions) | where period <= 12",
         "help share_of_wallet",
     ]

@@ -27,6 +27,33 @@ import Testing
         #expect(Syntax.render("t | distinct region, city") == "t | distinct region, city")
     }
 
+    @Test func chart() {
+        #expect(Syntax.render("t | chart bar") == "t | chart bar")
+        #expect(Syntax.render("t | CHART Line x, a, b") == "t | chart line x, a, b")
+        #expect(Syntax.render("t | chart histogram amount bins 20") == "t | chart histogram amount bins 20")
+        #expect(Syntax.render("t | chart histogram bins 20 title \"Amounts\"") == "t | chart histogram bins 20 title \"Amounts\"")
+        #expect(Syntax.render("t | chart bar r, n title \"T\" ") == "t | chart bar r, n title \"T\"")
+        // 'bins' and 'title' are options only with their value; otherwise column names.
+        #expect(Syntax.render("t | chart histogram bins") == "t | chart histogram bins")
+        #expect(Syntax.render("t | chart bar title, n") == "t | chart bar title, n")
+        #expect(Syntax.render("(t | chart bar)") == "{t | chart bar}")
+    }
+
+    @Test func chartErrors() {
+        #expect(Syntax.messages("t | chart") == ["expected 'bar', 'line' or 'histogram' after 'chart', found end of input"])
+        #expect(Syntax.messages("t | chart lines x") == ["unknown chart kind 'lines'"])
+        #expect(Syntax.parse("t | chart lines x").diagnostics.first?.notes.first?.message == "did you mean 'line'?")
+        #expect(Syntax.messages("t | chart histogram x bins") ==
+            ["'bins' needs a whole number of bins, such as 'bins 20', but found end of input"])
+        #expect(Syntax.messages("t | chart histogram x bins 2.5") ==
+            ["'bins' needs a whole number of bins, such as 'bins 20', but found number 2.5"])
+        #expect(Syntax.messages("t | chart bar x y") ==
+            ["expected '|' or end of line after the 'chart' stage, found name 'y'"])
+        #expect(Syntax.messages("t | chart bar | where a > 1 | take 2") ==
+            ["'chart' must be the last stage, but 'where' follows it",
+             "'chart' must be the last stage, but 'take' follows it"])
+    }
+
     @Test func join() {
         #expect(Syntax.render("t | join customers on customer_id") == "t | join customers on customer_id kind inner")
         #expect(Syntax.render("t | join customers on id == customer_id, b kind left") ==

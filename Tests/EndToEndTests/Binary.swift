@@ -29,13 +29,16 @@ enum Binary {
     }
 
     /// Runs crmq with arguments and optional standard input; waits for it to exit.
-    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Result {
+    static func run(
+        _ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        env.merge(environment) { $1 }
         process.environment = env
         // Output goes to files, so a large output can never fill a pipe and block the child.
         let folder = try temporaryFolder()

@@ -137,4 +137,22 @@ import Testing
         #expect(r.status == 0)
         #expect(r.stderr == "")
     }
+
+    /// The contract's chart example on the demo data fits 80 and 120 columns (COLUMNS when
+    /// standard output is no terminal) and has its axes; other formats print the rows.
+    @Test(arguments: [80, 120])
+    func contractChartFitsTheTerminal(_ width: Int) throws {
+        let query = "customers | summarize retention = retention_rate() by satisfaction | chart line satisfaction, retention"
+        let r = try Binary.run(data + ["-c", query], environment: ["COLUMNS": String(width)])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "retention")
+        #expect(lines.last?.trimmingCharacters(in: .whitespaces) == "satisfaction")
+        #expect(lines.allSatisfy { $0.count <= width })
+        #expect(lines.contains { $0.count > width - 10 }, "uses the width")
+        #expect(lines[lines.count - 2].split(separator: " ") == (1...10).map { Substring(String($0)) })
+        #expect(!r.stdout.contains("\u{1B}["), "no colour off a terminal")
+        let csv = try Binary.run(data + ["--format", "csv", "-c", query])
+        #expect(csv.stdout.hasPrefix("satisfaction,retention\n1,"))
+    }
 }
