@@ -62,6 +62,19 @@ import Testing
         #expect(html.hasSuffix("</html>\n"))
     }
 
+    /// docs/notebooks.md shows docs/notebook-example.md as what the example script renders to.
+    @Test func theDocumentedExampleIsCurrent() throws {
+        let folder = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("example.md").path
+        let r = try Binary.run(["notebook", "docs/notebook-example.crmq", "-o", out], in: Binary.packageRoot)
+        #expect(r.status == 1, "the example shows a failing cell: \(r.stderr)")
+        let made = try String(contentsOfFile: out, encoding: .utf8)
+        let committed = try String(
+            contentsOf: Binary.packageRoot.appendingPathComponent("docs/notebook-example.md"), encoding: .utf8)
+        #expect(made == committed, "re-render it: crmq notebook docs/notebook-example.crmq -o docs/notebook-example.md")
+    }
+
     @Test func theOutputNamesTheFormat() throws {
         let r = try Binary.run(["notebook", "examples/07_nps.crmq", "-o", "/tmp/notebook.pdf"], in: Binary.packageRoot)
         #expect(r.status == 64)
