@@ -67,7 +67,7 @@ enum NotebookStyle {
         .value { font-size: 1.1rem; font-weight: 600; }
         pre.text { font-size: .82rem; white-space: pre-wrap; overflow-wrap: anywhere; padding: .6rem .8rem; border: 1px solid var(--rule); border-radius: 6px; }
         pre.error {
-          font-size: .82rem; white-space: pre-wrap; overflow-wrap: anywhere; padding: .6rem .8rem;
+          font-size: .82rem; white-space: pre; overflow-x: auto; padding: .6rem .8rem;
           background: var(--error-bg); color: var(--error-fg); border-left: 3px solid var(--error-rule); border-radius: 0 6px 6px 0;
         }
         .cell.failed pre.code { border-left-color: var(--error-rule); }
@@ -90,6 +90,7 @@ enum NotebookStyle {
           .prose h1, .prose h2, .prose h3 { break-after: avoid-page; }
           pre.code { break-after: avoid-page; }
           .table-scroll { overflow: visible; }
+          pre.error { white-space: pre-wrap; overflow-wrap: anywhere; }
           .output table { font-size: 7.5pt; }
           .output th, .output td { white-space: normal; overflow-wrap: anywhere; padding: .1rem .35rem; }
           thead { display: table-header-group; }
