@@ -18,7 +18,7 @@ struct Crmq: ParsableCommand {
             FILE:LINE:COL: error: ...); 64 for a command-line usage error.
             """,
         version: CrmqVersion.string,
-        subcommands: [Run.self, Generate.self])
+        subcommands: [Run.self, Generate.self, NotebookCommand.self])
 
     @OptionGroup var options: CommonOptions
 
