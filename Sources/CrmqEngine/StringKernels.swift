@@ -154,8 +154,12 @@ extension String {
     func substring(start: Int64, length: Int64?) -> String {
         let count = Int64(self.count)
         var from = start < 0 ? count + start + 1 : start
-        var to = length.map { from + $0 } ?? count + 1
         if let length, length < 0 { return "" }
+        // Clamped: a huge start or length means "to the end", not an overflow.
+        var to = length.map { l in
+            let (sum, overflow) = from.addingReportingOverflow(l)
+            return overflow ? Int64.max : sum
+        } ?? count + 1
         from = Swift.max(from, 1)
         to = Swift.min(to, count + 1)
         guard from < to else { return "" }
