@@ -32,8 +32,10 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
     case unknownJoinKind(String)
     case expectedSaveSource(found: String)
     case helpTakesOneTopic(found: String)
-    /// Brackets or prefix operators nested deeper than the parser's recursion allows.
+    /// Brackets, operators or calls nested deeper than later passes' recursion allows.
     case nestedTooDeeply
+    /// More stages in one pipeline than the checker and executor handle.
+    case tooManyStages
 
     public var id: String {
         switch self {
@@ -59,6 +61,7 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedSaveSource: "parse.expected-save-source"
         case .helpTakesOneTopic: "parse.help-takes-one-topic"
         case .nestedTooDeeply: "parse.nested-too-deeply"
+        case .tooManyStages: "parse.too-many-stages"
         }
     }
 
@@ -88,7 +91,12 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .unknownJoinKind(let kind): "unknown join kind '\(kind)'"
         case .expectedSaveSource(let found): "expected a name or '(query)' after 'save', found \(found)"
         case .helpTakesOneTopic(let found): "'help' takes one topic, found \(found) after it"
-        case .nestedTooDeeply: "expression nested too deeply (more than \(ParserState.maximumNesting) levels)"
+        case .nestedTooDeeply:
+            "expression too deep: more than \(ParserState.maximumNesting) levels of brackets, operators or calls; "
+                + "compute parts of it in separate 'extend' steps"
+        case .tooManyStages:
+            "a query may have at most \(ParserState.maximumStages) stages; "
+                + "split it with 'let name = ...' and continue from the name"
         }
     }
 }

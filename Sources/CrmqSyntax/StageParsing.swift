@@ -8,6 +8,10 @@ extension ParserState {
         let source = try parseExpression()
         var stages: [Stage] = []
         while isSymbol(.pipe) {
+            if stages.count == Self.maximumStages {
+                // The executor and checker recurse once per stage.
+                throw fail(.tooManyStages)
+            }
             advance()
             let stageStart = index
             do throws(ParseAbort) {
