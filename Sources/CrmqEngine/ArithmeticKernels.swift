@@ -143,10 +143,10 @@ enum ArithmeticKernels {
         @inline(__always) func shifted(_ d: Int32, _ k: Int64) -> (Int32, Bool) {
             let (m, o1) = k.multipliedReportingOverflow(by: sign)
             let (r, o2) = Int64(d).addingReportingOverflow(m)
-            return (Int32(truncatingIfNeeded: r), o1 || o2 || r < Int64(Int32.min) || r > Int64(Int32.max))
+            return (Int32(truncatingIfNeeded: r), o1 || o2 || !CivilDate.dayRange.contains(r))
         }
         if firstRow(d, k, valid: valid, cx.n, { shifted($0, $1).1 }) != nil {
-            throw cx.error(.integerOverflow(operation: sign > 0 ? "+" : "-"))
+            throw cx.error(.dateOutOfRange)
         }
         return makeDatum(.date(map2(d, k, cx.n) { shifted($0, $1).0 }), valid)
     }

@@ -196,7 +196,7 @@ public enum FunctionCatalog {
         scalar("add_months", "dates", "add_months(d, n)",
                "The date n calendar months after d, clamped to the month's last day.",
                "add_months(signup_date, 12)", one([.date, .int], .date, .addMonths)),
-        scalar("months_between", "dates", "months_between(a, b)", "The number of whole calendar months from a to b.",
+        scalar("months_between", "dates", "months_between(a, b)", "The number of whole calendar months from a to b: the most months that add_months can add to a without passing b (negative when b is earlier), so months_between(a, add_months(a, k)) is k.",
                "months_between(signup_date, date)", one([.date, .date], .int, .monthsBetween)),
         scalar(
             "date", "dates", "date(text) or date(year, month, day)",
