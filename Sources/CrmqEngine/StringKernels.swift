@@ -227,8 +227,9 @@ func stringFunction(_ fn: ScalarFunction, _ cx: CallContext) -> DistinctFunction
         return { a throws(EngineError) in
             guard let s = str(a[0]) else { return .null }
             let t = s.trimmed
-            // Swift also reads hexadecimal floats; a number in CRM data is decimal.
-            guard !t.lowercased().contains("0x"), let d = Double(t) else { return .null }
+            // Swift also reads hexadecimal floats, "nan" and "inf"; a number here is a
+            // finite decimal (1e999 is not one either).
+            guard !t.lowercased().contains("0x"), let d = Double(t), d.isFinite else { return .null }
             return .double(d)
         }
     case .toDate:

@@ -35,8 +35,8 @@ public struct NamedTable: Sendable {
 /// - all dates written `YYYY-MM-DD` that exist in the calendar: `date`
 ///   (`2025-02-30` is not a date, so its column is `string`);
 /// - all numbers (integers, decimals such as `1.5`, `.5` or `5.`, with an optional
-///   exponent such as `1e-3`; also integers too large for `int`, and the `NaN`, `inf` and
-///   `-inf` crmq itself writes): `double`;
+///   exponent such as `1e-3`; also integers too large for `int`) that are finite doubles:
+///   `double` (`NaN`, `inf` and `1e999` are not numbers);
 /// - anything else, including a mix of the above (integers with text, dates with
 ///   numbers): `string`.
 ///

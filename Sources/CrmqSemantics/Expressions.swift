@@ -52,7 +52,7 @@ extension CheckContext {
         switch literal {
         case .integer(let v): return .literal(.int(v), range: range)
         case .decimal(let text):
-            guard let v = Double(text) else {
+            guard let v = Double(text), v.isFinite else {
                 report(.invalidNumber(text), at: range)
                 return nil
             }

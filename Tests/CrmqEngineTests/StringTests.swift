@@ -61,7 +61,9 @@ import Testing
         #expect(try scalar(.substring, [.string("abc"), .int(2), .int(big)], .string) == .string("bc"))
         #expect(try scalar(.substring, [.string("é"), .int(big), .int(big)], .string) == .string(""))
         #expect(try scalar(.substring, [.string("abc"), .int(big)], .string) == .string(""))
-        #expect(try scalar(.substring, [.string("abc"), .int(small), .int(big)], .string) == .string("abc"))
+        // The length counts from the (far negative) start, as for substr("abc", -5, 4).
+        #expect(try scalar(.substring, [.string("abc"), .int(small), .int(big)], .string) == .string("ab"))
+        #expect(try scalar(.substring, [.string("abc"), .int(-5), .int(4)], .string) == .string("ab"))
         #expect(try scalar(.substring, [.string("abc"), .int(small), .int(small)], .string) == .string(""))
         #expect(try scalar(.substring, [.string("abc"), .int(-2), .int(big)], .string) == .string("bc"))
     }
