@@ -16,6 +16,8 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
     case expectedPath(after: String, found: String)
     /// `top 10 x`: the count must be followed by `by`.
     case expectedBy(after: String)
+    /// `top by x`: no row count before 'by'.
+    case topNeedsCount
     case extendNeedsName
     /// `summarize by region`: no aggregate before 'by'.
     case summarizeNeedsAggregate
@@ -46,6 +48,7 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedName: "parse.expected-name"
         case .expectedPath: "parse.expected-path"
         case .expectedBy: "parse.expected-by"
+        case .topNeedsCount: "parse.top-needs-count"
         case .extendNeedsName: "parse.extend-needs-name"
         case .summarizeNeedsAggregate: "parse.summarize-needs-aggregate"
         case .statementCannotStart: "parse.statement-cannot-start"
@@ -74,6 +77,7 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedName(let after, let found): "expected a name after \(after), found \(found)"
         case .expectedPath(let after, let found): "expected a file path in quotes after \(after), found \(found)"
         case .expectedBy(let after): "expected 'by' after \(after)"
+        case .topNeedsCount: "expected the number of rows after 'top', as in 'top 10 by amount'"
         case .extendNeedsName: "'extend' needs a name: write 'extend name = expression'"
         case .summarizeNeedsAggregate:
             "'summarize' needs an aggregate before 'by', as in 'summarize n = count() by region'; to count rows per group, write 'count by ...'"
