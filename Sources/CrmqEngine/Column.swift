@@ -13,6 +13,12 @@ public final class StringDictionary: Sendable {
         self.codes = codes
     }
 
+    /// A dictionary whose code table was built along with `values` (no string hashed twice).
+    init(values: [String], codes: [String: Int32]) {
+        self.values = values
+        self.codes = codes
+    }
+
     public var count: Int { values.count }
     public subscript(code: Int32) -> String { values[Int(code)] }
 }
@@ -31,7 +37,7 @@ public struct StringDictionaryBuilder {
         return c
     }
 
-    public func build() -> StringDictionary { StringDictionary(values) }
+    public func build() -> StringDictionary { StringDictionary(values: values, codes: codes) }
 }
 
 /// The values of a column as one typed array. A null row holds an arbitrary

@@ -226,11 +226,7 @@ func stringFunction(_ fn: ScalarFunction, _ cx: CallContext) -> DistinctFunction
     case .toDouble:
         return { a throws(EngineError) in
             guard let s = str(a[0]) else { return .null }
-            let t = s.trimmed
-            // Swift also reads hexadecimal floats, "nan" and "inf"; a number here is a
-            // finite decimal (1e999 is not one either).
-            guard !t.lowercased().contains("0x"), let d = Double(t), d.isFinite else { return .null }
-            return .double(d)
+            return parseFiniteDecimal(s).map { .double($0) } ?? .null
         }
     case .toDate:
         return { a throws(EngineError) in
