@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import CrmqSemantics
 
 // Columnar string kernels: the common string functions without a `Value` per row or per
@@ -56,7 +61,11 @@ enum StringColumnKernels {
         case (.length, 0): return .int { Int64($0.count) }
         case (.contains, 1):
             guard let t = string(0) else { return nil }
-            return .bool { t.isEmpty || $0.contains(t) }
+            if t.isEmpty { return .bool { _ in true } }
+            // Characters of ASCII text match only where its bytes do: most texts are
+            // ruled out by a byte search, and a byte match is confirmed by characters.
+            if t.utf8.allSatisfy({ $0 < 0x80 }) { return .bool { bytesContain($0, t) && $0.contains(t) } }
+            return .bool { $0.contains(t) }
         case (.startsWith, 1):
             guard let t = string(0) else { return nil }
             return .bool { $0.utf8.starts(with: t.utf8) }
@@ -118,13 +127,12 @@ enum StringColumnKernels {
         }
         if case .string(let g) = f {
             // Equal results share one entry (lower("A") and lower("a")).
-            var builder = StringDictionaryBuilder()
+            var builder = BytewiseDictionaryBuilder(capacity: usedCount)
             var remap = [Int32](repeating: 0, count: entries.count)
             for e in entries.indices where used[e] {
                 if e & 0xFFF == 0 { try cancel.check() }
                 remap[e] = builder.code(for: g(entries[e]))
             }
-            if builder.values.isEmpty { _ = builder.code(for: "") }
             let out = remap.withUnsafeBufferPointer { m in map1(.array(codes), n) { m[Int($0)] } }
             return .column(Column(.string(codes: out, dictionary: builder.build()), validity: validity))
         }
@@ -170,16 +178,16 @@ enum StringColumnKernels {
     static func text(of c: Column, cancel: CancellationFlag) throws(EngineError) -> ([Int32], StringDictionary)? {
         switch c.values {
         case .int(let a):
-            return try formatDistinct(a, c.validity, cancel: cancel) { String($0) }
+            return try formatDistinct(integers: a, c.validity, cancel: cancel) { String($0) }
         case .double(let a):
             // By bit pattern: -0.0 and 0.0 print differently.
             return try formatDistinct(a.map(\.bitPattern), c.validity, cancel: cancel) {
                 Value.exactText(of: Double(bitPattern: $0))
             }
         case .date(let a):
-            return try formatDistinct(a, c.validity, cancel: cancel) { CivilDate(days: $0).description }
+            return try formatDistinct(integers: a, c.validity, cancel: cancel) { CivilDate(days: $0).description }
         case .bool(let a):
-            return (a.map { $0 ? 1 : 0 }, StringDictionary(["false", "true"]))
+            return (a.map { $0 ? 1 : 0 }, StringDictionary(unchecked: ["false", "true"], distinct: true))
         case .string, .null:
             return nil
         }
@@ -209,7 +217,39 @@ enum StringColumnKernels {
             }
         }
         if texts.isEmpty { texts.append("") }
-        return (codes, StringDictionary(texts))
+        return (codes, StringDictionary(unchecked: texts, distinct: true))
+    }
+
+    /// `formatDistinct` for integers: a small range of values indexes a table directly.
+    static func formatDistinct<I: FixedWidthInteger>(
+        integers a: [I], _ validity: [Bool]?, cancel: CancellationFlag, _ format: (I) -> String
+    ) throws(EngineError) -> ([Int32], StringDictionary) {
+        let n = a.count
+        var lo = I.max, hi = I.min
+        for i in 0..<n where validity?[i] ?? true {
+            lo = Swift.min(lo, a[i])
+            hi = Swift.max(hi, a[i])
+        }
+        guard lo <= hi, case let (span, overflow) = Int64(hi).subtractingReportingOverflow(Int64(lo)), !overflow,
+            span <= Int64(Swift.max(4 * n, 1 << 16))
+        else { return try formatDistinct(a, validity, cancel: cancel, format) }
+        var slots = [Int32](repeating: -1, count: Int(span) + 1)
+        var texts: [String] = []
+        var codes = [Int32](repeating: 0, count: n)
+        try cancel.chunks(n) { range in
+            for i in range where validity?[i] ?? true {
+                let slot = Int(Int64(a[i]) - Int64(lo))
+                var code = slots[slot]
+                if code < 0 {
+                    code = Int32(texts.count)
+                    slots[slot] = code
+                    texts.append(format(a[i]))
+                }
+                codes[i] = code
+            }
+        }
+        if texts.isEmpty { texts.append("") }
+        return (codes, StringDictionary(unchecked: texts, distinct: true))
     }
 
     // MARK: - concat
@@ -218,8 +258,8 @@ enum StringColumnKernels {
     /// each further operand folded in, one result per distinct pair of codes.
     static func concat(_ a: [Datum], _ cx: CallContext, cancel: CancellationFlag) throws(EngineError) -> Datum? {
         let n = cx.n
-        // The text so far: per row a code into `texts`.
-        var codes = [Int32](repeating: 0, count: n)
+        // The text so far: per row a code into `texts` (a dictionary once one is built).
+        var codes: [Int32]? = nil
         var texts = [""]
         var built: StringDictionary? = nil
         for operand in a {
@@ -235,14 +275,20 @@ enum StringColumnKernels {
                     if case .null = c.values { continue }
                     return nil
                 }
+                if codes == nil && texts == [""] && c.validity == nil {
+                    // The first text: the column as it is.
+                    (codes, texts, built) = (partCodes, dict.values, dict)
+                    continue
+                }
                 // Null rows contribute "": code -1 here.
                 let part: [Int32] =
                     c.validity.map { v in (0..<n).map { v[$0] ? partCodes[$0] : -1 } } ?? partCodes
-                let joined = try pairs(codes, texts, part, dict.values, cancel: cancel)
+                let joined = try pairs(codes ?? [Int32](repeating: 0, count: n), texts, part, dict.values, cancel: cancel)
                 (codes, texts, built) = (joined.codes, joined.dictionary.values, joined.dictionary)
             }
         }
-        return .column(Column(.string(codes: codes, dictionary: built ?? StringDictionary(texts))))
+        return .column(Column(.string(
+            codes: codes ?? [Int32](repeating: 0, count: n), dictionary: built ?? StringDictionary(texts))))
     }
 
     /// Rows' texts `left[l[i]]` joined with `right[r[i]]` ("" where r[i] is -1): each distinct
@@ -253,42 +299,40 @@ enum StringColumnKernels {
     ) throws(EngineError) -> (codes: [Int32], dictionary: StringDictionary) {
         let n = l.count
         var out = [Int32](repeating: 0, count: n)
-        var builder = StringDictionaryBuilder()
-        @inline(__always) func joined(_ i: Int) -> Int32 {
-            builder.code(for: r[i] < 0 ? left[Int(l[i])] : left[Int(l[i])] + right[Int(r[i])])
-        }
+        var builder = BytewiseDictionaryBuilder(capacity: Swift.min(n, Swift.max(left.count, right.count)))
         let width = right.count + 1
         let (combinations, overflow) = left.count.multipliedReportingOverflow(by: width)
-        if !overflow && combinations <= Swift.max(4 * n, 1 << 16) {
-            var table = [Int32](repeating: -1, count: combinations)
-            try cancel.chunks(n) { range in
-                for i in range {
-                    let slot = Int(l[i]) * width + Int(r[i] + 1)
-                    var code = table[slot]
+        let direct = !overflow && combinations <= Swift.max(4 * n, 1 << 16)
+        var table = [Int32](repeating: -1, count: direct ? combinations : 0)
+        var seen: [UInt64: Int32] = [:]
+        if !direct { seen.reserveCapacity(Swift.min(n, 1 << 20)) }
+        var start = 0
+        while start < n {
+            try cancel.check()
+            let end = Swift.min(n, start + 65_536)
+            for i in start..<end {
+                let a = l[i], b = r[i]
+                var code: Int32
+                if direct {
+                    let slot = Int(a) * width + Int(b + 1)
+                    code = table[slot]
                     if code < 0 {
-                        code = joined(i)
+                        code = builder.code(for: b < 0 ? left[Int(a)] : left[Int(a)] + right[Int(b)])
                         table[slot] = code
                     }
-                    out[i] = code
-                }
-            }
-        } else {
-            var seen: [UInt64: Int32] = [:]
-            seen.reserveCapacity(Swift.min(n, 1 << 16))
-            try cancel.chunks(n) { range in
-                for i in range {
-                    let key = UInt64(UInt32(bitPattern: l[i])) << 32 | UInt64(UInt32(bitPattern: r[i] + 1))
-                    if let code = seen[key] {
-                        out[i] = code
+                } else {
+                    let key = UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b + 1))
+                    if let found = seen[key] {
+                        code = found
                     } else {
-                        let code = joined(i)
+                        code = builder.code(for: b < 0 ? left[Int(a)] : left[Int(a)] + right[Int(b)])
                         seen[key] = code
-                        out[i] = code
                     }
                 }
+                out[i] = code
             }
+            start = end
         }
-        if builder.values.isEmpty { _ = builder.code(for: "") }
         return (out, builder.build())
     }
 
@@ -305,6 +349,100 @@ enum StringColumnKernels {
         guard s.utf8.allSatisfy({ $0 < 0x80 }) else { return s.uppercased() }
         guard s.utf8.contains(where: { $0 &- 0x61 < 26 }) else { return s }
         return String(decoding: s.utf8.map { $0 &- 0x61 < 26 ? $0 & ~0x20 : $0 }, as: UTF8.self)
+    }
+}
+
+/// Builds a dictionary of strings told apart by their UTF-8 bytes (as crmq compares
+/// strings). An open-addressing table of codes, hashed over the bytes: cheaper than a
+/// `[String: Int32]`, which normalises non-ASCII text to hash it and holds a second
+/// reference to every string.
+struct BytewiseDictionaryBuilder {
+    private(set) var values: [String] = []
+    private var hashes: [Int] = []
+    /// Codes by hash; -1 is empty. Kept at most half full.
+    private var slots: [Int32]
+    private var allASCII = true
+
+    init(capacity: Int = 0) {
+        var size = 16
+        while size < 2 * capacity { size <<= 1 }
+        slots = [Int32](repeating: -1, count: size)
+        values.reserveCapacity(capacity)
+        hashes.reserveCapacity(capacity)
+    }
+
+    private static func hash(_ s: String) -> Int {
+        var hasher = Hasher()
+        let done: Void? = s.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if done == nil { for b in s.utf8 { hasher.combine(b) } }
+        return hasher.finalize()
+    }
+
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        let same: Bool? = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0
+            }
+        } ?? nil
+        return same ?? utf8Equal(a, b)
+    }
+
+    mutating func code(for s: String) -> Int32 {
+        let h = Self.hash(s)
+        var mask = slots.count - 1
+        var i = h & mask
+        while true {
+            let c = slots[i]
+            if c < 0 { break }
+            if hashes[Int(c)] == h && Self.sameBytes(values[Int(c)], s) { return c }
+            i = (i + 1) & mask
+        }
+        let code = Int32(values.count)
+        values.append(s)
+        hashes.append(h)
+        if allASCII && !s.utf8.allSatisfy({ $0 < 0x80 }) { allASCII = false }
+        if 2 * values.count > slots.count {
+            // Grow and re-place every code by its kept hash.
+            slots = [Int32](repeating: -1, count: slots.count * 2)
+            mask = slots.count - 1
+            for (k, hk) in hashes.enumerated() {
+                var j = hk & mask
+                while slots[j] >= 0 { j = (j + 1) & mask }
+                slots[j] = Int32(k)
+            }
+        } else {
+            slots[i] = code
+        }
+        return code
+    }
+
+    /// The dictionary (never empty). Byte-distinct ASCII strings are distinct strings;
+    /// other text may hold canonically equal strings, which grouping merges.
+    func build() -> StringDictionary {
+        values.isEmpty
+            ? StringDictionary([""]) : StringDictionary(unchecked: values, distinct: allASCII)
+    }
+}
+
+/// Whether the UTF-8 bytes of `t` (not empty) occur in those of `s`.
+func bytesContain(_ s: String, _ t: String) -> Bool {
+    var s = s, t = t
+    return s.withUTF8 { a in
+        t.withUTF8 { b in
+            guard a.count >= b.count else { return false }
+            let first = Int32(b[0]), base = a.baseAddress!
+            var i = 0
+            let last = a.count - b.count
+            while i <= last {
+                // The next place the first byte occurs, then the rest compared.
+                guard let hit = memchr(base + i, first, last - i + 1) else { return false }
+                i = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                if memcmp(base + i, b.baseAddress!, b.count) == 0 { return true }
+                i += 1
+            }
+            return false
+        }
     }
 }
 

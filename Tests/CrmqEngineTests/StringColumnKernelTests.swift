@@ -46,7 +46,7 @@ import Testing
         try Self.compare(.length, [s], type: .int, n: n)
         try Self.compare(.toInt, [s], type: .int, n: n)
         try Self.compare(.toDouble, [s], type: .double, n: n)
-        for t in ["a", "", "é", "Straße"] {
+        for t in ["a", "", "é", "Straße", "ll", "\r", "e"] {
             for fn in [ScalarFunction.contains, .startsWith, .endsWith] {
                 try Self.compare(fn, [s, .scalar(.string(t))], type: .bool, n: n)
             }
@@ -58,6 +58,16 @@ import Testing
         }
         // A null literal argument makes every row null.
         try Self.compare(.contains, [s, .scalar(.null)], type: .bool, n: n)
+    }
+
+    @Test func byteSearch() {
+        #expect(bytesContain("hello gift card", "gift"))
+        #expect(bytesContain("gift", "gift"))
+        #expect(bytesContain("xgif gift", "gift"))
+        #expect(!bytesContain("gif", "gift"))
+        #expect(!bytesContain("gi ft gifT", "gift"))
+        #expect(bytesContain("café", "é"))
+        #expect(bytesContain("ab", "b"))
     }
 
     @Test func toDateReportsABadValueInUse() throws {
