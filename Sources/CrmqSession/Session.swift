@@ -243,7 +243,8 @@ public final class Session: @unchecked Sendable {
         case .set(let name, let expr):
             let value = try evaluateScalar(expr)
             if let spec = Settings.spec(name), let problem = spec.validate(value) {
-                throw Diagnostic(SessionMessage.badSetting(problem), in: file, at: statement.range)
+                // The caret goes under the value, which is what is wrong.
+                throw Diagnostic(SessionMessage.badSetting(problem), in: file, at: expr.range)
             }
             settings[name] = value
             return .message("\(name) = \(value.exactText)")

@@ -30,6 +30,11 @@ enum Binary {
 
     /// Runs crmq with arguments and optional standard input; waits for it to exit.
     static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Result {
+        try run(arguments, stdinBytes: stdin.map { Data($0.utf8) }, in: directory)
+    }
+
+    /// Runs crmq with raw bytes (not necessarily UTF-8) as standard input.
+    static func run(_ arguments: [String], stdinBytes: Data?, in directory: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -48,7 +53,7 @@ enum Binary {
         process.standardError = err
         process.standardInput = input
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if let stdinBytes { input.fileHandleForWriting.write(stdinBytes) }
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
         try out.close()
