@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Markdown to HTML for notebook prose.
+        .package(url: "https://github.com/JohnSundell/Ink.git", exact: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -27,7 +29,10 @@ let package = Package(
             ]),
         .target(
             name: "CrmqRendering",
-            dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqLoading", "CrmqSession"]),
+            dependencies: [
+                "CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqLoading", "CrmqSession",
+                .product(name: "Ink", package: "Ink"),
+            ]),
         .executableTarget(
             name: "crmq",
             dependencies: [

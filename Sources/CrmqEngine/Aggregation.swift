@@ -29,7 +29,15 @@ enum Aggregation {
         return table
     }
 
+    /// One aggregate per group. A double total that leaves the finite range (a sum of
+    /// values near the largest double) is null, like every non-finite double result.
     static func accumulate(
+        _ agg: BoundAggregate, _ g: Grouping, evaluator: ExpressionEvaluator, cancel: CancellationFlag
+    ) throws(EngineError) -> Column {
+        try accumulateAny(agg, g, evaluator: evaluator, cancel: cancel).finite()
+    }
+
+    private static func accumulateAny(
         _ agg: BoundAggregate, _ g: Grouping, evaluator: ExpressionEvaluator, cancel: CancellationFlag
     ) throws(EngineError) -> Column {
         let groups = g.count

@@ -23,9 +23,9 @@ enum ArithmeticKernels {
                 ? try intBinary("*", a[0], a[1], cx) { $0.multipliedReportingOverflow(by: $1) }
                 : doubleBinary(a[0], a[1], cx, *)
         case .divide:
-            return nonZeroDivisor(a[0], a[1], cx) { x, y in
+            return finite(nonZeroDivisor(a[0], a[1], cx) { x, y in
                 .double(map2(x.doubles, y.doubles, cx.n, /))
-            }
+            }, cx)
         case .modulo:
             return nonZeroDivisor(a[0], a[1], cx) { x, y in
                 // remainderReportingOverflow never traps: Int64.min % -1 gives 0.
@@ -98,10 +98,11 @@ enum ArithmeticKernels {
     static func doubleBinary(_ a: Datum, _ b: Datum, _ cx: CallContext, _ f: (Double, Double) -> Double) -> Datum {
         let valid = andValid(a.valid, b.valid, cx.n)
         if case .scalar(false) = valid { return .scalar(.null) }
-        return makeDatum(.double(map2(a.doubles, b.doubles, cx.n, f)), valid)
+        return finiteDatum(map2(a.doubles, b.doubles, cx.n, f), valid, cx.n)
     }
 
-    /// A double function; rows outside `domain` (sqrt of a negative, log of 0) become null.
+    /// A double function; rows outside `domain` (sqrt of a negative, log of 0) become null,
+    /// and so do results that are not finite (exp(1000)), as with every double result.
     @inline(__always)
     static func doubleUnary(
         _ a: Datum, _ cx: CallContext, domain: ((Double) -> Bool)? = nil, _ f: (Double) -> Double
@@ -110,7 +111,16 @@ enum ArithmeticKernels {
         if case .scalar(false) = valid { return .scalar(.null) }
         let x = a.doubles
         if let domain { valid = andValid(valid, .array(map1(x, cx.n, domain)), cx.n) }
-        return makeDatum(.double(map1(x, cx.n, f)), valid)
+        return finiteDatum(map1(x, cx.n, f), valid, cx.n)
+    }
+
+    /// A double result with its non-finite values made null.
+    static func finite(_ d: Datum, _ cx: CallContext) -> Datum {
+        guard case .column(let c) = d else {
+            if case .scalar(.double(let x)) = d, !x.isFinite { return .scalar(.null) }
+            return d
+        }
+        return .column(c.finite())
     }
 
     /// Division and modulo: a zero divisor gives null.
@@ -143,10 +153,10 @@ enum ArithmeticKernels {
         @inline(__always) func shifted(_ d: Int32, _ k: Int64) -> (Int32, Bool) {
             let (m, o1) = k.multipliedReportingOverflow(by: sign)
             let (r, o2) = Int64(d).addingReportingOverflow(m)
-            return (Int32(truncatingIfNeeded: r), o1 || o2 || r < Int64(Int32.min) || r > Int64(Int32.max))
+            return (Int32(truncatingIfNeeded: r), o1 || o2 || !CivilDate.dayRange.contains(r))
         }
         if firstRow(d, k, valid: valid, cx.n, { shifted($0, $1).1 }) != nil {
-            throw cx.error(.integerOverflow(operation: sign > 0 ? "+" : "-"))
+            throw cx.error(.dateOutOfRange)
         }
         return makeDatum(.date(map2(d, k, cx.n) { shifted($0, $1).0 }), valid)
     }
@@ -162,7 +172,7 @@ enum ArithmeticKernels {
         let digits: Datum = a.count > 1 ? a[1] : .scalar(.int(0))
         let valid = andValid(a[0].valid, digits.valid, cx.n)
         if case .scalar(false) = valid { return .scalar(.null) }
-        return makeDatum(.double(map2(a[0].doubles, digits.ints, cx.n, roundHalfAway)), valid)
+        return finiteDatum(map2(a[0].doubles, digits.ints, cx.n, roundHalfAway), valid, cx.n)
     }
 
     @inline(__always)
@@ -170,6 +180,8 @@ enum ArithmeticKernels {
         if digits == 0 { return x.rounded(.toNearestOrAwayFromZero) }
         if !x.isFinite { return x }
         let p = Foundationless.pow(10, Double(Swift.min(Swift.max(digits, -400), 400).magnitude))
+        // 10^309 and beyond is infinite: every finite x rounds to 0 at such a place.
+        if digits < 0 && !p.isFinite { return 0 }
         if digits > 0 {
             let scaled = x * p
             // Beyond 2^52 a double has no fraction left to round.
@@ -196,7 +208,7 @@ enum ArithmeticKernels {
         }
         let x = a.doubles, w = b.doubles
         if firstRow(x, w, valid: valid, cx.n, { _, w in !(w > 0) }) != nil { throw cx.error(.invalidBinWidth) }
-        return makeDatum(.double(map2(x, w, cx.n) { ($0 / $1).rounded(.down) * $1 }), valid)
+        return finiteDatum(map2(x, w, cx.n) { ($0 / $1).rounded(.down) * $1 }, valid, cx.n)
     }
 
     /// int(x) of a double (truncating toward zero) or a bool.

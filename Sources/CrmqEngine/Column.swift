@@ -4,13 +4,41 @@ import CrmqSemantics
 /// Immutable once built, so filtered or reordered columns share it.
 public final class StringDictionary: Sendable {
     public let values: [String]
-    public let codes: [String: Int32]
+    /// Each string's first code; nil when the values were built known to be distinct and
+    /// nobody needed the table (formatting a million numbers should not hash them again).
+    private let table: [String: Int32]?
+    /// Whether no two values are equal strings, when known: codes are then canonical.
+    let distinct: Bool?
 
     public init(_ values: [String]) {
         self.values = values
         var codes = [String: Int32](minimumCapacity: values.count)
         for (i, v) in values.enumerated() where codes[v] == nil { codes[v] = Int32(i) }
-        self.codes = codes
+        self.table = codes
+        self.distinct = codes.count == values.count
+    }
+
+    /// A dictionary whose code table was built along with `values` (no string hashed twice).
+    init(values: [String], codes: [String: Int32]) {
+        self.values = values
+        self.table = codes
+        self.distinct = codes.count == values.count
+    }
+
+    /// Values already known to be pairwise different strings (`known: true`), or unique
+    /// only byte by byte (`known: false`: canonically equal strings may repeat).
+    init(unchecked values: [String], distinct known: Bool) {
+        self.values = values
+        self.table = nil
+        self.distinct = known ? true : nil
+    }
+
+    /// Each string's first code.
+    public var codes: [String: Int32] {
+        if let table { return table }
+        var codes = [String: Int32](minimumCapacity: values.count)
+        for (i, v) in values.enumerated() where codes[v] == nil { codes[v] = Int32(i) }
+        return codes
     }
 
     public var count: Int { values.count }
@@ -31,7 +59,7 @@ public struct StringDictionaryBuilder {
         return c
     }
 
-    public func build() -> StringDictionary { StringDictionary(values) }
+    public func build() -> StringDictionary { StringDictionary(values: values, codes: codes) }
 }
 
 /// The values of a column as one typed array. A null row holds an arbitrary

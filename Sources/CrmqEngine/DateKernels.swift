@@ -3,8 +3,8 @@ import CrmqSemantics
 /// Kernels for date parts, truncation and calendar arithmetic, on days since 1970-01-01.
 /// Null in gives null out.
 enum DateKernels {
-    /// Years a date may have so that its day number fits in 32 bits.
-    static let yearRange: ClosedRange<Int64> = -5_000_000...5_000_000
+    /// Years a computed date may have (`CivilDate.years`).
+    static let yearRange = Int64(CivilDate.years.lowerBound)...Int64(CivilDate.years.upperBound)
 
     static func call(_ fn: ScalarFunction, _ a: [Datum], _ cx: CallContext) throws(EngineError) -> Datum? {
         switch fn {
@@ -17,7 +17,14 @@ enum DateKernels {
             let unit: String = if case .string(let u)? = a[0].firstValue { u.lowercased() } else { "" }
             let valid = andValid(a[0].valid, a[1].valid, cx.n)
             if case .scalar(false) = valid { return .scalar(.null) }
-            return makeDatum(.date(perDay(a[1].dates, cx.n) { truncate($0, unit: unit) }), valid)
+            let out = perDay(a[1].dates, cx.n) { truncate($0, unit: unit) }
+            // Only a week can start before 0000-01-01 (a Saturday).
+            if firstRow(.array(out), .scalar(()), valid: valid, cx.n, { d, _ in !CivilDate.dayRange.contains(Int64(d)) })
+                != nil
+            {
+                throw cx.error(.dateOutOfRange)
+            }
+            return makeDatum(.date(out), valid)
         case .addMonths:
             return try addMonths(a[0], a[1], cx)
         case .monthsBetween:
@@ -53,18 +60,19 @@ enum DateKernels {
         }
     }
 
-    /// Whole calendar months from a to b, as a person counts them: the day of month must be
-    /// reached (2025-01-31 to 2025-02-28 is 0 months).
+    /// Whole calendar months from a to b, the inverse of `add_months`: forward (b >= a),
+    /// the largest m with add_months(a, m) <= b; backward, -months_between(b, a). So
+    /// months_between(a, add_months(a, k)) == k for every k, and the function is
+    /// antisymmetric. 2024-01-31 to 2024-02-29 is 1 month (add_months clamps to the end of
+    /// February); 2024-01-31 to 2024-02-28 is 0.
     @inline(__always)
     static func monthsBetween(_ a: Int32, _ b: Int32) -> Int64 {
+        if b < a { return -monthsBetween(b, a) }
         let x = CivilDate(days: a), y = CivilDate(days: b)
-        var months = Int64(y.year - x.year) * 12 + Int64(y.month - x.month)
-        if b >= a {
-            if y.day < x.day { months -= 1 }
-        } else if y.day > x.day {
-            months += 1
-        }
-        return months
+        let months = Int64(y.year - x.year) * 12 + Int64(y.month - x.month)
+        // add_months(a, months) falls in b's month, on a's day clamped to the month's end.
+        let day = Swift.min(x.day, CivilDate.daysIn(month: y.month, year: y.year))
+        return day <= y.day ? months : months - 1
     }
 
     /// A date part per row; dates span few distinct days, so over a small range the part is
@@ -95,7 +103,7 @@ enum DateKernels {
         if case .scalar(false) = valid { return .scalar(.null) }
         @inline(__always) func shifted(_ d: Int32, _ k: Int64) -> Int32? {
             let c = CivilDate(days: d)
-            guard k.magnitude < 100_000_000 else { return nil }
+            guard k.magnitude < 1_000_000 else { return nil }
             let total = Int64(c.year) * 12 + Int64(c.month - 1) + k
             let year = total >= 0 ? total / 12 : (total - 11) / 12
             guard yearRange.contains(year) else { return nil }
@@ -104,7 +112,7 @@ enum DateKernels {
             return CivilDate(year: Int(year), month: month, day: day).days
         }
         if firstRow(a.dates, b.ints, valid: valid, cx.n, { shifted($0, $1) == nil }) != nil {
-            throw cx.error(.integerOverflow(operation: "add_months"))
+            throw cx.error(.dateOutOfRange)
         }
         return makeDatum(.date(map2(a.dates, b.ints, cx.n) { shifted($0, $1) ?? 0 }), valid)
     }
@@ -127,6 +135,7 @@ enum DateKernels {
                 case .array(let a): a[i]
                 }
             }
+            if !yearRange.contains(at(ys)) { throw cx.error(.dateOutOfRange) }
             throw cx.error(.invalidDateParts(year: at(ys), month: at(ms), day: at(ds)))
         }
         let out = map3(ys, ms, ds, cx.n) { y, m, d in

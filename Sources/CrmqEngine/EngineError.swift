@@ -17,6 +17,8 @@ public enum EngineMessage: DiagnosticMessage, Equatable {
     case integerOverflow(operation: String)
     case invalidDate(text: String)
     case invalidDateParts(year: Int64, month: Int64, day: Int64)
+    /// A date computed outside 0000-01-01 ... 9999-12-31.
+    case dateOutOfRange
     case invalidPercentile(Double)
     case invalidBinWidth
 
@@ -25,6 +27,7 @@ public enum EngineMessage: DiagnosticMessage, Equatable {
         case .integerOverflow: "run.integer-overflow"
         case .invalidDate: "run.invalid-date"
         case .invalidDateParts: "run.invalid-date-parts"
+        case .dateOutOfRange: "run.date-out-of-range"
         case .invalidPercentile: "run.invalid-percentile"
         case .invalidBinWidth: "run.invalid-bin-width"
         }
@@ -37,6 +40,7 @@ public enum EngineMessage: DiagnosticMessage, Equatable {
         case .invalidDate(let t): "'\(t)' is not a date; dates are written YYYY-MM-DD"
         case .invalidDateParts(let y, let m, let d):
             "\(y)-\(m < 10 && m >= 0 ? "0" : "")\(m)-\(d < 10 && d >= 0 ? "0" : "")\(d) is not a calendar date"
+        case .dateOutOfRange: "date out of range: dates run from 0000-01-01 to 9999-12-31"
         case .invalidPercentile(let p): "percentile \(p) is outside 0 to 1"
         case .invalidBinWidth: "bin width must be greater than 0"
         }

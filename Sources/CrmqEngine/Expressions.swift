@@ -39,6 +39,7 @@ struct ExpressionEvaluator {
         if let d = try ComparisonKernels.call(fn, args, cx) { return d }
         if let d = try LogicKernels.call(fn, args, cx) { return d }
         if let d = try DateKernels.call(fn, args, cx) { return d }
+        if let d = try StringColumnKernels.call(fn, args, cx, cancel: cancellation) { return d }
         if let f = stringFunction(fn, cx) { return try perDistinct(args, cx, cancel: cancellation, f) }
         preconditionFailure("no kernel for \(fn)")
     }

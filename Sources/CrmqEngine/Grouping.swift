@@ -260,7 +260,9 @@ enum Grouper {
 
     /// For each code, the first code with the same string (dictionaries may repeat a value).
     static func canonicalCodes(_ d: StringDictionary) -> [Int32] {
-        if d.codes.count == d.count { return (0..<Int32(d.count)).map { $0 } }
-        return d.values.map { d.codes[$0]! }
+        if d.distinct == true { return (0..<Int32(d.count)).map { $0 } }
+        let codes = d.codes
+        if codes.count == d.count { return (0..<Int32(d.count)).map { $0 } }
+        return d.values.map { codes[$0]! }
     }
 }

@@ -154,8 +154,12 @@ extension String {
     func substring(start: Int64, length: Int64?) -> String {
         let count = Int64(self.count)
         var from = start < 0 ? count + start + 1 : start
-        var to = length.map { from + $0 } ?? count + 1
         if let length, length < 0 { return "" }
+        // Clamped: a huge start or length means "to the end", not an overflow.
+        var to = length.map { l in
+            let (sum, overflow) = from.addingReportingOverflow(l)
+            return overflow ? Int64.max : sum
+        } ?? count + 1
         from = Swift.max(from, 1)
         to = Swift.min(to, count + 1)
         guard from < to else { return "" }
@@ -222,10 +226,7 @@ func stringFunction(_ fn: ScalarFunction, _ cx: CallContext) -> DistinctFunction
     case .toDouble:
         return { a throws(EngineError) in
             guard let s = str(a[0]) else { return .null }
-            let t = s.trimmed
-            // Swift also reads hexadecimal floats; a number in CRM data is decimal.
-            guard !t.lowercased().contains("0x"), let d = Double(t) else { return .null }
-            return .double(d)
+            return parseFiniteDecimal(s).map { .double($0) } ?? .null
         }
     case .toDate:
         return { a throws(EngineError) in

@@ -21,8 +21,10 @@ public struct NamedTable: Sendable {
 ///
 /// The format: a header row naming the columns, then one record per line. Fields are
 /// separated by commas; a field may be quoted with `"`, and then may contain commas, line
-/// breaks and quotes written twice (`""`). Lines end with LF or CRLF; the last line may
-/// lack its line break; blank lines at the end are ignored; a UTF-8 byte-order mark is
+/// breaks and quotes written twice (`""`). Lines end with LF or CRLF (a file whose lines
+/// end in CR alone is an error); the last line may lack its line break; blank lines at
+/// the end are ignored (in a file with a single column, every line after the header is a
+/// row, an empty line a null; only the final line break starts no row); a UTF-8 byte-order mark is
 /// skipped. The file must be UTF-8. Every record must have as many fields as the header.
 /// Column names must be non-empty and distinct.
 ///
@@ -33,8 +35,8 @@ public struct NamedTable: Sendable {
 /// - all dates written `YYYY-MM-DD` that exist in the calendar: `date`
 ///   (`2025-02-30` is not a date, so its column is `string`);
 /// - all numbers (integers, decimals such as `1.5`, `.5` or `5.`, with an optional
-///   exponent such as `1e-3`; also integers too large for `int`, and the `NaN`, `inf` and
-///   `-inf` crmq itself writes): `double`;
+///   exponent such as `1e-3`; also integers too large for `int`) that are finite doubles:
+///   `double` (`NaN`, `inf` and `1e999` are not numbers);
 /// - anything else, including a mix of the above (integers with text, dates with
 ///   numbers): `string`.
 ///
@@ -112,6 +114,7 @@ public enum CSVReader {
         let start = scanner.dataStart
         if scanner.restIsBlank(start) { throw CSVSyntaxError(message: .emptyFile, offset: start) }
         let (header, next) = try scanner.scanHeader(from: start)
+        if let cr = scanner.loneCR(in: header) { throw CSVSyntaxError(message: .crLineEnds, offset: cr) }
         let names = try headerNames(header, p)
         let chunks = try scanner.scanRecords(from: next, columns: names.count)
         let rowCount = chunks.reduce(0) { $0 + $1.recordCount }

@@ -124,14 +124,33 @@ struct CSVScanner {
         }
     }
 
+    /// The offset of a CR that is not part of a CRLF in an unquoted header field: the sign
+    /// of a file whose lines end in CR alone (old Mac), which would otherwise read as one
+    /// long header line.
+    func loneCR(in header: [(start: Int, end: Int)]) -> Int? {
+        for field in header where field.start < end && p[field.start] != asciiQuote {
+            for i in field.start..<field.end where p[i] == asciiCR && i + 1 < end && p[i + 1] != asciiLF {
+                return i
+            }
+        }
+        return nil
+    }
+
     /// All data records from `start`, each with `columns` fields, in chunks.
+    ///
+    /// Blank lines at the end of the file are ignored, except in a file with a single
+    /// column: there an empty line is a record whose field is null (which is how such a
+    /// table with nulls is written), so every line after the header is a record; only the
+    /// file's final line break starts none.
     func scanRecords(from start: Int, columns: Int) throws(CSVSyntaxError) -> [RecordChunk] {
         var chunks: [RecordChunk] = []
         var chunk = RecordChunk(base: start)
         var pos = start
         var row = 0
         while pos < end {
-            if (p[pos] == asciiLF || p[pos] == asciiCR) && restIsBlank(pos) { break }
+            if columns != 1 && (p[pos] == asciiLF || p[pos] == asciiCR) && restIsBlank(pos) { break }
+            // A lone CR after the file's final LF (or a final CRLF's CR) starts no record.
+            if columns == 1 && p[pos] == asciiCR && pos + 1 == end { break }
             if pos - chunk.base >= chunkBytes {
                 chunks.append(chunk)
                 chunk = RecordChunk(base: pos)

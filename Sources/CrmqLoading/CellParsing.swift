@@ -58,8 +58,9 @@ enum CellParsing {
     }
 
     /// A decimal number: `[+-]` digits with an optional `.` and fraction (either part may be
-    /// missing, not both), then an optional exponent `e[+-]digits`. Also the spellings crmq
-    /// itself writes for non-finite doubles: `NaN`, `inf`, `-inf`. Correctly rounded.
+    /// missing, not both), then an optional exponent `e[+-]digits`. Correctly rounded. A
+    /// number too large for a double (`1e999`) is none, and neither are `NaN` and `inf`:
+    /// crmq's doubles are finite.
     static func parseDouble(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Double? {
         var i = s
         var negative = false
@@ -103,7 +104,7 @@ enum CellParsing {
                 i += 1
             }
         }
-        guard digits > 0 else { return nonFinite(p, s, e) }
+        guard digits > 0 else { return nil }
         if i < e && (p[i] | 0x20) == 0x65 {
             i += 1
             var expNegative = false
@@ -131,22 +132,8 @@ enum CellParsing {
         }
         if mantissa == 0 && !dropped { return negative ? -0.0 : 0.0 }
         let text = String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
-        return Double(text)
-    }
-
-    private static func nonFinite(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Double? {
-        switch e - s {
-        case 3:
-            if p[s] == 0x4E && p[s + 1] == 0x61 && p[s + 2] == 0x4E { return .nan }
-            if p[s] == 0x69 && p[s + 1] == 0x6E && p[s + 2] == 0x66 { return .infinity }
-        case 4:
-            if p[s + 1] == 0x69 && p[s + 2] == 0x6E && p[s + 3] == 0x66 {
-                if p[s] == 0x2D { return -.infinity }
-                if p[s] == 0x2B { return .infinity }
-            }
-        default: break
-        }
-        return nil
+        guard let v = Double(text), v.isFinite else { return nil }
+        return v
     }
 
     /// `true` or `false`, any case.
@@ -176,7 +163,7 @@ enum CellParsing {
     static func classify(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> CellClass {
         if s == e { return .empty }
         if parseInt(p, s, e) != nil { return .int }
-        if isIntegerSyntax(p, s, e) { return .bigInteger }
+        if isIntegerSyntax(p, s, e) { return parseDouble(p, s, e) != nil ? .bigInteger : .text }
         if parseDate(p, s, e) != nil { return .date }
         if parseBool(p, s, e) != nil { return .bool }
         if parseDouble(p, s, e) != nil { return .double }

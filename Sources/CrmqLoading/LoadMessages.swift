@@ -17,6 +17,7 @@ public enum LoadMessage: DiagnosticMessage, Equatable {
     case duplicateColumnName(String)
     case duplicateTableName(name: String, files: [String])
     case tooLarge
+    case crLineEnds
 
     public var id: String {
         switch self {
@@ -33,6 +34,7 @@ public enum LoadMessage: DiagnosticMessage, Equatable {
         case .duplicateColumnName: "load.duplicate-column"
         case .duplicateTableName: "load.duplicate-table"
         case .tooLarge: "load.too-large"
+        case .crLineEnds: "load.cr-line-ends"
         }
     }
 
@@ -64,6 +66,8 @@ public enum LoadMessage: DiagnosticMessage, Equatable {
             "files " + files.map { "'\($0)'" }.joined(separator: " and ") + " would both be named '\(name)'"
         case .tooLarge:
             "the file is too large to load"
+        case .crLineEnds:
+            "lines end in CR only; save the file with LF or CRLF line ends"
         }
     }
 }

@@ -6,12 +6,20 @@ import CrmqEngine
 /// padded so that the text also reads well unrendered.
 public enum MarkdownRenderer {
     public static func render(_ table: Table) -> String {
-        func escape(_ s: String) -> String { s.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
-        let headers = table.schema.fields.map { escape(DisplayText.escapingControls($0.name)) }
         let cells: [[String]] = table.columns.map { column in
-            (0..<table.rowCount).map { escape(DisplayText.of(column.value(at: $0))) }
+            (0..<table.rowCount).map { DisplayText.of(column.value(at: $0)) }
         }
-        let numeric = table.schema.fields.map(\.type.isNumeric)
+        return render(
+            headers: table.schema.fields.map { DisplayText.escapingControls($0.name) },
+            columns: cells, numeric: table.schema.fields.map(\.type.isNumeric))
+    }
+
+    /// A GitHub table of display texts, column by column (notebooks pass the shown rows only).
+    static func render(headers: [String], columns: [[String]], numeric: [Bool]) -> String {
+        func escape(_ s: String) -> String { s.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+        let headers = headers.map(escape)
+        let cells = columns.map { $0.map(escape) }
+        let rowCount = cells.first?.count ?? 0
         let widths = headers.indices.map { k in
             cells[k].reduce(max(3, displayWidth(headers[k]))) { max($0, displayWidth($1)) }
         }
@@ -26,7 +34,7 @@ public enum MarkdownRenderer {
         lines.append("| " + widths.indices.map { k in
             numeric[k] ? String(repeating: "-", count: widths[k] - 1) + ":" : String(repeating: "-", count: widths[k])
         }.joined(separator: " | ") + " |")
-        for r in 0..<table.rowCount { lines.append(row(cells.map { $0[r] })) }
+        for r in 0..<rowCount { lines.append(row(cells.map { $0[r] })) }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -38,6 +38,13 @@ final class CheckContext {
 
     func shown(_ expr: Expr) -> String {
         if case .literal = expr.kind { return shown(expr.range, isLiteral: true) }
+        // A negative number is a literal too (as the checker folds it): -0.1, like 1.5.
+        if case .unary(.negate, let operand) = expr.kind, case .literal(let value) = operand.kind {
+            switch value {
+            case .integer, .decimal: return shown(expr.range, isLiteral: true)
+            default: break
+            }
+        }
         return shown(expr.range, isLiteral: false)
     }
 

@@ -152,7 +152,7 @@ enum CheckMessage: DiagnosticMessage {
         case .needsBool(let op, let text, let type): "'\(op)' needs true/false values, but \(text) is \(type)"
         case .whereNeedsBool(let text, let type): "'where' needs a true/false condition, but \(text) is \(type)"
         case .invalidDate(let text): "\(text) is not a date; dates are written YYYY-MM-DD"
-        case .invalidNumber(let text): "'\(text)' is not a valid number"
+        case .invalidNumber(let text): "'\(text)' is not a valid number (too large for a double)"
         case .nameThisColumn: "name this column: write 'name = ...'"
         case .duplicateColumn(let name): "duplicate column name '\(name)'"
         case .needsCount(let stage, let text): "'\(stage)' needs a non-negative integer, but got \(text)"

@@ -52,7 +52,7 @@ extension CheckContext {
         switch literal {
         case .integer(let v): return .literal(.int(v), range: range)
         case .decimal(let text):
-            guard let v = Double(text) else {
+            guard let v = Double(text), v.isFinite else {
                 report(.invalidNumber(text), at: range)
                 return nil
             }
@@ -172,9 +172,15 @@ extension CheckContext {
 
     // + - * % on numbers (int stays int unless a double is involved), / always double,
     // and date arithmetic: date ± int -> date, int + date -> date, date - date -> int.
+    // A string literal subtracted from a date, or a date from one, is read as a date (as
+    // in comparisons): `d - "2024-01-01"` is a number of days.
     func arithmetic(_ op: BinaryOperator, _ l: BoundExpr, _ r: BoundExpr, range: SourceRange) -> BoundExpr? {
-        let lt = l.type == .null ? (r.type == .date ? .int : r.type) : l.type
-        let rt = r.type == .null ? (l.type == .date ? .int : l.type) : r.type
+        var lt = l.type == .null ? (r.type == .date ? .int : r.type) : l.type
+        var rt = r.type == .null ? (l.type == .date ? .int : l.type) : r.type
+        if op == .subtract {
+            if lt == .date && r.stringLiteral != nil { rt = .date }
+            if rt == .date && l.stringLiteral != nil { lt = .date }
+        }
         func fail() -> BoundExpr? {
             let verb =
                 switch op {

@@ -131,12 +131,12 @@ public enum FunctionCatalog {
                 ScalarOverload(parameters: [.int], result: .int, function: .abs),
                 ScalarOverload(parameters: [.double], result: .double, function: .abs),
             ])),
-        scalar("sqrt", "numbers", "sqrt(x)", "The square root of x.", "sqrt(amount)", one([.double], .double, .sqrt)),
-        scalar("ln", "numbers", "ln(x)", "The natural logarithm of x.", "ln(amount)", one([.double], .double, .ln)),
-        scalar("log10", "numbers", "log10(x)", "The base-10 logarithm of x.", "log10(amount)",
+        scalar("sqrt", "numbers", "sqrt(x)", "The square root of x; null for a negative x.", "sqrt(amount)", one([.double], .double, .sqrt)),
+        scalar("ln", "numbers", "ln(x)", "The natural logarithm of x; null unless x > 0.", "ln(amount)", one([.double], .double, .ln)),
+        scalar("log10", "numbers", "log10(x)", "The base-10 logarithm of x; null unless x > 0.", "log10(amount)",
                one([.double], .double, .log10)),
-        scalar("exp", "numbers", "exp(x)", "e raised to the power x.", "exp(0.5)", one([.double], .double, .exp)),
-        scalar("pow", aliases: ["power"], "numbers", "pow(x, y)", "x raised to the power y.", "pow(1.1, 3)",
+        scalar("exp", "numbers", "exp(x)", "e raised to the power x; null when that is too large for a double.", "exp(0.5)", one([.double], .double, .exp)),
+        scalar("pow", aliases: ["power"], "numbers", "pow(x, y)", "x raised to the power y; null when that is no finite number (pow(-8, 1.0/3), pow(0, -1)).", "pow(1.1, 3)",
                one([.double, .double], .double, .power)),
         scalar(
             "bin", "numbers", "bin(x, width)", "x rounded down to a multiple of width, for histograms and bands.",
@@ -199,7 +199,7 @@ public enum FunctionCatalog {
         scalar("add_months", "dates", "add_months(d, n)",
                "The date n calendar months after d, clamped to the month's last day.",
                "add_months(signup_date, 12)", one([.date, .int], .date, .addMonths)),
-        scalar("months_between", "dates", "months_between(a, b)", "The number of whole calendar months from a to b.",
+        scalar("months_between", "dates", "months_between(a, b)", "The number of whole calendar months from a to b: the most months that add_months can add to a without passing b (negative when b is earlier), so months_between(a, add_months(a, k)) is k.",
                "months_between(signup_date, date)", one([.date, .date], .int, .monthsBetween)),
         scalar(
             "date", "dates", "date(text) or date(year, month, day)",
@@ -212,9 +212,9 @@ public enum FunctionCatalog {
 
     private static let conversions: [FunctionInfo] = [
         scalar("int", "conversion", "int(x)",
-               "x as an integer: decimals truncate toward zero, text that is no integer gives null.",
+               "x as an integer: decimals truncate toward zero (int(3.7) is 3); text must be a whole number (int(\"3.7\") is null).",
                "int(amount)", .convert(to: .int)),
-        scalar("double", "conversion", "double(x)", "x as a decimal number; text that is no number gives null.",
+        scalar("double", "conversion", "double(x)", "x as a decimal number; text must be a finite decimal number (double(\"nan\") and double(\"inf\") are null).",
                "double(satisfaction)", .convert(to: .double)),
         scalar("string", "conversion", "string(x)", "x as text.", "string(customer_id)", .convert(to: .string)),
     ]

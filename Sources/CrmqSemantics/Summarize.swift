@@ -1,3 +1,4 @@
+import CrmqDiagnostics
 import CrmqSource
 import CrmqSyntax
 
@@ -10,10 +11,19 @@ import CrmqSyntax
 extension CheckContext {
     func count(by items: [NamedExpr], _ input: Plan, stage: Stage) -> Plan? {
         guard let keys = checkItems(items, in: Scope(columns: .row(input.schema), aggregates: .inBy)) else { return nil }
-        var names = keys.map { ($0.field.name, $0.nameRange) }
-        names.append(("n", stage.name.range))
-        if !keys.isEmpty { names.append(("share", stage.name.range)) }
-        guard checkDistinctNames(names) else { return nil }
+        guard checkDistinctNames(keys.map { ($0.field.name, $0.nameRange) }) else { return nil }
+        // A key named like a column count adds is reported at the key, saying where the
+        // other column comes from.
+        let added = keys.isEmpty ? ["n"] : ["n", "share"]
+        var clash = false
+        for key in keys where added.contains(key.field.name) {
+            let name = key.field.name
+            report(.duplicateColumn(name), at: key.nameRange, notes: [Note(
+                "'count by' adds the columns 'n' and 'share' itself; name the key differently, as in "
+                    + "'count by \(name)_value = \(text(key.expr.range))'")])
+            clash = true
+        }
+        if clash { return nil }
 
         let rows = BoundAggregate(function: .countRows, arguments: [], type: .int, range: stage.name.range)
         let counted = Plan(

@@ -111,6 +111,13 @@ public struct CivilDate: Sendable, Hashable, CustomStringConvertible {
         return Int32(era * 146_097 + doe - 719_468)
     }
 
+    /// The dates crmq handles: the years written with four digits, so that every date
+    /// prints as `YYYY-MM-DD` and reads back.
+    public static let years: ClosedRange<Int> = 0...9999
+    /// `years` as days since 1970-01-01: 0000-01-01 ... 9999-12-31.
+    public static let dayRange: ClosedRange<Int64> =
+        Int64(CivilDate(year: 0, month: 1, day: 1).days)...Int64(CivilDate(year: 9999, month: 12, day: 31).days)
+
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
     public static func daysIn(month: Int, year: Int) -> Int {

@@ -25,15 +25,26 @@ public enum Help {
 
     public static var topicNames: [String] { topics.map(\.name) }
 
-    /// The text for a topic (case-insensitive; a leading '.' finds session commands).
+    /// The text for a topic (case-insensitive; a leading '.' finds session commands). A
+    /// function's alias finds its function (`power` is `pow`); a name that is both an
+    /// operator and a function (`count`) shows both; `name()` shows only the function.
     public static func text(for topic: String) -> String? {
-        let key = topic.lowercased()
+        var key = topic.lowercased()
         if key == ".help" || key == "commands" { return dotCommandsText }
         if key.hasPrefix("."), let c = Session.dotCommands.first(where: { "." + $0.name == key }) {
             return "\(c.usage)\n\n\(c.summary)."
         }
-        guard let t = topics.first(where: { $0.name.lowercased() == key }) else { return nil }
-        return "\(t.name) — \(t.summary)\n\n\(t.body)"
+        var candidates = topics
+        if key.hasSuffix("()") {
+            key.removeLast(2)
+            candidates = functionTopics
+        }
+        if let f = FunctionCatalog.functions.first(where: { $0.aliases.contains { $0.lowercased() == key } }) {
+            key = f.name.lowercased()
+        }
+        let found = candidates.filter { $0.name.lowercased() == key }
+        guard !found.isEmpty else { return nil }
+        return found.map { "\($0.name) — \($0.summary)\n\n\($0.body)" }.joined(separator: "\n\n")
     }
 
     /// `help` alone: the topics by category.
@@ -244,7 +255,9 @@ public enum Help {
               source | count by expr, ...
 
             Alone: one row with column n. With 'by': the group columns, n, and share
-            (n divided by the total), groups in ascending order.
+            (n divided by the total), groups in ascending order. Inside summarize,
+            the aggregates count() (rows) and count(x) (non-null values of x) count
+            per group: 'help count()'.
 
             Example:
               customers | count by region

@@ -70,6 +70,50 @@ public final class Session: @unchecked Sendable {
         return true
     }
 
+    /// Runs `file` statement by statement in reading order, as a notebook shows it. Parse
+    /// errors are reported where they are, one result per broken stretch of source between
+    /// statements that parsed (with the comment lines above it as prose), instead of all
+    /// before anything runs. With `continueAfterErrors` a failure does not stop the script:
+    /// its diagnostics are reported and the next statement runs; without it, the first
+    /// failure (a statement or a broken stretch) ends the run. Returns false when anything
+    /// failed.
+    @discardableResult
+    public func run(_ file: SourceFile, continueAfterErrors: Bool, emit: (StatementResult) -> Void) -> Bool {
+        let (script, parseDiagnostics) = Parser.parse(file)
+        var pending = ParseErrorStretches(file: file, statements: script.statements, diagnostics: parseDiagnostics)
+        var succeeded = true
+        for statement in script.statements {
+            if quitRequested { return succeeded }
+            for broken in pending.before(statement.range.start) {
+                emit(broken)
+                succeeded = false
+                if !continueAfterErrors { return false }
+            }
+            cancellation.reset()
+            let clock = ContinuousClock()
+            let start = clock.now
+            switch execute(statement, in: file, emit: emit) {
+            case .show(let outcome):
+                emit(StatementResult(
+                    file: file, range: statement.range, outcome: outcome, elapsed: clock.now - start,
+                    prose: statement.leadingComments))
+                if case .diagnostics = outcome { succeeded = false }
+            case .shown:
+                break
+            case .stopped:
+                succeeded = false
+            }
+            if !succeeded && !continueAfterErrors { return false }
+        }
+        if quitRequested { return succeeded }
+        for broken in pending.before(file.bytes.count + 1) {
+            emit(broken)
+            succeeded = false
+            if !continueAfterErrors { break }
+        }
+        return succeeded
+    }
+
     /// Runs source text given as a string (a REPL entry, `-c`).
     @discardableResult
     public func run(_ text: String, name: String, emit: (StatementResult) -> Void) -> Bool {
@@ -202,7 +246,8 @@ public final class Session: @unchecked Sendable {
         case .set(let name, let expr):
             let value = try evaluateScalar(expr)
             if let spec = Settings.spec(name), let problem = spec.validate(value) {
-                throw Diagnostic(SessionMessage.badSetting(problem), in: file, at: statement.range)
+                // The caret goes under the value, which is what is wrong.
+                throw Diagnostic(SessionMessage.badSetting(problem), in: file, at: expr.range)
             }
             settings[name] = value
             return .message("\(name) = \(value.exactText)")
@@ -409,4 +454,74 @@ extension Session: Catalog {
     public var scalarNames: [String] { scalars.keys.sorted() }
     public func settingType(_ name: String) -> DataType? { Settings.spec(name)?.type }
     public var settingNames: [String] { Settings.specs.map(\.name) }
+}
+
+/// Parse errors grouped by the stretch of source between two statements that parsed, each
+/// stretch a result of its own (for `run(_:continueAfterErrors:emit:)`).
+private struct ParseErrorStretches {
+    private var results: [(start: Int, result: StatementResult)] = []
+
+    init(file: SourceFile, statements: [Statement], diagnostics: [Diagnostic]) {
+        guard !diagnostics.isEmpty else { return }
+        // The gaps between parsed statements; every parse error lies in one of them.
+        var bounds = [0]
+        for s in statements { bounds += [s.range.start, s.range.end] }
+        bounds.append(file.bytes.count)
+        var groups: [Int: [Diagnostic]] = [:]
+        var order: [Int] = []
+        for d in diagnostics {
+            var offset = 0
+            if case .source(_, let range)? = d.location { offset = range.start }
+            var gap = 0
+            while gap + 1 < bounds.count / 2, bounds[2 * (gap + 1)] <= offset { gap += 1 }
+            if groups[gap] == nil { order.append(gap) }
+            groups[gap, default: []].append(d)
+        }
+        for gap in order {
+            let (range, prose) = Self.code(in: SourceRange(bounds[2 * gap], bounds[2 * gap + 1]), of: file)
+            results.append((range.start, StatementResult(
+                file: file, range: range, outcome: .diagnostics(groups[gap]!), elapsed: .zero, prose: prose)))
+        }
+        results.sort { $0.start < $1.start }
+    }
+
+    /// The results of the stretches that start before `offset`, taken out in order.
+    mutating func before(_ offset: Int) -> [StatementResult] {
+        let n = results.prefix { $0.start < offset }.count
+        defer { results.removeFirst(n) }
+        return results.prefix(n).map(\.result)
+    }
+
+    /// The lines of `gap` that are neither blank nor comments (the broken statements), and
+    /// the comment lines directly above the first of them.
+    private static func code(in gap: SourceRange, of file: SourceFile) -> (SourceRange, [String]) {
+        var first: Int?, last: Int?
+        var prose: [String] = []
+        var comments: [String] = []
+        var offset = gap.start
+        for line in file.text(of: gap).split(separator: "\n", omittingEmptySubsequences: false) {
+            let length = line.utf8.count
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.hasPrefix("--") {
+                if first == nil {
+                    var text = String(trimmed.dropFirst(2))
+                    if text.hasPrefix(" ") { text.removeFirst() }
+                    if text.hasSuffix("\r") { text.removeLast() }
+                    comments.append(text)
+                }
+            } else if trimmed.allSatisfy({ $0 == "\r" }) {
+                if first == nil, !comments.isEmpty { comments.append("") }
+            } else {
+                if first == nil {
+                    first = offset
+                    prose = comments
+                    while prose.last == "" { prose.removeLast() }
+                }
+                last = offset + length
+            }
+            offset += length + 1
+        }
+        guard let first, let last else { return (gap, []) }
+        return (SourceRange(first, min(last, gap.end)), prose)
+    }
 }

@@ -189,9 +189,49 @@ public struct JoinKey: Sendable {
 public struct Expr: Sendable {
     public var kind: ExprKind
     public var range: SourceRange
+    /// The height of the tree: 1 for a literal or name, one more than the deepest operand
+    /// otherwise. Later passes recurse over the tree, so the parser bounds it.
+    public private(set) var depth: Int
     public init(_ kind: ExprKind, range: SourceRange) {
         self.kind = kind
         self.range = range
+        self.depth = 1 + kind.operandDepth
+    }
+}
+
+extension ExprKind {
+    /// The depth of the deepest operand (0 for a leaf).
+    var operandDepth: Int {
+        switch self {
+        case .literal, .name: 0
+        case .unary(_, let e), .isNull(let e, _): e.depth
+        case .binary(_, let a, let b): max(a.depth, b.depth)
+        case .call(_, let args): args.map(\.depth).max() ?? 0
+        case .inList(let e, let items, _): max(e.depth, items.map(\.depth).max() ?? 0)
+        case .between(let e, let low, let high, _): max(e.depth, low.depth, high.depth)
+        case .subquery(let p): p.depth
+        }
+    }
+}
+
+extension Pipeline {
+    /// The depth of the deepest expression in the pipeline (its source or a stage's).
+    var depth: Int {
+        var d = source.depth
+        for stage in stages {
+            switch stage.kind {
+            case .where(let e), .take(let e): d = max(d, e.depth)
+            case .select(let items), .extend(let items), .count(let items), .distinct(let items):
+                d = max(d, items.map(\.expr.depth).max() ?? 0)
+            case .sort(let items): d = max(d, items.map(\.expr.depth).max() ?? 0)
+            case .top(let count, let by): d = max(d, count.depth, by.map(\.expr.depth).max() ?? 0)
+            case .summarize(let aggregates, let by):
+                d = max(d, (aggregates + by).map(\.expr.depth).max() ?? 0)
+            case .join(let source, _, _): d = max(d, source.depth)
+            case .chart: break  // column names only
+            }
+        }
+        return d
     }
 }
 

@@ -12,7 +12,7 @@ extension ParserState {
         var left = try parseAnd()
         while isKeyword(.or) {
             advance()
-            left = binary(.or, left, try parseAnd())
+            left = try binary(.or, left, try parseAnd())
         }
         return left
     }
@@ -22,7 +22,7 @@ extension ParserState {
         var left = try parseNot()
         while isKeyword(.and) {
             advance()
-            left = binary(.and, left, try parseNot())
+            left = try binary(.and, left, try parseNot())
         }
         return left
     }
@@ -32,7 +32,7 @@ extension ParserState {
         guard isKeyword(.not) else { return try parseComparison() }
         let start = advance().range.start
         let operand = try nested { (parser) throws(ParseAbort) in try parser.parseNot() }
-        return Expr(.unary(.not, operand), range: SourceRange(start, operand.range.end))
+        return try node(.unary(.not, operand), range: SourceRange(start, operand.range.end))
     }
 
     // comparison := additive [ compareOp additive
@@ -45,7 +45,7 @@ extension ParserState {
             advance()
             let right = try parseAdditive()
             if comparisonOperator(current) != nil { throw chainedComparison(left, op, right) }
-            return binary(op, left, right)
+            return try binary(op, left, right)
         }
         var negated = false
         if isKeyword(.not), [.keyword(.in), .keyword(.between)].contains(peek().kind) {
@@ -61,7 +61,7 @@ extension ParserState {
             var items = [try parseExpression()]
             while eat(.comma) { items.append(try parseExpression()) }
             try expectClosingParen(for: open)
-            return Expr(.inList(left, items, negated: negated), range: SourceRange(left.range.start, previousEnd))
+            return try node(.inList(left, items, negated: negated), range: SourceRange(left.range.start, previousEnd))
         }
         if isKeyword(.between) {
             let start = advance().range.start
@@ -71,7 +71,7 @@ extension ParserState {
             }
             advance()
             let high = try parseAdditive()
-            return Expr(
+            return try node(
                 .between(left, low: low, high: high, negated: negated),
                 range: SourceRange(left.range.start, high.range.end))
         }
@@ -83,7 +83,7 @@ extension ParserState {
                 throw fail(.expectedToken("'null'", after: quotedText(from: start), found: describe(current)))
             }
             let end = advance().range.end
-            return Expr(.isNull(left, negated: negatedNull), range: SourceRange(left.range.start, end))
+            return try node(.isNull(left, negated: negatedNull), range: SourceRange(left.range.start, end))
         }
         return left
     }
@@ -130,7 +130,7 @@ extension ParserState {
             default: return left
             }
             advance()
-            left = binary(op, left, try parseMultiplicative())
+            left = try binary(op, left, try parseMultiplicative())
         }
     }
 
@@ -146,7 +146,7 @@ extension ParserState {
             default: return left
             }
             advance()
-            left = binary(op, left, try parseUnary())
+            left = try binary(op, left, try parseUnary())
         }
     }
 
@@ -155,7 +155,7 @@ extension ParserState {
         guard isSymbol(.minus) else { return try parsePrimary() }
         let start = advance().range.start
         let operand = try nested { (parser) throws(ParseAbort) in try parser.parseUnary() }
-        return Expr(.unary(.negate, operand), range: SourceRange(start, operand.range.end))
+        return try node(.unary(.negate, operand), range: SourceRange(start, operand.range.end))
     }
 
     // primary := INTEGER | DECIMAL | STRING | 'true' | 'false' | 'null'
@@ -184,7 +184,7 @@ extension ParserState {
             let name = Lexer.identifierName(of: token.text)
             guard isSymbol(.leftParen) else { return Expr(.name(name), range: token.range) }
             let arguments = try parseArguments()
-            return Expr(
+            return try node(
                 .call(name: Identifier(name, range: token.range), arguments: arguments),
                 range: SourceRange(token.range.start, previousEnd))
         case .symbol(.leftParen):
@@ -194,7 +194,7 @@ extension ParserState {
             let range = SourceRange(open.range.start, previousEnd)
             // Without stages the parentheses only group; with stages they make a subquery.
             if inner.stages.isEmpty { return Expr(inner.source.kind, range: range) }
-            return Expr(.subquery(inner), range: range)
+            return try node(.subquery(inner), range: range)
         default:
             throw fail(.expectedExpression(after: afterPrevious, found: describe(token)))
         }
@@ -214,7 +214,7 @@ extension ParserState {
         }
     }
 
-    private func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr) -> Expr {
-        Expr(.binary(op, left, right), range: left.range.union(right.range))
+    private mutating func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr) throws(ParseAbort) -> Expr {
+        try node(.binary(op, left, right), range: left.range.union(right.range))
     }
 }

@@ -55,6 +55,8 @@ struct ParserState {
     var nesting = 0
     /// Deep enough for any real query, shallow enough not to exhaust the stack.
     static let maximumNesting = 200
+    /// Stages of one pipeline; far more than any real query has.
+    static let maximumStages = 500
 
     init(file: SourceFile, tokens: [Token], lexicalErrors: [SourceRange]) {
         self.file = file
@@ -162,6 +164,15 @@ struct ParserState {
     /// The source text from `start` to the end of the last consumed token, quoted.
     func quotedText(from start: Int) -> String {
         "'\(file.text(of: SourceRange(start, previousEnd)))'"
+    }
+
+    /// A new expression node, unless its tree is deeper than the nesting limit: a chain
+    /// such as `1 + 1 + ... + 1` is as deep as it is long, though not nested in brackets,
+    /// and the checker and executor recurse over the tree.
+    mutating func node(_ kind: ExprKind, range: SourceRange) throws(ParseAbort) -> Expr {
+        let e = Expr(kind, range: range)
+        guard e.depth <= Self.maximumNesting else { throw fail(.nestedTooDeeply) }
+        return e
     }
 
     /// Runs `body` one nesting level deeper, failing once the limit is passed.

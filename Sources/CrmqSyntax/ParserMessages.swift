@@ -16,6 +16,8 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
     case expectedPath(after: String, found: String)
     /// `top 10 x`: the count must be followed by `by`.
     case expectedBy(after: String)
+    /// `top by x`: no row count before 'by'.
+    case topNeedsCount
     case extendNeedsName
     /// `summarize by region`: no aggregate before 'by'.
     case summarizeNeedsAggregate
@@ -32,8 +34,10 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
     case unknownJoinKind(String)
     case expectedSaveSource(found: String)
     case helpTakesOneTopic(found: String)
-    /// Brackets or prefix operators nested deeper than the parser's recursion allows.
+    /// Brackets, operators or calls nested deeper than later passes' recursion allows.
     case nestedTooDeeply
+    /// More stages in one pipeline than the checker and executor handle.
+    case tooManyStages
     case chartNotLast(next: String)
     case expectedChartKind(found: String)
     case unknownChartKind(String)
@@ -48,6 +52,7 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedName: "parse.expected-name"
         case .expectedPath: "parse.expected-path"
         case .expectedBy: "parse.expected-by"
+        case .topNeedsCount: "parse.top-needs-count"
         case .extendNeedsName: "parse.extend-needs-name"
         case .summarizeNeedsAggregate: "parse.summarize-needs-aggregate"
         case .statementCannotStart: "parse.statement-cannot-start"
@@ -63,6 +68,7 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedSaveSource: "parse.expected-save-source"
         case .helpTakesOneTopic: "parse.help-takes-one-topic"
         case .nestedTooDeeply: "parse.nested-too-deeply"
+        case .tooManyStages: "parse.too-many-stages"
         case .chartNotLast: "parse.chart-not-last"
         case .expectedChartKind, .unknownChartKind: "parse.chart-kind"
         case .chartBinsCount: "parse.chart-bins"
@@ -78,6 +84,7 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedName(let after, let found): "expected a name after \(after), found \(found)"
         case .expectedPath(let after, let found): "expected a file path in quotes after \(after), found \(found)"
         case .expectedBy(let after): "expected 'by' after \(after)"
+        case .topNeedsCount: "expected the number of rows after 'top', as in 'top 10 by amount'"
         case .extendNeedsName: "'extend' needs a name: write 'extend name = expression'"
         case .summarizeNeedsAggregate:
             "'summarize' needs an aggregate before 'by', as in 'summarize n = count() by region'; to count rows per group, write 'count by ...'"
@@ -95,7 +102,12 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .unknownJoinKind(let kind): "unknown join kind '\(kind)'"
         case .expectedSaveSource(let found): "expected a name or '(query)' after 'save', found \(found)"
         case .helpTakesOneTopic(let found): "'help' takes one topic, found \(found) after it"
-        case .nestedTooDeeply: "expression nested too deeply (more than \(ParserState.maximumNesting) levels)"
+        case .nestedTooDeeply:
+            "expression too deep: more than \(ParserState.maximumNesting) levels of brackets, operators or calls; "
+                + "compute parts of it in separate 'extend' steps"
+        case .tooManyStages:
+            "a query may have at most \(ParserState.maximumStages) stages; "
+                + "split it with 'let name = ...' and continue from the name"
         case .chartNotLast(let next): "'chart' must be the last stage, but '\(next)' follows it"
         case .expectedChartKind(let found): "expected 'bar', 'line' or 'histogram' after 'chart', found \(found)"
         case .unknownChartKind(let kind): "unknown chart kind '\(kind)'"

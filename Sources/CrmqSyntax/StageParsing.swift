@@ -8,6 +8,10 @@ extension ParserState {
         let source = try parseExpression()
         var stages: [Stage] = []
         while isSymbol(.pipe) {
+            if stages.count == Self.maximumStages {
+                // The executor and checker recurse once per stage.
+                throw fail(.tooManyStages)
+            }
             advance()
             let stageStart = index
             do throws(ParseAbort) {
@@ -134,6 +138,8 @@ extension ParserState {
 
     // top := 'top' expr 'by' sortItem { ',' sortItem }
     private mutating func parseTop(start: Int) throws(ParseAbort) -> StageKind {
+        // `top by x`: the count is missing (`by` would otherwise read as a column name).
+        if isWord("by") { throw fail(.topNeedsCount) }
         let count = try parseExpression()
         guard eatWord("by") else { throw fail(.expectedBy(after: quotedText(from: start))) }
         return .top(count: count, by: try parseSortItems())

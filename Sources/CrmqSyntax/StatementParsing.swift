@@ -141,6 +141,13 @@ extension ParserState {
         default: throw fail(.expectedToken("a topic", after: "'help'", found: describe(token)))
         }
         advance()
+        // `help count()`: a function written as it is called names its function topic.
+        if token.kind == .identifier, isSymbol(.leftParen), peek().kind == .symbol(.rightParen) {
+            advance()
+            let close = advance()
+            if !isAtEnd { throw fail(.helpTakesOneTopic(found: describe(current))) }
+            return .help(topic: Identifier(topic + "()", range: SourceRange(token.range.start, close.range.end)))
+        }
         if !isAtEnd { throw fail(.helpTakesOneTopic(found: describe(current))) }
         return .help(topic: Identifier(topic, range: token.range))
     }

@@ -136,8 +136,21 @@ struct TokenScanner {
     private mutating func scanToken() -> TokenKind {
         let b = bytes[pos]
         if b == .dot, atStatementStart, isIdentifierStart(at: pos + 1) {
-            while pos < bytes.count, bytes[pos] != .newline { pos += 1 }
-            if bytes[pos - 1] == .carriageReturn { pos -= 1 }
+            // A session command runs to the end of the line or to a `;` outside double
+            // quotes (which group an argument), where the statement ends as usual.
+            let start = pos
+            var quoted = false
+            while pos < bytes.count, bytes[pos] != .newline {
+                if bytes[pos] == .doubleQuote { quoted.toggle() }
+                if bytes[pos] == .semicolon && !quoted { break }
+                pos += 1
+            }
+            let atSemicolon = pos < bytes.count && bytes[pos] == .semicolon
+            while pos > start + 1, bytes[pos - 1] == .carriageReturn
+                || (atSemicolon && (bytes[pos - 1] == .space || bytes[pos - 1] == .tab))
+            {
+                pos -= 1
+            }
             return .dotCommand
         }
         if b == .dot, statementIsHelp, isIdentifierStart(at: pos + 1) {

@@ -18,7 +18,7 @@ struct Crmq: ParsableCommand {
             FILE:LINE:COL: error: ...); 64 for a command-line usage error.
             """,
         version: CrmqVersion.string,
-        subcommands: [Run.self, Generate.self])
+        subcommands: [Run.self, Generate.self, NotebookCommand.self])
 
     @OptionGroup var options: CommonOptions
 
@@ -36,7 +36,7 @@ struct Crmq: ParsableCommand {
         }
         if isatty(0) == 0 {
             let data = FileHandle.standardInput.readDataToEndOfFile()
-            throw ExitCode(front.runScript(text: String(decoding: data, as: UTF8.self), name: "<stdin>") ? 0 : 1)
+            throw ExitCode(String(data: data, encoding: .utf8).map { front.runScript(text: $0, name: "<stdin>") ? 0 : 1 } ?? { FileHandle.standardError.write(Data("<stdin>: error: standard input is not UTF-8 text\n".utf8)); return 1 }())
         }
         throw ExitCode(front.repl(initFile: !noInit))
     }

@@ -93,27 +93,6 @@ import CrmqLoading
             """
     }
 
-    /// sqlite3's rows as CSV fields (empty: null).
-    static func sqlite(_ script: String) throws -> [[String]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", ":memory:"]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(script.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "sqlite3: \(String(decoding: err, as: UTF8.self))")
-        return String(decoding: out, as: UTF8.self).split(whereSeparator: \.isNewline).map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",", omittingEmptySubsequences: false)
-                .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-        }
-    }
 
     /// crmq's rows, computed through the CRM layer on the same files.
     static func crmq(_ settings: [String: Value]) throws -> [[Value]] {
@@ -161,7 +140,7 @@ import CrmqLoading
     @Test("every measure agrees with SQLite on every row", arguments: 0..<configurations.count)
     func agreesWithSQLite(_ k: Int) throws {
         let (label, settings) = Self.configurations[k]
-        let expected = try Self.sqlite(Self.sql(settings))
+        let expected = try SQLite.run(Self.sql(settings))
         let actual = try Self.crmq(settings)
         try #require(expected.count == actual.count, "\(label): \(expected.count) rows from sqlite3, \(actual.count) from crmq")
         var stages: Set<String> = []

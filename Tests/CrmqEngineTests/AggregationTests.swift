@@ -32,6 +32,22 @@ import Testing
         ])
     }
 
+    /// A double aggregate beyond the largest double is null, not infinity.
+    @Test func nonFiniteAggregatesAreNull() throws {
+        let t = table([
+            ("k", .int, [.int(1), .int(1), .int(2), .int(2)]),
+            ("x", .double, [.double(1e308), .double(1e308), .double(1), .double(2)]),
+        ])
+        let out = try run(t, keys: [col(0, .int)], [
+            agg(.sum, [col(1, .double)], .double), agg(.avg, [col(1, .double)], .double),
+            agg(.max, [col(1, .double)], .double),
+        ])
+        #expect(rows(out) == [
+            [.int(1), .null, .null, .double(1e308)],
+            [.int(2), .double(3), .double(1.5), .double(2)],
+        ])
+    }
+
     @Test func groupWithNoValuesGivesNullButCountZero() throws {
         let t = table([("k", .int, [.int(1), .int(2), .int(2)]), ("x", .double, [.double(1), .null, .null])])
         let out = try run(t, keys: [col(0, .int)], [

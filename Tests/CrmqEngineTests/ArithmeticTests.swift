@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import CrmqEngine
 import CrmqSemantics
 import Testing
@@ -79,6 +84,36 @@ import Testing
         #expect(try scalar(.exp, [.double(0)], .double) == .double(1))
         let u = table([("x", .double, [.double(4), .double(-4), .null])])
         #expect(try eval(call(.sqrt, [col(0, .double)], .double), u) == [.double(2), .null, .null])
+    }
+
+    /// A double result that is not a finite number is null, so NaN and infinities never
+    /// reach output, files, sorting or min/max.
+    @Test func nonFiniteResultsAreNull() throws {
+        #expect(try scalar(.round, [.double(1.5), .int(-400)], .double) == .double(0))
+        #expect(try scalar(.round, [.double(-1.5e300), .int(-309)], .double) == .double(0))
+        #expect(try scalar(.round, [.double(1.7e308), .int(-308)], .double) == .null)
+        #expect(try scalar(.power, [.double(-8), .double(1.0 / 3)], .double) == .null)
+        #expect(try scalar(.power, [.double(0), .double(-1)], .double) == .null)
+        #expect(try scalar(.power, [.double(10), .double(400)], .double) == .null)
+        #expect(try scalar(.exp, [.double(1000)], .double) == .null)
+        #expect(try scalar(.multiply, [.double(1e308), .double(10)], .double) == .null)
+        #expect(try scalar(.subtract, [.double(-1e308), .double(1e308)], .double) == .null)
+        #expect(try scalar(.divide, [.double(1e308), .double(1e-10)], .double) == .null)
+        #expect(try scalar(.bin, [.double(1e308), .double(1e-308)], .double) == .null)
+        let u = table([("x", .double, [.double(1), .double(1000), .null, .double(-1000)])])
+        let e = try executor().evaluate(call(.exp, [col(0, .double)], .double), over: u)
+        #expect(values(e) == [.double(exp(1)), .null, .null, .double(exp(-1000))])
+        // Null rows hold 0, not the infinity that was computed.
+        if case .double(let raw) = e.values { #expect(raw.allSatisfy { $0.isFinite }) }
+    }
+
+    @Test func doubleOfTextIsAFiniteDecimal() throws {
+        for text in ["nan", "NaN", "inf", "-inf", "infinity", "1e999", "0x10", "", " "] {
+            #expect(try scalar(.toDouble, [.string(text)], .double) == .null, "\(text)")
+        }
+        #expect(try scalar(.toDouble, [.string(" -1.5e3 ")], .double) == .double(-1500))
+        #expect(try scalar(.toInt, [.string("3.7")], .int) == .null)
+        #expect(try scalar(.toInt, [.double(3.7)], .int) == .int(3))
     }
 
     @Test func bin() throws {

@@ -61,13 +61,83 @@ import Testing
     }
 
     @Test func monthsBetweenCountsWholeMonths() throws {
-        #expect(try scalar(.monthsBetween, [date("2025-01-31"), date("2025-02-28")], .int) == .int(0))
+        #expect(try scalar(.monthsBetween, [date("2025-01-31"), date("2025-02-28")], .int) == .int(1))
         #expect(try scalar(.monthsBetween, [date("2025-01-15"), date("2025-02-15")], .int) == .int(1))
         #expect(try scalar(.monthsBetween, [date("2025-01-15"), date("2025-02-14")], .int) == .int(0))
-        #expect(try scalar(.monthsBetween, [date("2024-02-29"), date("2025-02-28")], .int) == .int(11))
+        #expect(try scalar(.monthsBetween, [date("2024-02-29"), date("2025-02-28")], .int) == .int(12))
+        #expect(try scalar(.monthsBetween, [date("2024-01-31"), date("2024-02-29")], .int) == .int(1))
+        #expect(try scalar(.monthsBetween, [date("2024-01-31"), date("2024-02-28")], .int) == .int(0))
+        #expect(try scalar(.monthsBetween, [date("2024-02-29"), date("2024-01-31")], .int) == .int(-1))
+        #expect(try scalar(.monthsBetween, [date("2024-03-31"), date("2024-02-29")], .int) == .int(-1))
         #expect(try scalar(.monthsBetween, [date("2023-12-01"), date("2025-01-01")], .int) == .int(13))
         #expect(try scalar(.monthsBetween, [date("2025-03-15"), date("2025-01-20")], .int) == .int(-1))
         #expect(try scalar(.monthsBetween, [date("2025-03-15"), date("2025-01-15")], .int) == .int(-2))
+    }
+
+    /// months_between inverts add_months: months_between(a, add_months(a, k)) == k for
+    /// every a and k, and swapping the dates negates it.
+    @Test func monthsBetweenInvertsAddMonths() throws {
+        // Every day of 2023-2025 (leap year and month ends included) against shifts of
+        // -40...40 months, evaluated as columns.
+        let start = CivilDate(year: 2023, month: 1, day: 1).days
+        let days = (0..<(365 * 3 + 1)).map { Value.date(start + Int32($0)) }
+        for k in Int64(-40)...40 {
+            let u = table([("d", .date, days)])
+            let shifted = call(.addMonths, [col(0, .date), lit(.int(k))], .date)
+            let back = try eval(call(.monthsBetween, [col(0, .date), shifted], .int), u)
+            #expect(back.allSatisfy { $0 == .int(k) }, "k = \(k)")
+            let reverse = try eval(call(.monthsBetween, [shifted, col(0, .date)], .int), u)
+            #expect(reverse.allSatisfy { $0 == .int(-k) }, "k = \(k)")
+        }
+        // Antisymmetric for arbitrary pairs (a fixed pseudo-random sequence).
+        var state: UInt64 = 12345
+        func next() -> Int32 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int32((state >> 33) % 3000) + start
+        }
+        let a = (0..<2000).map { _ in Value.date(next()) }, b = (0..<2000).map { _ in Value.date(next()) }
+        let u = table([("a", .date, a), ("b", .date, b)])
+        let ab = try eval(call(.monthsBetween, [col(0, .date), col(1, .date)], .int), u)
+        let ba = try eval(call(.monthsBetween, [col(1, .date), col(0, .date)], .int), u)
+        for i in 0..<2000 {
+            guard case .int(let x) = ab[i], case .int(let y) = ba[i] else { continue }
+            #expect(x == -y)
+            // And whole: add_months(a, m) <= b < add_months(a, m + 1) going forward.
+            if case .date(let da) = a[i], case .date(let db) = b[i], da <= db {
+                let lo = try scalar(.addMonths, [a[i], .int(x)], .date)
+                let hi = try scalar(.addMonths, [a[i], .int(x + 1)], .date)
+                guard case .date(let l) = lo, case .date(let h) = hi else { continue }
+                #expect(l <= db && db < h)
+            }
+        }
+    }
+
+    /// Dates run from 0000-01-01 to 9999-12-31 (four-digit years, which print and read
+    /// back); a date computed outside is an error of its own.
+    @Test func datesOutsideTheRangeAreErrors() throws {
+        let out = EngineMessage.dateOutOfRange
+        #expect(out.message == "date out of range: dates run from 0000-01-01 to 9999-12-31")
+        #expect(runtimeMessage { _ = try scalar(.dateAddDays, [date("9999-12-31"), .int(1)], .date) } == out)
+        #expect(runtimeMessage { _ = try scalar(.dateSubtractDays, [date("0000-01-01"), .int(1)], .date) } == out)
+        #expect(runtimeMessage { _ = try scalar(.addDays, [date("2024-01-01"), .int(Int64.max)], .date) } == out)
+        #expect(runtimeMessage { _ = try scalar(.dateSubtractDays, [date("2024-01-01"), .int(Int64.min)], .date) } == out)
+        #expect(runtimeMessage { _ = try scalar(.addMonths, [date("9999-12-01"), .int(1)], .date) } == out)
+        #expect(runtimeMessage { _ = try scalar(.addMonths, [date("0000-01-31"), .int(-1)], .date) } == out)
+        #expect(runtimeMessage { _ = try scalar(.addMonths, [date("2024-01-01"), .int(Int64.min)], .date) } == out)
+        #expect(runtimeMessage { _ = try scalar(.makeDate, [.int(-5), .int(1), .int(1)], .date) } == out)
+        #expect(runtimeMessage { _ = try scalar(.makeDate, [.int(10000), .int(1), .int(1)], .date) } == out)
+        // 0000-01-01 was a Saturday: its week starts in year -1.
+        #expect(runtimeMessage {
+            _ = try eval(call(.dateTrunc, [lit(.string("week")), lit(date("0000-01-01"))], .date))
+        } == out)
+        // The ends themselves are fine.
+        #expect(try scalar(.dateAddDays, [date("9999-12-30"), .int(1)], .date) == date("9999-12-31"))
+        #expect(try scalar(.makeDate, [.int(0), .int(1), .int(1)], .date) == date("0000-01-01"))
+        #expect(try scalar(.addMonths, [date("9999-11-30"), .int(1)], .date) == date("9999-12-30"))
+        #expect(try eval(call(.dateTrunc, [lit(.string("year")), lit(date("0000-05-05"))], .date)) == [date("0000-01-01")])
+        // Null rows do not count.
+        let u = table([("d", .date, [date("2024-01-01"), .null]), ("k", .int, [.int(1), .int(Int64.max)])])
+        #expect(try eval(call(.dateAddDays, [col(0, .date), col(1, .int)], .date), u) == [date("2024-01-02"), .null])
     }
 
     @Test func makingDates() throws {

@@ -54,6 +54,20 @@ import Testing
         #expect(try scalar(.substring, [.string("Hello"), .null], .string) == .null)
     }
 
+    /// Extreme starts and lengths clamp instead of overflowing.
+    @Test func substringWithExtremeArguments() throws {
+        let big = Int64.max, small = Int64.min
+        #expect(try scalar(.substring, [.string("abc"), .int(1), .int(big)], .string) == .string("abc"))
+        #expect(try scalar(.substring, [.string("abc"), .int(2), .int(big)], .string) == .string("bc"))
+        #expect(try scalar(.substring, [.string("é"), .int(big), .int(big)], .string) == .string(""))
+        #expect(try scalar(.substring, [.string("abc"), .int(big)], .string) == .string(""))
+        // The length counts from the (far negative) start, as for substr("abc", -5, 4).
+        #expect(try scalar(.substring, [.string("abc"), .int(small), .int(big)], .string) == .string("ab"))
+        #expect(try scalar(.substring, [.string("abc"), .int(-5), .int(4)], .string) == .string("ab"))
+        #expect(try scalar(.substring, [.string("abc"), .int(small), .int(small)], .string) == .string(""))
+        #expect(try scalar(.substring, [.string("abc"), .int(-2), .int(big)], .string) == .string("bc"))
+    }
+
     @Test func concatTreatsNullAsEmpty() throws {
         let u = table([
             ("a", .string, [.string("x"), .null, .string("客")]),

@@ -31,7 +31,18 @@ import CrmqEngine
 
     @Test func blankTrailingLinesAreIgnored() throws {
         #expect(try read("a,b\n1,2\n\n\r\n\n").rowCount == 1)
-        #expect(try read("a\n1\n\n\n").rowCount == 1)
+    }
+
+    /// With one column an empty line is a null cell, wherever it is; only the final line
+    /// break starts no row.
+    @Test func oneColumnEmptyLinesAreNulls() throws {
+        #expect(values(try read("a\n1\n\n\n"), "a") == [.int(1), .null, .null])
+        #expect(values(try read("a\n\n1\n\n"), "a") == [.null, .int(1), .null])
+        #expect(values(try read("a\r\n1\r\n\r\n"), "a") == [.int(1), .null])
+        #expect(values(try read("a\n1\n\n"), "a") == [.int(1), .null])
+        #expect(try read("a\n1").rowCount == 1)
+        #expect(try read("a\n").rowCount == 0)
+        #expect(try read("a").rowCount == 0)
     }
 
     @Test func headerOnlyGivesNoRows() throws {

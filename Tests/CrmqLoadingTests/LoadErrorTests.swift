@@ -83,6 +83,18 @@ import CrmqDiagnostics
         }
     }
 
+    /// Lines ending in CR alone (old Mac) are an error naming the file, not one long header.
+    @Test func crOnlyLineEnds() {
+        let d = failure("id,name\r1,x\r2,y\r")
+        #expect(d?.id == "load.cr-line-ends")
+        #expect(place(d) == "t.csv:1:8")
+        #expect(d?.message.contains("CR only") == true)
+        // CRLF, a CR inside a quoted header name, and a final lone CR are fine.
+        #expect(failure("id,name\r\n1,x\r\n") == nil)
+        #expect(failure("\"a\rb\",c\n1,2\n") == nil)
+        #expect(failure("id\r") == nil)
+    }
+
     @Test func emptyFile() {
         for text in ["", "\n\n", "\u{FEFF}"] {
             let d = failure(text)

@@ -71,6 +71,26 @@ import CrmqEngine
         }
     }
 
+    /// A one-column table writes a null as an empty line; reading it back keeps every row,
+    /// trailing nulls included.
+    @Test func oneColumnRoundTripKeepsNullRows() throws {
+        let dir = TempFolder()
+        let cases: [(DataType, [Value])] = [
+            (.int, [.int(1), .null, .int(3), .null, .null]),
+            (.string, [.null, .string("a"), .string(""), .null]),
+            (.double, [.null]),
+            (.date, [.date(3), .null]),
+        ]
+        for (type, vals) in cases {
+            let t = Table(schema: Schema([Field("x", type)]), columns: [Column.from(vals, type: type)])
+            let path = dir.path + "/one.csv"
+            try TableWriter.save(t, to: path)
+            let back = try CSVReader.read(file: path)
+            #expect(back.rowCount == vals.count, "\(type)")
+            #expect(values(back, "x") == vals, "\(type)")
+        }
+    }
+
     @Test func saveChoosesJSONByExtension() throws {
         let dir = TempFolder()
         try TableWriter.save(Self.sample(), to: dir.path + "/r.JSON")

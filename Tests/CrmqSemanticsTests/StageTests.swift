@@ -90,7 +90,7 @@ struct StageTests {
 
     @Test func takeNeedsANonNegativeInteger() {
         let negative = check(P("transactions", .take(.neg(1))))
-        #expect(negative.messages == ["'take' needs a non-negative integer, but got '-1'"])
+        #expect(negative.messages == ["'take' needs a non-negative integer, but got -1"])
         #expect(negative.ids == ["check.count-not-integer"])
         #expect(negative.culprits == ["-1"])
         #expect(check(P("transactions", .take(.dec("2.5")))).messages == ["'take' needs a non-negative integer, but got 2.5"])

@@ -19,8 +19,12 @@ struct SummarizeTests {
     @Test func countByKeyNamedNClashes() {
         let c = check(P("customers", .count([named("n", "region")])))
         #expect(c.messages == ["duplicate column name 'n'"])
-        #expect(c.culprits == ["count"])
-        #expect(c.diagnostics[0].notes.first?.message == "'n' is first named here")
+        #expect(c.culprits == ["n"])
+        #expect(c.diagnostics[0].notes.first?.message
+            == "'count by' adds the columns 'n' and 'share' itself; name the key differently, as in 'count by n_value = region'")
+        let share = check(P("customers", .count([named("share", "region")])))
+        #expect(share.messages == ["duplicate column name 'share'"])
+        #expect(share.culprits == ["share"])
     }
 
     @Test func bareAggregatesNeedNoProject() {
@@ -87,6 +91,11 @@ struct SummarizeTests {
         let column = check(P("customers", .summarize([named("p", f("percentile", "satisfaction", "churned"))], by: [])))
         #expect(column.ids == ["check.percentile-fraction"])
         #expect(check(P("customers", .summarize([named("p", f("percentile", "satisfaction", 1))], by: []))).messages == [])
+        // A negative number is quoted like any other literal.
+        let negative = checkText("customers | summarize p = percentile(satisfaction, -0.1)")
+        #expect(negative.messages == ["'percentile' needs a number between 0 and 1 written as its second argument, but got -0.1"])
+        let named = checkText("customers | summarize p = percentile(satisfaction, churned)")
+        #expect(named.messages.first?.hasSuffix("but got 'churned'") == true)
     }
 
     @Test func crmRates() {

@@ -94,6 +94,21 @@ struct TypeTests {
         #expect(bad.messages == ["'*' cannot multiply date and int"])
     }
 
+    /// An ISO string literal (or a scalar `let` holding one) on either side of a date
+    /// subtraction is a date, as in comparisons: the result is a number of days.
+    @Test func dateMinusIsoStringIsDays() {
+        #expect(shown("date" - .str("2025-01-01")) == "dateDifference($2, date(2025-01-01))")
+        #expect(type("date" - .str("2025-01-01")) == .int)
+        #expect(shown(.str("2025-12-31") - "date") == "dateDifference(date(2025-12-31), $2)")
+        #expect(shown("date" - "cutoff") == "dateDifference($2, date(2025-01-01))")
+        #expect(shown(f("date", .str("2024-03-01")) - .str("2024-02-01"))
+            == "dateDifference(date(2024-03-01), date(2024-02-01))")
+        #expect(expr("date" - .str("2025-02-30")).messages == [#""2025-02-30" is not a date; dates are written YYYY-MM-DD"#])
+        // Adding a date to a date means nothing; a string column is not read as a date.
+        #expect(expr("date" + .str("2025-01-01")).messages == ["'+' cannot add date and string"])
+        #expect(expr("date" - "category").messages == ["'-' cannot subtract date and string"])
+    }
+
     @Test func arithmeticTypeErrors() {
         let c = expr("category" + 1)
         #expect(c.messages == ["'+' cannot add string and int"])

@@ -41,6 +41,28 @@ import CrmqSession
         }
     }
 
+    /// An alias finds its function's topic.
+    @Test func aliasesFindTheirFunction() {
+        #expect(Help.text(for: "power") != nil)
+        #expect(Help.text(for: "power") == Help.text(for: "pow"))
+        #expect(Help.text(for: "POWER()") == Help.text(for: "pow"))
+        #expect(Help.text(for: "nope()") == nil)
+    }
+
+    /// `count` is an operator and an aggregate: `help count` shows both, `help count()`
+    /// the aggregate.
+    @Test func countCoversTheOperatorAndTheAggregates() {
+        let both = Help.text(for: "count") ?? ""
+        #expect(both.contains("source | count by expr"))
+        #expect(both.contains("count() or count(x)"))
+        let aggregate = Help.text(for: "count()") ?? ""
+        #expect(aggregate.contains("count() or count(x)"))
+        #expect(!aggregate.contains("source | count by expr"))
+        let f = Fixture()
+        #expect(f.run("help count()").ok)
+        #expect(f.run("help power").ok)
+    }
+
     @Test func indexListsEveryCategory() {
         let index = Help.index
         for t in Help.topics { #expect(index.contains(t.name)) }

@@ -49,6 +49,21 @@ struct Fixture {
         #expect(f.session.scalars["north"] == .int(7))
     }
 
+    /// The parser's limits keep the checker's and executor's recursion shallow: the
+    /// deepest expression and longest pipeline allowed run; longer ones are errors, not
+    /// stack overflows.
+    @Test func deepExpressionsAndLongPipelinesAreBoundedNotCrashes() {
+        let f = Fixture()
+        let deepest = Array(repeating: "id", count: 200).joined(separator: " + ")
+        #expect(f.table("people | extend s = \(deepest) | select s")?.columns[0].value(at: 2) == .int(600))
+        #expect(f.table("people" + String(repeating: " | where true", count: 499) + " | count")?
+            .columns[0].value(at: 0) == .int(3))
+        let tooDeep = Array(repeating: "1", count: 5000).joined(separator: "+")
+        #expect(f.errors(tooDeep).first?.hasPrefix("expression too deep: more than 200 levels") == true)
+        #expect(f.errors("people" + String(repeating: " | where true", count: 2000)).first?
+            .hasPrefix("a query may have at most 500 stages") == true)
+    }
+
     @Test func aScriptStopsAtTheFirstError() {
         let f = Fixture()
         let r = f.run("let a = 1\npeople | where nope > 1\nlet b = 2")

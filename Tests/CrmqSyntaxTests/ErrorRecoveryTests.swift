@@ -99,6 +99,14 @@ import Testing
             ["unknown operator 'bogus'", "expected '|' or end of line after the 'sort' stage, found name 'dsc'"])
     }
 
+    /// `top by x` lacks the count, not a second 'by'.
+    @Test func topNeedsACount() {
+        #expect(report("customers | top by satisfaction") == [
+            "parse.top-needs-count expected the number of rows after 'top', as in 'top 10 by amount' @16..<18"
+        ])
+        #expect(Syntax.render("t | top `by` by x") == "t | top by by x")
+    }
+
     @Test func topNeedsBy() {
         #expect(report("customers | top 10 share_of_wallet") == [
             "parse.expected-by expected 'by' after 'top 10' @19..<34"

@@ -116,6 +116,20 @@ import Testing
         #expect(Syntax.kinds("  .tables") == [.dotCommand, .endOfFile])
     }
 
+    /// `;` ends a session command as it ends any statement, unless it is inside quotes.
+    @Test func semicolonEndsADotCommand() {
+        let (tokens, diagnostics) = Syntax.lex(".mode csv; customers | count")
+        #expect(diagnostics.isEmpty)
+        #expect(tokens.map(\.kind) == [
+            .dotCommand, .statementEnd, .identifier, .symbol(.pipe), .identifier, .endOfFile,
+        ])
+        #expect(tokens[0].text == ".mode csv")
+        #expect(Syntax.lex(".tables;x").tokens.map(\.text) == [".tables", ";", "x", ""])
+        #expect(Syntax.lex(".mode csv  ;x").tokens.map(\.text) == [".mode csv", ";", "x", ""])
+        #expect(Syntax.lex(".output \"a;b.csv\"; x").tokens.map(\.text) == [".output \"a;b.csv\"", ";", "x", ""])
+        #expect(Syntax.lex(".tables;\n.help").tokens.map(\.kind) == [.dotCommand, .statementEnd, .dotCommand, .endOfFile])
+    }
+
     @Test func helpTopicMayBeADottedName() {
         let (tokens, diagnostics) = Syntax.lex("help .mode")
         #expect(diagnostics.isEmpty)

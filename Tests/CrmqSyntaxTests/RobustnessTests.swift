@@ -9,10 +9,42 @@ import Testing
         #expect(Syntax.parse(String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth))
             .diagnostics.isEmpty)
         let tooDeep = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
-        #expect(Syntax.messages(tooDeep) == ["expression nested too deeply (more than 200 levels)"])
+        #expect(Syntax.messages(tooDeep) == [
+            "expression too deep: more than 200 levels of brackets, operators or calls; "
+                + "compute parts of it in separate 'extend' steps"
+        ])
         #expect(Syntax.messages(String(repeating: "- ", count: 4999) + "1").count == 1)
         #expect(Syntax.messages("not " + String(repeating: "not ", count: 5000) + "x").count == 1)
         #expect(Syntax.messages(String(repeating: "f(", count: 5000)).count == 1)
+    }
+
+    /// Left-associative chains are as deep as they are long: the checker and executor
+    /// would recurse 5,000 levels, so the parser stops them at the nesting limit.
+    @Test func longOperatorChainsAreBounded() {
+        let limit = ParserState.maximumNesting
+        #expect(Syntax.parse(Array(repeating: "1", count: limit).joined(separator: " + ")).diagnostics.isEmpty)
+        for op in ["+", "-", "*", "/", "and", "or", "%"] {
+            let chain = Array(repeating: "1", count: 5000).joined(separator: " \(op) ")
+            let messages = Syntax.messages(chain)
+            #expect(messages.count == 1, "\(op)")
+            #expect(messages.first?.hasPrefix("expression too deep: more than 200 levels") == true, "\(op)")
+        }
+        #expect(Syntax.messages("x | where " + Array(repeating: "1", count: 5000).joined(separator: "+")).count == 1)
+        // Calls and brackets add to the depth of the operators around them.
+        let calls = String(repeating: "abs(1 + ", count: 150) + "1" + String(repeating: ")", count: 150)
+        #expect(Syntax.messages(calls).count == 1)
+        #expect(Syntax.messages("(" + Array(repeating: "1", count: 150).joined(separator: "+") + ") + " +
+            Array(repeating: "1", count: 100).joined(separator: "+")).count == 1)
+    }
+
+    @Test func tooManyStagesIsAnError() {
+        let limit = ParserState.maximumStages
+        #expect(Syntax.parse("t" + String(repeating: " | where true", count: limit)).diagnostics.isEmpty)
+        let messages = Syntax.messages("t" + String(repeating: " | where true", count: 2000))
+        #expect(messages == [
+            "a query may have at most 500 stages; split it with 'let name = ...' and continue from the name"
+        ])
+        #expect(Syntax.messages("t | join (u" + String(repeating: " | where true", count: 2000) + ") on k").count == 1)
     }
 
     @Test func randomTokenSoupTerminates() {

@@ -46,6 +46,8 @@ import Testing
 
     @Test func severalStatements() {
         #expect(Syntax.render("let a = t; a | count\n.tables") == "let a = t; a | count; .tables")
+        #expect(Syntax.render(".mode csv; customers | count") == ".mode [csv]; customers | count")
+        #expect(Syntax.render(".tables; .schema t ;t") == ".tables; .schema [t]; t")
     }
 
     @Test func statementRangesAndComments() {

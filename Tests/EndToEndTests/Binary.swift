@@ -32,6 +32,13 @@ enum Binary {
     static func run(
         _ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]
     ) throws -> Result {
+        try run(arguments, stdinBytes: stdin.map { Data($0.utf8) }, in: directory, environment: environment)
+    }
+
+    /// Runs crmq with raw bytes (not necessarily UTF-8) as standard input.
+    static func run(
+        _ arguments: [String], stdinBytes: Data?, in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -51,7 +58,7 @@ enum Binary {
         process.standardError = err
         process.standardInput = input
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if let stdinBytes { input.fileHandleForWriting.write(stdinBytes) }
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
         try out.close()

@@ -86,6 +86,27 @@ import Testing
         #expect(r.stderr.hasPrefix("<stdin>:2:1: error: unknown table 'nosuchtable'"))
     }
 
+    /// Standard input that is not UTF-8 is refused, as 'run FILE' refuses such a file,
+    /// instead of being decoded lossily.
+    @Test func standardInputThatIsNotUTF8IsAnError() throws {
+        // "customers | count" then a Latin-1 'é' (0xE9) in a string.
+        let bytes = Data("customers | count\nlet s = \"caf".utf8) + Data([0xE9]) + Data("\"\n".utf8)
+        let r = try Binary.run(data, stdinBytes: bytes)
+        #expect(r.status == 1)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr == "<stdin>: error: standard input is not UTF-8 text\n")
+    }
+
+    /// `;` ends a session command on the command line too.
+    @Test func semicolonAfterASessionCommand() throws {
+        let r = try Binary.run(data + ["-c", ".mode csv; customers | count"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "n\n1000\n")
+        let tables = try Binary.run(data + ["-c", ".tables; customers | count"])
+        #expect(tables.status == 0)
+        #expect(tables.stderr.isEmpty)
+    }
+
     @Test func helpAndVersion() throws {
         let help = try Binary.run(["--help"])
         #expect(help.status == 0)

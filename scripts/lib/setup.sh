@@ -4,8 +4,9 @@
 # Debian packages crmq builds or tests with:
 # libedit-dev: the line editor of the interactive shell (headers and pkg-config file);
 # sqlite3: the CRM measures are checked against the same rules in SQL
-# (Tests/CrmqCRMTests/SQLiteComparisonTests.swift).
-CRMQ_DEBIAN_PACKAGES=(libedit-dev sqlite3)
+# (Tests/CrmqCRMTests/SQLiteComparisonTests.swift);
+# chromium: a notebook's HTML is opened in a headless browser (Tests/EndToEndTests/NotebookTests.swift).
+CRMQ_DEBIAN_PACKAGES=(libedit-dev sqlite3 chromium)
 
 ensure_toolchain() {
     if ! command -v swift >/dev/null 2>&1; then

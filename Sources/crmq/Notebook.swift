@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import CrmqSource
+import CrmqSession
+import CrmqRendering
+
+/// `crmq notebook FILE.crmq -o OUT.html|OUT.md [--bail]`
+struct NotebookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notebook",
+        abstract: "Run a script and write it as a notebook: prose, code and results in one HTML or Markdown file.",
+        discussion: """
+            The comment lines above each statement become Markdown prose; each statement becomes a \
+            code cell followed by its result. The format follows the output's extension: .html \
+            (one self-contained page: no scripts, nothing loaded from elsewhere) or .md.
+
+            A failing statement shows its error in its cell and the script goes on; with --bail \
+            it stops there. Either way the document is written (up to the failing cell with \
+            --bail), and each error is also reported on standard error.
+
+            Exit status: 0 when every statement ran; 1 when one failed (the document is still \
+            written) or the script or the output cannot be read or written; 64 for a usage error.
+            """)
+
+    @Argument(help: "The script to run (a .crmq file).")
+    var file: String
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The notebook to write: a .html or .md file.", valueName: "file"))
+    var output: String
+
+    @Flag(help: "Stop at the first error (the document ends with the failing cell).")
+    var bail = false
+
+    @Option(help: ArgumentHelp("Load every CSV file in this folder at start (default: the shipped demo data).", valueName: "dir"))
+    var data: String?
+
+    @Flag(help: "Start with no tables loaded.")
+    var noData = false
+
+    enum Format { case html, markdown }
+
+    var format: Format? {
+        switch URL(fileURLWithPath: output).pathExtension.lowercased() {
+        case "html", "htm": .html
+        case "md", "markdown": .markdown
+        default: nil
+        }
+    }
+
+    func validate() throws {
+        if format == nil {
+            throw ValidationError("the output must end in .html or .md (got '\(output)')")
+        }
+    }
+
+    mutating func run() throws {
+        let front = try FrontEnd(options: CommonOptions.parse(
+            (data.map { ["--data", $0] } ?? []) + (noData ? ["--no-data"] : [])))
+        guard let bytes = FileManager.default.contents(atPath: file) else {
+            FileHandle.standardError.write(Data("\(file): error: cannot read the script: no such file, or not readable\n".utf8))
+            throw ExitCode(1)
+        }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            FileHandle.standardError.write(Data("\(file): error: the script is not UTF-8 text\n".utf8))
+            throw ExitCode(1)
+        }
+        let session = front.session
+        let source = SourceFile(name: file, text: text)
+        var builder = NotebookBuilder(title: file, version: CrmqVersion.string)
+        var lastEnd: Int?
+        let ok = session.run(source, continueAfterErrors: !bail) { result in
+            builder.add(result, settings: session.settings)
+            if result.file.name == source.name, result.file.bytes.count == source.bytes.count {
+                lastEnd = max(lastEnd ?? 0, result.range.end)
+            }
+            if case .diagnostics(let diagnostics) = result.outcome {
+                front.presenter.present(
+                    StatementResult(file: result.file, range: result.range, outcome: .diagnostics(diagnostics), elapsed: .zero),
+                    settings: session.settings)
+            }
+        }
+        // A script stopped by --bail has no closing prose: the document ends at the error.
+        let closing = ok || !bail ? Notebook.closingProse(of: text, after: lastEnd) : []
+        let notebook = builder.finish(closingProse: closing)
+        let document = format == .html
+            ? HTMLNotebookRenderer.render(notebook) : MarkdownNotebookRenderer.render(notebook)
+        do {
+            try Data(document.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            FileHandle.standardError.write(Data("\(output): error: cannot write the notebook: \(error.localizedDescription)\n".utf8))
+            throw ExitCode(1)
+        }
+        let failed = notebook.failedCellCount
+        let cells = notebook.cells.count
+        FileHandle.standardError.write(Data(
+            "wrote \(output): \(cells) \(cells == 1 ? "cell" : "cells")\(failed > 0 ? ", \(failed) with an error" : "")\n".utf8))
+        throw ExitCode(ok ? 0 : 1)
+    }
+}

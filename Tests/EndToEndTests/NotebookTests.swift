@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+/// `crmq notebook`, run as a teacher runs it: every teaching script renders to HTML and
+/// Markdown, errors stay in their cells, and the HTML renders in a real browser.
+@Suite struct NotebookTests {
+    static func scripts() throws -> [String] { try ExampleScriptTests.scripts() }
+
+    @Test("example script renders as a notebook", arguments: try scripts())
+    func examplesRender(_ name: String) throws {
+        let folder = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for ext in ["html", "md"] {
+            let out = folder.appendingPathComponent("notebook." + ext).path
+            let r = try Binary.run(["notebook", "examples/" + name, "-o", out], in: Binary.packageRoot)
+            #expect(r.status == 0, "\(name) → .\(ext) exited \(r.status):\n\(r.stderr)")
+            #expect(!r.stderr.contains("error:"), "\(name):\n\(r.stderr)")
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            #expect(text.contains(ext == "html" ? "<table>" : "| ---"), "\(name) → .\(ext) has no table")
+            #expect(!text.contains("error:"), "\(name) → .\(ext) has a failing cell")
+            // The script's first line is its title.
+            #expect(text.contains(ext == "html" ? "<h1>" : "\n# ") || text.hasPrefix("# "))
+        }
+    }
+
+    @Test func errorsStayInTheirCellsAndTheRunGoesOn() throws {
+        let folder = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = folder.appendingPathComponent("lesson.crmq")
+        try """
+            -- # A lesson
+            customers | count
+
+            -- A typo:
+            customers | where satisfation > 8 | count
+
+            -- A broken line:
+            customers | where satisfaction > | count
+
+            -- Still runs:
+            customers | count by region
+            -- The end.
+
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let md = folder.appendingPathComponent("lesson.md").path
+        let r = try Binary.run(["notebook", script.path, "-o", md])
+        #expect(r.status == 1, "a failing cell makes the status 1")
+        #expect(r.stderr.contains("error: unknown column 'satisfation'"), "\(r.stderr)")
+        #expect(r.stderr.contains("4 cells, 2 with an error"), "\(r.stderr)")
+        let text = try String(contentsOfFile: md, encoding: .utf8)
+        #expect(text.contains("note: did you mean 'satisfaction'?"))
+        #expect(text.contains("```crmq\ncustomers | where satisfaction > | count\n```\n\n```text\n"))
+        #expect(text.contains("| region "), "the statements after the errors ran")
+        #expect(text.contains("The end."))
+
+        let bailed = folder.appendingPathComponent("bailed.html").path
+        let b = try Binary.run(["notebook", script.path, "-o", bailed, "--bail"])
+        #expect(b.status == 1)
+        let html = try String(contentsOfFile: bailed, encoding: .utf8)
+        #expect(html.contains("unknown column 'satisfation'"), "the document ends with the failing cell")
+        #expect(!html.contains("satisfaction &gt; | count"), "nothing after the first error ran")
+        #expect(html.hasSuffix("</html>\n"))
+    }
+
+    /// docs/notebooks.md shows docs/notebook-example.md as what the example script renders to.
+    @Test func theDocumentedExampleIsCurrent() throws {
+        let folder = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("example.md").path
+        let r = try Binary.run(["notebook", "docs/notebook-example.crmq", "-o", out], in: Binary.packageRoot)
+        #expect(r.status == 1, "the example shows a failing cell: \(r.stderr)")
+        let made = try String(contentsOfFile: out, encoding: .utf8)
+        let committed = try String(
+            contentsOf: Binary.packageRoot.appendingPathComponent("docs/notebook-example.md"), encoding: .utf8)
+        #expect(made == committed, "re-render it: crmq notebook docs/notebook-example.crmq -o docs/notebook-example.md")
+    }
+
+    @Test func theOutputNamesTheFormat() throws {
+        let r = try Binary.run(["notebook", "examples/07_nps.crmq", "-o", "/tmp/notebook.pdf"], in: Binary.packageRoot)
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("must end in .html or .md"), "\(r.stderr)")
+        let missing = try Binary.run(["notebook", "no-such-script.crmq", "-o", "/tmp/x.md"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot read the script"))
+    }
+
+    // MARK: In a browser
+
+    /// Chromium from Debian (scripts/lib/setup.sh installs it for the test command).
+    static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Runs headless Chromium on a page; returns its standard error (the console with logging on).
+    static func chromium(_ arguments: [String], page: URL, in folder: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(chromium, "chromium is not installed: run scripts/test, which installs it"))
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+            "--user-data-dir=" + folder.appendingPathComponent("profile").path,
+        ] + arguments + [page.absoluteString]
+        let out = folder.appendingPathComponent("chromium.out"), err = folder.appendingPathComponent("chromium.err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
+    }
+
+    /// Width and height from a PNG's header, nil when the file is not a PNG.
+    static func pngSize(_ data: Data) -> (width: Int, height: Int)? {
+        let bytes = [UInt8](data.prefix(24))
+        guard bytes.count == 24, bytes[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A],
+            String(decoding: bytes[12..<16], as: UTF8.self) == "IHDR" else { return nil }
+        func be(_ i: Int) -> Int { bytes[i..<i + 4].reduce(0) { $0 << 8 | Int($1) } }
+        return (be(16), be(20))
+    }
+
+    @Test func theHTMLRendersInABrowser() throws {
+        let folder = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("notebook.html")
+        let r = try Binary.run(["notebook", "examples/07_nps.crmq", "-o", page.path], in: Binary.packageRoot)
+        #expect(r.status == 0, "\(r.stderr)")
+
+        // A phone-sized screenshot, and one of a blank page to compare it with: a PNG of
+        // one colour compresses to a few kilobytes, a page of text and tables to far more.
+        let shot = folder.appendingPathComponent("phone.png"), blankShot = folder.appendingPathComponent("blank.png")
+        let run = try Self.chromium(
+            ["--enable-logging=stderr", "--v=0", "--screenshot=" + shot.path, "--window-size=375,1200"],
+            page: page, in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let blankPage = folder.appendingPathComponent("blank.html")
+        try "<!DOCTYPE html><html><body></body></html>".write(to: blankPage, atomically: true, encoding: .utf8)
+        _ = try Self.chromium(["--screenshot=" + blankShot.path, "--window-size=375,1200"], page: blankPage, in: folder)
+
+        let png = try Data(contentsOf: shot), blank = try Data(contentsOf: blankShot)
+        let size = try #require(Self.pngSize(png), "the screenshot is not a PNG")
+        #expect(size.width == 375 && size.height == 1200, "\(size)")
+        #expect(png.count > 10 * blank.count, "the screenshot looks blank: \(png.count) bytes, a blank page \(blank.count)")
+
+        // No console errors (an uncaught exception, a resource that failed to load).
+        let console = run.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") || $0.contains("Uncaught") }
+        #expect(console.isEmpty, "console: \(console)")
+
+        // The DOM the browser built has the cells and tables.
+        let dom = try Self.chromium(["--dump-dom"], page: page, in: folder)
+        #expect(dom.stdout.contains("<h1>Net Promoter Score</h1>"))
+        #expect(dom.stdout.components(separatedBy: "<section class=\"cell").count - 1 == 7)
+        #expect(dom.stdout.contains("<table>"))
+    }
+}
