@@ -101,7 +101,7 @@ import Testing
     @Test func semicolonAfterASessionCommand() throws {
         let r = try Binary.run(data + ["-c", ".mode csv; customers | count"])
         #expect(r.status == 0)
-        #expect(r.stdout == "n\n1000\n")
+        #expect(r.stdout == "n\n5000\n")
         let tables = try Binary.run(data + ["-c", ".tables; customers | count"])
         #expect(tables.status == 0)
         #expect(tables.stderr.isEmpty)
