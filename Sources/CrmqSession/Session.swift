@@ -52,22 +52,28 @@ public final class Session: @unchecked Sendable {
         }
         for statement in script.statements {
             if quitRequested { return true }
-            cancellation.reset()
-            let clock = ContinuousClock()
-            let start = clock.now
-            switch execute(statement, in: file, emit: emit) {
-            case .show(let outcome):
-                emit(StatementResult(
-                    file: file, range: statement.range, outcome: outcome, elapsed: clock.now - start,
-                    prose: statement.leadingComments))
-                if case .diagnostics = outcome { return false }
-            case .shown:
-                break
-            case .stopped:
-                return false
-            }
+            if !runStatement(statement, in: file, emit: emit) { return false }
         }
         return true
+    }
+
+    /// Runs one statement and reports its result; false when it failed.
+    private func runStatement(_ statement: Statement, in file: SourceFile, emit: (StatementResult) -> Void) -> Bool {
+        cancellation.reset()
+        let clock = ContinuousClock()
+        let start = clock.now
+        switch execute(statement, in: file, emit: emit) {
+        case .show(let outcome):
+            emit(StatementResult(
+                file: file, range: statement.range, outcome: outcome, elapsed: clock.now - start,
+                prose: statement.leadingComments))
+            if case .diagnostics = outcome { return false }
+            return true
+        case .shown:
+            return true
+        case .stopped:
+            return false
+        }
     }
 
     /// Runs `file` statement by statement in reading order, as a notebook shows it. Parse
@@ -89,21 +95,10 @@ public final class Session: @unchecked Sendable {
                 succeeded = false
                 if !continueAfterErrors { return false }
             }
-            cancellation.reset()
-            let clock = ContinuousClock()
-            let start = clock.now
-            switch execute(statement, in: file, emit: emit) {
-            case .show(let outcome):
-                emit(StatementResult(
-                    file: file, range: statement.range, outcome: outcome, elapsed: clock.now - start,
-                    prose: statement.leadingComments))
-                if case .diagnostics = outcome { succeeded = false }
-            case .shown:
-                break
-            case .stopped:
+            if !runStatement(statement, in: file, emit: emit) {
                 succeeded = false
+                if !continueAfterErrors { return false }
             }
-            if !succeeded && !continueAfterErrors { return false }
         }
         if quitRequested { return succeeded }
         for broken in pending.before(file.bytes.count + 1) {
