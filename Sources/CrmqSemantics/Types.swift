@@ -160,3 +160,16 @@ public struct CivilDate: Sendable, Hashable, CustomStringConvertible {
             + (m.count < 2 ? "0" : "") + m + "-" + (d.count < 2 ? "0" : "") + d
     }
 }
+
+extension Int {
+    /// The number with thousands separators, as crmq shows counts: `1,000`, `-12,500`.
+    public var grouped: String {
+        let digits = String(magnitude)
+        var out = ""
+        for (k, c) in digits.enumerated() {
+            if k > 0 && (digits.count - k) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (self < 0 ? "-" : "") + out
+    }
+}

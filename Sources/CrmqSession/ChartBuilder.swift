@@ -218,13 +218,6 @@ public enum NiceNumbers {
         let d = decimals(step)
         let text = String(format: "%.\(d)f", clean(v, step: step))
         guard d == 0, abs(v) >= 10_000, abs(v) < 1e15 else { return text == "-0" ? "0" : text }
-        let n = Int(v.rounded())
-        let digits = String(n.magnitude)
-        var out = ""
-        for (k, c) in digits.enumerated() {
-            if k > 0 && (digits.count - k) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
+        return Int(v.rounded()).grouped
     }
 }

@@ -415,7 +415,7 @@ public final class Session: @unchecked Sendable {
     // MARK: - Messages
 
     static func count(_ n: Int, _ noun: String) -> String {
-        "\(n.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) \(noun)\(n == 1 ? "" : "s")"
+        "\(n.grouped) \(noun)\(n == 1 ? "" : "s")"
     }
 
     static func describe(_ table: Table) -> String {
