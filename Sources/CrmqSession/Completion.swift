@@ -236,7 +236,7 @@ private struct CompletionContext {
         guard let names = try? fm.contentsOfDirectory(atPath: listed) else { return [] }
         return names.filter { $0.hasPrefix(prefix) && (prefix.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name in
             var isDirectory: ObjCBool = false
-            fm.fileExists(atPath: listed + "/" + name, isDirectory: &isDirectory)
+            _ = fm.fileExists(atPath: listed + "/" + name, isDirectory: &isDirectory)
             return folder + name + (isDirectory.boolValue ? "/" : (closingQuote ? "\"" : ""))
         }
     }
