@@ -7,6 +7,7 @@ let package = Package(
     name: "crmq",
     products: [
         .executable(name: "crmq", targets: ["crmq"]),
+        .executable(name: "crmq-bench", targets: ["crmq-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +43,8 @@ let package = Package(
             // The demo dataset travels with the binary (crmq_crmq.resources/demo beside it);
             // datasets/demo is a symbolic link to it.
             resources: [.copy("Resources/demo")]),
+        // The benchmark harness (scripts/bench, docs/performance.md): the session API in-process.
+        .executableTarget(name: "crmq-bench", dependencies: ["CrmqSession", "CrmqEngine", "CrmqLoading"]),
 
         .testTarget(name: "CrmqDiagnosticsTests", dependencies: ["CrmqDiagnostics"]),
         .testTarget(name: "CrmqSyntaxTests", dependencies: ["CrmqSyntax"]),

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""crmq against DuckDB and Polars on the same CSVs, in one run (issue 6).
+
+    bench.py --data DIR --scale LABEL --reps N --crmq-bin PATH --shared DIR --out FILE [--engines crmq,duckdb,polars]
+
+Every engine runs in its own process, so its peak RSS (VmHWM) is its own:
+  crmq    the crmq-bench executable (Session API in-process; queries in queries.crmq)
+  duckdb  ../shared/bench/run_anchors.py --worker duckdb   (python duckdb, in-process)
+  polars  ../shared/bench/run_anchors.py --worker polars   (eager frames, lazy queries)
+Load timed once, then per query a first run and N timed runs; the median is the figure.
+Answers are checked against DuckDB's with run_anchors' rules (numbers to 1e-9 relative;
+rows sorted, except q3 whose order is part of the answer).
+"""
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def parse_cell(s):
+    if s == "":
+        return None
+    try:
+        return int(s)
+    except ValueError:
+        pass
+    try:
+        return float(s)
+    except ValueError:
+        return s
+
+
+def table_rows(t):
+    r = list(csv.reader(io.StringIO(t["csv"])))
+    header, body = r[0], r[1:]
+    return [dict(zip(header, (parse_cell(c) for c in row))) for row in body]
+
+
+def crmq_rows(q, tables):
+    """The crmq block's printed tables shaped as the reference query's rows."""
+    ts = [table_rows(t) for t in tables]
+    if q == "q1_customers_per_region":  # `count by` adds a share column
+        return [(r["region"], r["n"]) for r in ts[0]]
+    if q == "q4_rfm":  # cells, then totals (SQL: one result through GROUPING SETS)
+        return ([(r["r"], r["f"], r["m"], r["total"], r["n"]) for r in ts[0]]
+                + [(None, None, None, r["total"], r["n"]) for r in ts[1]])
+    if q == "q7_nps":  # overall, then per region (SQL: GROUPING SETS, '(all)')
+        return ([("(all)", r["respondents"], r["nps"]) for r in ts[0]]
+                + [(r["region"], r["respondents"], r["nps"]) for r in ts[1]])
+    assert len(ts) == 1, f"{q}: {len(ts)} tables"
+    return [tuple(r.values()) for r in ts[0]]
+
+
+def run_crmq(a, out):
+    cmd = [a.crmq_bin, "--data", a.data, "--reps", str(a.reps), "--json", out,
+           "--queries", os.path.join(HERE, "queries.crmq")]
+    subprocess.run(cmd, check=True)
+    raw = json.load(open(out))
+    res = {k: v for k, v in raw.items() if k != "queries"}
+    res["queries"] = {}
+    for q in raw["queries"]:
+        qr = {k: v for k, v in q.items() if k != "tables"}
+        qr["result_tables"] = q["tables"]
+        res["queries"][q["name"]] = qr
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--scale", required=True)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--crmq-bin", required=True)
+    ap.add_argument("--shared", required=True, help="the shared/bench folder (run_anchors.py)")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--engines", default="crmq,duckdb,polars")
+    a = ap.parse_args()
+    a.data = os.path.abspath(a.data)
+    sys.path.insert(0, a.shared)
+    import run_anchors as ra
+
+    engines = a.engines.split(",")
+    tmp = os.path.join(os.path.dirname(os.path.abspath(a.out)), ".tmp")
+    os.makedirs(tmp, exist_ok=True)
+    meta = {
+        "scale": a.scale, "data": a.data, "reps": a.reps, "command": " ".join(sys.argv),
+        "csv_bytes": {f: os.path.getsize(os.path.join(a.data, f)) for f in ("customers.csv", "transactions.csv")},
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                    "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
+                                 if l.startswith("model name")), "?"),
+                    "mem_gib": round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30, 1),
+                    "python": platform.python_version()},
+        "versions": {},
+    }
+    results = {}
+    for eng in engines:
+        out = os.path.join(tmp, f"{a.scale}-{eng}.json")
+        t = time.time()
+        if eng == "crmq":
+            results[eng] = run_crmq(a, out)
+        else:
+            subprocess.run([sys.executable, os.path.join(a.shared, "run_anchors.py"), "--worker", eng, "--out", out,
+                            "--data", a.data, "--scale", a.scale, "--reps", str(a.reps)], check=True)
+            results[eng] = json.load(open(out))
+            meta["versions"][eng] = results[eng]["info"]["version"]
+        results[eng]["wall_s"] = time.time() - t
+        print(f"[{eng}] done in {results[eng]['wall_s']:.0f}s", flush=True)
+
+    # answers: crmq's shaped and canonicalised as run_anchors does the peers', all against DuckDB's
+    if "crmq" in results:
+        for q, qr in results["crmq"]["queries"].items():
+            rows = [tuple(ra.canon(v) for v in r) for r in crmq_rows(q, qr["result_tables"])]
+            if q not in ra.ORDERED:
+                rows.sort(key=lambda r: tuple((v is None, v if v is not None else 0) for v in r))
+            qr["rows"] = rows
+    mismatches = []
+    ref = results.get("duckdb") or results.get("polars")
+    ref_name = "duckdb" if "duckdb" in results else "polars"
+    if ref:
+        for eng, r in results.items():
+            for q, qr in r["queries"].items():
+                if "rows" not in qr or eng == ref_name:
+                    continue
+                why = ra.same(ref["queries"][q]["rows"], qr["rows"])
+                qr[f"matches_{ref_name}"] = why is None
+                if why:
+                    mismatches.append(f"{eng} {q}: {why}")
+    meta["answers_checked_against"] = ref_name if ref else None
+    meta["mismatches"] = mismatches
+
+    # bytes touched: run_anchors' logical column bytes per row (DuckDB's in-memory widths)
+    n_rows = {"customers": None, "transactions": None}
+    if "duckdb" in results:
+        n_rows = results["duckdb"]["info"]["rows"]
+    summary = {}
+    for q in ra.QNAMES:
+        s = {}
+        for eng in engines:
+            qr = results[eng]["queries"].get(q, {})
+            if "median_s" in qr:
+                s[f"{eng}_ms"] = qr["median_s"] * 1e3
+        peers = [s[f"{e}_ms"] for e in ("duckdb", "polars") if f"{e}_ms" in s]
+        if "crmq_ms" in s and peers:
+            s["ratio_crmq_fastest"] = s["crmq_ms"] / min(peers)
+        if n_rows["transactions"] is not None:
+            tb, cb = ra.SCAN_BYTES[q]
+            s["logical_bytes"] = tb * n_rows["transactions"] + cb * n_rows["customers"]
+            if "crmq_ms" in s:
+                s["crmq_logical_GBps"] = s["logical_bytes"] / (s["crmq_ms"] / 1e3) / 1e9
+        summary[q] = s
+    load = {f"{e}_s": results[e]["load_s"] for e in engines}
+    peak = {f"{e}_mb": results[e]["peak_rss_mb"] for e in engines}
+    path = os.path.abspath(a.out)
+    with open(path, "w") as f:
+        json.dump({"meta": meta, "summary": summary, "load": load, "peak_rss": peak, "engines": results}, f, indent=1)
+
+    # table
+    def ms(x):
+        return "-" if x is None else (f"{x:.1f}" if x < 100 else f"{x:.0f}")
+    print(f"\nscale {a.scale}: customers {n_rows['customers']}, transactions {n_rows['transactions']}; "
+          f"warm medians of {a.reps} runs, ms")
+    cols = [f"{e} ms" for e in engines] + ["crmq/fastest", "MB touched"]
+    print(f"{'query':30}" + "".join(f"{c:>14}" for c in cols))
+    for q, s in summary.items():
+        bad = any(m.startswith(f"crmq {q}:") for m in mismatches)
+        cells = [ms(s.get(f"{e}_ms")) + ("!" if bad and e == "crmq" else "") for e in engines]
+        cells.append(f"{s['ratio_crmq_fastest']:.2f}" if "ratio_crmq_fastest" in s else "-")
+        cells.append(f"{s['logical_bytes'] / 1e6:.0f}" if "logical_bytes" in s else "-")
+        print(f"{q:30}" + "".join(f"{c:>14}" for c in cells))
+    peers_load = [results[e]["load_s"] for e in engines if e != "crmq"]
+    lr = f"{results['crmq']['load_s'] / min(peers_load):.2f}" if "crmq" in results and peers_load else "-"
+    print(f"{'q0 load (s)':30}" + "".join(f"{results[e]['load_s']:>14.2f}" for e in engines) + f"{lr:>14}")
+    print(f"{'peak RSS (MB)':30}" + "".join(f"{results[e]['peak_rss_mb']:>14.0f}" for e in engines))
+    print("answers: " + ("all equal to " + ref_name if ref and not mismatches else
+                         "not checked (one engine)" if not ref else "MISMATCHES\n  " + "\n  ".join(mismatches)))
+    print(f"wrote {path}")
+    return 1 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
