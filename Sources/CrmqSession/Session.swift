@@ -176,18 +176,34 @@ public final class Session: @unchecked Sendable {
     /// computed columns the plan reads (computed now, or taken from the cache).
     private func executor(for plan: Plan? = nil) throws(EngineError) -> Executor {
         var snapshot = tables
-        let computed = computedColumns
-        if let plan, !computed.isEmpty, let customers = tables[CRM.customersTable],
-            let used = plan.scannedColumns()[CRM.customersTable]
-        {
-            let needed = Set(used.filter { $0 >= customers.schema.count }.map { computed[$0 - customers.schema.count].name })
-            snapshot[CRM.customersTable] = try measures.customers(
-                customers, with: computed, needed: needed, inputs: crmInputs(customers))
+        if let plan {
+            let usage = plan.scannedColumns()
+            let computed = computedColumns
+            if !computed.isEmpty, let customers = tables[CRM.customersTable], let used = usage[CRM.customersTable] {
+                let needed = Set(used.filter { $0 >= customers.schema.count }.map { computed[$0 - customers.schema.count].name })
+                snapshot[CRM.customersTable] = try measures.customers(
+                    customers, with: computed, needed: needed, inputs: crmInputs(customers))
+            }
+            // Columns no node reads flow through filters, sorts and joins as free placeholders.
+            for (name, used) in usage {
+                if let table = snapshot[name] { snapshot[name] = Self.keeping(used, of: table) }
+            }
         }
         let frozen = snapshot
         return Executor(
             tables: { frozen[$0] }, cancellation: cancellation,
             tableFunctions: CRM.Runner(settings: settings.all))
+    }
+
+    /// `table` with the columns at `used` as they are and every other column an all-null
+    /// placeholder, which costs nothing to filter, reorder or join. Only for columns no node
+    /// of the plan reads (`Plan.scannedColumns`), so no result can show a placeholder.
+    static func keeping(_ used: Set<Int>, of table: Table) -> Table {
+        guard used.count < table.columns.count else { return table }
+        let columns = table.columns.indices.map { i in
+            used.contains(i) ? table.columns[i] : Column(.null(count: table.rowCount))
+        }
+        return Table(schema: table.schema, columns: columns, rowCount: table.rowCount)
     }
 
     private func crmInputs(_ customers: Table) -> CRMInputs {
