@@ -23,7 +23,10 @@ public final class Session: @unchecked Sendable {
     /// Scalar `let` bindings.
     public private(set) var scalars: [String: Value] = [:]
     public var settings = Settings() {
-        didSet { measures.invalidate() }
+        // Only the CRM settings change what computed columns hold (not max_rows, ...).
+        didSet {
+            if CRM.settings.contains(where: { oldValue[$0.name] != settings[$0.name] }) { measures.invalidate() }
+        }
     }
     /// Computed customer columns already computed for the current tables and settings.
     private var measures = MeasureCache()

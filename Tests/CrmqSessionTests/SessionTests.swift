@@ -159,3 +159,27 @@ struct Fixture {
         #expect(messages == ["cancelled"])
     }
 }
+
+@Suite struct MeasureCacheTests {
+    /// A display setting keeps the computed columns; a CRM setting recomputes them.
+    @Test func onlyCRMSettingsRecomputeMeasures() {
+        let s = Session()
+        s.register(Table(schema: Schema([Field("customer_id", .int), Field("signup_date", .date)]), columns: [
+            Column.from([.int(1)], type: .int), Column.from([.date(CivilDate(year: 2025, month: 1, day: 1).days)], type: .date),
+        ]), as: "customers")
+        s.register(Table(schema: Schema([Field("customer_id", .int), Field("date", .date), Field("amount", .double)]), columns: [
+            Column.from([.int(1)], type: .int), Column.from([.date(CivilDate(year: 2025, month: 3, day: 1).days)], type: .date),
+            Column.from([.double(10)], type: .double),
+        ]), as: "transactions")
+        func recency() -> Value? {
+            var v: Value?
+            s.run("customers | select recency", name: "q") { if case .table(let t) = $0.outcome { v = t.columns[0].value(at: 0) } }
+            return v
+        }
+        #expect(recency() == .int(1))
+        #expect(s.run("set max_rows = 5", name: "q") { _ in })
+        #expect(recency() == .int(1))
+        #expect(s.run("set asof = \"2025-03-11\"", name: "q") { _ in })
+        #expect(recency() == .int(10))
+    }
+}

@@ -73,7 +73,7 @@ enum Cohorts {
             for other in scratch.dropFirst() {
                 for w in 0..<bits.count { bits[w] |= other.pointer[w] }
             }
-            if cells.dense.isEmpty { fatalError("dense cells for short histories") }
+            precondition(!cells.dense.isEmpty, "CohortCells is a dense square up to denseLimit months")
             let months = span
             cells.dense.withUnsafeMutableBufferPointer { dense in
                 cells.customers.withUnsafeMutableBufferPointer { customers in

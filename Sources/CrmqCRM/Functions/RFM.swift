@@ -30,7 +30,9 @@ enum RFM {
         -> Result<(options: [String: Value], schema: Schema), TableFunctionProblem>
     {
         TransactionInput.bind("rfm", roles: roles, input: input, options: options).flatMap { resolved in
-            guard case .string(let name)? = resolved["customer"] else { fatalError("customer resolved") }
+            guard case .string(let name)? = resolved["customer"] else {
+                preconditionFailure("TransactionInput.bind resolves every role to a column name")
+            }
             if measureFields.contains(where: { $0.name == name }) {
                 return .failure(TableFunctionProblem(
                     "rfm's customer column cannot be called '\(name)', a name of its output; rename it first "
