@@ -20,7 +20,9 @@ let package = Package(
         .target(name: "CrmqDiagnostics", dependencies: ["CrmqSource"]),
         .target(name: "CrmqSyntax", dependencies: ["CrmqSource", "CrmqDiagnostics"]),
         .target(name: "CrmqSemantics", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSyntax"]),
-        .target(name: "CrmqEngine", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics"]),
+        // The allocator policy the engine wants (mallopt), which Swift's Glibc module does not export.
+        .target(name: "CAllocator"),
+        .target(name: "CrmqEngine", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CAllocator"]),
         .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine"]),
         .target(name: "CrmqCRM", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqLoading"]),
         .target(
@@ -37,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "crmq",
             dependencies: [
-                "CrmqSession", "CrmqRendering", "CrmqCRM", "CLibEdit",
+                "CrmqSession", "CrmqRendering", "CrmqCRM", "CrmqEngine", "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The demo dataset travels with the binary (crmq_crmq.resources/demo beside it);

@@ -59,16 +59,13 @@ enum Aggregation {
             return Column(.int(counts.map { Int64($0) }))
         case .countDistinct:
             let values = try Grouper.group(x, ordered: false, cancel: cancel)
-            let pairs = try Grouper.combine(g, values, cancel: cancel)
-            var distinct = [Int64](repeating: 0, count: groups)
-            for r in pairs.firstRows() where valid?[Int(r)] ?? true { distinct[Int(ids[Int(r)])] += 1 }
-            return Column(.int(distinct))
+            return Column(.int(try distinctCounts(values, ids, valid, counts, cancel)))
         case .sum:
             switch x.values {
             case .double(let a):
                 return Column(.double(try sums(a, ids, valid, groups, cancel)), validity: some)
             case .bool(let a):
-                let trues = try sums(a.map { $0 ? 1 : 0 }, ids, valid, groups, cancel)
+                let trues = try trueCounts(a, ids, valid, groups, cancel)
                 return Column(.int(trues.map { Int64($0) }), validity: some)
             default:
                 guard case .int(let a) = x.values else { return nullColumn(agg.type, count: groups) }
@@ -79,7 +76,10 @@ enum Aggregation {
             }
         case .avg:
             let totals: [Double]
-            if case .int(let a) = x.values, let s = try intSums(a, ids, valid, groups, cancel) {
+            if case .bool(let a) = x.values {
+                // The share of true values: counted, not summed as doubles.
+                totals = try trueCounts(a, ids, valid, groups, cancel).map { Double($0) }
+            } else if case .int(let a) = x.values, let s = try intSums(a, ids, valid, groups, cancel) {
                 // Exact integer totals, divided once: the same result as DuckDB's wide sums.
                 totals = s.map { Double($0) }
             } else {
@@ -105,35 +105,130 @@ enum Aggregation {
         }
     }
 
-    static func countValid(_ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
-        throws(EngineError) -> [Int]
-    {
-        var counts = [Int](repeating: 0, count: groups)
+    /// Distinct values per group, without hashing (value, group) pairs: the rows' value ids
+    /// are bucketed by group (a counting sort), then each group's bucket is walked with one
+    /// array recording the last group that saw each value. Linear, and the array of
+    /// `values.count` ids is the only random access.
+    static func distinctCounts(
+        _ values: Grouping, _ ids: [Int32], _ valid: [Bool]?, _ counts: [Int], _ cancel: CancellationFlag
+    ) throws(EngineError) -> [Int64] {
+        let groups = counts.count
+        var offsets = [Int](repeating: 0, count: groups + 1)
+        for g in 0..<groups { offsets[g + 1] = offsets[g] + counts[g] }
+        var next = Array(offsets.dropLast())
+        var bucketed = [Int32](repeating: 0, count: offsets[groups])
         try cancel.chunks(ids.count) { range in
-            counts.withUnsafeMutableBufferPointer { c in
-                if let valid {
-                    for i in range where valid[i] { c[Int(ids[i])] += 1 }
-                } else {
-                    for i in range { c[Int(ids[i])] += 1 }
+            bucketed.withUnsafeMutableBufferPointer { b in
+                next.withUnsafeMutableBufferPointer { next in
+                    values.ids.withUnsafeBufferPointer { v in
+                        ids.withUnsafeBufferPointer { ids in
+                            for i in range where valid?[i] ?? true {
+                                let g = Int(ids[i])
+                                b[next[g]] = v[i]
+                                next[g] += 1
+                            }
+                        }
+                    }
                 }
             }
         }
-        return counts
+        var distinct = [Int64](repeating: 0, count: groups)
+        var lastGroup = [Int32](repeating: -1, count: values.count)
+        try bucketed.withUnsafeBufferPointer { (b) throws(EngineError) in
+            try lastGroup.withUnsafeMutableBufferPointer { (last) throws(EngineError) in
+                for g in 0..<groups {
+                    if g & 1023 == 0 { try cancel.check() }
+                    var d: Int64 = 0
+                    for k in offsets[g]..<offsets[g + 1] {
+                        let v = Int(b[k])
+                        d += last[v] == Int32(g) ? 0 : 1
+                        last[v] = Int32(g)
+                    }
+                    distinct[g] = d
+                }
+            }
+        }
+        return distinct
     }
 
+    /// Calls `body(group, row)` for each row of `range` that is not null: the loop every
+    /// accumulator shares, over raw buffers (no bounds checks, no validity test without nulls).
+    @inline(__always)
+    static func eachRow(
+        _ range: Range<Int>, _ ids: UnsafeBufferPointer<Int32>, _ valid: UnsafeBufferPointer<Bool>?,
+        _ body: (_ group: Int, _ row: Int) -> Void
+    ) {
+        if let valid {
+            for i in range where valid[i] { body(Int(ids[i]), i) }
+        } else {
+            for i in range { body(Int(ids[i]), i) }
+        }
+    }
+
+    /// `eachRow` over all rows, in chunks between cancellation checks.
+    @inline(__always)
+    static func eachRow(
+        _ ids: [Int32], _ valid: [Bool]?, _ cancel: CancellationFlag, _ body: (_ group: Int, _ row: Int) -> Void
+    ) throws(EngineError) {
+        try ids.withUnsafeBufferPointer { (ids) throws(EngineError) in
+            try withOptionalBuffer(valid) { (valid) throws(EngineError) in
+                try cancel.chunks(ids.count) { range in eachRow(range, ids, valid, body) }
+            }
+        }
+    }
+
+    /// Per-group counts of the rows where `counted(row)` holds (null rows never count), split
+    /// over the cores: counts are exact, so per-core tallies add up to the same result.
+    @inline(__always)
+    static func countRows(
+        _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag, _ counted: (Int) -> Bool
+    ) throws(EngineError) -> [Int] {
+        let n = ids.count
+        let parts = Parallel.parts(n)
+        let tallies = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts * groups)
+        tallies.initialize(repeating: 0)
+        defer { tallies.deallocate() }
+        ids.withUnsafeBufferPointer { ids in
+            withOptionalBuffer(valid) { valid in
+                Parallel.forEach(n, parts: parts) { part, rows in
+                    let t = tallies.baseAddress! + part * groups
+                    var start = rows.lowerBound
+                    while start < rows.upperBound, !cancel.isCancelled {
+                        let end = Swift.min(rows.upperBound, start + chunkSize)
+                        eachRow(start..<end, ids, valid) { g, i in t[g] &+= counted(i) ? 1 : 0 }
+                        start = end
+                    }
+                }
+            }
+        }
+        try cancel.check()
+        return (0..<groups).map { g in (0..<parts).reduce(0) { $0 + tallies[$1 * groups + g] } }
+    }
+
+    static func countValid(_ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
+        throws(EngineError) -> [Int]
+    {
+        try countRows(ids, valid, groups, cancel) { _ in true }
+    }
+
+    /// Per-group counts of true values.
+    static func trueCounts(_ a: [Bool], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
+        throws(EngineError) -> [Int]
+    {
+        try a.withUnsafeBufferPointer { (a) throws(EngineError) in
+            try countRows(ids, valid, groups, cancel) { a[$0] }
+        }
+    }
+
+    /// Double sums per group, in row order (one thread: the order of a float sum decides its
+    /// last bits, and results must not depend on the core count).
     static func sums(_ a: [Double], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
         throws(EngineError) -> [Double]
     {
         var s = [Double](repeating: 0, count: groups)
-        try cancel.chunks(ids.count) { range in
-            s.withUnsafeMutableBufferPointer { s in
-                a.withUnsafeBufferPointer { a in
-                    if let valid {
-                        for i in range where valid[i] { s[Int(ids[i])] += a[i] }
-                    } else {
-                        for i in range { s[Int(ids[i])] += a[i] }
-                    }
-                }
+        try s.withUnsafeMutableBufferPointer { (s) throws(EngineError) in
+            try a.withUnsafeBufferPointer { (a) throws(EngineError) in
+                try eachRow(ids, valid, cancel) { g, i in s[g] += a[i] }
             }
         }
         return s
@@ -145,15 +240,12 @@ enum Aggregation {
     {
         var s = [Int64](repeating: 0, count: groups)
         var overflow = false
-        try cancel.chunks(ids.count) { range in
-            s.withUnsafeMutableBufferPointer { s in
-                a.withUnsafeBufferPointer { a in
-                    for i in range where valid?[i] ?? true {
-                        let g = Int(ids[i])
-                        let (r, o) = s[g].addingReportingOverflow(a[i])
-                        s[g] = r
-                        if o { overflow = true }
-                    }
+        try s.withUnsafeMutableBufferPointer { (s) throws(EngineError) in
+            try a.withUnsafeBufferPointer { (a) throws(EngineError) in
+                try eachRow(ids, valid, cancel) { g, i in
+                    let (r, o) = s[g].addingReportingOverflow(a[i])
+                    s[g] = r
+                    overflow = overflow || o
                 }
             }
         }
@@ -258,4 +350,11 @@ extension Vec {
         case .scalar(let x): [T](repeating: x, count: n)
         }
     }
+}
+
+/// `body` with the buffer of an optional array (nil when there is no array).
+@inline(__always)
+func withOptionalBuffer<T, R, E: Error>(_ a: [T]?, _ body: (UnsafeBufferPointer<T>?) throws(E) -> R) throws(E) -> R {
+    guard let a else { return try body(nil) }
+    return try a.withUnsafeBufferPointer { (p) throws(E) -> R in try body(p) }
 }

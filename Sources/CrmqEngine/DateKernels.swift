@@ -30,7 +30,8 @@ enum DateKernels {
         case .monthsBetween:
             let valid = andValid(a[0].valid, a[1].valid, cx.n)
             if case .scalar(false) = valid { return .scalar(.null) }
-            return makeDatum(.int(map2(a[0].dates, a[1].dates, cx.n, monthsBetween)), valid)
+            let from = MonthDayTable(a[0].dates, cx.n), to = MonthDayTable(a[1].dates, cx.n)
+            return makeDatum(.int(map2(a[0].dates, a[1].dates, cx.n) { monthsBetween(from[$0], to[$1]) }), valid)
         case .makeDate:
             return try makeDate(a[0], a[1], a[2], cx)
         default:
@@ -66,13 +67,13 @@ enum DateKernels {
     /// antisymmetric. 2024-01-31 to 2024-02-29 is 1 month (add_months clamps to the end of
     /// February); 2024-01-31 to 2024-02-28 is 0.
     @inline(__always)
-    static func monthsBetween(_ a: Int32, _ b: Int32) -> Int64 {
-        if b < a { return -monthsBetween(b, a) }
-        let x = CivilDate(days: a), y = CivilDate(days: b)
-        let months = Int64(y.year - x.year) * 12 + Int64(y.month - x.month)
-        // add_months(a, months) falls in b's month, on a's day clamped to the month's end.
-        let day = Swift.min(x.day, CivilDate.daysIn(month: y.month, year: y.year))
-        return day <= y.day ? months : months - 1
+    static func monthsBetween(_ x: MonthDay, _ y: MonthDay) -> Int64 {
+        @inline(__always) func forward(_ x: MonthDay, _ y: MonthDay) -> Int64 {
+            // add_months(x, months) falls in y's month, on x's day clamped to the month's end.
+            let months = Int64(y.month - x.month)
+            return Swift.min(x.day, y.monthLength) <= y.day ? months : months - 1
+        }
+        return (y.month, y.day) < (x.month, x.day) ? -forward(y, x) : forward(x, y)
     }
 
     /// A date part per row; dates span few distinct days, so over a small range the part is
@@ -142,5 +143,50 @@ enum DateKernels {
             isDate(y, m, d) ? CivilDate(year: Int(y), month: Int(m), day: Int(d)).days : 0
         }
         return makeDatum(.date(out), valid)
+    }
+}
+
+/// What whole-month arithmetic needs of a date: its month number (year * 12 + month - 1),
+/// its day of the month and the length of its month.
+struct MonthDay {
+    var month: Int32
+    var day: UInt8
+    var monthLength: UInt8
+
+    init(_ days: Int32) {
+        let c = CivilDate(days: days)
+        month = Int32(c.year * 12 + c.month - 1)
+        day = UInt8(c.day)
+        monthLength = UInt8(CivilDate.daysIn(month: c.month, year: c.year))
+    }
+}
+
+/// `MonthDay` of every day in the range a date operand spans, when that range is short (dates
+/// cluster in a few years), so that a row costs a lookup instead of a calendar conversion.
+struct MonthDayTable {
+    let lo: Int32
+    let entries: [MonthDay]
+
+    init(_ days: Vec<Int32>, _ n: Int) {
+        var lo = Int32.max, hi = Int32.min
+        switch days {
+        case .scalar(let d): (lo, hi) = (d, d)
+        case .array(let a):
+            a.withUnsafeBufferPointer { a in
+                for d in a {
+                    lo = Swift.min(lo, d)
+                    hi = Swift.max(hi, d)
+                }
+            }
+        }
+        self.lo = lo
+        let span = Int(hi) - Int(lo)
+        entries = lo <= hi && span < Swift.max(4096, n / 4) ? (0...span).map { MonthDay(lo + Int32($0)) } : []
+    }
+
+    @inline(__always)
+    subscript(_ d: Int32) -> MonthDay {
+        let k = Int(d) &- Int(lo)
+        return k >= 0 && k < entries.count ? entries[k] : MonthDay(d)
     }
 }

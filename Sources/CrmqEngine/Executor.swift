@@ -96,18 +96,7 @@ public struct Executor: Sendable {
 
     /// The rows where a predicate is true (false and null drop the row).
     func select(_ predicate: BoundExpr, over table: Table) throws(EngineError) -> [Int32] {
-        let n = table.rowCount
-        let keep = LogicKernels.definitelyTrue(
-            try ExpressionEvaluator(table: table, cancellation: cancellation).evaluate(predicate), n)
-        switch keep {
-        case .scalar(let all): return all ? (0..<Int32(n)).map { $0 } : []
-        case .array(let mask):
-            var rows: [Int32] = []
-            try cancellation.chunks(n) { range in
-                for i in range where mask[i] { rows.append(Int32(i)) }
-            }
-            return rows
-        }
+        try Selection(table: table, cancellation: cancellation).rows(where: predicate)
     }
 
     func normalizedKeys(_ keys: [SortKey], over table: Table) throws(EngineError) -> [NormalizedKey] {

@@ -5,17 +5,15 @@ import CrmqSemantics
 
 @inline(__always)
 private func pick<T>(_ a: [T], _ indices: [Int32], fill: T) -> [T] {
-    let n = indices.count
-    return [T](unsafeUninitializedCapacity: n) { out, count in
-        a.withUnsafeBufferPointer { a in
-            indices.withUnsafeBufferPointer { idx in
-                for k in 0..<n {
+    a.withUnsafeBufferPointer { a in
+        indices.withUnsafeBufferPointer { idx in
+            Parallel.array(idx.count) { out, rows in
+                for k in rows {
                     let i = Int(idx[k])
                     out.initializeElement(at: k, to: i >= 0 ? a[i] : fill)
                 }
             }
         }
-        count = n
     }
 }
 

@@ -33,6 +33,13 @@ enum HashJoin {
         }
         if keys.isEmpty { count = nr > 0 ? 1 : 0 }
 
+        if let unique = try uniqueJoin(
+            left: left, right: right, leftIds: leftIds, rightIds: rightIds, count: count, kind: kind,
+            rightColumns: rightColumns, schema: schema, cancel: cancel)
+        {
+            return unique
+        }
+
         // Right rows bucketed by id, each bucket in right order.
         var start = [Int](repeating: 0, count: count + 1)
         for id in rightIds where id >= 0 { start[Int(id) + 1] += 1 }
@@ -77,6 +84,58 @@ enum HashJoin {
             columns.append(right.columns[i].take(outRight, mayHaveMissing: keepUnmatched))
         }
         return Table(schema: schema, columns: columns, rowCount: outLeft.count)
+    }
+
+    /// The join when no two right rows share a key (a lookup table: customers by id, regions
+    /// by name), else nil. Each left row then matches at most one right row, so left rows keep
+    /// their places: when all of them stay (every row matched, or a left join) the left
+    /// columns are reused as they are, and only the right columns are gathered.
+    static func uniqueJoin(
+        left: Table, right: Table, leftIds: [Int32], rightIds: [Int32], count: Int, kind: PlanJoinKind,
+        rightColumns: [Int], schema: Schema, cancel: CancellationFlag
+    ) throws(EngineError) -> Table? {
+        var rowOfId = [Int32](repeating: -1, count: count)
+        for (r, id) in rightIds.enumerated() where id >= 0 {
+            if rowOfId[Int(id)] >= 0 { return nil }
+            rowOfId[Int(id)] = Int32(r)
+        }
+        try cancel.check()
+        let nl = leftIds.count
+        let matchedRight: [Int32] = rowOfId.withUnsafeBufferPointer { rows in
+            leftIds.withUnsafeBufferPointer { ids in
+                Parallel.array(nl) { out, range in
+                    for l in range {
+                        let id = Int(ids[l])
+                        out.initializeElement(at: l, to: id >= 0 ? rows[id] : -1)
+                    }
+                }
+            }
+        }
+        try cancel.check()
+        let unmatched = matchedRight.withUnsafeBufferPointer { m in
+            var k = 0
+            for r in m where r < 0 { k += 1 }
+            return k
+        }
+        var leftColumns = left.columns
+        var rightRows = matchedRight
+        if unmatched > 0 && kind == .inner {
+            var keep: [Int32] = []
+            keep.reserveCapacity(nl - unmatched)
+            for l in 0..<nl where matchedRight[l] >= 0 { keep.append(Int32(l)) }
+            rightRows = keep.map { matchedRight[Int($0)] }
+            leftColumns = []
+            for c in left.columns {
+                try cancel.check()
+                leftColumns.append(c.take(keep))
+            }
+        }
+        var columns = leftColumns
+        for i in rightColumns {
+            try cancel.check()
+            columns.append(right.columns[i].take(rightRows, mayHaveMissing: kind == .left && unmatched > 0))
+        }
+        return Table(schema: schema, columns: columns, rowCount: rightRows.count)
     }
 
     typealias Keys = (values: [Int64], valid: [Bool])

@@ -295,6 +295,7 @@ public final class Session: @unchecked Sendable {
         }
         let loaded = try CSVReader.load(path: path)
         for t in loaded { register(t.table, as: alias ?? t.name) }
+        Allocator.releaseFreedMemory()
         return .message(loaded.map { "loaded \(alias ?? $0.name): \(Self.describe($0.table))" }.joined(separator: "\n"))
     }
 
@@ -302,6 +303,7 @@ public final class Session: @unchecked Sendable {
     public func loadFolder(_ path: String) throws(Diagnostic) -> [String] {
         let loaded = try CSVReader.read(folder: path)
         for t in loaded { register(t.table, as: t.name) }
+        Allocator.releaseFreedMemory()
         return loaded.map(\.name)
     }
 

@@ -65,6 +65,8 @@ func procStatusMiB(_ field: String) -> Double {
     return -1
 }
 
+// The allocation policy of the crmq binary (Allocator), so the figures are the REPL's.
+Allocator.keepFreedMemory()
 let session = Session()
 let clock = ContinuousClock()
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import CrmqDiagnostics
+import CrmqEngine
 import CrmqSession
 import CrmqRendering
 
@@ -11,6 +12,7 @@ final class FrontEnd {
     let presenter: Presenter
 
     init(options: CommonOptions) throws {
+        Allocator.keepFreedMemory()
         let colorErrors = isatty(2) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         presenter = Presenter(mode: options.format, color: colorErrors) { text, channel in
             let handle = channel == .results ? FileHandle.standardOutput : FileHandle.standardError

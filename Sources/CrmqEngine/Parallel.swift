@@ -1,0 +1,73 @@
+import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Loops split over the cores as contiguous row ranges, one per core. Only loops over many
+/// rows are split: handing work to another thread costs some microseconds, and below
+/// `minimumRows` that is more than the loop saves. Callers write to disjoint slices or combine
+/// per-part results in part order, so results never depend on timing.
+public enum Parallel {
+    /// Cores online when the process started.
+    public static let cores: Int = {
+        #if canImport(Glibc) || canImport(Darwin)
+            let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+            return n > 0 ? min(n, 64) : 1
+        #else
+            return 1
+        #endif
+    }()
+
+    /// Rows below which a loop stays on the calling thread.
+    public static let minimumRows = 1 << 18
+
+    /// How many parts a loop over `n` rows is split into.
+    public static func parts(_ n: Int) -> Int { n >= minimumRows ? cores : 1 }
+
+    /// The `part`-th of `parts` contiguous ranges covering `0..<n`.
+    public static func range(_ part: Int, of parts: Int, _ n: Int) -> Range<Int> {
+        let size = (n + parts - 1) / Swift.max(parts, 1)
+        return Swift.min(n, part * size)..<Swift.min(n, (part + 1) * size)
+    }
+
+    /// Runs `body(part, rows)` over `parts` ranges covering `0..<n`, concurrently when there
+    /// is more than one part. Each call must write only what belongs to its part (its slice of
+    /// an output, its own slot of per-part results): the compiler cannot check that for the
+    /// raw buffers these loops use, hence the unchecked box.
+    public static func forEach(_ n: Int, parts: Int, _ body: (_ part: Int, _ rows: Range<Int>) -> Void) {
+        if parts <= 1 {
+            body(0, 0..<n)
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedBox(body)
+            DispatchQueue.concurrentPerform(iterations: parts) { p in shared.value(p, range(p, of: parts, n)) }
+        }
+    }
+
+    /// `forEach` with as many parts as `n` rows are worth.
+    public static func forEach(_ n: Int, _ body: (_ part: Int, _ rows: Range<Int>) -> Void) {
+        forEach(n, parts: parts(n), body)
+    }
+
+    /// An array of `n` elements, each part of it written by `body` on its own core.
+    /// `body` must initialise every element of the range it is given.
+    public static func array<T>(_ n: Int, _ body: (_ out: UnsafeMutableBufferPointer<T>, _ rows: Range<Int>) -> Void)
+        -> [T]
+    {
+        [T](unsafeUninitializedCapacity: n) { buffer, count in
+            let out = UnsafeMutableBufferPointer(rebasing: buffer[0..<n])
+            forEach(n) { _, rows in body(out, rows) }
+            count = n
+        }
+    }
+}
+
+/// A value handed to the parts of a parallel loop, which use it without overlapping writes.
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,297 @@
+import CrmqSemantics
+
+/// The rows a `where` keeps. The predicate is split into its `and`-ed conjuncts (a row stays
+/// when every one is true, in any order). Conjuncts that test one column against constants
+/// become `RowTest`s, run first in one pass per part of the rows on every core: the first
+/// test scans its rows, each later one only narrows the list the earlier ones left. Other
+/// conjuncts are then evaluated as expressions over the surviving rows alone. So
+/// `date >= "2025-01-01" and amount > 50` reads `amount` only for dates in range, and no
+/// column-sized array of booleans is made for either.
+///
+/// Only the rows an earlier conjunct kept are evaluated by a later one, so a runtime error a
+/// later conjunct would raise on a row already dropped does not happen (like `and` in SQL
+/// engines that evaluate lazily).
+struct Selection {
+    let table: Table
+    let cancellation: CancellationFlag
+
+    func rows(where predicate: BoundExpr) throws(EngineError) -> [Int32] {
+        var tests: [RowTest] = []
+        var others: [BoundExpr] = []
+        for c in conjuncts(predicate) {
+            if let t = try RowTest(c, over: table, cancellation: cancellation) {
+                if case .all = t.kind, !t.nullPasses, t.validity == nil { continue }  // always true
+                tests.append(t)
+            } else {
+                others.append(c)
+            }
+        }
+        var rows: [Int32]? = tests.isEmpty ? nil : try scan(tests)
+        for c in others {
+            rows = try narrow(rows, by: c)
+        }
+        return rows ?? (0..<Int32(table.rowCount)).map { $0 }
+    }
+
+    /// `a and b and c` as [a, b, c].
+    func conjuncts(_ e: BoundExpr) -> [BoundExpr] {
+        if case .call(.and, let args) = e.kind, args.count == 2 { return conjuncts(args[0]) + conjuncts(args[1]) }
+        return [e]
+    }
+
+    /// The rows passing every test: per part of the rows (one per core), the first test lists
+    /// the rows of the part that pass it, and each later test compacts that list in place.
+    func scan(_ tests: [RowTest]) throws(EngineError) -> [Int32] {
+        let n = table.rowCount
+        let parts = Parallel.parts(n)
+        let scratch = UnsafeMutableBufferPointer<Int32>.allocate(capacity: Swift.max(n, 1))
+        defer { scratch.deallocate() }
+        var kept = [Int](repeating: 0, count: parts)
+        kept.withUnsafeMutableBufferPointer { kept in
+            Parallel.forEach(n, parts: parts) { part, range in
+                let out = scratch.baseAddress! + range.lowerBound
+                var k = 0
+                for (j, t) in tests.enumerated() {
+                    if cancellation.isCancelled { break }
+                    k = j == 0 ? t.apply(range: range, input: nil, out: out) : t.apply(range: range, input: k, out: out)
+                }
+                kept[part] = k
+            }
+        }
+        try cancellation.check()
+        let total = kept.reduce(0, +)
+        return [Int32](unsafeUninitializedCapacity: total) { result, count in
+            var at = 0
+            for part in 0..<parts {
+                let start = Parallel.range(part, of: parts, n).lowerBound
+                for k in 0..<kept[part] { result[at + k] = scratch[start + k] }
+                at += kept[part]
+            }
+            count = total
+        }
+    }
+
+    /// `rows` (all rows when nil) narrowed to those where `conjunct` is true, evaluating it
+    /// over those rows alone.
+    func narrow(_ rows: [Int32]?, by conjunct: BoundExpr) throws(EngineError) -> [Int32] {
+        guard let rows else { return try selected(try truth(of: conjunct, over: table), count: table.rowCount) }
+        // Only the columns the conjunct reads are gathered; the others become null placeholders.
+        var used = Set<Int>()
+        columns(of: conjunct, into: &used)
+        var columns: [Column] = []
+        for (i, c) in table.columns.enumerated() {
+            try cancellation.check()
+            columns.append(used.contains(i) ? c.take(rows) : Column(.null(count: rows.count)))
+        }
+        let subset = Table(schema: table.schema, columns: columns, rowCount: rows.count)
+        switch try truth(of: conjunct, over: subset) {
+        case .scalar(let all): return all ? rows : []
+        case .array(let m):
+            var out: [Int32] = []
+            out.reserveCapacity(rows.count)
+            for k in 0..<rows.count where m[k] { out.append(rows[k]) }
+            return out
+        }
+    }
+
+    func truth(of e: BoundExpr, over t: Table) throws(EngineError) -> Vec<Bool> {
+        LogicKernels.definitelyTrue(
+            try ExpressionEvaluator(table: t, cancellation: cancellation).evaluate(e), t.rowCount)
+    }
+
+    /// The indices of the true rows of a mask.
+    func selected(_ mask: Vec<Bool>, count n: Int) throws(EngineError) -> [Int32] {
+        switch mask {
+        case .scalar(let all): return all ? (0..<Int32(n)).map { $0 } : []
+        case .array(let m):
+            var rows: [Int32] = []
+            try cancellation.chunks(n) { range in
+                for i in range where m[i] { rows.append(Int32(i)) }
+            }
+            return rows
+        }
+    }
+
+    func columns(of e: BoundExpr, into used: inout Set<Int>) {
+        switch e.kind {
+        case .column(let i): used.insert(i)
+        case .literal: break
+        case .call(_, let args): for a in args { columns(of: a, into: &used) }
+        }
+    }
+}
+
+/// A conjunct tested row by row in a tight loop: a number or date column compared with a
+/// constant, a null test, or any condition on a single string column (decided once per
+/// distinct string, then looked up by code).
+struct RowTest {
+    enum Kind {
+        case int([Int64], ScalarFunction, Int64)
+        case double([Double], ScalarFunction, Double)
+        case date([Int32], ScalarFunction, Int32)
+        /// Whether each dictionary code passes.
+        case codes([Int32], [Bool])
+        /// Every non-null row passes.
+        case all
+        /// No non-null row passes.
+        case none
+    }
+
+    var kind: Kind
+    /// The tested column's validity; a null row passes exactly when `nullPasses`.
+    var validity: [Bool]?
+    var nullPasses: Bool
+
+    /// The test for `e`, or nil when `e` is not of a shape tested row by row.
+    init?(_ e: BoundExpr, over table: Table, cancellation: CancellationFlag) throws(EngineError) {
+        guard case .call(let fn, let args) = e.kind else { return nil }
+        if fn == .isNull || fn == .isNotNull, case .column(let i) = args[0].kind {
+            let c = table.columns[i]
+            if case .null = c.values { return nil }
+            self.init(kind: fn == .isNull ? .none : .all, validity: c.validity, nullPasses: fn == .isNull)
+            return
+        }
+        var used = Set<Int>()
+        Selection(table: table, cancellation: cancellation).columns(of: e, into: &used)
+        guard used.count == 1, let i = used.first else { return nil }
+        let column = table.columns[i]
+        if case .string(_, let dictionary) = column.values {
+            // Worth it while the dictionary is no longer than the column (a filtered table
+            // shares its parent's dictionary).
+            guard dictionary.count > 0, dictionary.count <= table.rowCount else { return nil }
+            do {
+                try self.init(
+                    stringCondition: e, column: i, dictionary: dictionary, over: table, cancellation: cancellation)
+            } catch .cancelled {
+                throw .cancelled
+            } catch {
+                // A string no remaining row holds may fail the condition (say, as a date);
+                // the rows themselves are then evaluated as usual, which reports real errors.
+                return nil
+            }
+            return
+        }
+        guard Self.comparisons.contains(fn), args.count == 2 else { return nil }
+        // column op constant, or constant op column (then the operator is mirrored).
+        let (constant, op): (BoundExpr, ScalarFunction)
+        if case .column = args[0].kind {
+            (constant, op) = (args[1], fn)
+        } else if case .column = args[1].kind {
+            (constant, op) = (args[0], Self.mirrored(fn))
+        } else {
+            return nil
+        }
+        var constantColumns = Set<Int>()
+        Selection(table: table, cancellation: cancellation).columns(of: constant, into: &constantColumns)
+        guard constantColumns.isEmpty else { return nil }
+        let value = try ExpressionEvaluator(table: .singleRow, cancellation: cancellation).evaluate(constant)
+        guard case .scalar(let v) = value else { return nil }
+        let kind: Kind
+        switch (column.values, v) {
+        case (.int(let a), .int(let x)): kind = .int(a, op, x)
+        case (.double(let a), .double(let x)): kind = .double(a, op, x)
+        case (.date(let a), .date(let x)): kind = .date(a, op, x)
+        default: return nil
+        }
+        self.init(kind: kind, validity: column.validity, nullPasses: false)
+    }
+
+    init(kind: Kind, validity: [Bool]?, nullPasses: Bool) {
+        self.kind = kind
+        self.validity = validity
+        self.nullPasses = nullPasses
+    }
+
+    /// A condition whose only column is a string column: evaluated once over the dictionary's
+    /// values and once for a null, giving the answer for every row by its code.
+    private init(
+        stringCondition e: BoundExpr, column i: Int, dictionary: StringDictionary, over table: Table,
+        cancellation: CancellationFlag
+    ) throws(EngineError) {
+        let n = dictionary.count
+        var validity = [Bool](repeating: true, count: n + 1)
+        validity[n] = false
+        var columns = table.columns.map { _ in Column(.null(count: n + 1)) }
+        columns[i] = Column(.string(codes: (0...Int32(n)).map { Swift.min($0, Int32(n - 1)) }, dictionary: dictionary), validity: validity)
+        let perValue = Table(schema: table.schema, columns: columns, rowCount: n + 1)
+        let truth = LogicKernels.definitelyTrue(
+            try ExpressionEvaluator(table: perValue, cancellation: cancellation).evaluate(e), n + 1
+        ).array(n + 1)
+        guard case .string(let codes, _) = table.columns[i].values else { preconditionFailure("a string column") }
+        self.init(kind: .codes(codes, Array(truth[..<n])), validity: table.columns[i].validity, nullPasses: truth[n])
+    }
+
+    static let comparisons: Set<ScalarFunction> = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
+
+    /// The operator with its operands swapped: `5 < x` is `x > 5`.
+    static func mirrored(_ op: ScalarFunction) -> ScalarFunction {
+        switch op {
+        case .less: .greater
+        case .lessEqual: .greaterEqual
+        case .greater: .less
+        case .greaterEqual: .lessEqual
+        default: op
+        }
+    }
+
+    /// Writes to `out` the rows that pass, taken from `range` (when `input` is nil) or from the
+    /// first `input` rows already in `out` (narrowed in place); returns how many passed.
+    func apply(range: Range<Int>, input: Int?, out: UnsafeMutablePointer<Int32>) -> Int {
+        switch kind {
+        case .int(let a, let op, let c): return a.withUnsafeBufferPointer { compare($0, op, c, range, input, out) }
+        case .double(let a, let op, let c): return a.withUnsafeBufferPointer { compare($0, op, c, range, input, out) }
+        case .date(let a, let op, let c): return a.withUnsafeBufferPointer { compare($0, op, c, range, input, out) }
+        case .codes(let codes, let truth):
+            return codes.withUnsafeBufferPointer { codes in
+                truth.withUnsafeBufferPointer { truth in
+                    test(range, input, out) { truth[Int(codes[$0])] }
+                }
+            }
+        case .all: return test(range, input, out) { _ in true }
+        case .none: return test(range, input, out) { _ in false }
+        }
+    }
+
+    @inline(__always)
+    private func compare<T: Comparable>(
+        _ a: UnsafeBufferPointer<T>, _ op: ScalarFunction, _ c: T, _ range: Range<Int>, _ input: Int?,
+        _ out: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        switch op {
+        case .equal: test(range, input, out) { a[$0] == c }
+        case .notEqual: test(range, input, out) { a[$0] != c }
+        case .less: test(range, input, out) { a[$0] < c }
+        case .lessEqual: test(range, input, out) { a[$0] <= c }
+        case .greater: test(range, input, out) { a[$0] > c }
+        default: test(range, input, out) { a[$0] >= c }
+        }
+    }
+
+    /// The loop every test shares, with the validity folded in. Branch-free: each row is
+    /// written, and the count advances only when it passes.
+    @inline(__always)
+    private func test(
+        _ range: Range<Int>, _ input: Int?, _ out: UnsafeMutablePointer<Int32>, _ pass: (Int) -> Bool
+    ) -> Int {
+        @inline(__always) func run(_ p: (Int) -> Bool) -> Int {
+            var k = 0
+            if let input {
+                for j in 0..<input {
+                    let r = out[j]
+                    out[k] = r
+                    k &+= p(Int(r)) ? 1 : 0
+                }
+            } else {
+                for i in range {
+                    out[k] = Int32(truncatingIfNeeded: i)
+                    k &+= p(i) ? 1 : 0
+                }
+            }
+            return k
+        }
+        guard let validity else { return run(pass) }
+        return validity.withUnsafeBufferPointer { v in
+            nullPasses ? run { v[$0] ? pass($0) : true } : run { v[$0] && pass($0) }
+        }
+    }
+}

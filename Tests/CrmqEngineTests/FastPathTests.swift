@@ -1,0 +1,188 @@
+import CrmqEngine
+import CrmqSemantics
+import Testing
+
+/// The engine's fast paths (row tests in `where`, joins to unique keys, distinct counts by
+/// bucketing, month arithmetic by table lookup, loops split over the cores) checked against
+/// plain row-by-row references, on tables small enough for one thread and large enough
+/// (over `Parallel.minimumRows`) to be split.
+@Suite struct FastPathTests {
+    /// A reproducible pseudo-random sequence (SplitMix64).
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    static let sizes = [1_000, Parallel.minimumRows + 12_345]
+
+    /// Columns: row (0..<n), i (int 0..9, nulls), x (double, nulls), d (date, nulls), s (string, nulls).
+    func sample(_ n: Int, seed: UInt64) -> Table {
+        var r = Random(state: seed)
+        var i: [Value] = [], x: [Value] = [], d: [Value] = [], s: [Value] = []
+        let base = date("2024-11-15")
+        guard case .date(let day0) = base else { fatalError() }
+        for _ in 0..<n {
+            i.append(r.int(10) == 0 ? .null : .int(Int64(r.int(10))))
+            x.append(r.int(10) == 0 ? .null : .double(Double(r.int(1000)) / 1000))
+            d.append(r.int(10) == 0 ? .null : .date(day0 + Int32(r.int(800))))
+            s.append(r.int(10) == 0 ? .null : .string(["a", "b", "c", "dd"][r.int(4)]))
+        }
+        return table([
+            ("row", .int, (0..<n).map { .int(Int64($0)) }), ("i", .int, i), ("x", .double, x), ("d", .date, d),
+            ("s", .string, s),
+        ])
+    }
+
+    let i = col(1, .int), x = col(2, .double), d = col(3, .date), s = col(4, .string)
+
+    func and(_ a: BoundExpr, _ b: BoundExpr) -> BoundExpr { call(.and, [a, b], .bool) }
+
+    /// The row numbers a filter keeps, and those where the predicate evaluated over the
+    /// whole table (the general kernels, no row tests) is true.
+    func filtered(_ t: Table, _ predicate: BoundExpr) throws -> (got: [Value], expected: [Value]) {
+        let plan = Plan(.filter(scan("t", t), predicate: predicate), schema: t.schema)
+        let out = try executor(["t": t]).execute(plan)
+        let truth = try eval(predicate, t)
+        let expected = (0..<t.rowCount).filter { truth[$0] == .bool(true) }.map { Value.int(Int64($0)) }
+        return (values(out.columns[0]), expected)
+    }
+
+    @Test(arguments: sizes) func whereKeepsTheRowsWherePredicateIsTrue(n: Int) throws {
+        let t = sample(n, seed: UInt64(n))
+        let predicates: [BoundExpr] = [
+            call(.greaterEqual, [i, lit(.int(3))], .bool),
+            and(call(.greaterEqual, [i, lit(.int(3))], .bool), call(.less, [x, lit(.double(0.5))], .bool)),
+            // constant first: the operator is mirrored
+            and(call(.greater, [lit(.int(5)), i], .bool), call(.notEqual, [lit(.double(0.25)), x], .bool)),
+            and(call(.equal, [s, lit(.string("b"))], .bool), call(.greaterEqual, [d, lit(date("2025-06-01"))], .bool)),
+            and(call(.lessEqual, [d, lit(date("2025-01-31"))], .bool), call(.equal, [i, lit(.int(7))], .bool)),
+            call(.isNull, [i], .bool),
+            and(call(.isNotNull, [s], .bool), call(.isNull, [d], .bool)),
+            // any condition on one string column, including one that holds for null
+            call(.equal, [call(.upper, [s], .string), lit(.string("DD"))], .bool),
+            call(.isNull, [call(.coalesce, [s, call(.ifThenElse, [call(.isNull, [s], .bool), lit(.null, as: .string), lit(.string("z"))], .string)], .string)], .bool),
+            // not row tests: an or, two columns, a comparison with null
+            call(.or, [call(.equal, [i, lit(.int(1))], .bool), call(.isNull, [x], .bool)], .bool),
+            and(call(.less, [i, lit(.int(4))], .bool), call(.less, [x, call(.intToDouble, [i], .double)], .bool)),
+            and(call(.less, [i, lit(.int(9))], .bool), call(.equal, [x, lit(.null, as: .double)], .bool)),
+            and(call(.greater, [x, lit(.double(2))], .bool), call(.less, [i, lit(.int(9))], .bool)),
+            lit(.bool(true)),
+        ]
+        for p in predicates {
+            let (got, expected) = try filtered(t, p)
+            #expect(got == expected)
+        }
+    }
+
+    /// A conjunct that fails only on rows an earlier one dropped is not evaluated there.
+    @Test func laterConjunctsSeeOnlyTheRowsLeft() throws {
+        let t = table([("row", .int, [.int(0), .int(1)]), ("i", .int, [.int(Int64.max), .int(1)])])
+        let plusOne = call(.add, [col(1, .int), lit(.int(1))], .int)
+        let p = and(call(.less, [col(1, .int), lit(.int(10))], .bool), call(.greater, [plusOne, lit(.int(0))], .bool))
+        let plan = Plan(.filter(scan("t", t), predicate: p), schema: t.schema)
+        #expect(rows(try executor(["t": t]).execute(plan)) == [[.int(1), .int(1)]])
+    }
+
+    @Test(arguments: sizes) func joinsToUniqueKeysMatchAPlainLookup(n: Int) throws {
+        var r = Random(state: 7)
+        // Right: ids 0, 2, 4, ... (unique); left: ids 0..<n/2*2+10 with nulls, so some miss.
+        let m = n / 4
+        let right = table([
+            ("id", .int, (0..<m).map { .int(Int64($0 * 2)) }),
+            ("name", .string, (0..<m).map { .string("c\($0 % 97)") }),
+            ("score", .int, (0..<m).map { $0 % 5 == 0 ? .null : .int(Int64($0)) }),
+        ])
+        let leftIds: [Value] = (0..<n).map { _ in r.int(20) == 0 ? .null : .int(Int64(r.int(2 * m + 10))) }
+        let left = table([("row", .int, (0..<n).map { .int(Int64($0)) }), ("id", .int, leftIds)])
+        var byId: [Int64: Int] = [:]
+        for k in 0..<m { byId[Int64(k * 2)] = k }
+        for kind in [PlanJoinKind.inner, .left] {
+            let fields = left.schema.fields + [right.schema[1], right.schema[2]]
+            let out = try executor(["l": left, "r": right]).execute(Plan(
+                .join(left: scan("l", left), right: scan("r", right), keys: [(1, 0)], kind: kind, rightColumns: [1, 2]),
+                schema: Schema(fields)))
+            var expected: [[Value]] = []
+            for (row, id) in leftIds.enumerated() {
+                let match: Int? = if case .int(let v) = id { byId[v] } else { nil }
+                if let k = match {
+                    expected.append([.int(Int64(row)), id, .string("c\(k % 97)"), k % 5 == 0 ? .null : .int(Int64(k))])
+                } else if kind == .left {
+                    expected.append([.int(Int64(row)), id, .null, .null])
+                }
+            }
+            #expect(rows(out) == expected)
+        }
+    }
+
+    @Test(arguments: sizes) func countsPerGroupMatchAPlainTally(n: Int) throws {
+        let t = sample(n, seed: 99)
+        let aggregates = [
+            BoundAggregate(function: .countDistinct, arguments: [x], type: .int, range: r0),
+            BoundAggregate(function: .count, arguments: [d], type: .int, range: r0),
+            BoundAggregate(function: .avg, arguments: [call(.greaterEqual, [i, lit(.int(5))], .bool)], type: .double, range: r0),
+            BoundAggregate(function: .sum, arguments: [call(.isNull, [x], .bool)], type: .int, range: r0),
+            BoundAggregate(function: .countRows, arguments: [], type: .int, range: r0),
+        ]
+        let schema = Schema([Field("s", .string), Field("a", .int), Field("b", .int), Field("c", .double), Field("e", .int), Field("f", .int)])
+        let out = try executor(["t": t]).execute(Plan(.aggregate(scan("t", t), keys: [s], aggregates: aggregates), schema: schema))
+
+        var groups: [Value: (xs: Set<Value>, dates: Int, high: Int, known: Int, nullX: Int, rows: Int)] = [:]
+        let all = rows(t)
+        for row in all {
+            var g = groups[row[4]] ?? ([], 0, 0, 0, 0, 0)
+            if row[2] != .null { g.xs.insert(row[2]) } else { g.nullX += 1 }
+            if row[3] != .null { g.dates += 1 }
+            if case .int(let v) = row[1] {
+                g.known += 1
+                if v >= 5 { g.high += 1 }
+            }
+            g.rows += 1
+            groups[row[4]] = g
+        }
+        let expected: [[Value]] = ["a", "b", "c", "dd"].map { Value.string($0) } .map { key in
+            let g = groups[key]!
+            return [key, .int(Int64(g.xs.count)), .int(Int64(g.dates)), .double(Double(g.high) / Double(g.known)),
+                    .int(Int64(g.nullX)), .int(Int64(g.rows))]
+        } + [groups[.null].map { g in
+            [.null, .int(Int64(g.xs.count)), .int(Int64(g.dates)), .double(Double(g.high) / Double(g.known)),
+             .int(Int64(g.nullX)), .int(Int64(g.rows))]
+        }!]
+        #expect(rows(out) == expected)
+    }
+
+    /// months_between through per-day lookup tables equals the definition (the largest m with
+    /// add_months(a, m) <= b, negated backwards) for dates spanning a few years and for dates
+    /// too far apart for a table.
+    @Test func monthsBetweenByLookupMatchesTheDefinition() throws {
+        func reference(_ a: Int32, _ b: Int32) -> Int64 {
+            if b < a { return -reference(b, a) }
+            let x = CivilDate(days: a), y = CivilDate(days: b)
+            var m = Int64(y.year - x.year) * 12 + Int64(y.month - x.month)
+            while true {
+                let total = x.year * 12 + (x.month - 1) + Int(m)
+                let year = total / 12, month = total % 12 + 1
+                let shifted = CivilDate(year: year, month: month, day: min(x.day, CivilDate.daysIn(month: month, year: year)))
+                if shifted.days <= b { return m }
+                m -= 1
+            }
+        }
+        var r = Random(state: 3)
+        // Days from 0000-01-01: a few years (a table), then all of 0000-9999 (no table).
+        let first = Int32(CivilDate.dayRange.lowerBound)
+        for (start, span) in [(first + 740_000, 1_500), (first, Int(CivilDate.dayRange.count))] {
+            let n = 20_000
+            let a = (0..<n).map { _ in start + Int32(r.int(span)) }
+            let b = (0..<n).map { _ in start + Int32(r.int(span)) }
+            let t = Table(schema: Schema([Field("a", .date), Field("b", .date)]), columns: [Column(.date(a)), Column(.date(b))])
+            let got = try eval(call(.monthsBetween, [col(0, .date), col(1, .date)], .int), t)
+            #expect(got == (0..<n).map { .int(reference(a[$0], b[$0])) })
+        }
+    }
+}
