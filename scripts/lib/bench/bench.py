@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """crmq against DuckDB and Polars on the same CSVs, in one run (issue 6).
 
-    bench.py --data DIR --scale LABEL --reps N --crmq-bin PATH --shared DIR --out FILE [--engines crmq,duckdb,polars]
+    bench.py --data DIR --scale LABEL --reps N --crmq-bin PATH --crmq-repl-bin PATH --shared DIR --out FILE
+             [--engines crmq,duckdb,polars] [--build release|debug] [--prompt-runs N]
 
 Every engine runs in its own process, so its peak RSS (VmHWM) is its own:
   crmq    the crmq-bench executable (Session API in-process; queries in queries.crmq)
@@ -10,6 +11,10 @@ Every engine runs in its own process, so its peak RSS (VmHWM) is its own:
 Load timed once, then per query a first run and N timed runs; the median is the figure.
 Answers are checked against DuckDB's with run_anchors' rules (numbers to 1e-9 relative;
 rows sorted, except q3 whose order is part of the answer).
+The REPL's first prompt: first_prompt.py starts the real crmq (--crmq-repl-bin) on a
+pseudo-terminal with the demo data, --prompt-runs times (first one cold, median of the rest
+warm); the target is 100 ms in a release build (reported, never a failure; a debug
+build's time is reported and not judged).
 """
 import argparse
 import csv
@@ -20,6 +25,8 @@ import platform
 import subprocess
 import sys
 import time
+
+import first_prompt
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -81,6 +88,9 @@ def main():
     ap.add_argument("--shared", required=True, help="the shared/bench folder (run_anchors.py)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--engines", default="crmq,duckdb,polars")
+    ap.add_argument("--crmq-repl-bin", required=True, help="the crmq executable (same build as --crmq-bin)")
+    ap.add_argument("--build", default="release", help="the build configuration of both binaries (recorded)")
+    ap.add_argument("--prompt-runs", type=int, default=10, help="starts of the REPL (first cold; at least 5)")
     a = ap.parse_args()
     a.data = os.path.abspath(a.data)
     sys.path.insert(0, a.shared)
@@ -90,7 +100,7 @@ def main():
     tmp = os.path.join(os.path.dirname(os.path.abspath(a.out)), ".tmp")
     os.makedirs(tmp, exist_ok=True)
     meta = {
-        "scale": a.scale, "data": a.data, "reps": a.reps, "command": " ".join(sys.argv),
+        "scale": a.scale, "data": a.data, "reps": a.reps, "build": a.build, "command": " ".join(sys.argv),
         "csv_bytes": {f: os.path.getsize(os.path.join(a.data, f)) for f in ("customers.csv", "transactions.csv")},
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
@@ -99,6 +109,18 @@ def main():
                     "python": platform.python_version()},
         "versions": {},
     }
+    # the REPL's first prompt, before the engines (a quiet machine, nothing else of ours running)
+    t = time.time()
+    try:
+        prompt = first_prompt.measure(a.crmq_repl_bin, a.prompt_runs)
+    except first_prompt.StartError as e:
+        print(f"bench.py: the REPL's first prompt: {e}", file=sys.stderr)
+        return 1
+    prompt["build"] = a.build
+    if a.build != "release":  # the target is a release build's; a debug build's time is only reported
+        prompt["met"] = None
+    print(f"[first prompt] done in {time.time() - t:.0f}s", flush=True)
+
     results = {}
     for eng in engines:
         out = os.path.join(tmp, f"{a.scale}-{eng}.json")
@@ -159,7 +181,8 @@ def main():
     peak = {f"{e}_mb": results[e]["peak_rss_mb"] for e in engines}
     path = os.path.abspath(a.out)
     with open(path, "w") as f:
-        json.dump({"meta": meta, "summary": summary, "load": load, "peak_rss": peak, "engines": results}, f, indent=1)
+        json.dump({"meta": meta, "summary": summary, "load": load, "peak_rss": peak, "first_prompt": prompt,
+                   "engines": results}, f, indent=1)
 
     # table
     def ms(x):
@@ -178,6 +201,10 @@ def main():
     lr = f"{results['crmq']['load_s'] / min(peers_load):.2f}" if "crmq" in results and peers_load else "-"
     print(f"{'q0 load (s)':30}" + "".join(f"{results[e]['load_s']:>14.2f}" for e in engines) + f"{lr:>14}")
     print(f"{'peak RSS (MB)':30}" + "".join(f"{results[e]['peak_rss_mb']:>14.0f}" for e in engines))
+    verdict = {True: "met", False: "MISSED", None: "not judged"}[prompt["met"]]
+    print(f"{'REPL first prompt (ms)':30}{prompt['first_prompt_ms']:>14.1f}   target {prompt['target_ms']:.0f}: "
+          f"{verdict} ({a.build} build; warm median of {prompt['runs'] - 1}, "
+          f"cold {prompt['first_prompt_cold_ms']:.1f}; first answer {prompt['first_answer_ms']:.1f})")
     print("answers: " + ("all equal to " + ref_name if ref and not mismatches else
                          "not checked (one engine)" if not ref else "MISMATCHES\n  " + "\n  ".join(mismatches)))
     print(f"wrote {path}")
