@@ -1,4 +1,3 @@
-import Synchronization
 import CrmqSemantics
 
 #if canImport(Glibc)
@@ -82,14 +81,14 @@ enum ArithmeticKernels {
         let valid = andValid(a.valid, b.valid, cx.n)
         if case .scalar(false) = valid { return .scalar(.null) }
         let x = a.ints, y = b.ints
-        let overflow = Atomic(false)
+        var overflow = false
         let out = map2(x, y, cx.n) { x, y in
             let r = f(x, y)
-            if r.overflow { overflow.store(true, ordering: .relaxed) }
+            if r.overflow { overflow = true }
             return r.partialValue
         }
         // The overflow flag is cheap to keep; only when it is set do we look for a non-null culprit.
-        if overflow.load(ordering: .relaxed), firstRow(x, y, valid: valid, cx.n, { f($0, $1).overflow }) != nil {
+        if overflow, firstRow(x, y, valid: valid, cx.n, { f($0, $1).overflow }) != nil {
             throw cx.error(.integerOverflow(operation: op))
         }
         return makeDatum(.int(out), valid)

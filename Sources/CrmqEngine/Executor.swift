@@ -38,7 +38,10 @@ public struct Executor: Sendable {
             let table = try execute(input)
             let evaluator = ExpressionEvaluator(table: table, cancellation: cancellation)
             var columns: [Column] = []
-            for e in exprs { columns.append(try evaluator.column(e)) }
+            for e in exprs {
+                // A column passed through stays as it is (a placeholder of an unread column too).
+                if case .column(let i) = e.kind { columns.append(table.columns[i]) } else { columns.append(try evaluator.column(e)) }
+            }
             return Table(schema: plan.schema, columns: columns, rowCount: table.rowCount)
 
         case .sort(let input, let keys):

@@ -14,6 +14,7 @@ public enum Parallel {
     /// Cores online when the process started.
     public static let cores: Int = {
         #if canImport(Glibc) || canImport(Darwin)
+            if let v = getenv("CRMQ_THREADS"), let k = Int(String(cString: v)), k > 0 { return k }
             let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
             return n > 0 ? min(n, 64) : 1
         #else
@@ -37,6 +38,7 @@ public enum Parallel {
     /// is more than one part. Each call must write only what belongs to its part (its slice of
     /// an output, its own slot of per-part results): the compiler cannot check that for the
     /// raw buffers these loops use, hence the unchecked box.
+    @inline(__always)
     public static func forEach(_ n: Int, parts: Int, _ body: (_ part: Int, _ rows: Range<Int>) -> Void) {
         if parts <= 1 {
             body(0, 0..<n)
@@ -49,12 +51,14 @@ public enum Parallel {
     }
 
     /// `forEach` with as many parts as `n` rows are worth.
+    @inline(__always)
     public static func forEach(_ n: Int, _ body: (_ part: Int, _ rows: Range<Int>) -> Void) {
         forEach(n, parts: parts(n), body)
     }
 
     /// An array of `n` elements, each part of it written by `body` on its own core.
     /// `body` must initialise every element of the range it is given.
+    @inline(__always)
     public static func array<T>(_ n: Int, _ body: (_ out: UnsafeMutableBufferPointer<T>, _ rows: Range<Int>) -> Void)
         -> [T]
     {
