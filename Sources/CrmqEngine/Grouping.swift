@@ -162,40 +162,65 @@ enum Grouper {
         case .int(let a):
             return try groupIntegers(a, valid: valid, cancel: cancel)
         case .date(let a):
-            return try groupIntegers(a.map { Int64($0) }, valid: valid, cancel: cancel)
+            return try groupIntegers(a, valid: valid, cancel: cancel)
         case .double(let a):
             return try hashGroup(a.map(doubleKey), valid: valid, cancel: cancel)
         }
     }
 
-    /// Integers in a small range index an array directly (and keep their order); others are hashed.
-    static func groupIntegers(_ a: [Int64], valid: [Bool]?, cancel: CancellationFlag) throws(EngineError)
-        -> Grouping
-    {
+    /// Integers in a small range index an array directly (and keep their order); others are
+    /// hashed. The passes over the rows run on every core.
+    static func groupIntegers<T: FixedWidthInteger & SignedInteger>(
+        _ a: [T], valid: [Bool]?, cancel: CancellationFlag
+    ) throws(EngineError) -> Grouping {
         let n = a.count
-        var lo = Int64.max, hi = Int64.min
-        for i in 0..<n where valid?[i] ?? true {
-            lo = Swift.min(lo, a[i])
-            hi = Swift.max(hi, a[i])
-        }
-        if lo > hi {  // all null (or empty)
-            return Grouping(ids: [Int32](repeating: 0, count: n), count: n > 0 ? 1 : 0, ordered: true)
-        }
-        let (span, overflow) = hi.subtractingReportingOverflow(lo)
-        guard !overflow, span < directLimit(n) else { return try hashGroup(a, valid: valid, cancel: cancel) }
-        let nullSlot = Int32(span + 1)
-        var raw = [Int32](repeating: nullSlot, count: n)
-        try cancel.chunks(n) { range in
-            raw.withUnsafeMutableBufferPointer { r in
-                a.withUnsafeBufferPointer { a in
-                    if let valid {
-                        for i in range where valid[i] { r[i] = Int32(truncatingIfNeeded: a[i] &- lo) }
-                    } else {
-                        for i in range { r[i] = Int32(truncatingIfNeeded: a[i] &- lo) }
+        let parts = Parallel.parts(n)
+        var bounds = [(lo: Int64, hi: Int64)](repeating: (.max, .min), count: parts)
+        a.withUnsafeBufferPointer { a in
+            withOptionalBuffer(valid) { valid in
+                bounds.withUnsafeMutableBufferPointer { bounds in
+                    Parallel.forEach(n, parts: parts) { part, rows in
+                        var lo = Int64.max, hi = Int64.min
+                        if let valid {
+                            for i in rows where valid[i] {
+                                lo = Swift.min(lo, Int64(a[i]))
+                                hi = Swift.max(hi, Int64(a[i]))
+                            }
+                        } else {
+                            for i in rows {
+                                lo = Swift.min(lo, Int64(a[i]))
+                                hi = Swift.max(hi, Int64(a[i]))
+                            }
+                        }
+                        bounds[part] = (lo, hi)
                     }
                 }
             }
         }
+        try cancel.check()
+        let lo = bounds.map(\.lo).min()!, hi = bounds.map(\.hi).max()!
+        if lo > hi {  // all null (or empty)
+            return Grouping(ids: [Int32](repeating: 0, count: n), count: n > 0 ? 1 : 0, ordered: true)
+        }
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow, span < directLimit(n) else {
+            return try hashGroup(a.map { Int64($0) }, valid: valid, cancel: cancel)
+        }
+        let nullSlot = Int32(span + 1)
+        let raw: [Int32] = a.withUnsafeBufferPointer { a in
+            withOptionalBuffer(valid) { valid in
+                Parallel.array(n) { out, rows in
+                    if let valid {
+                        for i in rows {
+                            out.initializeElement(at: i, to: valid[i] ? Int32(truncatingIfNeeded: Int64(a[i]) &- lo) : nullSlot)
+                        }
+                    } else {
+                        for i in rows { out.initializeElement(at: i, to: Int32(truncatingIfNeeded: Int64(a[i]) &- lo)) }
+                    }
+                }
+            }
+        }
+        try cancel.check()
         return try compact(raw, domain: Int(span) + 2, ordered: true, cancel: cancel)
     }
 
@@ -222,26 +247,36 @@ enum Grouper {
         return Grouping(ids: ids, count: count, ordered: false)
     }
 
-    /// Renumbers raw ids in `0..<domain` densely, keeping their order.
+    /// Renumbers raw ids in `0..<domain` densely, keeping their order. When the ids in use are
+    /// already `0..<count` (every value of a small range occurs; unused ones only at the end,
+    /// such as the null slot of a column without nulls) the ids are kept as they are.
     static func compact(_ raw: [Int32], domain: Int, ordered: Bool, cancel: CancellationFlag) throws(EngineError)
         -> Grouping
     {
         var map = [Int32](repeating: -1, count: domain)
-        var raw = raw
-        for r in raw { map[Int(r)] = 0 }
+        map.withUnsafeMutableBufferPointer { m in
+            raw.withUnsafeBufferPointer { r in
+                for x in r { m[Int(x)] = 0 }
+            }
+        }
         var next: Int32 = 0
+        var identity = true
         for i in 0..<domain where map[i] == 0 {
             map[i] = next
+            if next != Int32(i) { identity = false }
             next += 1
         }
-        try cancel.chunks(raw.count) { range in
-            raw.withUnsafeMutableBufferPointer { r in
-                map.withUnsafeBufferPointer { m in
-                    for i in range { r[i] = m[Int(r[i])] }
+        try cancel.check()
+        if identity { return Grouping(ids: raw, count: Int(next), ordered: ordered) }
+        let ids: [Int32] = map.withUnsafeBufferPointer { m in
+            raw.withUnsafeBufferPointer { r in
+                Parallel.array(r.count) { out, rows in
+                    for i in rows { out.initializeElement(at: i, to: m[Int(r[i])]) }
                 }
             }
         }
-        return Grouping(ids: raw, count: Int(next), ordered: ordered)
+        try cancel.check()
+        return Grouping(ids: ids, count: Int(next), ordered: ordered)
     }
 
     /// One grouping by the pair of ids of two groupings.

@@ -138,13 +138,14 @@ enum HashJoin {
         return Table(schema: schema, columns: columns, rowCount: rightRows.count)
     }
 
-    typealias Keys = (values: [Int64], valid: [Bool])
+    /// Key values as 64-bit integers, with their validity (nil: no nulls).
+    typealias Keys = (values: [Int64], valid: [Bool]?)
 
     /// Both sides' key columns as 64-bit integers that are equal exactly when the values are.
     static func comparableKeys(_ l: Column, _ r: Column) -> (Keys, Keys) {
-        func valid(_ c: Column) -> [Bool] {
+        func valid(_ c: Column) -> [Bool]? {
             if case .null = c.values { return [Bool](repeating: false, count: c.count) }
-            return c.validity ?? [Bool](repeating: true, count: c.count)
+            return c.validity
         }
         if case .string(let lc, let ld) = l.values, case .string(let rc, let rd) = r.values {
             let ranks = StringRanks([ld, rd])
@@ -168,25 +169,30 @@ enum HashJoin {
     }
 
     /// Dense ids for the right side's keys, and for each left key the id of an equal right key
-    /// (or -1). Nulls get -1 on both sides. A small key range uses a direct array.
+    /// (or -1). Nulls get -1 on both sides. A small key range uses a direct array (customer
+    /// ids are dense), others a hash table; the left side, usually the long one, is probed on
+    /// every core.
     static func matchIds(right: Keys, left: Keys, cancel: CancellationFlag) throws(EngineError)
         -> (left: [Int32], right: [Int32], count: Int)
     {
         let nr = right.values.count, nl = left.values.count
         var lo = Int64.max, hi = Int64.min
-        for i in 0..<nr where right.valid[i] {
-            lo = min(lo, right.values[i])
-            hi = max(hi, right.values[i])
+        right.values.withUnsafeBufferPointer { v in
+            withOptionalBuffer(right.valid) { valid in
+                for i in 0..<nr where valid?[i] ?? true {
+                    lo = min(lo, v[i])
+                    hi = max(hi, v[i])
+                }
+            }
         }
         var rightIds = [Int32](repeating: -1, count: nr)
-        var leftIds = [Int32](repeating: -1, count: nl)
-        if lo > hi { return (leftIds, rightIds, 0) }
+        if lo > hi { return ([Int32](repeating: -1, count: nl), rightIds, 0) }
         let (span, overflow) = hi.subtractingReportingOverflow(lo)
         if !overflow, span < Grouper.directLimit(nr) {
             var slots = [Int32](repeating: -1, count: Int(span) + 1)
             var count: Int32 = 0
             try cancel.chunks(nr) { range in
-                for i in range where right.valid[i] {
+                for i in range where right.valid?[i] ?? true {
                     let s = Int(right.values[i] &- lo)
                     if slots[s] < 0 {
                         slots[s] = count
@@ -195,21 +201,50 @@ enum HashJoin {
                     rightIds[i] = slots[s]
                 }
             }
-            try cancel.chunks(nl) { range in
-                for i in range where left.valid[i] {
-                    let v = left.values[i]
-                    if v >= lo, v <= hi { leftIds[i] = slots[Int(v &- lo)] }
-                }
+            let leftIds = slots.withUnsafeBufferPointer { slots in
+                probe(left, DirectSlots(slots: slots, lo: lo, hi: hi))
             }
+            try cancel.check()
             return (leftIds, rightIds, Int(count))
         }
         var table = Int64Interner(expected: min(nr, 1 << 16))
         try cancel.chunks(nr) { range in
-            for i in range where right.valid[i] { rightIds[i] = table.intern(right.values[i]) }
+            for i in range where right.valid?[i] ?? true { rightIds[i] = table.intern(right.values[i]) }
         }
-        try cancel.chunks(nl) { range in
-            for i in range where left.valid[i] { leftIds[i] = table.find(left.values[i]) }
-        }
+        let leftIds = probe(left, table)
+        try cancel.check()
         return (leftIds, rightIds, table.count)
     }
+
+    /// `ids.id(key)` for every left key, -1 for a null, on every core. (A generic lookup, not
+    /// a closure: only a generic parameter is still inlined in a loop run on another core.)
+    private static func probe<Lookup: KeyLookup>(_ left: Keys, _ ids: Lookup) -> [Int32] {
+        left.values.withUnsafeBufferPointer { v in
+            withOptionalBuffer(left.valid) { valid in
+                Parallel.array(v.count) { out, rows in
+                    if let valid {
+                        for i in rows { out.initializeElement(at: i, to: valid[i] ? ids.id(v[i]) : -1) }
+                    } else {
+                        for i in rows { out.initializeElement(at: i, to: ids.id(v[i])) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Finds the id of a key, or -1.
+protocol KeyLookup {
+    func id(_ key: Int64) -> Int32
+}
+
+/// Keys in `lo...hi` looked up in an array indexed by `key - lo`.
+struct DirectSlots: KeyLookup {
+    let slots: UnsafeBufferPointer<Int32>
+    let lo: Int64, hi: Int64
+    @inline(__always) func id(_ key: Int64) -> Int32 { key >= lo && key <= hi ? slots[Int(key &- lo)] : -1 }
+}
+
+extension Int64Interner: KeyLookup {
+    @inline(__always) func id(_ key: Int64) -> Int32 { find(key) }
 }

@@ -157,6 +157,28 @@ import Testing
         #expect(rows(out) == expected)
     }
 
+    /// Grouping by int and date columns (ranges indexed directly, split over the cores; ids
+    /// kept when already dense) gives each distinct value, nulls last, its rows.
+    @Test(arguments: sizes) func groupsByIntegersAndDatesMatchAPlainTally(n: Int) throws {
+        let t = sample(n, seed: 5)
+        for key in [i, d, call(.add, [i, lit(.int(1_000_000))], .int)] {
+            let out = try executor(["t": t]).execute(Plan(
+                .aggregate(scan("t", t), keys: [key], aggregates: [BoundAggregate(function: .countRows, arguments: [], type: .int, range: r0)]),
+                schema: Schema([Field("k", key.type), Field("n", .int)])))
+            var tally: [Value: Int64] = [:]
+            for v in try eval(key, t) { tally[v, default: 0] += 1 }
+            let expected = tally.keys.sorted { a, b in
+                if a == .null || b == .null { return b == .null && a != .null }
+                switch (a, b) {
+                case (.int(let x), .int(let y)): return x < y
+                case (.date(let x), .date(let y)): return x < y
+                default: return false
+                }
+            }.map { [$0, .int(tally[$0]!)] }
+            #expect(rows(out) == expected)
+        }
+    }
+
     /// months_between through per-day lookup tables equals the definition (the largest m with
     /// add_months(a, m) <= b, negated backwards) for dates spanning a few years and for dates
     /// too far apart for a table.
