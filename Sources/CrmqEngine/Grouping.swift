@@ -154,10 +154,21 @@ enum Grouper {
                 table = canonicalCodes(dict)
                 distinct = dict.count
             }
-            var raw = [Int32](repeating: Int32(distinct), count: n)
-            try cancel.chunks(n) { range in
-                for i in range where valid?[i] ?? true { raw[i] = table[Int(codes[i])] }
+            let nullSlot = Int32(distinct)
+            let raw: [Int32] = codes.withUnsafeBufferPointer { codes in
+                table.withUnsafeBufferPointer { table in
+                    withOptionalBuffer(valid) { valid in
+                        Parallel.array(n) { out, rows in
+                            if let valid {
+                                for i in rows { out.initializeElement(at: i, to: valid[i] ? table[Int(codes[i])] : nullSlot) }
+                            } else {
+                                for i in rows { out.initializeElement(at: i, to: table[Int(codes[i])]) }
+                            }
+                        }
+                    }
+                }
             }
+            try cancel.check()
             return try compact(raw, domain: distinct + 1, ordered: true, cancel: cancel)
         case .int(let a):
             return try groupIntegers(a, valid: valid, cancel: cancel)
