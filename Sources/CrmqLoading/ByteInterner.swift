@@ -36,6 +36,23 @@ struct ByteInterner {
         return (code, true)
     }
 
+    /// Interns every value of `other`, in its code order; the result maps `other`'s codes
+    /// to codes of this interner.
+    mutating func intern(all other: ByteInterner) -> [Int32] {
+        var map = [Int32](repeating: 0, count: other.count)
+        other.arena.withUnsafeBufferPointer { a in
+            // An empty arena has no address; its values (at most one) are all empty.
+            var empty: UInt8 = 0
+            withUnsafePointer(to: &empty) { none in
+                for c in 0..<other.count {
+                    let s = other.starts[c]
+                    map[c] = intern(a.baseAddress.map { $0 + s } ?? none, count: other.starts[c + 1] - s).code
+                }
+            }
+        }
+        return map
+    }
+
     /// The distinct values in code order; the caller has checked that each is valid UTF-8.
     func strings() -> [String] {
         arena.withUnsafeBufferPointer { a in

@@ -13,9 +13,8 @@ import Darwin
 //      of whole records (`RecordChunk`), without converting anything;
 //   2. conversion (ColumnConverter.swift): per column, infer the type and parse the cells
 //      straight from the bytes into a typed array (strings into a dictionary).
-// Columns convert independently, so pass 2 runs on all cores; chunks are the unit a
-// parallel pass 1 will produce (each core scanning a byte range that starts at a record
-// boundary).
+// Both passes run on all cores: pass 1 over byte ranges of the file (see
+// `scanRecords(from:columns:parts:)`), pass 2 over ranges of chunks.
 
 @usableFromInline let asciiQuote: UInt8 = 0x22
 @usableFromInline let asciiComma: UInt8 = 0x2C
@@ -143,53 +142,134 @@ struct CSVScanner {
     /// table with nulls is written), so every line after the header is a record; only the
     /// file's final line break starts none.
     func scanRecords(from start: Int, columns: Int) throws(CSVSyntaxError) -> [RecordChunk] {
+        let segment = scanSegment(from: start, to: end, columns: columns)
+        if let e = segment.error { throw e }
+        return segment.chunks
+    }
+
+    /// The same records as `scanRecords(from:columns:)`, with the same first error, found
+    /// by scanning `parts` byte ranges of the file at once.
+    ///
+    /// Each range starts after a line break, which is a record boundary unless the line
+    /// break is inside a quoted field; that cannot be told without scanning from the start.
+    /// So every range is scanned assuming it starts a record, and the ranges are then
+    /// checked in file order: a range's guess is right exactly when the range before it
+    /// (scanned from a true record start) stopped where this one starts. A wrong guess is
+    /// rescanned from where the range before really stopped, which is how the serial scan
+    /// goes, so the result is the serial one. Errors of a range count only once it is
+    /// checked, and ranges are taken in file order, so the first error in the file wins.
+    func scanRecords(from start: Int, columns: Int, parts: Int) throws(CSVSyntaxError) -> [RecordChunk] {
+        var bounds = [start]
+        for k in 1..<max(parts, 1) {
+            var b = max(start + (end - start) / parts * k, bounds[bounds.count - 1])
+            if b < end, let lf = memchr(p.baseAddress! + b, Int32(asciiLF), end - b) {
+                b = UnsafePointer<UInt8>(lf.assumingMemoryBound(to: UInt8.self)) - p.baseAddress! + 1
+            } else {
+                b = end
+            }
+            bounds.append(b)
+        }
+        bounds.append(end)
+        let guesses = SharedSlots<Segment>.map(bounds.count - 1) { k in
+            scanSegment(from: bounds[k], to: bounds[k + 1], columns: columns)
+        }
         var chunks: [RecordChunk] = []
+        var next = start  // where the records scanned so far really stop
+        var rows = 0
+        for (k, guess) in guesses.enumerated() {
+            // A record that began in an earlier range may run past this whole range.
+            if next >= bounds[k + 1] { continue }
+            let segment = next == bounds[k] ? guess : scanSegment(from: next, to: bounds[k + 1], columns: columns)
+            if var e = segment.error {
+                if case .fieldCount(let row, let found, let expected) = e.message {
+                    e.message = .fieldCount(row: rows + row, found: found, expected: expected)
+                }
+                throw e
+            }
+            chunks += segment.chunks.filter { $0.recordCount > 0 }
+            rows += segment.rows
+            next = segment.next
+        }
+        if chunks.isEmpty { chunks.append(RecordChunk(base: start)) }
+        return chunks
+    }
+
+    /// The records that start in `start..<limit` (the last may run past `limit`), when
+    /// `start` starts a record; an error ends the scan.
+    struct Segment {
+        var chunks: [RecordChunk] = []
+        /// Where the record after the last one scanned starts (`end` when the rest of the
+        /// file is ignored blank lines).
+        var next: Int
+        var rows = 0
+        /// The first error, with its row counted from the segment's first record.
+        var error: CSVSyntaxError? = nil
+    }
+
+    func scanSegment(from start: Int, to limit: Int, columns: Int) -> Segment {
+        var segment = Segment(next: start)
         var chunk = RecordChunk(base: start)
         var pos = start
         var row = 0
-        while pos < end {
-            if columns != 1 && (p[pos] == asciiLF || p[pos] == asciiCR) && restIsBlank(pos) { break }
-            // A lone CR after the file's final LF (or a final CRLF's CR) starts no record.
-            if columns == 1 && p[pos] == asciiCR && pos + 1 == end { break }
-            if pos - chunk.base >= chunkBytes {
-                chunks.append(chunk)
-                chunk = RecordChunk(base: pos)
-            }
-            let recordStart = pos
-            row += 1
-            var fields = 0
-            while true {
-                let t = try scanField(pos)
-                fields += 1
-                if fields > columns {
-                    throw CSVSyntaxError(
-                        message: .fieldCount(row: row, found: try countFields(from: recordStart), expected: columns),
-                        offset: pos)
-                }
-                guard t - chunk.base <= Int(UInt32.max) else {
-                    throw CSVSyntaxError(message: .tooLarge, offset: recordStart)
-                }
-                chunk.fieldEnds.append(UInt32(truncatingIfNeeded: t - chunk.base))
-                if t == end {
+        do throws(CSVSyntaxError) {
+            while pos < limit {
+                if columns != 1 && (p[pos] == asciiLF || p[pos] == asciiCR) && restIsBlank(pos) {
                     pos = end
                     break
                 }
-                pos = t + 1
-                if p[t] == asciiLF { break }
-            }
-            if fields < columns {
-                var error = CSVSyntaxError(
-                    message: .fieldCount(row: row, found: fields, expected: columns),
-                    offset: lineEnd(before: pos))
-                if fields == 1 && isBlankLine(from: recordStart) {
-                    error.notes.append(("the line is blank; only blank lines at the end of the file are ignored", nil))
+                // A lone CR after the file's final LF (or a final CRLF's CR) starts no record.
+                if columns == 1 && p[pos] == asciiCR && pos + 1 == end {
+                    pos = end
+                    break
                 }
-                throw error
+                if pos - chunk.base >= chunkBytes {
+                    let reserve = chunk.fieldEnds.count + chunk.fieldEnds.count / 8
+                    segment.chunks.append(chunk)
+                    chunk = RecordChunk(base: pos)
+                    // The next chunk is about as dense as this one: growing by doubling
+                    // would copy it several times.
+                    chunk.fieldEnds.reserveCapacity(reserve)
+                }
+                let recordStart = pos
+                row += 1
+                var fields = 0
+                while true {
+                    let t = try scanField(pos)
+                    fields += 1
+                    if fields > columns {
+                        throw CSVSyntaxError(
+                            message: .fieldCount(row: row, found: try countFields(from: recordStart), expected: columns),
+                            offset: pos)
+                    }
+                    guard t - chunk.base <= Int(UInt32.max) else {
+                        throw CSVSyntaxError(message: .tooLarge, offset: recordStart)
+                    }
+                    chunk.fieldEnds.append(UInt32(truncatingIfNeeded: t - chunk.base))
+                    if t == end {
+                        pos = end
+                        break
+                    }
+                    pos = t + 1
+                    if p[t] == asciiLF { break }
+                }
+                if fields < columns {
+                    var error = CSVSyntaxError(
+                        message: .fieldCount(row: row, found: fields, expected: columns),
+                        offset: lineEnd(before: pos))
+                    if fields == 1 && isBlankLine(from: recordStart) {
+                        error.notes.append(("the line is blank; only blank lines at the end of the file are ignored", nil))
+                    }
+                    throw error
+                }
+                chunk.recordCount += 1
             }
-            chunk.recordCount += 1
+        } catch {
+            segment.error = error
         }
-        if chunk.recordCount > 0 || chunks.isEmpty { chunks.append(chunk) }
-        return chunks
+        if chunk.recordCount > 0 || segment.chunks.isEmpty { segment.chunks.append(chunk) }
+        segment.next = pos
+        segment.rows = row
+        return segment
     }
 
     /// The number of fields of the record at `start` (for an error message).

@@ -6,11 +6,47 @@ import CrmqEngine
 /// parsed as that type; a cell that does not fit widens the guess (int to double, anything
 /// else to string) and the column is converted again. Data with consistent types is
 /// therefore read once.
+///
+/// A column is converted in row ranges (`ranges`) on all cores at once. Each range parses
+/// into its own rows of the column; if several ranges meet a cell that does not fit, the
+/// first one in file order decides the widening, as in a serial pass. Strings are interned
+/// per range and the ranges' dictionaries then merged in file order, which numbers the
+/// values in order of first appearance, exactly as one serial pass does.
 struct ColumnConverter {
     let p: UnsafeBufferPointer<UInt8>
     let chunks: [RecordChunk]
     let columns: Int
     let rowCount: Int
+    /// Runs of whole chunks with about equal numbers of rows, in file order.
+    let ranges: [RowRange]
+
+    /// Chunks `chunks` of the file, holding rows `firstRow..<firstRow + rows`.
+    struct RowRange {
+        var chunks: Range<Int>
+        var firstRow: Int
+        var rows: Int
+    }
+
+    /// `groups` is the number of row ranges to convert in parallel (1: serially).
+    init(p: UnsafeBufferPointer<UInt8>, chunks: [RecordChunk], columns: Int, rowCount: Int, groups: Int = 1) {
+        self.p = p
+        self.chunks = chunks
+        self.columns = columns
+        self.rowCount = rowCount
+        var ranges: [RowRange] = []
+        var first = 0, firstRow = 0, row = 0
+        for (k, chunk) in chunks.enumerated() {
+            row += chunk.recordCount
+            // Close a range once it reaches its share of the rows.
+            if row * groups >= rowCount * (ranges.count + 1) || k == chunks.count - 1 {
+                ranges.append(RowRange(chunks: first..<(k + 1), firstRow: firstRow, rows: row - firstRow))
+                first = k + 1
+                firstRow = row
+            }
+        }
+        if ranges.isEmpty { ranges.append(RowRange(chunks: 0..<chunks.count, firstRow: 0, rows: 0)) }
+        self.ranges = ranges
+    }
 
     /// The content of field `i` of a chunk: inside the quotes for a quoted field, without
     /// the CR of a CRLF line break for the last field of a record.
@@ -79,8 +115,22 @@ struct ColumnConverter {
         return .string
     }
 
+    /// Runs `body` for every row range, on all cores when there are several, and returns
+    /// the results in file order.
+    private func forEachRange<R>(_ body: (RowRange) -> R) -> [R] {
+        if ranges.count == 1 { return [body(ranges[0])] }
+        return SharedSlots<R>.map(ranges.count) { body(ranges[$0]) }
+    }
+
     private enum Outcome<T> {
         case done([T], [Bool]?)
+        case failed(CellClass)
+    }
+
+    /// What one row range gave: the nulls among its rows (nil: none), or the class of the
+    /// first cell that did not parse.
+    private enum RangeOutcome {
+        case done(nulls: [Bool]?)
         case failed(CellClass)
     }
 
@@ -89,86 +139,157 @@ struct ColumnConverter {
     private func convertFixed<T>(
         column j: Int, fill: T, parse: (UnsafeBufferPointer<UInt8>, Int, Int) -> T?
     ) -> Outcome<T> {
+        var outcomes: [RangeOutcome] = []
+        let values = [T](unsafeUninitializedCapacity: rowCount) { out, initialized in
+            let base = SendablePointer(out.baseAddress)
+            outcomes = forEachRange { range in
+                convertFixed(column: j, range: range, into: base.pointer, fill: fill, parse: parse)
+            }
+            // The element types are trivial: rows a failed pass left unset are never read.
+            initialized = rowCount
+        }
+        var validity: [Bool]? = nil
+        for (range, outcome) in zip(ranges, outcomes) {
+            switch outcome {
+            case .failed(let c): return .failed(c)
+            case .done(nil): continue
+            case .done(let nulls?):
+                if validity == nil { validity = [Bool](repeating: true, count: rowCount) }
+                validity!.withUnsafeMutableBufferPointer { v in
+                    for (k, valid) in nulls.enumerated() where !valid { v[range.firstRow + k] = false }
+                }
+            }
+        }
+        return .done(values, validity)
+    }
+
+    @inline(__always)
+    private func convertFixed<T>(
+        column j: Int, range: RowRange, into out: UnsafeMutablePointer<T>?, fill: T,
+        parse: (UnsafeBufferPointer<UInt8>, Int, Int) -> T?
+    ) -> RangeOutcome {
         var failure: CellClass? = nil
         var validity: [Bool]? = nil
         let last = j == columns - 1
-        let values = [T](unsafeUninitializedCapacity: rowCount) { out, initialized in
-            var row = 0
-            outer: for chunk in chunks {
-                chunk.fieldEnds.withUnsafeBufferPointer { ends in
-                    for r in 0..<chunk.recordCount {
-                        let c = cell(ends, chunk.base, r * columns + j, last: last)
-                        if c.s == c.e {
-                            (out.baseAddress! + row).initialize(to: fill)
-                            if validity == nil { validity = [Bool](repeating: true, count: rowCount) }
-                            validity![row] = false
-                        } else if let v = parse(p, c.s, c.e) {
-                            (out.baseAddress! + row).initialize(to: v)
-                        } else {
-                            failure = CellParsing.classify(p, c.s, c.e)
-                            return
-                        }
-                        row += 1
+        var row = range.firstRow
+        for chunk in chunks[range.chunks] {
+            chunk.fieldEnds.withUnsafeBufferPointer { ends in
+                for r in 0..<chunk.recordCount {
+                    let c = cell(ends, chunk.base, r * columns + j, last: last)
+                    if c.s == c.e {
+                        (out! + row).initialize(to: fill)
+                        if validity == nil { validity = [Bool](repeating: true, count: range.rows) }
+                        validity![row - range.firstRow] = false
+                    } else if let v = parse(p, c.s, c.e) {
+                        (out! + row).initialize(to: v)
+                    } else {
+                        failure = CellParsing.classify(p, c.s, c.e)
+                        return
                     }
+                    row += 1
                 }
-                if failure != nil { break outer }
             }
-            initialized = row
+            if failure != nil { break }
         }
         if let f = failure { return .failed(f) }
-        return .done(values, validity)
+        return .done(nulls: validity)
     }
 
     /// Interns every cell's text. An empty unquoted cell is null; a quoted empty cell ("")
     /// is the empty string.
     private func convertStrings(column j: Int) throws(CSVSyntaxError) -> Column {
-        var interner = ByteInterner()
-        var validity: [Bool]? = nil
-        var scratch: [UInt8] = []
-        var failure: CSVSyntaxError? = nil
-        let last = j == columns - 1
+        var parts: [InternedRange] = []
+        var values: [String] = []
         let codes = [Int32](unsafeUninitializedCapacity: rowCount) { out, initialized in
-            var row = 0
-            for chunk in chunks {
-                chunk.fieldEnds.withUnsafeBufferPointer { ends in
-                    for r in 0..<chunk.recordCount {
-                        let c = cell(ends, chunk.base, r * columns + j, last: last)
-                        if c.s == c.e && !c.quoted {
-                            out[row] = 0
-                            if validity == nil { validity = [Bool](repeating: true, count: rowCount) }
-                            validity![row] = false
-                            row += 1
-                            continue
-                        }
-                        let interned: (code: Int32, isNew: Bool)
-                        if c.quoted && hasQuote(c.s, c.e) {
-                            unescape(c.s, c.e, into: &scratch)
-                            interned = scratch.withUnsafeBufferPointer {
-                                interner.intern($0.baseAddress!, count: $0.count)
-                            }
-                        } else {
-                            interned = interner.intern(p.baseAddress! + c.s, count: c.e - c.s)
-                        }
-                        // The escapes are ASCII, so the raw cell is valid UTF-8 exactly when
-                        // its value is; checking the raw bytes gives the file offset.
-                        if interned.isNew, let bad = CellParsing.firstInvalidUTF8(p, c.s, c.e) {
-                            failure = CSVSyntaxError(message: .invalidUTF8(byte: p[bad]), offset: bad)
-                            return
-                        }
-                        out[row] = interned.code
-                        row += 1
-                    }
-                }
-                if failure != nil { break }
-            }
+            let base = SendablePointer(out.baseAddress)
+            parts = forEachRange { range in internStrings(column: j, range: range, into: base.pointer) }
             // Int32 is trivial: the rows not reached are never read.
             initialized = rowCount
+            guard !parts.contains(where: { $0.failure != nil }) else { return }
+            if parts.count == 1 {
+                values = parts[0].interner.strings()
+                return
+            }
+            // One dictionary for the column: the ranges' values in file order, then each
+            // range's codes renumbered (in parallel).
+            var merged = ByteInterner()
+            let renumber = parts.map { merged.intern(all: $0.interner) }
+            values = merged.strings()
+            _ = forEachRange { range in
+                let k = ranges.firstIndex { $0.firstRow == range.firstRow }!
+                let map = renumber[k], nulls = parts[k].nulls
+                guard !map.isEmpty else { return () }  // only nulls
+                for row in range.firstRow..<(range.firstRow + range.rows)
+                where nulls == nil || nulls![row - range.firstRow] {
+                    base.pointer![row] = map[Int(base.pointer![row])]
+                }
+                return ()
+            }
         }
-        if let f = failure { throw f }
-        var values = interner.strings()
+        if let f = parts.lazy.compactMap(\.failure).first { throw f }
+        var validity: [Bool]? = nil
+        for (range, part) in zip(ranges, parts) {
+            guard let nulls = part.nulls else { continue }
+            if validity == nil { validity = [Bool](repeating: true, count: rowCount) }
+            validity!.withUnsafeMutableBufferPointer { v in
+                for (k, valid) in nulls.enumerated() where !valid { v[range.firstRow + k] = false }
+            }
+        }
         // Null rows hold code 0, which must exist.
         if values.isEmpty { values = [""] }
         return Column(.string(codes: codes, dictionary: StringDictionary(values)), validity: validity)
+    }
+
+    /// One row range's strings: codes of its own dictionary, its nulls (nil: none) and its
+    /// first invalid UTF-8.
+    private struct InternedRange {
+        var interner = ByteInterner()
+        var nulls: [Bool]? = nil
+        var failure: CSVSyntaxError? = nil
+    }
+
+    private func internStrings(column j: Int, range: RowRange, into out: UnsafeMutablePointer<Int32>?)
+        -> InternedRange
+    {
+        var part = InternedRange()
+        var scratch: [UInt8] = []
+        let last = j == columns - 1
+        var row = range.firstRow
+        for chunk in chunks[range.chunks] {
+            chunk.fieldEnds.withUnsafeBufferPointer { ends in
+                for r in 0..<chunk.recordCount {
+                    let c = cell(ends, chunk.base, r * columns + j, last: last)
+                    if c.s == c.e && !c.quoted {
+                        out![row] = 0
+                        if part.nulls == nil { part.nulls = [Bool](repeating: true, count: range.rows) }
+                        part.nulls![row - range.firstRow] = false
+                        row += 1
+                        continue
+                    }
+                    let interned: (code: Int32, isNew: Bool)
+                    if c.quoted && hasQuote(c.s, c.e) {
+                        unescape(c.s, c.e, into: &scratch)
+                        interned = scratch.withUnsafeBufferPointer {
+                            part.interner.intern($0.baseAddress!, count: $0.count)
+                        }
+                    } else {
+                        interned = part.interner.intern(p.baseAddress! + c.s, count: c.e - c.s)
+                    }
+                    // The escapes are ASCII, so the raw cell is valid UTF-8 exactly when
+                    // its value is; checking the raw bytes gives the file offset. A value
+                    // is checked where it first appears, so this finds the range's first
+                    // invalid cell.
+                    if interned.isNew, let bad = CellParsing.firstInvalidUTF8(p, c.s, c.e) {
+                        part.failure = CSVSyntaxError(message: .invalidUTF8(byte: p[bad]), offset: bad)
+                        return
+                    }
+                    out![row] = interned.code
+                    row += 1
+                }
+            }
+            if part.failure != nil { break }
+        }
+        return part
     }
 
     private func hasQuote(_ s: Int, _ e: Int) -> Bool {
@@ -189,4 +310,11 @@ struct ColumnConverter {
             i += p[i] == asciiQuote ? 2 : 1
         }
     }
+}
+
+/// A pointer to a column's storage, shared by the workers that fill it: each writes only
+/// the rows of its own range, and nothing reads them until all have finished.
+struct SendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>?
+    init(_ pointer: UnsafeMutablePointer<T>?) { self.pointer = pointer }
 }
