@@ -29,8 +29,44 @@ struct RecordChunk: Sendable {
     /// For each field, the offset from `base` of the byte that ends it: ',' or '\n'
     /// (after a closing quote or a CR) or the end of the file. A field starts one byte
     /// after the previous field's end.
-    var fieldEnds: [UInt32] = []
+    var fieldEnds = FieldEnds()
     var recordCount = 0
+}
+
+/// A growable buffer of field ends. Not an array: appending to one checks that it is
+/// uniquely referenced on every call, which was 1.5% of loading; this appends with a
+/// bounds check only. Filled by one scanning thread, read-only afterwards (so it may be
+/// shared between the converting threads).
+final class FieldEnds: @unchecked Sendable {
+    private var storage: UnsafeMutablePointer<UInt32>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    @inline(__always)
+    func append(_ end: UInt32) {
+        if count == capacity { grow() }
+        storage[count] = end
+        count += 1
+    }
+
+    private func grow() {
+        let bigger = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: storage, count: count)
+        storage.deallocate()
+        storage = bigger
+        capacity *= 2
+    }
+
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt32>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: storage, count: count))
+    }
 }
 
 /// A syntax error found while scanning, at a byte offset; the reader turns it into a
@@ -108,6 +144,39 @@ struct CSVScanner {
             i += 1
         }
         return end
+    }
+
+    /// The offset of the first ',', '\n' or '"' at or after `from`, or `end`.
+    ///
+    /// Hand-written for speed: it tests 8 bytes per step (a word compared with the three
+    /// bytes at once) rather than one byte per step with a branch per byte; the structure
+    /// scan of the 1m benchmark files went from 1.1 to N s of CPU.
+    @inline(__always)
+    func nextStructural(_ from: Int) -> Int {
+        var i = from
+        let raw = UnsafeRawPointer(p.baseAddress!)
+        while i + 8 <= end {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let m = Self.zeroBytes(w ^ 0x2C2C_2C2C_2C2C_2C2C) | Self.zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A)
+                | Self.zeroBytes(w ^ 0x2222_2222_2222_2222)
+            // Little-endian: the lowest marked byte is the first in the file.
+            if m != 0 { return i + m.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < end {
+            let c = p[i]
+            if c == asciiComma || c == asciiLF || c == asciiQuote { return i }
+            i += 1
+        }
+        return end
+    }
+
+    /// 0x80 in each byte of `x` that is zero, 0 elsewhere (exact: no false marks, unlike
+    /// the shorter `(x - 0x01..) & ~x & 0x80..`).
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
     }
 
     /// The header: the offsets of each field's first byte and terminator.
@@ -225,16 +294,25 @@ struct CSVScanner {
                 if pos - chunk.base >= chunkBytes {
                     let reserve = chunk.fieldEnds.count + chunk.fieldEnds.count / 8
                     segment.chunks.append(chunk)
-                    chunk = RecordChunk(base: pos)
                     // The next chunk is about as dense as this one: growing by doubling
                     // would copy it several times.
-                    chunk.fieldEnds.reserveCapacity(reserve)
+                    chunk = RecordChunk(base: pos, fieldEnds: FieldEnds(capacity: reserve))
                 }
                 let recordStart = pos
                 row += 1
                 var fields = 0
                 while true {
-                    let t = try scanField(pos)
+                    // Unquoted fields (nearly all) end at the first ',', '\n' or '"' (an
+                    // error), found 8 bytes at a time.
+                    let t: Int
+                    if pos < end && p[pos] == asciiQuote {
+                        t = try scanField(pos)
+                    } else {
+                        t = nextStructural(pos)
+                        if t < end && p[t] == asciiQuote {
+                            throw CSVSyntaxError(message: .quoteInUnquotedField, offset: t)
+                        }
+                    }
                     fields += 1
                     if fields > columns {
                         throw CSVSyntaxError(

@@ -67,22 +67,22 @@ struct ColumnConverter {
             let failed: CellClass
             switch type {
             case .int:
-                switch convertFixed(column: j, fill: Int64(0), parse: CellParsing.parseInt) {
+                switch convertFixed(column: j, fill: Int64(0), parser: IntCells.self) {
                 case .done(let v, let valid): return Column(.int(v), validity: valid)
                 case .failed(let c): failed = c
                 }
             case .double:
-                switch convertFixed(column: j, fill: 0.0, parse: CellParsing.parseDouble) {
+                switch convertFixed(column: j, fill: 0.0, parser: DoubleCells.self) {
                 case .done(let v, let valid): return Column(.double(v), validity: valid)
                 case .failed(let c): failed = c
                 }
             case .bool:
-                switch convertFixed(column: j, fill: false, parse: CellParsing.parseBool) {
+                switch convertFixed(column: j, fill: false, parser: BoolCells.self) {
                 case .done(let v, let valid): return Column(.bool(v), validity: valid)
                 case .failed(let c): failed = c
                 }
             case .date:
-                switch convertFixed(column: j, fill: Int32(0), parse: CellParsing.parseDate) {
+                switch convertFixed(column: j, fill: Int32(0), parser: DateCells.self) {
                 case .done(let v, let valid): return Column(.date(v), validity: valid)
                 case .failed(let c): failed = c
                 }
@@ -136,14 +136,13 @@ struct ColumnConverter {
 
     /// Parses every cell as one fixed-width type; an empty cell (quoted or not) is null.
     @inline(__always)
-    private func convertFixed<T>(
-        column j: Int, fill: T, parse: (UnsafeBufferPointer<UInt8>, Int, Int) -> T?
-    ) -> Outcome<T> {
+    private func convertFixed<P: CellParser>(column j: Int, fill: P.Value, parser: P.Type) -> Outcome<P.Value> {
+        typealias T = P.Value
         var outcomes: [RangeOutcome] = []
         let values = [T](unsafeUninitializedCapacity: rowCount) { out, initialized in
             let base = SendablePointer(out.baseAddress)
             outcomes = forEachRange { range in
-                convertFixed(column: j, range: range, into: base.pointer, fill: fill, parse: parse)
+                convertFixed(column: j, range: range, into: base.pointer, fill: fill, parser: parser)
             }
             // The element types are trivial: rows a failed pass left unset are never read.
             initialized = rowCount
@@ -164,9 +163,8 @@ struct ColumnConverter {
     }
 
     @inline(__always)
-    private func convertFixed<T>(
-        column j: Int, range: RowRange, into out: UnsafeMutablePointer<T>?, fill: T,
-        parse: (UnsafeBufferPointer<UInt8>, Int, Int) -> T?
+    private func convertFixed<P: CellParser>(
+        column j: Int, range: RowRange, into out: UnsafeMutablePointer<P.Value>?, fill: P.Value, parser: P.Type
     ) -> RangeOutcome {
         var failure: CellClass? = nil
         var validity: [Bool]? = nil
@@ -180,7 +178,7 @@ struct ColumnConverter {
                         (out! + row).initialize(to: fill)
                         if validity == nil { validity = [Bool](repeating: true, count: range.rows) }
                         validity![row - range.firstRow] = false
-                    } else if let v = parse(p, c.s, c.e) {
+                    } else if let v = P.parse(p, c.s, c.e) {
                         (out! + row).initialize(to: v)
                     } else {
                         failure = CellParsing.classify(p, c.s, c.e)
