@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The distinct byte strings of one string column, numbered in order of first appearance.
 /// Cells are looked up by their bytes, so a String is made once per distinct value, not
 /// once per cell.
@@ -62,12 +70,9 @@ struct ByteInterner {
         }
     }
 
+    @inline(__always)
     private func equal(_ c: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        arena.withUnsafeBufferPointer { a in
-            let s = starts[c]
-            for k in 0..<n where a[s + k] != p[k] { return false }
-            return true
-        }
+        n == 0 || arena.withUnsafeBufferPointer { a in memcmp(a.baseAddress! + starts[c], p, n) == 0 }
     }
 
     private mutating func grow() {

@@ -112,3 +112,17 @@ import CrmqEngine
         }
     }
 }
+
+@Suite struct DateArithmeticTests {
+    /// The loader's inlined copy of the day count agrees with `CivilDate.days`.
+    @Test func inlinedDaysMatchCivilDate() {
+        for year in [0, 1, 4, 99, 100, 399, 400, 1600, 1900, 1969, 1970, 2000, 2024, 2025, 2100, 9999] {
+            for month in 1...12 {
+                for day in 1...CivilDate.daysIn(month: month, year: year) {
+                    #expect(CivilDateBytes.days(year: year, month: month, day: day)
+                        == CivilDate(year: year, month: month, day: day).days)
+                }
+            }
+        }
+    }
+}
