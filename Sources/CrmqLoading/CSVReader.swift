@@ -145,19 +145,7 @@ public enum CSVReader {
             p: p, chunks: chunks, columns: names.count, rowCount: rowCount,
             groups: rowCount >= tuning.parallelRows ? tuning.workers * tuning.partsPerWorker : 1)
 
-        // Columns one after the other, each converted on all cores (row ranges in
-        // parallel): the transactions file has 5 columns of very different costs, which
-        // spread badly over cores column by column.
-        var columns: [Column] = []
-        var firstError: CSVSyntaxError? = nil
-        for j in 0..<names.count {
-            do {
-                columns.append(try converter.convert(column: j))
-            } catch {
-                if firstError == nil || error.offset < firstError!.offset { firstError = error }
-            }
-        }
-        if let e = firstError { throw e }
+        let columns = try converter.convertAll()
         let schema = Schema(zip(names, columns).map { Field($0, $1.type) })
         return Table(schema: schema, columns: columns, rowCount: rowCount)
     }
