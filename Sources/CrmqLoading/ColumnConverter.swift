@@ -27,9 +27,16 @@ struct ColumnConverter {
         var rows: Int
     }
 
+    /// Whether `convertAll` drops the file's pages of each chunk it has converted.
+    let releasePages: Bool
+
     /// `groups` is the number of row ranges to convert in parallel (1: serially).
-    init(p: UnsafeBufferPointer<UInt8>, chunks: [RecordChunk], columns: Int, rowCount: Int, groups: Int = 1) {
+    init(
+        p: UnsafeBufferPointer<UInt8>, chunks: [RecordChunk], columns: Int, rowCount: Int, groups: Int = 1,
+        releasePages: Bool = false
+    ) {
         self.p = p
+        self.releasePages = releasePages
         self.chunks = chunks
         self.columns = columns
         self.rowCount = rowCount
@@ -262,6 +269,10 @@ struct ColumnConverter {
                 }
             }
             row += chunk.recordCount
+            if releasePages && chunk.recordCount > 0 {
+                let end = chunk.fieldEnds.withUnsafeBufferPointer { chunk.base + Int($0[$0.count - 1]) }
+                FileSystem.releasePages(p, chunk.base, end)
+            }
         }
         return out
     }

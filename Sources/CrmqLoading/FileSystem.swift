@@ -66,9 +66,10 @@ enum FileSystem {
     /// the pages come from the page cache, so a large file costs no copy and no second
     /// buffer (copying the 473 MB transactions.csv into an array, page faults included,
     /// was about a tenth of loading it, by perf). The mapping lives only during `body`. A file that cannot be
-    /// mapped (a pipe, an empty file) is read with `readAll`.
+    /// mapped (a pipe, an empty file) is read with `readAll`. `body` is told whether the
+    /// bytes are mapped: only then may it `releasePages` (see there).
     static func withContents<T>(
-        of path: String, _ body: (UnsafeBufferPointer<UInt8>) throws(Diagnostic) -> T
+        of path: String, _ body: (UnsafeBufferPointer<UInt8>, _ mapped: Bool) throws(Diagnostic) -> T
     ) throws(Diagnostic) -> T {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
@@ -84,12 +85,25 @@ enum FileSystem {
         guard let base = mapped, base != MAP_FAILED else {
             let bytes = try readAll(path)
             let result: Result<T, Diagnostic> = bytes.withUnsafeBufferPointer { p in
-                Result { () throws(Diagnostic) -> T in try body(p) }
+                Result { () throws(Diagnostic) -> T in try body(p, false) }
             }
             return try result.get()
         }
         defer { munmap(base, size) }
-        return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size))
+        return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size), true)
+    }
+
+    /// Lets the kernel drop the pages of `p[s..<e]` (those wholly inside it), for bytes
+    /// that `withContents` mapped: they count in the process's memory while mapped, and
+    /// a loaded file is not needed once converted. Reading them again is still correct:
+    /// a read-only private mapping refills dropped pages from the file. (On memory of
+    /// one's own, dropping pages would zero it: never call this on an array.)
+    static func releasePages(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let base = Int(bitPattern: p.baseAddress)
+        let from = (base + s + page - 1) / page * page, to = (base + e) / page * page
+        guard to > from else { return }
+        madvise(UnsafeMutableRawPointer(bitPattern: from), to - from, MADV_DONTNEED)
     }
 
     /// Names of the entries of a folder (without `.` and `..`), unsorted.
