@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The distinct byte strings of one string column, numbered in order of first appearance.
 /// Cells are looked up by their bytes, so a String is made once per distinct value, not
 /// once per cell.
@@ -36,6 +44,23 @@ struct ByteInterner {
         return (code, true)
     }
 
+    /// Interns every value of `other`, in its code order; the result maps `other`'s codes
+    /// to codes of this interner.
+    mutating func intern(all other: ByteInterner) -> [Int32] {
+        var map = [Int32](repeating: 0, count: other.count)
+        other.arena.withUnsafeBufferPointer { a in
+            // An empty arena has no address; its values (at most one) are all empty.
+            var empty: UInt8 = 0
+            withUnsafePointer(to: &empty) { none in
+                for c in 0..<other.count {
+                    let s = other.starts[c]
+                    map[c] = intern(a.baseAddress.map { $0 + s } ?? none, count: other.starts[c + 1] - s).code
+                }
+            }
+        }
+        return map
+    }
+
     /// The distinct values in code order; the caller has checked that each is valid UTF-8.
     func strings() -> [String] {
         arena.withUnsafeBufferPointer { a in
@@ -45,12 +70,9 @@ struct ByteInterner {
         }
     }
 
+    @inline(__always)
     private func equal(_ c: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        arena.withUnsafeBufferPointer { a in
-            let s = starts[c]
-            for k in 0..<n where a[s + k] != p[k] { return false }
-            return true
-        }
+        n == 0 || arena.withUnsafeBufferPointer { a in memcmp(a.baseAddress! + starts[c], p, n) == 0 }
     }
 
     private mutating func grow() {
@@ -77,13 +99,18 @@ struct ByteInterner {
             h ^= h >> 29
             i += 8
         }
+        // The last 1 to 7 bytes in at most two loads, all within the string (overlapping
+        // bytes already hashed is fine: the length is mixed in). Byte by byte, this tail
+        // was most of hashing the short category names of transactions.csv.
         if i < n {
-            var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                w |= UInt64(p[i]) << shift
-                shift += 8
-                i += 1
+            let w: UInt64
+            if n >= 8 {
+                w = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                w = UInt64(raw.loadUnaligned(as: UInt32.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+            } else {
+                w = UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
             }
             h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
         }

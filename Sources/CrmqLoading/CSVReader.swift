@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dispatch
 import CrmqDiagnostics
 import CrmqSemantics
@@ -54,18 +61,34 @@ public enum CSVReader {
         case .folder: throw Diagnostic(LoadMessage.cannotRead(reason: "it is a folder"), at: .path(path))
         default: break
         }
-        let bytes = try FileSystem.readAll(path)
-        return try read(bytes: bytes, path: path)
+        return try FileSystem.withContents(of: path) { (p, mapped) throws(Diagnostic) -> Table in
+            var tuning = LoadTuning.standard
+            tuning.releasePages = mapped
+            return try read(p, path: path, tuning: tuning)
+        }
     }
 
     /// Reads CSV text already in memory; `path` names it in diagnostics.
     public static func read(bytes: [UInt8], path: String) throws(Diagnostic) -> Table {
-        let result: Result<Table, CSVSyntaxError> = bytes.withUnsafeBufferPointer { p in
-            Result { () throws(CSVSyntaxError) -> Table in try parse(p) }
+        try read(bytes: bytes, path: path, tuning: .standard)
+    }
+
+    /// Reads CSV text with explicit thresholds (tests use small ones to reach the parallel
+    /// paths with small files).
+    static func read(bytes: [UInt8], path: String, tuning: LoadTuning) throws(Diagnostic) -> Table {
+        let result: Result<Table, Diagnostic> = bytes.withUnsafeBufferPointer { p in
+            Result { () throws(Diagnostic) -> Table in try read(p, path: path, tuning: tuning) }
         }
-        switch result {
-        case .success(let table): return table
-        case .failure(let e): throw bytes.withUnsafeBufferPointer { diagnostic(e, path: path, p: $0) }
+        return try result.get()
+    }
+
+    private static func read(
+        _ p: UnsafeBufferPointer<UInt8>, path: String, tuning: LoadTuning
+    ) throws(Diagnostic) -> Table {
+        do {
+            return try parse(p, tuning: tuning)
+        } catch {
+            throw diagnostic(error, path: path, p: p)
         }
     }
 
@@ -106,39 +129,26 @@ public enum CSVReader {
         }
     }
 
-    /// Rows above which columns are converted on all cores.
-    static let parallelRows = 50_000
-
-    private static func parse(_ p: UnsafeBufferPointer<UInt8>) throws(CSVSyntaxError) -> Table {
-        let scanner = CSVScanner(p)
+    private static func parse(_ p: UnsafeBufferPointer<UInt8>, tuning: LoadTuning) throws(CSVSyntaxError) -> Table {
+        var scanner = CSVScanner(p)
+        scanner.chunkBytes = tuning.chunkBytes
         let start = scanner.dataStart
         if scanner.restIsBlank(start) { throw CSVSyntaxError(message: .emptyFile, offset: start) }
         let (header, next) = try scanner.scanHeader(from: start)
         if let cr = scanner.loneCR(in: header) { throw CSVSyntaxError(message: .crLineEnds, offset: cr) }
         let names = try headerNames(header, p)
-        let chunks = try scanner.scanRecords(from: next, columns: names.count)
+        let parallel = tuning.workers > 1 && p.count - next >= tuning.parallelBytes
+        let chunks =
+            parallel
+            ? try scanner.scanRecords(from: next, columns: names.count, parts: tuning.workers * tuning.partsPerWorker)
+            : try scanner.scanRecords(from: next, columns: names.count)
         let rowCount = chunks.reduce(0) { $0 + $1.recordCount }
-        let converter = ColumnConverter(p: p, chunks: chunks, columns: names.count, rowCount: rowCount)
+        let converter = ColumnConverter(
+            p: p, chunks: chunks, columns: names.count, rowCount: rowCount,
+            groups: rowCount >= tuning.parallelRows ? tuning.workers * tuning.partsPerWorker : 1,
+            releasePages: tuning.releasePages)
 
-        var results = [Result<Column, CSVSyntaxError>?](repeating: nil, count: names.count)
-        if rowCount >= parallelRows && names.count > 1 {
-            let shared = SharedResults(converter: converter, count: names.count)
-            DispatchQueue.concurrentPerform(iterations: names.count) { j in shared.convert(j) }
-            results = shared.results
-        } else {
-            for j in 0..<names.count {
-                results[j] = Result { () throws(CSVSyntaxError) -> Column in try converter.convert(column: j) }
-            }
-        }
-        var columns: [Column] = []
-        var firstError: CSVSyntaxError? = nil
-        for r in results {
-            switch r! {
-            case .success(let c): columns.append(c)
-            case .failure(let e): if firstError == nil || e.offset < firstError!.offset { firstError = e }
-            }
-        }
-        if let e = firstError { throw e }
+        let columns = try converter.convertAll()
         let schema = Schema(zip(names, columns).map { Field($0, $1.type) })
         return Table(schema: schema, columns: columns, rowCount: rowCount)
     }
@@ -206,15 +216,37 @@ struct FileLocator {
     }
 }
 
-/// Column results written by concurrent workers, each to its own slot. The slots are raw
-/// memory: writing them through an array property would be an exclusive access that two
-/// workers hold at once.
-private final class SharedResults: @unchecked Sendable {
-    let converter: ColumnConverter
-    private let slots: UnsafeMutableBufferPointer<Result<Column, CSVSyntaxError>?>
+/// How a file is spread over cores. The thresholds keep small files serial, where
+/// starting threads costs more than it saves.
+struct LoadTuning: Sendable {
+    /// Threads to use (the processors online).
+    var workers: Int
+    /// Data bytes from which the structure scan runs in parallel.
+    var parallelBytes: Int
+    /// Rows from which columns are converted in parallel row ranges.
+    var parallelRows: Int
+    /// Parts per worker, for both passes: more parts than cores even out the parts'
+    /// different speeds (and other processes on the machine).
+    var partsPerWorker: Int
+    /// See `CSVScanner.chunkBytes`.
+    var chunkBytes: Int
+    /// Whether the bytes are a file mapping whose pages may be dropped once converted
+    /// (`FileSystem.releasePages`): the 473 MB of transactions.csv otherwise stay resident
+    /// alongside the columns made from them, and peak memory was over DuckDB's.
+    var releasePages = false
 
-    init(converter: ColumnConverter, count: Int) {
-        self.converter = converter
+    static let standard = LoadTuning(
+        workers: max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))), parallelBytes: 4 << 20, parallelRows: 50_000,
+        partsPerWorker: 4, chunkBytes: 1 << 22)
+}
+
+/// Results written by concurrent workers, each to its own slot. The slots are raw memory:
+/// writing them through an array property would be an exclusive access that two workers
+/// hold at once.
+final class SharedSlots<T>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
         slots = .allocate(capacity: count)
         slots.initialize(repeating: nil)
     }
@@ -224,11 +256,29 @@ private final class SharedResults: @unchecked Sendable {
         slots.deallocate()
     }
 
-    var results: [Result<Column, CSVSyntaxError>?] { Array(slots) }
+    /// Only one worker may write a given slot, and nobody reads until all have finished.
+    func set(_ i: Int, _ value: T) { slots[i] = value }
 
-    func convert(_ j: Int) {
-        slots[j] = Result { () throws(CSVSyntaxError) -> Column in try converter.convert(column: j) }
+    var results: [T] { slots.map { $0! } }
+
+    /// Runs `body` for `0..<count` on all cores and collects its results in order.
+    /// `body` is not checked as `@Sendable`: the loader's bodies read the file's bytes and
+    /// the scanned chunks, which no one writes while they run, and write only memory of
+    /// their own (or rows of a column that no other iteration writes).
+    static func map(_ count: Int, _ body: (Int) -> T) -> [T] {
+        withoutActuallyEscaping(body) { body in
+            let shared = SharedSlots<T>(count: count)
+            let work = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: count) { i in shared.set(i, work.value(i)) }
+            return shared.results
+        }
     }
+}
+
+/// A value handed to concurrent workers, under the conditions `SharedSlots.map` states.
+private struct UncheckedSendable<V>: @unchecked Sendable {
+    let value: V
+    init(_ value: V) { self.value = value }
 }
 
 /// The session name of a table read from `file`: the file name without its folder and

@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+import CrmqDiagnostics
+import CrmqSemantics
+import CrmqEngine
+@testable import CrmqLoading
+
+/// The parallel scan and conversion must give what the serial ones give: same table,
+/// same first error at the same place. Tiny thresholds reach the parallel paths with
+/// small texts.
+@Suite struct ParallelLoadTests {
+    static let serial = LoadTuning(workers: 1, parallelBytes: .max, parallelRows: .max, partsPerWorker: 1, chunkBytes: 1 << 22)
+
+    /// Parallel settings with `parts` scan ranges and small chunks.
+    static func parallel(parts: Int, chunkBytes: Int = 16) -> LoadTuning {
+        LoadTuning(workers: 2, parallelBytes: 0, parallelRows: 1, partsPerWorker: (parts + 1) / 2, chunkBytes: chunkBytes)
+    }
+
+    static func outcome(_ text: String, _ tuning: LoadTuning) -> String {
+        do {
+            let t = try CSVReader.read(bytes: Array(text.utf8), path: "t.csv", tuning: tuning)
+            var out = "\(t.schema.names) \(types(t)) rows \(t.rowCount)\n"
+            for j in 0..<t.columns.count {
+                out += (0..<t.rowCount).map { "\(t.columns[j].value(at: $0))" }.joined(separator: "|") + "\n"
+            }
+            return out
+        } catch {
+            return "\(place(error)) \(error.message) notes \(error.notes.count)"
+        }
+    }
+
+    /// Reads `text` serially and in parallel with several splits; all must agree.
+    static func expectSame(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let expected = outcome(text, serial)
+        for parts in [2, 3, 5, 8, 17] {
+            for chunk in [1, 16, 1 << 20] {
+                let got = outcome(text, parallel(parts: parts, chunkBytes: chunk))
+                #expect(got == expected, "parts \(parts) chunk \(chunk)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    static func rows(_ n: Int, _ row: (Int) -> String) -> String {
+        (0..<n).map(row).joined()
+    }
+
+    @Test func sameTableAsSerial() {
+        Self.expectSame("id,amount,region,day,ok\n" + Self.rows(200) { i in
+            "\(i),\(Double(i) / 4),\(["North", "South", "East"][i % 3]),2025-01-\(i % 28 + 10),\(i % 2 == 0)\n"
+        })
+    }
+
+    @Test func quotedNewlinesStraddleSplitPoints() {
+        // Long quoted fields full of line breaks: most split points fall inside one.
+        Self.expectSame("id,note\n" + Self.rows(60) { i in
+            "\(i),\"line\n\(i)\n,\"\"x\"\"\n\n\nend\"\n"
+        })
+        Self.expectSame("a,b\n1,\"" + String(repeating: "x\n", count: 300) + "\"\n2,y\n")
+        Self.expectSame("a,b\r\n" + Self.rows(50) { i in "\(i),\"\r\n\(i)\"\r\n" })
+    }
+
+    @Test func typesWidenFromAnyRange() {
+        // The cell that widens the column is late in the file, in the last range.
+        Self.expectSame("a,b\n" + Self.rows(100) { "\($0),\($0)\n" } + "1.5,x\n3,4\n")
+        Self.expectSame("a,b\n" + Self.rows(100) { "\($0),\($0)\n" } + "99999999999999999999,2025-01-01\n")
+        Self.expectSame("a,b\n" + Self.rows(100) { i in i % 10 == 0 ? ",\n" : "\(i),\"\"\n" })
+    }
+
+    @Test func stringsNumberedByFirstAppearance() {
+        Self.expectSame("s,t\n" + Self.rows(300) { i in "v\(i * 7 % 23),\(i % 5 == 0 ? "" : "w\(i / 50)")\n" })
+    }
+
+    @Test func smallerAndLargerThanThresholds() throws {
+        let text = "a,b\n" + Self.rows(120) { "\($0),\($0 % 3)\n" }
+        var tuning = Self.parallel(parts: 4)
+        tuning.parallelBytes = text.utf8.count + 1  // serial scan, parallel conversion
+        #expect(Self.outcome(text, tuning) == Self.outcome(text, Self.serial))
+        tuning.parallelBytes = 0
+        tuning.parallelRows = 121  // parallel scan, serial conversion
+        #expect(Self.outcome(text, tuning) == Self.outcome(text, Self.serial))
+        Self.expectSame("a,b\n")
+        Self.expectSame("a,b\n1,2")
+        Self.expectSame("a\n1\n\n\n2\n\n")
+        Self.expectSame("a,b\n1,2\n\n\r\n\n\n\n\n\n")
+    }
+
+    @Test func firstErrorInFileOrderAtItsPlace() {
+        let good = Self.rows(80) { "\($0),x\($0)\n" }
+        // Errors only in the second half, some of them several.
+        Self.expectSame("a,b\n" + good + "1,2,3\n" + good + "1\n")
+        Self.expectSame("a,b\n" + good + "1\n" + good + "1,2,3\n")
+        Self.expectSame("a,b\n" + good + "1,x\"y\n" + good)
+        Self.expectSame("a,b\n" + good + "1,\"open\n" + good)
+        Self.expectSame("a,b\n" + good + "\n" + good)
+        Self.expectSame("a,b\n" + good + "1,\"x\"y\n" + good + "1,2,3\n")
+        Self.expectSame("a,b\r" + good)
+        #expect(Self.outcome("a,b\n" + good + "1,2,3\n", Self.parallel(parts: 8)).hasPrefix("t.csv:82:5 row 81 has 3 fields"))
+    }
+
+    @Test func invalidUTF8FirstInFileOrder() {
+        var bytes = Array(("a,b\n" + Self.rows(100) { "\($0),x\($0 % 7)\n" }).utf8)
+        bytes.insert(0xFF, at: bytes.count - 3)
+        bytes.insert(0xC0, at: bytes.count - 300)
+        let serial = failure(bytes: bytes)
+        for parts in [2, 5, 8] {
+            do {
+                _ = try CSVReader.read(bytes: bytes, path: "t.csv", tuning: Self.parallel(parts: parts))
+                Issue.record("no error")
+            } catch {
+                #expect(place(error) == place(serial))
+                #expect(error.message == serial?.message)
+            }
+        }
+    }
+}
+
+@Suite struct DateArithmeticTests {
+    /// The loader's inlined copy of the day count agrees with `CivilDate.days`.
+    @Test func inlinedDaysMatchCivilDate() {
+        for year in [0, 1, 4, 99, 100, 399, 400, 1600, 1900, 1969, 1970, 2000, 2024, 2025, 2100, 9999] {
+            for month in 1...12 {
+                for day in 1...CivilDate.daysIn(month: month, year: year) {
+                    #expect(CivilDateBytes.days(year: year, month: month, day: day)
+                        == CivilDate(year: year, month: month, day: day).days)
+                }
+            }
+        }
+    }
+}
+
+/// Files above the standard parallel threshold, read through the file mapping, whose pages
+/// are dropped as chunks are converted: a column converted again, and an error reported,
+/// after that must still see the file's bytes.
+@Suite struct LargeFileTests {
+    static func text(rows: Int, last: String) -> String {
+        var text = "id,amount,day,tag\n"
+        text.reserveCapacity(rows * 40)
+        for i in 0..<rows { text += "\(i),\(i % 1000).25,2025-03-\(i % 20 + 10),t\(i % 9)\n" }
+        return text + last
+    }
+
+    @Test func widenedAtTheEndOfALargeFile() throws {
+        let folder = TempFolder()
+        let rows = 200_000  // about 6 MB, over LoadTuning.standard.parallelBytes
+        let path = folder.file("big.csv", Self.text(rows: rows, last: "x,1e3,2025-01-01,\"q\"\"\"\n"))
+        #expect(Self.text(rows: rows, last: "").utf8.count > LoadTuning.standard.parallelBytes)
+        let t = try CSVReader.read(file: path)
+        #expect(t.rowCount == rows + 1)
+        #expect(types(t) == [.string, .double, .date, .string])
+        #expect(t.columns[0].value(at: 123_456) == .string("123456"))
+        #expect(t.columns[1].value(at: rows) == .double(1000))
+        #expect(t.columns[1].value(at: 7) == .double(7.25))
+        #expect(t.columns[3].value(at: rows) == .string("q\""))
+        // The same as from memory, read serially.
+        let serial = try CSVReader.read(
+            bytes: Array(Self.text(rows: rows, last: "x,1e3,2025-01-01,\"q\"\"\"\n").utf8), path: "big.csv",
+            tuning: ParallelLoadTests.serial)
+        for j in 0..<4 {
+            for i in stride(from: 0, to: rows + 1, by: 997) { #expect(t.columns[j].value(at: i) == serial.columns[j].value(at: i)) }
+        }
+    }
+
+    @Test func errorLateInALargeFileAtItsPlace() {
+        let folder = TempFolder()
+        let rows = 200_000
+        for (last, expected) in [
+            ("1,2,2025-01-01,x,extra\n", "big.csv:200002:18"),
+            ("1,2,2025-01-01,x\"y\n", "big.csv:200002:17"),
+            ("1,2,2025-01-01,\"x\n", "big.csv:200002:16"),
+        ] {
+            let path = folder.file("big.csv", Self.text(rows: rows, last: last))
+            do {
+                _ = try CSVReader.read(file: path)
+                Issue.record("no error for \(last)")
+            } catch {
+                #expect(place(error).hasSuffix(expected), "\(last)")
+            }
+        }
+        // Invalid UTF-8 is found in conversion, after the pages of earlier chunks are dropped.
+        var bytes = Array(Self.text(rows: rows, last: "1,2,2025-01-01,x").utf8)
+        bytes.append(0xFF)
+        bytes.append(0x0A)
+        let path = folder.path + "/utf8.csv"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        do {
+            _ = try CSVReader.read(file: path)
+            Issue.record("no error")
+        } catch {
+            #expect(place(error).hasSuffix("utf8.csv:200002:17"))
+        }
+    }
+}
