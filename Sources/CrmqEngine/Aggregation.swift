@@ -201,11 +201,17 @@ enum Aggregation {
                     var start = rows.lowerBound
                     while start < rows.upperBound, !cancel.isCancelled {
                         let end = Swift.min(rows.upperBound, start + chunkSize)
-                        if lanes == 1 {
-                            eachRow(start..<end, ids, valid) { g, i in t[g] &+= counted(i) ? 1 : 0 }
+                        // Branch-free: every row adds its bit (a null row adds 0), so
+                        // scattered nulls cost no mispredicted branches.
+                        let laneWidth = lanes == 1 ? 0 : groups
+                        if let valid {
+                            for i in start..<end {
+                                let bit = unsafeBitCast(valid[i], to: UInt8.self) & unsafeBitCast(counted(i), to: UInt8.self)
+                                t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int(bit)
+                            }
                         } else {
-                            eachRow(start..<end, ids, valid) { g, i in
-                                t[(i & 3) &* groups &+ g] &+= counted(i) ? 1 : 0
+                            for i in start..<end {
+                                t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int(unsafeBitCast(counted(i), to: UInt8.self))
                             }
                         }
                         start = end
