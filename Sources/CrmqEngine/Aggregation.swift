@@ -42,7 +42,7 @@ enum Aggregation {
     ) throws(EngineError) -> Column {
         let groups = g.count
         if agg.function == .countRows {
-            return Column(.int(g.sizes().map { Int64($0) }))
+            return Column(.int(try countValid(g.ids, nil, groups, cancel).map { Int64($0) }))
         }
         guard let argument = agg.arguments.first else { return nullColumn(agg.type, count: groups) }
         let x = try evaluator.column(argument)
@@ -259,22 +259,35 @@ enum Aggregation {
         return (0..<groups).map { g in ((s[g] + s[groups + g]) + s[2 * groups + g]) + s[3 * groups + g] }
     }
 
-    /// Int sums per group; nil on overflow.
+    /// Int sums per group, in `lanes` interleaved partial sums when groups are few (as counts
+    /// are); nil when a partial sum or their total overflows.
     static func intSums(_ a: [Int64], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
         throws(EngineError) -> [Int64]?
     {
-        var s = [Int64](repeating: 0, count: groups)
+        let laneWidth = groups <= 4096 ? groups : 0
+        var s = [Int64](repeating: 0, count: laneWidth == 0 ? groups : Self.lanes * groups)
         var overflow = false
         try s.withUnsafeMutableBufferPointer { (s) throws(EngineError) in
             try a.withUnsafeBufferPointer { (a) throws(EngineError) in
                 try eachRow(ids, valid, cancel) { g, i in
-                    let (r, o) = s[g].addingReportingOverflow(a[i])
-                    s[g] = r
+                    let slot = (i & 3) &* laneWidth &+ g
+                    let (r, o) = s[slot].addingReportingOverflow(a[i])
+                    s[slot] = r
                     overflow = overflow || o
                 }
             }
         }
-        return overflow ? nil : s
+        if overflow { return nil }
+        if laneWidth == 0 { return s }
+        var totals = [Int64](repeating: 0, count: groups)
+        for g in 0..<groups {
+            for lane in 0..<Self.lanes {
+                let (r, o) = totals[g].addingReportingOverflow(s[lane * groups + g])
+                if o { return nil }
+                totals[g] = r
+            }
+        }
+        return totals
     }
 
     static func minMax(

@@ -23,15 +23,6 @@ struct Grouping {
         }
         return first
     }
-
-    /// Rows per group.
-    func sizes() -> [Int] {
-        var sizes = [Int](repeating: 0, count: count)
-        sizes.withUnsafeMutableBufferPointer { s in
-            for g in ids { s[Int(g)] += 1 }
-        }
-        return sizes
-    }
 }
 
 /// An open-addressing hash table (linear probing) from 64-bit keys to dense ids given in
