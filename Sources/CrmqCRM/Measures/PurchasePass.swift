@@ -196,7 +196,7 @@ struct PurchaseSummary: Sendable {
 
 /// A customer's running sums in a purchase pass (`PurchaseSummary.Purchases` or `.YearSpend`):
 /// a plain value whose all-zero bits mean "no purchase".
-protocol PurchaseSums {
+protocol PurchaseSums: Sendable {
     /// Only purchases in the last year count (then `add` is called for them alone).
     static var yearOnly: Bool { get }
     mutating func add(day: Int32, amount: Double, inYear: Bool)
