@@ -5,7 +5,7 @@ import CrmqEngine
 /// Where each customer row's purchases are summed: the row of the first customer with the
 /// same id (duplicate ids share one summary), -1 for a customer without an id. Transactions
 /// find that row by id through a direct array when ids are dense, a dictionary otherwise.
-struct CustomerIndex: Sendable {
+struct CustomerIndex {
     /// For each customer row, the slot (a row index) its summary is kept in, or -1.
     var slotOfRow: [Int32]
     private var direct: [Int32]
@@ -71,8 +71,9 @@ struct CustomerIndex: Sendable {
 /// A pass sums either everything (`.all`: one 32-byte record per customer) or only the
 /// yearly spend (`.spend12m`: 8 bytes per customer, for spend_12m, share_of_wallet and clv),
 /// whose accumulators fit the 32 MB L3 cache with room to spare and which touches only the
-/// last year's purchases. Hand-written for speed: q3 (share_of_wallet at 1M customers, 12M
-/// transactions) went from 327 ms to the figures in the commit log (docs/performance.md).
+/// last year's purchases. Hand-written for speed: q3 (top 10 by share_of_wallet, 1M customers,
+/// 12M transactions, 2 cores) went from 237-269 ms min / 250-297 ms median with the full pass
+/// to 42 ms / 44-48 ms.
 struct PurchaseSummary: Sendable {
     /// What a pass sums; `.all` includes `.spend12m`.
     enum Sums: Sendable { case spend12m, all }
@@ -107,15 +108,6 @@ struct PurchaseSummary: Sendable {
             count12m &+= inYear ? 1 : 0
             revenue12m += inYear ? amount : 0
         }
-
-        @inline(__always) mutating func merge(_ o: Purchases) {
-            count &+= o.count
-            last = max(last, o.last)
-            revenue += o.revenue
-            count12m &+= o.count12m
-            revenue12m += o.revenue12m
-        }
-
     }
 
     /// One customer's revenue in the last year: all a `.spend12m` pass keeps.
@@ -125,7 +117,6 @@ struct PurchaseSummary: Sendable {
         static var yearOnly: Bool { true }
 
         @inline(__always) mutating func add(day: Int32, amount: Double, inYear: Bool) { revenue12m += amount }
-        @inline(__always) mutating func merge(_ o: YearSpend) { revenue12m += o.revenue12m }
     }
 
     // The sums of customer row i (of a `.all` summary).
@@ -151,36 +142,39 @@ struct PurchaseSummary: Sendable {
         return summary
     }
 
-    /// How many parts the transactions are split into, each summed into its own accumulators
-    /// and merged per customer: 2 from a million rows, whatever the number of cores, so a
-    /// revenue is the same float sum (rows of the first half, plus rows of the second) on
-    /// every machine. (A sum differs from the serial row-order sum only by rounding.)
-    static func parts(rows: Int) -> Int { rows >= 1 << 20 ? 2 : 1 }
-
-    static func compute(_ inputs: CRMInputs, _ sums: Sums = .all, parts: Int? = nil) throws(EngineError)
-        -> PurchaseSummary
-    {
+    /// The pass is serial, in row order (sums are the row-order float sums). Splitting the rows
+    /// in two halves summed on both cores into their own accumulators, merged per customer,
+    /// was measured and dropped: on the 2-core machine, back to back, q3 took min 50-53 ms /
+    /// median 54-57 ms split against 42 ms / 44-48 ms serial (the merge, and the second set of
+    /// accumulators' page faults and cache, cost more than the halved loop saves), and the
+    /// full pass (two 32 MB record sets overflow L3) was no faster either.
+    static func compute(_ inputs: CRMInputs, _ sums: Sums = .all) throws(EngineError) -> PurchaseSummary {
         let n = inputs.customers.rowCount
         let asOf = inputs.asOf
-        var summary = PurchaseSummary(
-            asOf: asOf, sums: sums, revenue12m: [Double](repeating: 0, count: n),
-            records: sums == .all ? [Purchases](repeating: Purchases(last: 0, count: 0, count12m: 0, revenue: 0, revenue12m: 0), count: n) : [])
+        var summary = PurchaseSummary(asOf: asOf, sums: sums, revenue12m: [], records: [])
         guard let asOf, let ids = inputs.customers.column(named: "customer_id"), let t = inputs.transactions,
             let buyer = t.column(named: "customer_id"), case .int(let buyers) = buyer.values,
             let dates = t.column(named: "date"), case .date(let days) = dates.values
-        else { return summary }
+        else {
+            // No purchase counts: zero sums.
+            summary.revenue12m = [Double](repeating: 0, count: n)
+            if sums == .all {
+                summary.records = [Purchases](
+                    repeating: Purchases(last: 0, count: 0, count12m: 0, revenue: 0, revenue12m: 0), count: n)
+            }
+            return summary
+        }
         let amount = NumericColumn(t.column(named: "amount"))
         let input = PassInput(
             index: CustomerIndex(ids: ids), customers: n, buyers: buyers, buyerValid: buyer.validity, days: days,
             dateValid: dates.validity, amounts: amount?.values ?? [], amountValid: amount?.validity, asOf: asOf,
             yearStart: asOf &- yearDays, cancellation: inputs.cancellation)
-        let split = parts ?? Self.parts(rows: t.rowCount)
         switch sums {
         case .spend12m:
-            let acc = try input.sum(YearSpend.self, parts: split)
+            let acc = try input.sum(YearSpend.self)
             summary.revenue12m = input.finish(acc) { $0.revenue12m }
         case .all:
-            let acc = try input.sum(Purchases.self, parts: split)
+            let acc = try input.sum(Purchases.self)
             summary.records = input.finish(acc) { $0 }
             summary.revenue12m = summary.records.map(\.revenue12m)
         }
@@ -196,15 +190,14 @@ struct PurchaseSummary: Sendable {
 
 /// A customer's running sums in a purchase pass (`PurchaseSummary.Purchases` or `.YearSpend`):
 /// a plain value whose all-zero bits mean "no purchase".
-protocol PurchaseSums: Sendable {
+protocol PurchaseSums {
     /// Only purchases in the last year count (then `add` is called for them alone).
     static var yearOnly: Bool { get }
     mutating func add(day: Int32, amount: Double, inYear: Bool)
-    mutating func merge(_ other: Self)
 }
 
 /// The columns a purchase pass reads, as plain arrays.
-private struct PassInput: Sendable {
+private struct PassInput {
     var index: CustomerIndex
     var customers: Int
     var buyers: [Int64]
@@ -225,27 +218,12 @@ private struct PassInput: Sendable {
     /// Sums the transactions into one accumulator per customer slot (plus a spare at index
     /// `customers` that the rows which do not count go to, so the loop has no branch that
     /// depends on the data and the CPU overlaps the cache misses of many rows' random customer
-    /// accesses). `parts` contiguous row ranges run concurrently, each into its own
-    /// accumulators; they are merged into the first, in part order.
-    func sum<S: PurchaseSums>(_: S.Type, parts: Int) throws(EngineError) -> Scratch<S> {
-        let n = customers, rows = buyers.count
-        let scratch = (0..<parts).map { _ in Scratch<S>(zeroed: n + 1) }
-        defer { withExtendedLifetime(scratch) {} }
-        inParallel(rows: rows, parts: parts) { part, range in
-            accumulate(into: scratch[part].pointer, range)
-        }
+    /// accesses: 80% of the pass's samples are that store).
+    func sum<S: PurchaseSums>(_: S.Type) throws(EngineError) -> Scratch<S> {
+        let scratch = Scratch<S>(zeroed: customers + 1)
+        accumulate(into: scratch.pointer, 0..<buyers.count)
         try cancellation.check()
-        if parts > 1 {
-            // Merged per customer range, both cores at once: every customer adds the parts in order.
-            let others = scratch.dropFirst().map { SendablePointer($0.pointer) }
-            let first = SendablePointer(scratch[0].pointer)
-            inParallel(rows: n, parts: Swift.min(parts, ProcessInfoCores.count)) { _, range in
-                for other in others {
-                    for j in range { first.pointer[j].merge(other.pointer[j]) }
-                }
-            }
-        }
-        return scratch[0]
+        return scratch
     }
 
     private func accumulate<S: PurchaseSums>(into acc: UnsafeMutablePointer<S>, _ range: Range<Int>) {
@@ -291,7 +269,7 @@ private struct PassInput: Sendable {
         }
     }
 
-    /// The merged accumulators as an array per customer row: a customer sharing its id with an
+    /// The accumulators as an array per customer row: a customer sharing its id with an
     /// earlier row reads that row's sums; one without an id has none (its slot never receives any).
     func finish<S, T>(_ acc: Scratch<S>, _ value: (S) -> T) -> [T] {
         let slots = index.slotOfRow
