@@ -24,8 +24,8 @@ extension CustomerMeasures {
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in
         let s = try PurchaseSummary.of(inputs)
         guard let asOf = s.asOf else { return Column(.null(count: inputs.customers.rowCount)) }
-        return Column(
-            .int(s.lastDay.map { $0 == .min ? 0 : Int64(asOf) - Int64($0) }), validity: s.lastDay.map { $0 != .min })
+        let last = s.lastDays
+        return Column(.int(last.map { $0 == .min ? 0 : Int64(asOf) - Int64($0) }), validity: last.map { $0 != .min })
     }
 
     static let frequency = ComputedColumn(
@@ -40,7 +40,7 @@ extension CustomerMeasures {
             """,
         needs: ["transactions"], requires: ["customer_id"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in
-        Column(.int(try PurchaseSummary.of(inputs).count))
+        Column(.int(try PurchaseSummary.of(inputs).counts))
     }
 
     static let monetary = ComputedColumn(
@@ -55,7 +55,7 @@ extension CustomerMeasures {
             """,
         needs: ["transactions"], requires: ["customer_id"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in
-        Column(.double(try PurchaseSummary.of(inputs).revenue))
+        Column(.double(try PurchaseSummary.of(inputs).revenues))
     }
 
     static let spend12m = ComputedColumn(
@@ -70,7 +70,7 @@ extension CustomerMeasures {
             """,
         needs: ["transactions"], requires: ["customer_id"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in
-        Column(.double(try PurchaseSummary.of(inputs).revenue12m))
+        Column(.double(try PurchaseSummary.of(inputs, .spend12m).revenue12m))
     }
 
     static let shareOfWallet = ComputedColumn(
@@ -85,7 +85,7 @@ extension CustomerMeasures {
             """,
         needs: ["transactions"], requires: ["customer_id", "category_spend"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in
-        let spend = try PurchaseSummary.of(inputs).revenue12m
+        let spend = try PurchaseSummary.of(inputs, .spend12m).revenue12m
         let n = inputs.customers.rowCount
         guard let category = NumericColumn(inputs.customers.column(named: "category_spend")) else {
             return Column(.null(count: n))

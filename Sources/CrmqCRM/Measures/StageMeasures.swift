@@ -38,7 +38,7 @@ extension CustomerMeasures {
             lifecycle(
                 churned: churned[i], recency: s.recency(i),
                 tenure: tenureDays.isEmpty || tenure.isNull(i) ? nil : tenureDays[i],
-                purchases: s.count[i], purchases12m: s.count12m[i],
+                purchases: s.count(i), purchases12m: s.count12m(i),
                 declineDays, identificationDays, stabilityDays, stabilityPurchases)
         }
     }
@@ -94,7 +94,7 @@ extension CustomerMeasures {
             let r = intent?.value(i), sat = satisfaction?.value(i), tr = trust?.value(i)
             if r == nil && sat == nil && tr == nil { return nil }
             if let r, r >= conativeIntent {
-                return s.count12m[i] >= actionPurchases ? .action : .conative
+                return s.count12m(i) >= actionPurchases ? .action : .conative
             }
             if let sat, sat >= affectiveSatisfaction { return .affective }
             if let tr, tr >= affectiveTrust { return .affective }
@@ -148,7 +148,8 @@ extension CustomerMeasures {
 extension PurchaseSummary {
     /// Days from the last purchase to as-of, nil without a purchase.
     @inline(__always) func recency(_ i: Int) -> Int64? {
-        guard let asOf, lastDay[i] != .min else { return nil }
-        return Int64(asOf) - Int64(lastDay[i])
+        let last = lastDay(i)
+        guard let asOf, last != .min else { return nil }
+        return Int64(asOf) - Int64(last)
     }
 }

@@ -23,7 +23,7 @@ extension CustomerMeasures {
             """,
         needs: ["transactions"], requires: ["customer_id", "churned"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in
-        let s = try PurchaseSummary.of(inputs)
+        let s = try PurchaseSummary.of(inputs, .spend12m)
         let n = inputs.customers.rowCount
         let churned = churnedAsOf(inputs.customers, asOf: s.asOf)
         guard let known = NumericColumn(inputs.customers.column(named: "churned")) else { return Column(.null(count: n)) }
