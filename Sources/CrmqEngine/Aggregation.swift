@@ -191,13 +191,17 @@ enum Aggregation {
         let parts = Parallel.parts(n)
         let lanes = groups <= 4096 ? Self.lanes : 1
         let width = lanes * groups
-        let tallies = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts * width)
+        // Each part's tallies start on a cache line of their own (8 Ints): two cores adding to
+        // one line made counting 1.5x slower than on one core.
+        let stride = (width + 7) / 8 * 8
+        let tallies = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts * stride + 8)
         tallies.initialize(repeating: 0)
         defer { tallies.deallocate() }
+        let aligned = tallies.baseAddress!.advanced(by: (64 - Int(bitPattern: tallies.baseAddress!) % 64) % 64 / 8)
         ids.withUnsafeBufferPointer { ids in
             withOptionalBuffer(valid) { valid in
                 Parallel.forEach(n, parts: parts) { part, rows in
-                    let t = tallies.baseAddress! + part * width
+                    let t = aligned + part * stride
                     var start = rows.lowerBound
                     while start < rows.upperBound, !cancel.isCancelled {
                         let end = Swift.min(rows.upperBound, start + chunkSize)
@@ -220,7 +224,11 @@ enum Aggregation {
             }
         }
         try cancel.check()
-        return (0..<groups).map { g in (0..<(parts * lanes)).reduce(0) { $0 + tallies[$1 * groups + g] } }
+        return (0..<groups).map { g in
+            (0..<parts).reduce(0) { sum, part in
+                (0..<lanes).reduce(sum) { $0 + aligned[part * stride + $1 * groups + g] }
+            }
+        }
     }
 
     static func countValid(_ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
@@ -381,6 +389,12 @@ enum Aggregation {
 }
 
 extension Vec {
+    /// The array, when the values are one.
+    var arrayValue: [T]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
     /// The values as an array of `n`.
     func array(_ n: Int) -> [T] {
         switch self {

@@ -43,15 +43,43 @@ enum ComparisonKernels {
         }
     }
 
-    @inline(__always)
     static func compareVecs<T: Comparable>(_ op: ScalarFunction, _ a: Vec<T>, _ b: Vec<T>, _ n: Int) -> [Bool] {
         switch op {
-        case .equal: map2(a, b, n) { $0 == $1 }
-        case .notEqual: map2(a, b, n) { $0 != $1 }
-        case .less: map2(a, b, n) { $0 < $1 }
-        case .lessEqual: map2(a, b, n) { $0 <= $1 }
-        case .greater: map2(a, b, n) { $0 > $1 }
-        default: map2(a, b, n) { $0 >= $1 }
+        case .equal: compared(a, b, n, Equal.self)
+        case .notEqual: compared(a, b, n, NotEqual.self)
+        case .less: compared(a, b, n, Less.self)
+        case .lessEqual: compared(a, b, n, LessEqual.self)
+        case .greater: compared(a, b, n, Greater.self)
+        default: compared(a, b, n, GreaterEqual.self)
+        }
+    }
+
+    /// The comparison row by row, on every core for long columns. The operator is a type
+    /// rather than a closure so that it is still inlined in the loop each core runs.
+    static func compared<T: Comparable, C: Comparison>(_ a: Vec<T>, _ b: Vec<T>, _ n: Int, _: C.Type) -> [Bool] {
+        switch (a, b) {
+        case (.scalar(let x), .scalar(let y)):
+            return [Bool](repeating: C.holds(x, y), count: n)
+        case (.array(let xs), .scalar(let y)):
+            return xs.withUnsafeBufferPointer { x in
+                Parallel.array(n) { out, rows in
+                    for i in rows { out.initializeElement(at: i, to: C.holds(x[i], y)) }
+                }
+            }
+        case (.scalar(let x), .array(let ys)):
+            return ys.withUnsafeBufferPointer { y in
+                Parallel.array(n) { out, rows in
+                    for i in rows { out.initializeElement(at: i, to: C.holds(x, y[i])) }
+                }
+            }
+        case (.array(let xs), .array(let ys)):
+            return xs.withUnsafeBufferPointer { x in
+                ys.withUnsafeBufferPointer { y in
+                    Parallel.array(n) { out, rows in
+                        for i in rows { out.initializeElement(at: i, to: C.holds(x[i], y[i])) }
+                    }
+                }
+            }
         }
     }
 
@@ -113,4 +141,33 @@ enum ComparisonKernels {
         }
         return acc
     }
+}
+
+/// A comparison operator as a type (see `ComparisonKernels.compared`).
+protocol Comparison {
+    static func holds<T: Comparable>(_ a: T, _ b: T) -> Bool
+}
+
+enum Equal: Comparison {
+    @inline(__always) static func holds<T: Comparable>(_ a: T, _ b: T) -> Bool { a == b }
+}
+
+enum NotEqual: Comparison {
+    @inline(__always) static func holds<T: Comparable>(_ a: T, _ b: T) -> Bool { a != b }
+}
+
+enum Less: Comparison {
+    @inline(__always) static func holds<T: Comparable>(_ a: T, _ b: T) -> Bool { a < b }
+}
+
+enum LessEqual: Comparison {
+    @inline(__always) static func holds<T: Comparable>(_ a: T, _ b: T) -> Bool { a <= b }
+}
+
+enum Greater: Comparison {
+    @inline(__always) static func holds<T: Comparable>(_ a: T, _ b: T) -> Bool { a > b }
+}
+
+enum GreaterEqual: Comparison {
+    @inline(__always) static func holds<T: Comparable>(_ a: T, _ b: T) -> Bool { a >= b }
 }

@@ -30,8 +30,7 @@ enum DateKernels {
         case .monthsBetween:
             let valid = andValid(a[0].valid, a[1].valid, cx.n)
             if case .scalar(false) = valid { return .scalar(.null) }
-            let from = MonthDayTable(a[0].dates, cx.n), to = MonthDayTable(a[1].dates, cx.n)
-            return makeDatum(.int(map2(a[0].dates, a[1].dates, cx.n) { monthsBetween(from[$0], to[$1]) }), valid)
+            return makeDatum(.int(monthsBetween(a[0].dates, a[1].dates, cx.n)), valid)
         case .makeDate:
             return try makeDate(a[0], a[1], a[2], cx)
         default:
@@ -87,15 +86,60 @@ enum DateKernels {
     @inline(__always)
     static func perDay<R>(_ days: Vec<Int32>, _ n: Int, _ f: (Int32) -> R) -> [R] {
         guard case .array(let a) = days, n > 4096 else { return map1(days, n, f) }
-        var lo = Int32.max, hi = Int32.min
-        for d in a {
-            lo = Swift.min(lo, d)
-            hi = Swift.max(hi, d)
-        }
+        let (lo, hi) = dayRange(a)
         let span = Int(hi) - Int(lo)
         guard span < n / 4 else { return map1(days, n, f) }
-        let table = (0...span).map { f(lo + Int32($0)) }
-        return table.withUnsafeBufferPointer { t in map1(days, n) { t[Int($0 - lo)] } }
+        return lookUp(a, in: (0...span).map { f(lo + Int32($0)) }, from: lo)
+    }
+
+    /// The first and last day of a non-empty column (on every core).
+    static func dayRange(_ a: [Int32]) -> (lo: Int32, hi: Int32) {
+        let parts = Parallel.parts(a.count)
+        var bounds = [(lo: Int32, hi: Int32)](repeating: (.max, .min), count: parts)
+        a.withUnsafeBufferPointer { a in
+            bounds.withUnsafeMutableBufferPointer { bounds in
+                Parallel.forEach(a.count, parts: parts) { part, rows in
+                    var lo = Int32.max, hi = Int32.min
+                    for i in rows {
+                        lo = Swift.min(lo, a[i])
+                        hi = Swift.max(hi, a[i])
+                    }
+                    bounds[part] = (lo, hi)
+                }
+            }
+        }
+        return (bounds.map(\.lo).min()!, bounds.map(\.hi).max()!)
+    }
+
+    /// `table[day - lo]` for every day of `a` (all within the table), on every core.
+    static func lookUp<R>(_ a: [Int32], in table: [R], from lo: Int32) -> [R] {
+        a.withUnsafeBufferPointer { a in
+            table.withUnsafeBufferPointer { t in
+                Parallel.array(a.count) { out, rows in
+                    for i in rows { out.initializeElement(at: i, to: t[Int(a[i] &- lo)]) }
+                }
+            }
+        }
+    }
+
+    /// months_between row by row: both operands' days looked up in `MonthDayTable`s, on every
+    /// core (a generic loop, not `map2`'s closure, so that the lookups stay inlined there).
+    static func monthsBetween(_ a: Vec<Int32>, _ b: Vec<Int32>, _ n: Int) -> [Int64] {
+        let from = MonthDayTable(a, n), to = MonthDayTable(b, n)
+        @inline(__always) func at(_ v: Vec<Int32>, _ p: UnsafeBufferPointer<Int32>?, _ i: Int) -> Int32 {
+            if let p { return p[i] }
+            if case .scalar(let x) = v { return x }
+            return 0
+        }
+        return withOptionalBuffer(a.arrayValue) { pa in
+            withOptionalBuffer(b.arrayValue) { pb in
+                Parallel.array(n) { out, rows in
+                    for i in rows {
+                        out.initializeElement(at: i, to: monthsBetween(from[at(a, pa, i)], to[at(b, pb, i)]))
+                    }
+                }
+            }
+        }
     }
 
     /// add_months(d, k): calendar months, clamped to the last day of the target month.
@@ -171,13 +215,7 @@ struct MonthDayTable {
         var lo = Int32.max, hi = Int32.min
         switch days {
         case .scalar(let d): (lo, hi) = (d, d)
-        case .array(let a):
-            a.withUnsafeBufferPointer { a in
-                for d in a {
-                    lo = Swift.min(lo, d)
-                    hi = Swift.max(hi, d)
-                }
-            }
+        case .array(let a): if !a.isEmpty { (lo, hi) = DateKernels.dayRange(a) }
         }
         self.lo = lo
         let span = Int(hi) - Int(lo)
