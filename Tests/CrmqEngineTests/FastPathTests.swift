@@ -199,7 +199,7 @@ import Testing
         // Days from 0000-01-01: a few years (a table), then all of 0000-9999 (no table).
         let first = Int32(CivilDate.dayRange.lowerBound)
         for (start, span) in [(first + 740_000, 1_500), (first, Int(CivilDate.dayRange.count))] {
-            let n = 20_000
+            let n = Parallel.minimumRows + 1_000  // split over the cores
             let a = (0..<n).map { _ in start + Int32(r.int(span)) }
             let b = (0..<n).map { _ in start + Int32(r.int(span)) }
             let t = Table(schema: Schema([Field("a", .date), Field("b", .date)]), columns: [Column(.date(a)), Column(.date(b))])
