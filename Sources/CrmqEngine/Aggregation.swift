@@ -16,8 +16,10 @@ enum Aggregation {
             : try Grouper.group(keyColumns, rowCount: n, ordered: true, cancel: cancel)
         let first = grouping.firstRows()
         var columns = keyColumns.map { $0.take(first) }
+        // Rows per group, counted once for every aggregate whose argument has no nulls.
+        let sizes = aggregates.isEmpty ? [] : try countValid(grouping.ids, nil, grouping.count, cancel)
         for agg in aggregates {
-            columns.append(try accumulate(agg, grouping, evaluator: evaluator, cancel: cancel))
+            columns.append(try accumulate(agg, grouping, sizes: sizes, evaluator: evaluator, cancel: cancel))
         }
         var table = Table(schema: schema, columns: columns, rowCount: grouping.count)
         if !grouping.ordered, grouping.count > 1 {
@@ -32,18 +34,16 @@ enum Aggregation {
     /// One aggregate per group. A double total that leaves the finite range (a sum of
     /// values near the largest double) is null, like every non-finite double result.
     static func accumulate(
-        _ agg: BoundAggregate, _ g: Grouping, evaluator: ExpressionEvaluator, cancel: CancellationFlag
+        _ agg: BoundAggregate, _ g: Grouping, sizes: [Int], evaluator: ExpressionEvaluator, cancel: CancellationFlag
     ) throws(EngineError) -> Column {
-        try accumulateAny(agg, g, evaluator: evaluator, cancel: cancel).finite()
+        try accumulateAny(agg, g, sizes: sizes, evaluator: evaluator, cancel: cancel).finite()
     }
 
     private static func accumulateAny(
-        _ agg: BoundAggregate, _ g: Grouping, evaluator: ExpressionEvaluator, cancel: CancellationFlag
+        _ agg: BoundAggregate, _ g: Grouping, sizes: [Int], evaluator: ExpressionEvaluator, cancel: CancellationFlag
     ) throws(EngineError) -> Column {
         let groups = g.count
-        if agg.function == .countRows {
-            return Column(.int(try countValid(g.ids, nil, groups, cancel).map { Int64($0) }))
-        }
+        if agg.function == .countRows { return Column(.int(sizes.map { Int64($0) })) }
         guard let argument = agg.arguments.first else { return nullColumn(agg.type, count: groups) }
         let x = try evaluator.column(argument)
         let ids = g.ids
@@ -52,7 +52,7 @@ enum Aggregation {
             return agg.function == .count || agg.function == .countDistinct
                 ? Column(.int([Int64](repeating: 0, count: groups))) : nullColumn(agg.type, count: groups)
         }
-        let counts = try countValid(ids, valid, groups, cancel)
+        let counts = valid == nil ? sizes : try countValid(ids, valid, groups, cancel)
         let some = counts.map { $0 > 0 }
         switch agg.function {
         case .countRows, .count:
