@@ -58,7 +58,12 @@ enum Aggregation {
         case .countRows, .count:
             return Column(.int(counts.map { Int64($0) }))
         case .countDistinct:
-            let values = try Grouper.group(x, ordered: false, cancel: cancel)
+            let values: Grouping
+            switch x.values {
+            case .int(let a): values = try Grouper.groupIntegers(a, valid: valid, dense: false, cancel: cancel)
+            case .date(let a): values = try Grouper.groupIntegers(a, valid: valid, dense: false, cancel: cancel)
+            default: values = try Grouper.group(x, ordered: false, cancel: cancel)
+            }
             return Column(.int(try distinctCounts(values, ids, valid, counts, cancel)))
         case .sum:
             switch x.values {

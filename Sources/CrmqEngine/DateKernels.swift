@@ -19,7 +19,7 @@ enum DateKernels {
             if case .scalar(false) = valid { return .scalar(.null) }
             let out = perDay(a[1].dates, cx.n) { truncate($0, unit: unit) }
             // Only a week can start before 0000-01-01 (a Saturday).
-            if firstRow(.array(out), .scalar(()), valid: valid, cx.n, { d, _ in !CivilDate.dayRange.contains(Int64(d)) })
+            if unit == "week", firstRow(.array(out), .scalar(()), valid: valid, cx.n, { d, _ in !CivilDate.dayRange.contains(Int64(d)) })
                 != nil
             {
                 throw cx.error(.dateOutOfRange)
@@ -65,14 +65,18 @@ enum DateKernels {
     /// months_between(a, add_months(a, k)) == k for every k, and the function is
     /// antisymmetric. 2024-01-31 to 2024-02-29 is 1 month (add_months clamps to the end of
     /// February); 2024-01-31 to 2024-02-28 is 0.
+    /// Forward (y on or after x): the month difference, less one when x's day (clamped to the
+    /// end of y's month, where add_months puts it) is after y's day. Backward: minus the
+    /// forward count from y to x. Both are computed and one chosen, without branches (the
+    /// direction varies row by row).
     @inline(__always)
     static func monthsBetween(_ x: MonthDay, _ y: MonthDay) -> Int64 {
-        @inline(__always) func forward(_ x: MonthDay, _ y: MonthDay) -> Int64 {
-            // add_months(x, months) falls in y's month, on x's day clamped to the month's end.
-            let months = Int64(y.month - x.month)
-            return Swift.min(x.day, y.monthLength) <= y.day ? months : months - 1
-        }
-        return (y.month, y.day) < (x.month, x.day) ? -forward(y, x) : forward(x, y)
+        @inline(__always) func bit(_ b: Bool) -> Int64 { Int64(unsafeBitCast(b, to: UInt8.self)) }
+        let months = Int64(y.month &- x.month)
+        let forward = months &- bit(Swift.min(x.day, y.monthLength) > y.day)
+        let backward = months &+ bit(Swift.min(y.day, x.monthLength) > x.day)
+        let back = y.month < x.month || (y.month == x.month && y.day < x.day)
+        return back ? backward : forward
     }
 
     /// A date part per row; dates span few distinct days, so over a small range the part is

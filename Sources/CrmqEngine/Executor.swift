@@ -18,7 +18,16 @@ public struct Executor: Sendable {
     }
 
     public func execute(_ plan: Plan) throws(EngineError) -> Table {
+        try execute(plan, needed: Set(0..<plan.schema.count))
+    }
+
+    /// The plan's rows, where only the output columns in `needed` are sure to be real: the
+    /// others may come back as all-null placeholders. So a filter, sort or join gathers only
+    /// the columns some node above reads (`Plan.inputNeeds`), and a `select` or `extend`
+    /// computes only those.
+    func execute(_ plan: Plan, needed: Set<Int>) throws(EngineError) -> Table {
         try cancellation.check()
+        let inputNeeds = plan.inputNeeds(needed)
         switch plan.kind {
         case .scan(let name):
             guard let table = tables(name) else { throw .missingTable(name) }
@@ -26,60 +35,67 @@ public struct Executor: Sendable {
 
         case .tableFunction(let name, let input, let options):
             guard let runner = tableFunctions else { throw .missingTable(name + "()") }
-            let table = try runner.run(name, input: try execute(input), options: options, cancellation: cancellation)
+            let table = try runner.run(
+                name, input: try execute(input, needed: inputNeeds[0]), options: options, cancellation: cancellation)
             return renamed(table, plan.schema)
 
         case .filter(let input, let predicate):
-            let table = try execute(input)
+            let table = try execute(input, needed: inputNeeds[0])
             let selection = try select(predicate, over: table)
-            return renamed(try table.take(selection, cancel: cancellation), plan.schema)
+            return renamed(try table.take(selection, keeping: needed, cancel: cancellation), plan.schema)
 
         case .project(let input, let exprs):
-            let table = try execute(input)
+            let table = try execute(input, needed: inputNeeds[0])
             let evaluator = ExpressionEvaluator(table: table, cancellation: cancellation)
             var columns: [Column] = []
-            for e in exprs {
-                // A column passed through stays as it is (a placeholder of an unread column too).
-                if case .column(let i) = e.kind { columns.append(table.columns[i]) } else { columns.append(try evaluator.column(e)) }
+            for (j, e) in exprs.enumerated() {
+                if !needed.contains(j) {
+                    columns.append(Column(.null(count: table.rowCount)))
+                } else if case .column(let i) = e.kind {
+                    // A column passed through stays as it is.
+                    columns.append(table.columns[i])
+                } else {
+                    columns.append(try evaluator.column(e))
+                }
             }
             return Table(schema: plan.schema, columns: columns, rowCount: table.rowCount)
 
         case .sort(let input, let keys):
-            let table = try execute(input)
+            let table = try execute(input, needed: inputNeeds[0])
             let order = try Sorting.permutation(try normalizedKeys(keys, over: table), n: table.rowCount, cancel: cancellation)
-            return renamed(try table.take(order, cancel: cancellation), plan.schema)
+            return renamed(try table.take(order, keeping: needed, cancel: cancellation), plan.schema)
 
         case .limit(let input, let count):
-            let table = try execute(input)
+            let table = try execute(input, needed: inputNeeds[0])
             let k = max(0, min(count, table.rowCount))
             return Table(schema: plan.schema, columns: table.columns.map { $0.prefix(k) }, rowCount: k)
 
         case .topN(let input, let keys, let count):
-            let table = try execute(input)
+            let table = try execute(input, needed: inputNeeds[0])
             let rows = try Sorting.topN(
                 try normalizedKeys(keys, over: table), n: table.rowCount, count: count, cancel: cancellation)
-            return renamed(try table.take(rows, cancel: cancellation), plan.schema)
+            return renamed(try table.take(rows, keeping: needed, cancel: cancellation), plan.schema)
 
         case .aggregate(let input, let keys, let aggregates):
-            let table = try execute(input)
+            let table = try execute(input, needed: inputNeeds[0])
             return try Aggregation.run(
                 table, keys: keys, aggregates: aggregates, schema: plan.schema,
                 evaluator: ExpressionEvaluator(table: table, cancellation: cancellation), cancel: cancellation)
 
         case .appendShare(let input, let of):
-            let table = try execute(input)
+            let table = try execute(input, needed: inputNeeds[0])
             return Table(
                 schema: plan.schema, columns: table.columns + [share(table.columns[of])], rowCount: table.rowCount)
 
         case .join(let left, let right, let keys, let kind, let rightColumns):
-            let l = try execute(left)
-            let r = try execute(right)
+            let l = try execute(left, needed: inputNeeds[0])
+            let r = try execute(right, needed: inputNeeds[1])
             return try HashJoin.run(
-                left: l, right: r, keys: keys, kind: kind, rightColumns: rightColumns, schema: plan.schema,
-                cancel: cancellation)
+                left: l, right: r, keys: keys, kind: kind, rightColumns: rightColumns, needed: needed,
+                schema: plan.schema, cancel: cancellation)
 
         case .distinct(let input):
-            let table = try execute(input)
+            let table = try execute(input, needed: inputNeeds[0])
             let grouping = try Grouper.group(table.columns, rowCount: table.rowCount, ordered: false, cancel: cancellation)
             var seen = [Bool](repeating: false, count: grouping.count)
             var rows: [Int32] = []

@@ -61,12 +61,13 @@ extension Table {
     }
 
     /// `take`, checking for cancellation between columns (a wide gather of many rows is long).
-    func take(_ indices: [Int32], cancel: CancellationFlag) throws(EngineError) -> Table {
+    /// Columns not in `keeping` (when given) become all-null placeholders instead of being gathered.
+    func take(_ indices: [Int32], keeping: Set<Int>? = nil, cancel: CancellationFlag) throws(EngineError) -> Table {
         var out: [Column] = []
         out.reserveCapacity(columns.count)
-        for c in columns {
+        for (i, c) in columns.enumerated() {
             try cancel.check()
-            out.append(c.take(indices))
+            out.append(keeping.map { $0.contains(i) } ?? true ? c.take(indices) : Column(.null(count: indices.count)))
         }
         return Table(schema: schema, columns: out, rowCount: indices.count)
     }

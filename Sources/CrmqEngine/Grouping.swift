@@ -172,8 +172,11 @@ enum Grouper {
 
     /// Integers in a small range index an array directly (and keep their order); others are
     /// hashed. The passes over the rows run on every core.
+    /// With `dense: false` the ids of a direct range are `value - min` (null: one past the
+    /// range), not renumbered: not every id in `0..<count` need occur (enough for counting
+    /// distinct values, which only indexes an array by id).
     static func groupIntegers<T: FixedWidthInteger & SignedInteger>(
-        _ a: [T], valid: [Bool]?, cancel: CancellationFlag
+        _ a: [T], valid: [Bool]?, dense: Bool = true, cancel: CancellationFlag
     ) throws(EngineError) -> Grouping {
         let n = a.count
         let parts = Parallel.parts(n)
@@ -223,6 +226,7 @@ enum Grouper {
             }
         }
         try cancel.check()
+        if !dense { return Grouping(ids: raw, count: Int(span) + 2, ordered: true) }
         return try compact(raw, domain: Int(span) + 2, ordered: true, cancel: cancel)
     }
 
@@ -256,9 +260,26 @@ enum Grouper {
         -> Grouping
     {
         var map = [Int32](repeating: -1, count: domain)
-        map.withUnsafeMutableBufferPointer { m in
+        let parts = domain <= 1 << 16 ? Parallel.parts(raw.count) : 1
+        if parts > 1 {
+            // Each core marks the ids it sees in a small array of its own; the marks are merged.
+            let marks = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: parts * domain)
+            marks.initialize(repeating: 0)
+            defer { marks.deallocate() }
             raw.withUnsafeBufferPointer { r in
-                for x in r { m[Int(x)] = 0 }
+                Parallel.forEach(r.count, parts: parts) { part, rows in
+                    let m = marks.baseAddress! + part * domain
+                    for i in rows { m[Int(r[i])] = 1 }
+                }
+            }
+            for part in 0..<parts {
+                for i in 0..<domain where marks[part * domain + i] != 0 { map[i] = 0 }
+            }
+        } else {
+            map.withUnsafeMutableBufferPointer { m in
+                raw.withUnsafeBufferPointer { r in
+                    for x in r { m[Int(x)] = 0 }
+                }
             }
         }
         var next: Int32 = 0
@@ -287,7 +308,14 @@ enum Grouper {
         let domain = a.count * b.count
         if domain <= directLimit(n) {
             let bc = Int32(b.count)
-            let raw = map2(.array(a.ids), .array(b.ids), n) { $0 * bc + $1 }
+            let raw: [Int32] = a.ids.withUnsafeBufferPointer { x in
+                b.ids.withUnsafeBufferPointer { y in
+                    Parallel.array(n) { out, rows in
+                        for i in rows { out.initializeElement(at: i, to: x[i] &* bc &+ y[i]) }
+                    }
+                }
+            }
+            try cancel.check()
             return try compact(raw, domain: domain, ordered: a.ordered && b.ordered, cancel: cancel)
         }
         let bc = Int64(b.count)

@@ -8,9 +8,12 @@ import CrmqSemantics
 enum HashJoin {
     static func run(
         left: Table, right: Table, keys: [(left: Int, right: Int)], kind: PlanJoinKind, rightColumns: [Int],
-        schema: Schema, cancel: CancellationFlag
+        needed: Set<Int>? = nil, schema: Schema, cancel: CancellationFlag
     ) throws(EngineError) -> Table {
         let nl = left.rowCount, nr = right.rowCount
+        // Output columns nobody reads are not gathered (all-null placeholders instead).
+        let leftCount = left.columns.count
+        func wanted(_ output: Int) -> Bool { needed?.contains(output) ?? true }
         var leftIds = [Int32](repeating: 0, count: nl)
         var rightIds = [Int32](repeating: 0, count: nr)
         var count = 1
@@ -35,7 +38,7 @@ enum HashJoin {
 
         if let unique = try uniqueJoin(
             left: left, right: right, leftIds: leftIds, rightIds: rightIds, count: count, kind: kind,
-            rightColumns: rightColumns, schema: schema, cancel: cancel)
+            rightColumns: rightColumns, wanted: wanted, schema: schema, cancel: cancel)
         {
             return unique
         }
@@ -75,13 +78,15 @@ enum HashJoin {
             }
         }
         var columns: [Column] = []
-        for c in left.columns {
+        for (j, c) in left.columns.enumerated() {
             try cancel.check()
-            columns.append(c.take(outLeft))
+            columns.append(wanted(j) ? c.take(outLeft) : Column(.null(count: outLeft.count)))
         }
-        for i in rightColumns {
+        for (j, i) in rightColumns.enumerated() {
             try cancel.check()
-            columns.append(right.columns[i].take(outRight, mayHaveMissing: keepUnmatched))
+            columns.append(
+                wanted(leftCount + j)
+                    ? right.columns[i].take(outRight, mayHaveMissing: keepUnmatched) : Column(.null(count: outLeft.count)))
         }
         return Table(schema: schema, columns: columns, rowCount: outLeft.count)
     }
@@ -92,7 +97,7 @@ enum HashJoin {
     /// columns are reused as they are, and only the right columns are gathered.
     static func uniqueJoin(
         left: Table, right: Table, leftIds: [Int32], rightIds: [Int32], count: Int, kind: PlanJoinKind,
-        rightColumns: [Int], schema: Schema, cancel: CancellationFlag
+        rightColumns: [Int], wanted: (Int) -> Bool, schema: Schema, cancel: CancellationFlag
     ) throws(EngineError) -> Table? {
         var rowOfId = [Int32](repeating: -1, count: count)
         for (r, id) in rightIds.enumerated() where id >= 0 {
@@ -125,15 +130,18 @@ enum HashJoin {
             for l in 0..<nl where matchedRight[l] >= 0 { keep.append(Int32(l)) }
             rightRows = keep.map { matchedRight[Int($0)] }
             leftColumns = []
-            for c in left.columns {
+            for (j, c) in left.columns.enumerated() {
                 try cancel.check()
-                leftColumns.append(c.take(keep))
+                leftColumns.append(wanted(j) ? c.take(keep) : Column(.null(count: keep.count)))
             }
         }
         var columns = leftColumns
-        for i in rightColumns {
+        for (j, i) in rightColumns.enumerated() {
             try cancel.check()
-            columns.append(right.columns[i].take(rightRows, mayHaveMissing: kind == .left && unmatched > 0))
+            columns.append(
+                wanted(left.columns.count + j)
+                    ? right.columns[i].take(rightRows, mayHaveMissing: kind == .left && unmatched > 0)
+                    : Column(.null(count: rightRows.count)))
         }
         return Table(schema: schema, columns: columns, rowCount: rightRows.count)
     }

@@ -10,27 +10,49 @@ extension Plan {
 
     /// Walks down from this node, given which of its output columns are needed.
     private func collect(needed: Set<Int>, into usage: inout [String: Set<Int>]) {
-        switch kind {
-        case .scan(let table):
+        if case .scan(let table) = kind {
             usage[table, default: []].formUnion(needed)
-        case .filter(let input, let predicate):
-            input.collect(needed: needed.union(predicate.columns), into: &usage)
-        case .project(let input, let exprs):
+            return
+        }
+        for (input, columns) in zip(inputs, inputNeeds(needed)) { input.collect(needed: columns, into: &usage) }
+    }
+
+    /// The plans this node reads, in order (left, then right, for a join).
+    public var inputs: [Plan] {
+        switch kind {
+        case .scan: []
+        case .filter(let input, _), .project(let input, _), .sort(let input, _), .topN(let input, _, _),
+            .limit(let input, _), .aggregate(let input, _, _), .appendShare(let input, _), .distinct(let input),
+            .tableFunction(_, let input, _):
+            [input]
+        case .join(let left, let right, _, _, _): [left, right]
+        }
+    }
+
+    /// For each of `inputs`, the columns this node reads of it when `needed` are the output
+    /// columns wanted of this node: what it computes them from, and what it tests or sorts by.
+    public func inputNeeds(_ needed: Set<Int>) -> [Set<Int>] {
+        switch kind {
+        case .scan:
+            return []
+        case .filter(_, let predicate):
+            return [needed.union(predicate.columns)]
+        case .project(_, let exprs):
             var inner = Set<Int>()
             for i in needed where i < exprs.count { inner.formUnion(exprs[i].columns) }
-            input.collect(needed: inner, into: &usage)
-        case .sort(let input, let keys), .topN(let input, let keys, _):
-            input.collect(needed: keys.reduce(needed) { $0.union($1.expr.columns) }, into: &usage)
-        case .limit(let input, _):
-            input.collect(needed: needed, into: &usage)
-        case .aggregate(let input, let keys, let aggregates):
+            return [inner]
+        case .sort(_, let keys), .topN(_, let keys, _):
+            return [keys.reduce(needed) { $0.union($1.expr.columns) }]
+        case .limit:
+            return [needed]
+        case .aggregate(_, let keys, let aggregates):
             var inner = Set<Int>()
             for k in keys { inner.formUnion(k.columns) }
             for a in aggregates { for e in a.arguments { inner.formUnion(e.columns) } }
-            input.collect(needed: inner, into: &usage)
+            return [inner]
         case .appendShare(let input, let of):
-            input.collect(needed: needed.filter { $0 < input.schema.count }.union([of]), into: &usage)
-        case .join(let left, let right, let keys, _, let rightColumns):
+            return [needed.filter { $0 < input.schema.count }.union([of])]
+        case .join(let left, _, let keys, _, let rightColumns):
             let leftCount = left.schema.count
             var l = Set(needed.filter { $0 < leftCount }), r = Set<Int>()
             for i in needed where i >= leftCount && i - leftCount < rightColumns.count {
@@ -40,13 +62,12 @@ extension Plan {
                 l.insert(k.left)
                 r.insert(k.right)
             }
-            left.collect(needed: l, into: &usage)
-            right.collect(needed: r, into: &usage)
+            return [l, r]
         case .distinct(let input):
-            input.collect(needed: Set(0..<input.schema.count), into: &usage)
+            return [Set(0..<input.schema.count)]
         case .tableFunction(_, let input, _):
             // A table function reads the columns it was told to use; keep it simple: all.
-            input.collect(needed: Set(0..<input.schema.count), into: &usage)
+            return [Set(0..<input.schema.count)]
         }
     }
 }

@@ -179,6 +179,27 @@ import Testing
         }
     }
 
+    /// Columns no node above reads are not gathered or computed (late materialisation): the
+    /// columns a query does read, and every column of its result, are still all there.
+    @Test(arguments: sizes) func onlyColumnsReadAboveArePlaceholders(n: Int) throws {
+        let t = sample(n, seed: 11)
+        let base = scan("t", t)
+        // t | extend z = x * 2 | where z > 1 | sort d | select row, z, s
+        let extended = Plan(
+            .project(base, (0..<5).map { col($0, t.schema[$0].type) } + [call(.multiply, [x, lit(.double(2))], .double)]),
+            schema: Schema(t.schema.fields + [Field("z", .double)]))
+        let filtered = Plan(.filter(extended, predicate: call(.greater, [col(5, .double), lit(.double(1))], .bool)), schema: extended.schema)
+        let sorted = Plan(.sort(filtered, keys: [SortKey(expr: d, descending: false)]), schema: extended.schema)
+        let selected = Plan(
+            .project(sorted, [col(0, .int), col(5, .double), s]),
+            schema: Schema([Field("row", .int), Field("z", .double), Field("s", .string)]))
+        let out = try executor(["t": t]).execute(selected)
+        // The same steps, each run as a whole query of its own (every column kept).
+        let whole = try executor(["t": t]).execute(sorted)
+        #expect(rows(out) == rows(whole).map { [$0[0], $0[5], $0[4]] })
+        #expect(whole.columns.allSatisfy { if case .null = $0.values { false } else { true } })
+    }
+
     /// months_between through per-day lookup tables equals the definition (the largest m with
     /// add_months(a, m) <= b, negated backwards) for dates spanning a few years and for dates
     /// too far apart for a table.
