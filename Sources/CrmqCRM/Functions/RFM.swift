@@ -216,13 +216,10 @@ enum Quintiles {
             return scores
         }
         try cancellation.check()
-        let indexBits = UInt64(n).bitWidth - UInt64(n).leadingZeroBitCount
-        if !overflow, UInt64(span).bitWidth - UInt64(span).leadingZeroBitCount + indexBits <= 64 {
-            // (key - lo, index) packed in one integer: one sort of plain numbers.
-            var packed = keys.enumerated().map { i, k in (UInt64(k - lo) << indexBits) | UInt64(i) }
-            packed.sort()
-            let mask = (UInt64(1) << indexBits) - 1
-            for (position, x) in packed.enumerated() { scores[Int(x & mask)] = bucket(position) }
+        if !overflow {
+            // A stable radix sort of the offsets from the smallest key: ties keep index order.
+            let order = try radixOrder(keys.map { UInt64(bitPattern: $0 &- lo) }, cancel: cancellation)
+            for (position, i) in order.enumerated() { scores[Int(i)] = bucket(position) }
             return scores
         }
         let order = (0..<n).sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
