@@ -155,7 +155,7 @@ import Testing
     }
 
     @Test func quintileSortPathsAgree() throws {
-        // Counting sort (small range), packed sort (wide range) and the general sort give the same scores.
+        // Counting sort (small range), radix sort (wide range) and the general sort give the same scores.
         var rng = SystemRandomNumberGenerator()
         for n in [1, 4, 5, 6, 99, 1000] {
             let small = (0..<n).map { _ in Int64.random(in: 0...7, using: &rng) }
