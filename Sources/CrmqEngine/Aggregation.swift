@@ -272,33 +272,53 @@ enum Aggregation {
         return (0..<groups).map { g in ((s[g] + s[groups + g]) + s[2 * groups + g]) + s[3 * groups + g] }
     }
 
-    /// Int sums per group, in `lanes` interleaved partial sums when groups are few (as counts
-    /// are); nil when a partial sum or their total overflows.
+    /// Int sums per group; nil when a group's total does not fit 64 bits. Partial sums are
+    /// 128-bit, so no order of addition can overflow on the way: the result (and whether there
+    /// is one) is the same however the rows are split over the cores and lanes.
     static func intSums(_ a: [Int64], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
         throws(EngineError) -> [Int64]?
     {
-        let laneWidth = groups <= 4096 ? groups : 0
-        var s = [Int64](repeating: 0, count: laneWidth == 0 ? groups : Self.lanes * groups)
-        var overflow = false
-        try s.withUnsafeMutableBufferPointer { (s) throws(EngineError) in
-            try a.withUnsafeBufferPointer { (a) throws(EngineError) in
-                try eachRow(ids, valid, cancel) { g, i in
-                    let slot = (i & 3) &* laneWidth &+ g
-                    let (r, o) = s[slot].addingReportingOverflow(a[i])
-                    s[slot] = r
-                    overflow = overflow || o
+        let n = ids.count
+        let parts = Parallel.parts(n)
+        let lanes = groups <= 4096 ? Self.lanes : 1
+        let width = lanes * groups
+        // Each part's sums start on a cache line of their own (4 Int128s).
+        let stride = (width + 3) / 4 * 4
+        let sums = UnsafeMutableBufferPointer<Int128>.allocate(capacity: parts * stride + 4)
+        sums.initialize(repeating: 0)
+        defer { sums.deallocate() }
+        let aligned = sums.baseAddress!.advanced(by: (64 - Int(bitPattern: sums.baseAddress!) % 64) % 64 / 16)
+        let laneWidth = lanes == 1 ? 0 : groups
+        a.withUnsafeBufferPointer { a in
+            ids.withUnsafeBufferPointer { ids in
+                withOptionalBuffer(valid) { valid in
+                    Parallel.forEach(n, parts: parts) { part, rows in
+                        let t = aligned + part * stride
+                        var start = rows.lowerBound
+                        while start < rows.upperBound, !cancel.isCancelled {
+                            let end = Swift.min(rows.upperBound, start + chunkSize)
+                            // Branch-free: a null row adds 0.
+                            if let valid {
+                                for i in start..<end {
+                                    let keep = -Int64(unsafeBitCast(valid[i], to: UInt8.self))
+                                    t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(a[i] & keep)
+                                }
+                            } else {
+                                for i in start..<end { t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(a[i]) }
+                            }
+                            start = end
+                        }
+                    }
                 }
             }
         }
-        if overflow { return nil }
-        if laneWidth == 0 { return s }
+        try cancel.check()
         var totals = [Int64](repeating: 0, count: groups)
         for g in 0..<groups {
-            for lane in 0..<Self.lanes {
-                let (r, o) = totals[g].addingReportingOverflow(s[lane * groups + g])
-                if o { return nil }
-                totals[g] = r
-            }
+            var total: Int128 = 0
+            for part in 0..<parts { for lane in 0..<lanes { total += aligned[part * stride + lane * groups + g] } }
+            guard let exact = Int64(exactly: total) else { return nil }
+            totals[g] = exact
         }
         return totals
     }

@@ -157,6 +157,25 @@ import Testing
         #expect(rows(out) == expected)
     }
 
+    /// An int sum is an error only when a group's total leaves 64 bits, not when some order of
+    /// adding would pass the limit on the way: the same on one core and on several.
+    @Test(arguments: sizes) func intSumsFailOnlyWhenTheTotalDoesNotFit(n: Int) throws {
+        let big = Int64.max - 10
+        // Per group: big, then 1s, then -big: the running sum passes Int64.max, the total fits.
+        let keys: [Value] = (0..<n).map { .int(Int64($0 % 2)) }
+        let values: [Value] = (0..<n).map { i in
+            i < 2 ? .int(big) : (i >= n - 2 ? .int(-big) : .int(1))
+        }
+        let t = table([("k", .int, keys), ("v", .int, values)])
+        let sum = BoundAggregate(function: .sum, arguments: [col(1, .int)], type: .int, range: r0)
+        let plan = Plan(.aggregate(scan("t", t), keys: [col(0, .int)], aggregates: [sum]), schema: Schema([Field("k", .int), Field("s", .int)]))
+        let ones = (0...1).map { g in Int64((2..<(n - 2)).filter { $0 % 2 == g }.count) }
+        #expect(rows(try executor(["t": t]).execute(plan)) == [[.int(0), .int(ones[0])], [.int(1), .int(ones[1])]])
+
+        let over = table([("k", .int, keys), ("v", .int, (0..<n).map { i in i < 4 ? .int(big) : .int(0) })])
+        #expect(runtimeMessage { _ = try executor(["t": over]).execute(plan) } == .integerOverflow(operation: "sum"))
+    }
+
     /// Grouping by int and date columns (ranges indexed directly, split over the cores; ids
     /// kept when already dense) gives each distinct value, nulls last, its rows.
     @Test(arguments: sizes) func groupsByIntegersAndDatesMatchAPlainTally(n: Int) throws {
