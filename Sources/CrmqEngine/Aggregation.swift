@@ -187,52 +187,46 @@ enum Aggregation {
     /// addition waiting for the previous one's store (4x faster on a single group).
     static let lanes = 4
 
-    /// Per-group counts of the rows where `counted(row)` holds (null rows never count), split
-    /// over the cores: counts are exact, so per-core tallies add up to the same result.
+    /// Per-group counts of the rows where `counted(row)` holds (null rows never count).
     static func countRows<Counted: RowCondition>(
         _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag, _ counted: Counted
     ) throws(EngineError) -> [Int] {
-        let n = ids.count
+        try ids.withUnsafeBufferPointer { (ids) throws(EngineError) in
+            try withOptionalBuffer(valid) { (valid) throws(EngineError) in
+                try totals(ids.count, groups: groups, cancel, Tally(ids: ids, valid: valid, counted: counted))
+            }
+        }
+    }
+
+    /// Per-group totals added up on every core: each part of the rows adds into its own `lanes`
+    /// interleaved copies of the totals (when groups are few), on cache lines of its own (two
+    /// cores adding to one line made counting 1.5x slower than one core), and all copies are
+    /// added up at the end. Only for exact totals (counts, integers), whose result cannot
+    /// depend on the split.
+    static func totals<A: GroupAccumulation>(_ n: Int, groups: Int, _ cancel: CancellationFlag, _ accumulation: A)
+        throws(EngineError) -> [A.Total]
+    {
         let parts = Parallel.parts(n)
         let lanes = groups <= 4096 ? Self.lanes : 1
-        let width = lanes * groups
-        // Each part's tallies start on a cache line of their own (8 Ints): two cores adding to
-        // one line made counting 1.5x slower than on one core.
-        let stride = (width + 7) / 8 * 8
-        let tallies = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts * stride + 8)
-        tallies.initialize(repeating: 0)
-        defer { tallies.deallocate() }
-        let aligned = tallies.baseAddress!.advanced(by: (64 - Int(bitPattern: tallies.baseAddress!) % 64) % 64 / 8)
-        ids.withUnsafeBufferPointer { ids in
-            withOptionalBuffer(valid) { valid in
-                Parallel.forEach(n, parts: parts) { part, rows in
-                    let t = aligned + part * stride
-                    var start = rows.lowerBound
-                    while start < rows.upperBound, !cancel.isCancelled {
-                        let end = Swift.min(rows.upperBound, start + chunkSize)
-                        // Branch-free: every row adds its bit (a null row adds 0), so
-                        // scattered nulls cost no mispredicted branches.
-                        let laneWidth = lanes == 1 ? 0 : groups
-                        if let valid {
-                            for i in start..<end {
-                                let bit = unsafeBitCast(valid[i], to: UInt8.self) & unsafeBitCast(counted(i), to: UInt8.self)
-                                t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int(bit)
-                            }
-                        } else {
-                            for i in start..<end {
-                                t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int(unsafeBitCast(counted(i), to: UInt8.self))
-                            }
-                        }
-                        start = end
-                    }
-                }
+        let size = MemoryLayout<A.Total>.stride
+        let stride = (lanes * groups * size + 63) / 64 * 64 / size
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, parts * stride * size), alignment: 64)
+        defer { memory.deallocate() }
+        let slots = memory.initializeMemory(as: A.Total.self, repeating: .zero, count: parts * stride)
+        let laneWidth = lanes == 1 ? 0 : groups
+        Parallel.forEach(n, parts: parts) { part, rows in
+            var start = rows.lowerBound
+            while start < rows.upperBound, !cancel.isCancelled {
+                let end = Swift.min(rows.upperBound, start + chunkSize)
+                accumulation.add(start..<end, into: slots + part * stride, laneWidth: laneWidth)
+                start = end
             }
         }
         try cancel.check()
         return (0..<groups).map { g in
-            (0..<parts).reduce(0) { sum, part in
-                (0..<lanes).reduce(sum) { $0 + aligned[part * stride + $1 * groups + g] }
-            }
+            var total = A.Total.zero
+            for part in 0..<parts { for lane in 0..<lanes { total += slots[part * stride + lane * groups + g] } }
+            return total
         }
     }
 
@@ -278,49 +272,19 @@ enum Aggregation {
     static func intSums(_ a: [Int64], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
         throws(EngineError) -> [Int64]?
     {
-        let n = ids.count
-        let parts = Parallel.parts(n)
-        let lanes = groups <= 4096 ? Self.lanes : 1
-        let width = lanes * groups
-        // Each part's sums start on a cache line of their own (4 Int128s).
-        let stride = (width + 3) / 4 * 4
-        let sums = UnsafeMutableBufferPointer<Int128>.allocate(capacity: parts * stride + 4)
-        sums.initialize(repeating: 0)
-        defer { sums.deallocate() }
-        let aligned = sums.baseAddress!.advanced(by: (64 - Int(bitPattern: sums.baseAddress!) % 64) % 64 / 16)
-        let laneWidth = lanes == 1 ? 0 : groups
-        a.withUnsafeBufferPointer { a in
-            ids.withUnsafeBufferPointer { ids in
-                withOptionalBuffer(valid) { valid in
-                    Parallel.forEach(n, parts: parts) { part, rows in
-                        let t = aligned + part * stride
-                        var start = rows.lowerBound
-                        while start < rows.upperBound, !cancel.isCancelled {
-                            let end = Swift.min(rows.upperBound, start + chunkSize)
-                            // Branch-free: a null row adds 0.
-                            if let valid {
-                                for i in start..<end {
-                                    let keep = -Int64(unsafeBitCast(valid[i], to: UInt8.self))
-                                    t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(a[i] & keep)
-                                }
-                            } else {
-                                for i in start..<end { t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(a[i]) }
-                            }
-                            start = end
-                        }
-                    }
+        let wide = try a.withUnsafeBufferPointer { (a) throws(EngineError) in
+            try ids.withUnsafeBufferPointer { (ids) throws(EngineError) in
+                try withOptionalBuffer(valid) { (valid) throws(EngineError) in
+                    try totals(ids.count, groups: groups, cancel, IntSum(values: a, ids: ids, valid: valid))
                 }
             }
         }
-        try cancel.check()
-        var totals = [Int64](repeating: 0, count: groups)
+        var out = [Int64](repeating: 0, count: groups)
         for g in 0..<groups {
-            var total: Int128 = 0
-            for part in 0..<parts { for lane in 0..<lanes { total += aligned[part * stride + lane * groups + g] } }
-            guard let exact = Int64(exactly: total) else { return nil }
-            totals[g] = exact
+            guard let exact = Int64(exactly: wide[g]) else { return nil }
+            out[g] = exact
         }
-        return totals
+        return out
     }
 
     static func minMax(
@@ -443,6 +407,52 @@ struct EveryRow: RowCondition {
 struct TrueRow: RowCondition {
     let values: UnsafeBufferPointer<Bool>
     @inline(__always) func callAsFunction(_ row: Int) -> Bool { values[row] }
+}
+
+/// What `Aggregation.totals` adds up per group.
+protocol GroupAccumulation {
+    associatedtype Total: AdditiveArithmetic
+    /// Adds each row of `rows` into `t[(row & 3) * laneWidth + its group]`.
+    func add(_ rows: Range<Int>, into t: UnsafeMutablePointer<Total>, laneWidth: Int)
+}
+
+/// Counts of the non-null rows meeting a condition. Branch-free: every row adds its bit (a
+/// null row adds 0), so scattered nulls cost no mispredicted branches.
+struct Tally<Counted: RowCondition>: GroupAccumulation {
+    let ids: UnsafeBufferPointer<Int32>
+    let valid: UnsafeBufferPointer<Bool>?
+    let counted: Counted
+
+    @inline(__always)
+    func add(_ rows: Range<Int>, into t: UnsafeMutablePointer<Int>, laneWidth: Int) {
+        if let valid {
+            for i in rows {
+                let bit = unsafeBitCast(valid[i], to: UInt8.self) & unsafeBitCast(counted(i), to: UInt8.self)
+                t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int(bit)
+            }
+        } else {
+            for i in rows { t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int(unsafeBitCast(counted(i), to: UInt8.self)) }
+        }
+    }
+}
+
+/// Sums of integers in 128 bits (a null row adds 0, without a branch).
+struct IntSum: GroupAccumulation {
+    let values: UnsafeBufferPointer<Int64>
+    let ids: UnsafeBufferPointer<Int32>
+    let valid: UnsafeBufferPointer<Bool>?
+
+    @inline(__always)
+    func add(_ rows: Range<Int>, into t: UnsafeMutablePointer<Int128>, laneWidth: Int) {
+        if let valid {
+            for i in rows {
+                let keep = -Int64(unsafeBitCast(valid[i], to: UInt8.self))
+                t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(values[i] & keep)
+            }
+        } else {
+            for i in rows { t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(values[i]) }
+        }
+    }
 }
 
 /// `body` with the buffer of an optional array (nil when there is no array).

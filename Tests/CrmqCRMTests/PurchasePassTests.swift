@@ -24,7 +24,7 @@ import CrmqEngine
     /// `rows` transactions of random customers among `ids` (and some unknown ids); the first
     /// half in date order, the second half in random order.
     static func transactions(_ rows: Int, ids: [Int64]) -> Table {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(state: 7)  // the generator's own (CrmqCRM)
         var buyers = [Int64](repeating: 0, count: rows), days = [Int32](repeating: 0, count: rows)
         var amounts = [Double](repeating: 0, count: rows)
         var buyerValid = [Bool](repeating: true, count: rows), dateValid = buyerValid, amountValid = buyerValid
@@ -103,18 +103,5 @@ import CrmqEngine
         #expect(spend.sums == .spend12m && spend.revenue12m == [5, 0])
         let all = try PurchaseSummary.of(inputs)
         #expect(all.sums == .all && all.counts == [1, 1] && all.revenues == [5, 7])
-    }
-}
-
-/// A small deterministic random number generator (splitmix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

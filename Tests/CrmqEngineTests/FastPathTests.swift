@@ -7,17 +7,18 @@ import Testing
 /// plain row-by-row references, on tables small enough for one thread and large enough
 /// (over `Parallel.minimumRows`) to be split.
 @Suite struct FastPathTests {
-    /// A reproducible pseudo-random sequence (SplitMix64).
+    /// A reproducible pseudo-random sequence: a counter through a 64-bit mixing function
+    /// (Stafford's variant 13 of MurmurHash3's finaliser).
     struct Random {
         var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+        mutating func int(_ n: Int) -> Int {
+            state &+= 1
+            var z = state &* 0x9E37_79B9_7F4A_7C15
+            z ^= z >> 30
+            z &*= 0xBF58_476D_1CE4_E5B9
+            z ^= z >> 27
+            return Int((z ^ (z >> 31)) % UInt64(n))
         }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     }
 
     static let sizes = [1_000, Parallel.minimumRows + 12_345]
