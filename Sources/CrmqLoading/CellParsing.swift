@@ -236,21 +236,7 @@ enum CivilDateBytes {
         else { return nil }
         let y = y0 * 1000 + y1 * 100 + y2 * 10 + y3, m = m0 * 10 + m1, d = d0 * 10 + d1
         guard m >= 1, m <= 12, d >= 1, d <= CivilDate.daysIn(month: m, year: y) else { return nil }
-        return days(year: y, month: m, day: d)
-    }
-
-    /// `CivilDate(year:month:day:).days` for years 0...9999, inlined: the call into the
-    /// other module was 3.6% of loading the benchmark files. Same formula (days from
-    /// civil, eras of 400 years starting in March); a test checks the two agree.
-    @inline(__always)
-    static func days(year: Int, month: Int, day: Int) -> Int32 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int32(era * 146_097 + doe - 719_468)
+        return CivilDate(year: y, month: m, day: d).days
     }
 }
 

@@ -82,6 +82,7 @@ public struct CivilDate: Sendable, Hashable, CustomStringConvertible {
     public var month: Int
     public var day: Int
 
+    @inlinable
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
@@ -101,6 +102,9 @@ public struct CivilDate: Sendable, Hashable, CustomStringConvertible {
         self.init(year: m <= 2 ? y + 1 : y, month: m, day: d)
     }
 
+    /// Inlinable: the CSV reader converts millions of dates through it, and the call into this
+    /// module was 3.6% of loading the benchmark files.
+    @inlinable
     public var days: Int32 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -118,8 +122,10 @@ public struct CivilDate: Sendable, Hashable, CustomStringConvertible {
     public static let dayRange: ClosedRange<Int64> =
         Int64(CivilDate(year: 0, month: 1, day: 1).days)...Int64(CivilDate(year: 9999, month: 12, day: 31).days)
 
+    @inlinable
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
+    @inlinable
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: isLeap(year) ? 29 : 28

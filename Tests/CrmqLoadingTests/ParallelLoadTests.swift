@@ -115,78 +115,20 @@ import CrmqEngine
 }
 
 @Suite struct DateArithmeticTests {
-    /// The loader's inlined copy of the day count agrees with `CivilDate.days`.
-    @Test func inlinedDaysMatchCivilDate() {
+    /// The loader's byte-level date reader gives `CivilDate`'s day count, and nil for a date
+    /// the calendar does not have.
+    @Test func byteDatesMatchCivilDate() {
+        func read(_ text: String) -> Int32? {
+            Array(text.utf8).withUnsafeBufferPointer { CivilDateBytes.days($0, 0) }
+        }
         for year in [0, 1, 4, 99, 100, 399, 400, 1600, 1900, 1969, 1970, 2000, 2024, 2025, 2100, 9999] {
             for month in 1...12 {
                 for day in 1...CivilDate.daysIn(month: month, year: year) {
-                    #expect(CivilDateBytes.days(year: year, month: month, day: day)
-                        == CivilDate(year: year, month: month, day: day).days)
+                    let date = CivilDate(year: year, month: month, day: day)
+                    #expect(read(date.description) == date.days)
                 }
             }
         }
-    }
-}
-
-/// Files above the standard parallel threshold, read through the file mapping, whose pages
-/// are dropped as chunks are converted: a column converted again, and an error reported,
-/// after that must still see the file's bytes.
-@Suite struct LargeFileTests {
-    static func text(rows: Int, last: String) -> String {
-        var text = "id,amount,day,tag\n"
-        text.reserveCapacity(rows * 40)
-        for i in 0..<rows { text += "\(i),\(i % 1000).25,2025-03-\(i % 20 + 10),t\(i % 9)\n" }
-        return text + last
-    }
-
-    @Test func widenedAtTheEndOfALargeFile() throws {
-        let folder = TempFolder()
-        let rows = 200_000  // about 6 MB, over LoadTuning.standard.parallelBytes
-        let path = folder.file("big.csv", Self.text(rows: rows, last: "x,1e3,2025-01-01,\"q\"\"\"\n"))
-        #expect(Self.text(rows: rows, last: "").utf8.count > LoadTuning.standard.parallelBytes)
-        let t = try CSVReader.read(file: path)
-        #expect(t.rowCount == rows + 1)
-        #expect(types(t) == [.string, .double, .date, .string])
-        #expect(t.columns[0].value(at: 123_456) == .string("123456"))
-        #expect(t.columns[1].value(at: rows) == .double(1000))
-        #expect(t.columns[1].value(at: 7) == .double(7.25))
-        #expect(t.columns[3].value(at: rows) == .string("q\""))
-        // The same as from memory, read serially.
-        let serial = try CSVReader.read(
-            bytes: Array(Self.text(rows: rows, last: "x,1e3,2025-01-01,\"q\"\"\"\n").utf8), path: "big.csv",
-            tuning: ParallelLoadTests.serial)
-        for j in 0..<4 {
-            for i in stride(from: 0, to: rows + 1, by: 997) { #expect(t.columns[j].value(at: i) == serial.columns[j].value(at: i)) }
-        }
-    }
-
-    @Test func errorLateInALargeFileAtItsPlace() {
-        let folder = TempFolder()
-        let rows = 200_000
-        for (last, expected) in [
-            ("1,2,2025-01-01,x,extra\n", "big.csv:200002:18"),
-            ("1,2,2025-01-01,x\"y\n", "big.csv:200002:17"),
-            ("1,2,2025-01-01,\"x\n", "big.csv:200002:16"),
-        ] {
-            let path = folder.file("big.csv", Self.text(rows: rows, last: last))
-            do {
-                _ = try CSVReader.read(file: path)
-                Issue.record("no error for \(last)")
-            } catch {
-                #expect(place(error).hasSuffix(expected), "\(last)")
-            }
-        }
-        // Invalid UTF-8 is found in conversion, after the pages of earlier chunks are dropped.
-        var bytes = Array(Self.text(rows: rows, last: "1,2,2025-01-01,x").utf8)
-        bytes.append(0xFF)
-        bytes.append(0x0A)
-        let path = folder.path + "/utf8.csv"
-        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
-        do {
-            _ = try CSVReader.read(file: path)
-            Issue.record("no error")
-        } catch {
-            #expect(place(error).hasSuffix("utf8.csv:200002:17"))
-        }
+        #expect(read("2025-02-29") == nil && read("2024-13-01") == nil && read("2024-04-31") == nil)
     }
 }
