@@ -21,7 +21,7 @@ import CrmqLoading
     /// after the last transaction.
     static func sql(_ s: [String: Value]) -> String {
         func lit(_ name: String) -> String {
-            switch s[name] ?? CRM.settings.first { $0.name == name }!.defaultValue {
+            switch s[name] ?? CRM.settings.first(where: { $0.name == name })!.defaultValue {
             case .null: "NULL"
             case .int(let v): String(v)
             case .double(let v): String(v)

@@ -52,7 +52,7 @@ enum Cohorts {
             let scratch = (0..<parts).map { _ in Scratch<UInt64>(zeroed: slots.count * words) }
             defer { withExtendedLifetime(scratch) {} }
             let rows = slots.rows
-            inParallel(rows: n, parts: parts) { part, range in
+            Parallel.forEach(n, parts: parts) { part, range in
                 let bits = scratch[part].pointer
                 rows.withUnsafeBufferPointer { rows in
                     days.withUnsafeBufferPointer { days in

@@ -51,7 +51,7 @@ struct CustomerSlots {
         case .int(let ids):
             let parts = partCount(rows: n)
             let bounds = Scratch<Int64>(zeroed: 2 * parts)
-            inParallel(rows: n, parts: parts) { part, range in
+            Parallel.forEach(n, parts: parts) { part, range in
                 let (lo, hi) = Self.bounds(ids, days, asof, valid, range)
                 bounds.pointer[2 * part] = lo
                 bounds.pointer[2 * part + 1] = hi
@@ -74,7 +74,7 @@ struct CustomerSlots {
                 let base = lo
                 rows.withUnsafeMutableBufferPointer { out in
                     let out = SendablePointer(out.baseAddress!)
-                    inParallel(rows: n, parts: parts) { _, range in
+                    Parallel.forEach(n, parts: parts) { _, range in
                         Self.denseSlots(ids, days, asof, valid, base, range, out.pointer, cancellation)
                     }
                 }

@@ -78,7 +78,7 @@ enum RFM {
         let scratch = (0..<parts).map { _ in Scratch<Totals>(zeroed: slots.count) }
         defer { withExtendedLifetime(scratch) {} }
         let rows = slots.rows
-        inParallel(rows: n, parts: parts) { part, range in
+        Parallel.forEach(n, parts: parts) { part, range in
             let t = scratch[part].pointer
             let valid = amountColumn.validity
             switch amountColumn.values {

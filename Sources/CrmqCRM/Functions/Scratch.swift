@@ -1,4 +1,4 @@
-import Dispatch
+import CrmqEngine
 import Synchronization
 #if canImport(Glibc)
     import Glibc
@@ -31,32 +31,9 @@ final class SendableBox<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
-/// How many parts a pass over `n` rows is split into: one per core, one for small inputs.
+/// How many parts a pass over `n` transactions is split into: one per core (`Parallel`,
+/// at most 8), one below a million rows, where each part's customer-sized totals cost more
+/// to make and merge than the split saves.
 func partCount(rows n: Int) -> Int {
-    n >= 1 << 20 ? max(1, min(ProcessInfoCores.count, 8)) : 1
+    n >= 1 << 20 ? max(1, min(Parallel.cores, 8)) : 1
 }
-
-/// Splits `0..<n` into `parts` contiguous ranges and runs `body(part, rows)` on each
-/// concurrently.
-func inParallel(rows n: Int, parts: Int, _ body: @Sendable (_ part: Int, _ rows: Range<Int>) -> Void) {
-    let size = (n + parts - 1) / max(parts, 1)
-    if parts <= 1 {
-        body(0, 0..<n)
-        return
-    }
-    DispatchQueue.concurrentPerform(iterations: parts) { p in
-        body(p, min(n, p * size)..<min(n, (p + 1) * size))
-    }
-}
-
-enum ProcessInfoCores {
-    static let count: Int = {
-        #if canImport(Glibc)
-            let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
-            return n > 0 ? n : 1
-        #else
-            return 1
-        #endif
-    }()
-}
-
