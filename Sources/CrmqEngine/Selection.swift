@@ -26,6 +26,17 @@ struct Selection {
                 others.append(c)
             }
         }
+        // A lower and an upper bound on one column (`x >= a and x < b`) become one test.
+        func merged(_ a: RowTest, _ b: RowTest) -> RowTest? { RowTest.range(a, b) ?? RowTest.range(b, a) }
+        var k = 0
+        while k < tests.count {
+            if let j = tests.indices.dropFirst(k + 1).first(where: { merged(tests[k], tests[$0]) != nil }) {
+                tests[k] = merged(tests[k], tests[j])!
+                tests.remove(at: j)
+            } else {
+                k += 1
+            }
+        }
         var rows: [Int32]? = tests.isEmpty ? nil : try scan(tests)
         for c in others {
             rows = try narrow(rows, by: c)
@@ -129,6 +140,11 @@ struct RowTest {
         case int([Int64], ScalarFunction, Int64)
         case double([Double], ScalarFunction, Double)
         case date([Int32], ScalarFunction, Int32)
+        /// A lower and an upper bound on one column, tested in one pass (`x >= a and x < b`,
+        /// `between`): the operators are `>`/`>=` and `<`/`<=`.
+        case intRange([Int64], ScalarFunction, Int64, ScalarFunction, Int64)
+        case doubleRange([Double], ScalarFunction, Double, ScalarFunction, Double)
+        case dateRange([Int32], ScalarFunction, Int32, ScalarFunction, Int32)
         /// Whether each dictionary code passes.
         case codes([Int32], [Bool])
         /// Every non-null row passes.
@@ -138,6 +154,8 @@ struct RowTest {
     }
 
     var kind: Kind
+    /// The column tested, for the comparisons (so bounds on one column can merge).
+    var column: Int? = nil
     /// The tested column's validity; a null row passes exactly when `nullPasses`.
     var validity: [Bool]?
     var nullPasses: Bool
@@ -194,6 +212,7 @@ struct RowTest {
         default: return nil
         }
         self.init(kind: kind, validity: column.validity, nullPasses: false)
+        self.column = i
     }
 
     init(kind: Kind, validity: [Bool]?, nullPasses: Bool) {
@@ -241,6 +260,12 @@ struct RowTest {
         case .int(let a, let op, let c): return a.withUnsafeBufferPointer { compare($0, op, c, range, input, out) }
         case .double(let a, let op, let c): return a.withUnsafeBufferPointer { compare($0, op, c, range, input, out) }
         case .date(let a, let op, let c): return a.withUnsafeBufferPointer { compare($0, op, c, range, input, out) }
+        case .intRange(let a, let lop, let lo, let hop, let hi):
+            return a.withUnsafeBufferPointer { within($0, lop, lo, hop, hi, range, input, out) }
+        case .doubleRange(let a, let lop, let lo, let hop, let hi):
+            return a.withUnsafeBufferPointer { within($0, lop, lo, hop, hi, range, input, out) }
+        case .dateRange(let a, let lop, let lo, let hop, let hi):
+            return a.withUnsafeBufferPointer { within($0, lop, lo, hop, hi, range, input, out) }
         case .codes(let codes, let truth):
             return codes.withUnsafeBufferPointer { codes in
                 truth.withUnsafeBufferPointer { truth in
@@ -265,6 +290,45 @@ struct RowTest {
         case .greater: test(range, input, out) { a[$0] > c }
         default: test(range, input, out) { a[$0] >= c }
         }
+    }
+
+    @inline(__always)
+    private func within<T: Comparable>(
+        _ a: UnsafeBufferPointer<T>, _ lowerOp: ScalarFunction, _ lo: T, _ upperOp: ScalarFunction, _ hi: T,
+        _ range: Range<Int>, _ input: Int?, _ out: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        // Both bounds as bits and-ed together: `&&` would branch on the first.
+        @inline(__always) func both(_ x: Bool, _ y: Bool) -> Bool {
+            unsafeBitCast(unsafeBitCast(x, to: UInt8.self) & unsafeBitCast(y, to: UInt8.self), to: Bool.self)
+        }
+        switch (lowerOp == .greater, upperOp == .less) {
+        case (true, true): return test(range, input, out) { both(a[$0] > lo, a[$0] < hi) }
+        case (true, false): return test(range, input, out) { both(a[$0] > lo, a[$0] <= hi) }
+        case (false, true): return test(range, input, out) { both(a[$0] >= lo, a[$0] < hi) }
+        case (false, false): return test(range, input, out) { both(a[$0] >= lo, a[$0] <= hi) }
+        }
+    }
+
+    /// A lower-bound test and an upper-bound test on the same column as one range test, or nil.
+    static func range(_ lower: RowTest, _ upper: RowTest) -> RowTest? {
+        guard let c = lower.column, c == upper.column else { return nil }
+        let kind: Kind
+        switch (lower.kind, upper.kind) {
+        case (.int(let a, let lop, let lo), .int(_, let hop, let hi))
+        where [.greater, .greaterEqual].contains(lop) && [.less, .lessEqual].contains(hop):
+            kind = .intRange(a, lop, lo, hop, hi)
+        case (.double(let a, let lop, let lo), .double(_, let hop, let hi))
+        where [.greater, .greaterEqual].contains(lop) && [.less, .lessEqual].contains(hop):
+            kind = .doubleRange(a, lop, lo, hop, hi)
+        case (.date(let a, let lop, let lo), .date(_, let hop, let hi))
+        where [.greater, .greaterEqual].contains(lop) && [.less, .lessEqual].contains(hop):
+            kind = .dateRange(a, lop, lo, hop, hi)
+        default:
+            return nil
+        }
+        var merged = RowTest(kind: kind, validity: lower.validity, nullPasses: false)
+        merged.column = c
+        return merged
     }
 
     /// The loop every test shares, with the validity folded in. Branch-free: each row is

@@ -78,6 +78,7 @@ func seconds(_ d: Duration) -> Double {
 func run(_ text: String, name: String) -> (Double, [Table]) {
     var last: [Table] = []
     var problem: String?
+    let faultsBefore = minorFaults()
     let start = clock.now
     let ok = session.run(text, name: name) { result in
         switch result.outcome {
@@ -87,9 +88,19 @@ func run(_ text: String, name: String) -> (Double, [Table]) {
         }
     }
     let elapsed = seconds(clock.now - start)
+    lastFaults = minorFaults() - faultsBefore
     if !ok || problem != nil { fail("\(name): \(problem ?? "failed")") }
     return (elapsed, last)
 }
+
+/// Page faults of the process so far: fresh memory a run touched shows here.
+func minorFaults() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_minflt
+}
+/// The page faults of the last `run`.
+nonisolated(unsafe) var lastFaults = 0
 
 func median(_ xs: [Double]) -> Double {
     let s = xs.sorted()
@@ -122,11 +133,13 @@ for (name, text) in blocks(options["--queries"]!) {
     forgetMeasures()
     let (first, _) = run(text, name: name)
     var times: [Double] = []
+    var faults: [Double] = []
     var answer: [Table] = []
     for _ in 0..<reps {
         forgetMeasures()
         let (t, table) = run(text, name: name)
         times.append(t)
+        faults.append(Double(lastFaults))
         answer = table
     }
     var cached: [Double] = []
@@ -134,14 +147,15 @@ for (name, text) in blocks(options["--queries"]!) {
     guard !answer.isEmpty else { fail("\(name): no table") }
     queries.append([
         "name": name, "text": text, "first_s": first, "times_s": times, "median_s": median(times),
-        "min_s": times.min()!, "cached_times_s": cached, "cached_median_s": median(cached),
+        "min_s": times.min()!, "page_faults_median": median(faults), "cached_times_s": cached, "cached_median_s": median(cached),
         "rows": answer.map(\.rowCount).reduce(0, +),
         // One CSV per table the block printed (q4 and q7 print two), in order.
         "tables": answer.map { ["columns": $0.schema.fields.map(\.name), "csv": CSVWriter.encode($0)] as [String: Any] },
     ])
     FileHandle.standardError.write(Data(String(
-        format: "[crmq] %@: median %.1f ms over %d (first %.1f ms, cached %.1f ms), %d rows\n",
-        name, median(times) * 1e3, reps, first * 1e3, median(cached) * 1e3, answer.map(\.rowCount).reduce(0, +)).utf8))
+        format: "[crmq] %@: median %.1f ms over %d (first %.1f ms, cached %.1f ms), %d rows, %.0f page faults\n",
+        name, median(times) * 1e3, reps, first * 1e3, median(cached) * 1e3, answer.map(\.rowCount).reduce(0, +),
+        median(faults)).utf8))
 }
 
 let result: [String: Any] = [

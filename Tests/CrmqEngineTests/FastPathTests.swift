@@ -64,6 +64,13 @@ import Testing
             and(call(.greater, [lit(.int(5)), i], .bool), call(.notEqual, [lit(.double(0.25)), x], .bool)),
             and(call(.equal, [s, lit(.string("b"))], .bool), call(.greaterEqual, [d, lit(date("2025-06-01"))], .bool)),
             and(call(.lessEqual, [d, lit(date("2025-01-31"))], .bool), call(.equal, [i, lit(.int(7))], .bool)),
+            // bounds on one column, merged into one range test (both orders, every operator pair)
+            and(call(.greaterEqual, [d, lit(date("2025-01-01"))], .bool), call(.less, [d, lit(date("2025-07-01"))], .bool)),
+            and(call(.lessEqual, [i, lit(.int(6))], .bool), call(.greater, [i, lit(.int(2))], .bool)),
+            and(and(call(.greater, [x, lit(.double(0.25))], .bool), call(.equal, [s, lit(.string("c"))], .bool)),
+                call(.lessEqual, [x, lit(.double(0.75))], .bool)),
+            and(call(.greaterEqual, [i, lit(.int(3))], .bool), call(.lessEqual, [lit(.int(3)), i], .bool)),
+            and(call(.less, [lit(.int(1)), i], .bool), call(.less, [i, lit(.int(9))], .bool)),
             call(.isNull, [i], .bool),
             and(call(.isNotNull, [s], .bool), call(.isNull, [d], .bool)),
             // any condition on one string column, including one that holds for null
