@@ -41,8 +41,10 @@ public struct Executor: Sendable {
 
         case .filter(let input, let predicate):
             let table = try execute(input, needed: inputNeeds[0])
-            let selection = try select(predicate, over: table)
-            return renamed(try table.take(selection, keeping: needed, cancel: cancellation), plan.schema)
+            let selection = try Selection(table: table, cancellation: cancellation).select(predicate)
+            return renamed(
+                try table.take(selection.rows, keeping: needed, nonNull: selection.nonNull, cancel: cancellation),
+                plan.schema)
 
         case .project(let input, let exprs):
             let table = try execute(input, needed: inputNeeds[0])
@@ -111,11 +113,6 @@ public struct Executor: Sendable {
     /// The expression's value for every row of `table`.
     public func evaluate(_ expr: BoundExpr, over table: Table) throws(EngineError) -> Column {
         try ExpressionEvaluator(table: table, cancellation: cancellation).column(expr)
-    }
-
-    /// The rows where a predicate is true (false and null drop the row).
-    func select(_ predicate: BoundExpr, over table: Table) throws(EngineError) -> [Int32] {
-        try Selection(table: table, cancellation: cancellation).rows(where: predicate)
     }
 
     func normalizedKeys(_ keys: [SortKey], over table: Table) throws(EngineError) -> [NormalizedKey] {

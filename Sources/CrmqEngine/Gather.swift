@@ -19,9 +19,12 @@ private func pick<T>(_ a: [T], _ indices: [Int32], fill: T) -> [T] {
 
 extension Column {
     /// Rows in the order of `indices`; an index of -1 gives a null row.
-    func take(_ indices: [Int32], mayHaveMissing: Bool = false) -> Column {
+    /// `knownValid`: the rows taken are all non-null, so no validity is copied.
+    func take(_ indices: [Int32], mayHaveMissing: Bool = false, knownValid: Bool = false) -> Column {
         var valid: [Bool]? = nil
-        if let v = validity {
+        if knownValid {
+            valid = nil
+        } else if let v = validity {
             valid = pick(v, indices, fill: false)
         } else if mayHaveMissing {
             valid = map1(.array(indices), indices.count) { $0 >= 0 }
@@ -62,12 +65,17 @@ extension Table {
 
     /// `take`, checking for cancellation between columns (a wide gather of many rows is long).
     /// Columns not in `keeping` (when given) become all-null placeholders instead of being gathered.
-    func take(_ indices: [Int32], keeping: Set<Int>? = nil, cancel: CancellationFlag) throws(EngineError) -> Table {
+    /// Columns in `nonNull` are known to have no null among these rows.
+    func take(_ indices: [Int32], keeping: Set<Int>? = nil, nonNull: Set<Int> = [], cancel: CancellationFlag)
+        throws(EngineError) -> Table
+    {
         var out: [Column] = []
         out.reserveCapacity(columns.count)
         for (i, c) in columns.enumerated() {
             try cancel.check()
-            out.append(keeping.map { $0.contains(i) } ?? true ? c.take(indices) : Column(.null(count: indices.count)))
+            out.append(
+                keeping.map { $0.contains(i) } ?? true
+                    ? c.take(indices, knownValid: nonNull.contains(i)) : Column(.null(count: indices.count)))
         }
         return Table(schema: schema, columns: out, rowCount: indices.count)
     }

@@ -15,7 +15,9 @@ struct Selection {
     let table: Table
     let cancellation: CancellationFlag
 
-    func rows(where predicate: BoundExpr) throws(EngineError) -> [Int32] {
+    /// The rows kept (false and null drop a row), and the columns that are not null in any of them (those a row test
+    /// drops nulls of), whose validity a gather of the rows need not copy.
+    func select(_ predicate: BoundExpr) throws(EngineError) -> (rows: [Int32], nonNull: Set<Int>) {
         var tests: [RowTest] = []
         var others: [BoundExpr] = []
         for c in conjuncts(predicate) {
@@ -41,7 +43,8 @@ struct Selection {
         for c in others {
             rows = try narrow(rows, by: c)
         }
-        return rows ?? (0..<Int32(table.rowCount)).map { $0 }
+        let nonNull = Set(tests.filter { !$0.nullPasses && $0.validity != nil }.compactMap(\.column))
+        return (rows ?? (0..<Int32(table.rowCount)).map { $0 }, nonNull)
     }
 
     /// `a and b and c` as [a, b, c].
@@ -154,7 +157,8 @@ struct RowTest {
     }
 
     var kind: Kind
-    /// The column tested, for the comparisons (so bounds on one column can merge).
+    /// The column tested (so bounds on one column merge, and a gather knows which columns
+    /// the test left without nulls).
     var column: Int? = nil
     /// The tested column's validity; a null row passes exactly when `nullPasses`.
     var validity: [Bool]?
@@ -167,6 +171,7 @@ struct RowTest {
             let c = table.columns[i]
             if case .null = c.values { return nil }
             self.init(kind: fn == .isNull ? .none : .all, validity: c.validity, nullPasses: fn == .isNull)
+            column = i
             return
         }
         var used = Set<Int>()
@@ -238,6 +243,7 @@ struct RowTest {
         ).array(n + 1)
         guard case .string(let codes, _) = table.columns[i].values else { preconditionFailure("a string column") }
         self.init(kind: .codes(codes, Array(truth[..<n])), validity: table.columns[i].validity, nullPasses: truth[n])
+        column = i
     }
 
     static let comparisons: Set<ScalarFunction> = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
