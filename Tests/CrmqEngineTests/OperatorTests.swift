@@ -81,15 +81,26 @@ import Testing
         for trial in 0..<20 {
             let n = 2000 + trial
             let a: [Value] = (0..<n).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? .null : .int(Int64.random(in: 0..<20, using: &rng)) }
-            let b: [Value] = (0..<n).map { _ in .double(Double(Int.random(in: 0..<5, using: &rng))) }
+            // b has nulls in half the trials (a null second key on a first-key tie).
+            let b: [Value] = (0..<n).map { _ in
+                trial % 2 == 1 && Int.random(in: 0..<7, using: &rng) == 0 ? .null : .double(Double(Int.random(in: 0..<5, using: &rng)))
+            }
+            let c: [Value] = (0..<n).map { _ in .int(Int64.random(in: 0..<30, using: &rng)) }
             let id: [Value] = (0..<n).map { .int(Int64($0)) }
-            let t = table([("a", .int, a), ("b", .double, b), ("id", .int, id)])
-            let keys = [SortKey(expr: col(0, .int), descending: trial % 2 == 0), SortKey(expr: col(1, .double), descending: trial % 3 == 0)]
+            let t = table([("a", .int, a), ("b", .double, b), ("c", .int, c), ("id", .int, id)])
+            let up = trial % 2 == 0, down = trial % 3 == 0
+            let keySets = [
+                [SortKey(expr: col(0, .int), descending: up), SortKey(expr: col(1, .double), descending: down)],
+                // A first key without nulls, then a nullable one.
+                [SortKey(expr: col(2, .int), descending: up), SortKey(expr: col(1, .double), descending: down)],
+            ]
             let ex = executor(["t": t])
-            for k in [1, 7, 100, 500] {
-                let top = try ex.execute(Plan(.topN(scan("t", t), keys: keys, count: k), schema: t.schema))
-                let sorted = try ex.execute(Plan(.limit(Plan(.sort(scan("t", t), keys: keys), schema: t.schema), count: k), schema: t.schema))
-                #expect(rows(top) == rows(sorted))
+            for keys in keySets {
+                for k in [1, 7, 100, 500] {
+                    let top = try ex.execute(Plan(.topN(scan("t", t), keys: keys, count: k), schema: t.schema))
+                    let sorted = try ex.execute(Plan(.limit(Plan(.sort(scan("t", t), keys: keys), schema: t.schema), count: k), schema: t.schema))
+                    #expect(rows(top) == rows(sorted))
+                }
             }
             let single = [SortKey(expr: col(0, .int), descending: true)]
             let top = try ex.execute(Plan(.topN(scan("t", t), keys: single, count: 10), schema: t.schema))

@@ -147,7 +147,11 @@ struct PurchaseSummary: Sendable {
     /// was measured and dropped: on the 2-core machine, back to back, q3 took min 50-53 ms /
     /// median 54-57 ms split against 42 ms / 44-48 ms serial (the merge, and the second set of
     /// accumulators' page faults and cache, cost more than the halved loop saves), and the
-    /// full pass (two 32 MB record sets overflow L3) was no faster either.
+    /// full pass (two 32 MB record sets overflow L3) was no faster either. Splitting the
+    /// customers instead (each core reads every row and adds only its own customers', no
+    /// merge) was tried too: it needs the accumulator picked without a branch (LLVM's x86
+    /// back end turns that select into a jump, mispredicted on half the rows), and even then,
+    /// in a short two-loop form, measured no faster than this serial pass on the 2-core VM.
     static func compute(_ inputs: CRMInputs, _ sums: Sums = .all) throws(EngineError) -> PurchaseSummary {
         let n = inputs.customers.rowCount
         let asOf = inputs.asOf
