@@ -11,10 +11,11 @@ import Dispatch
 /// `minimumRows` that is more than the loop saves. Callers write to disjoint slices or combine
 /// per-part results in part order, so results never depend on timing.
 public enum Parallel {
-    /// Cores online when the process started.
+    /// Cores online when the process started, or `CRMQ_THREADS`; at most 64 (per-core
+    /// partial results are sized by it).
     public static let cores: Int = {
         #if canImport(Glibc) || canImport(Darwin)
-            if let v = getenv("CRMQ_THREADS"), let k = Int(String(cString: v)), k > 0 { return k }
+            if let v = getenv("CRMQ_THREADS"), let k = Int(String(cString: v)), k > 0 { return min(k, 64) }
             let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
             return n > 0 ? min(n, 64) : 1
         #else

@@ -145,7 +145,7 @@ public enum CSVReader {
         let rowCount = chunks.reduce(0) { $0 + $1.recordCount }
         let converter = ColumnConverter(
             p: p, chunks: chunks, columns: names.count, rowCount: rowCount,
-            groups: rowCount >= tuning.parallelRows ? tuning.workers * tuning.partsPerWorker : 1,
+            groups: tuning.workers > 1 && rowCount >= tuning.parallelRows ? tuning.workers * tuning.partsPerWorker : 1,
             releasePages: tuning.releasePages)
 
         let columns = try converter.convertAll()
@@ -236,7 +236,7 @@ struct LoadTuning: Sendable {
     var releasePages = false
 
     static let standard = LoadTuning(
-        workers: max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))), parallelBytes: 4 << 20, parallelRows: 50_000,
+        workers: Parallel.cores, parallelBytes: 4 << 20, parallelRows: 50_000,
         partsPerWorker: 4, chunkBytes: 1 << 22)
 }
 

@@ -33,13 +33,23 @@ enum FileSystem {
 
     /// The whole file as bytes, read once.
     static func readAll(_ path: String) throws(Diagnostic) -> [UInt8] {
+        let fd = try openForReading(path)
+        defer { close(fd) }
+        return try readAll(fd, path: path)
+    }
+
+    private static func openForReading(_ path: String) throws(Diagnostic) -> Int32 {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             let e = errno
             if e == ENOENT { throw Diagnostic(LoadMessage.notFound, at: .path(path)) }
             throw Diagnostic(LoadMessage.cannotRead(reason: errorText(e)), at: .path(path))
         }
-        defer { close(fd) }
+        return fd
+    }
+
+    /// Everything left to read from an open file (`path` names it in errors).
+    private static func readAll(_ fd: Int32, path: String) throws(Diagnostic) -> [UInt8] {
         var st = stat()
         let size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
         // One byte more than the size, so that a file read whole leaves room for the read
@@ -71,19 +81,16 @@ enum FileSystem {
     static func withContents<T>(
         of path: String, _ body: (UnsafeBufferPointer<UInt8>, _ mapped: Bool) throws(Diagnostic) -> T
     ) throws(Diagnostic) -> T {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            let e = errno
-            if e == ENOENT { throw Diagnostic(LoadMessage.notFound, at: .path(path)) }
-            throw Diagnostic(LoadMessage.cannotRead(reason: errorText(e)), at: .path(path))
-        }
+        let fd = try openForReading(path)
+        defer { close(fd) }
         var st = stat()
         let size = fstat(fd, &st) == 0 && st.st_mode & S_IFMT == S_IFREG ? Int(st.st_size) : 0
         // MAP_POPULATE maps every page up front, in one call, instead of a fault per page.
         let mapped = size > 0 ? mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : MAP_FAILED
-        close(fd)
         guard let base = mapped, base != MAP_FAILED else {
-            let bytes = try readAll(path)
+            // Read from the descriptor already open: opening a named pipe again could wait
+            // forever for a writer that has already gone.
+            let bytes = try readAll(fd, path: path)
             let result: Result<T, Diagnostic> = bytes.withUnsafeBufferPointer { p in
                 Result { () throws(Diagnostic) -> T in try body(p, false) }
             }
