@@ -34,7 +34,11 @@ enum HashJoin {
                 (leftIds, rightIds, count) = (combined.left, combined.right, combined.count)
             }
         }
-        if keys.isEmpty { count = nr > 0 ? 1 : 0 }
+        if keys.isEmpty {
+            // Every row pairs with every row: one id shared by all, or none when the right is empty.
+            count = nr > 0 ? 1 : 0
+            if nr == 0 { leftIds = [Int32](repeating: -1, count: nl) }
+        }
 
         if let unique = try uniqueJoin(
             left: left, right: right, leftIds: leftIds, rightIds: rightIds, count: count, kind: kind,

@@ -36,6 +36,22 @@ import Testing
         ])
     }
 
+    /// No keys pairs every row with every row; an empty side gives no pairs (a left join
+    /// keeps its rows with nulls). The empty right side once read past an empty id table.
+    @Test func joinsWithoutKeysAndWithEmptySides() throws {
+        let none = table([("customer_id", .int, []), ("name", .string, [])])
+        let pairs = try join(orders, customers, keys: [], kind: .inner, rightColumns: [1])
+        #expect(pairs.rowCount == 25)
+        #expect(try join(orders, none, keys: [], kind: .inner, rightColumns: [1]).rowCount == 0)
+        let kept = try join(orders, none, keys: [], kind: .left, rightColumns: [1])
+        #expect(rows(kept) == rows(orders).map { $0 + [.null] })
+        #expect(try join(orders, none, keys: [(0, 0)], kind: .inner, rightColumns: [1]).rowCount == 0)
+        #expect(try join(orders, none, keys: [(0, 0)], kind: .left, rightColumns: [1]).rowCount == 5)
+        let noOrders = table([("customer_id", .int, []), ("amount", .int, [])])
+        #expect(try join(noOrders, customers, keys: [(0, 0)], kind: .left, rightColumns: [1]).rowCount == 0)
+        #expect(try join(noOrders, none, keys: [], kind: .left, rightColumns: [1]).rowCount == 0)
+    }
+
     @Test func stringKeysAcrossDictionaries() throws {
         let l = Table(schema: Schema([Field("k", .string)]), columns: [stringColumn(["b", "a", "zz"], codes: [0, 1, 2, 0], nulls: [3])])
         let r = Table(
