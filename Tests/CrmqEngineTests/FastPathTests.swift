@@ -75,6 +75,10 @@ import Testing
                 call(.lessEqual, [x, lit(.double(0.75))], .bool)),
             and(call(.greaterEqual, [i, lit(.int(3))], .bool), call(.lessEqual, [lit(.int(3)), i], .bool)),
             and(call(.less, [lit(.int(1)), i], .bool), call(.less, [i, lit(.int(9))], .bool)),
+            and(call(.greaterEqual, [x, lit(.double(0.2))], .bool), call(.lessEqual, [x, lit(.double(0.6))], .bool)),
+            and(call(.lessEqual, [d, lit(date("2025-03-31"))], .bool), call(.greaterEqual, [d, lit(date("2025-01-01"))], .bool)),
+            and(call(.greaterEqual, [i, lit(.int(4))], .bool), call(.lessEqual, [i, lit(.int(4))], .bool)),
+            and(call(.greater, [i, lit(.int(6))], .bool), call(.less, [i, lit(.int(3))], .bool)),  // empty range
             call(.isNull, [i], .bool),
             and(call(.isNotNull, [s], .bool), call(.isNull, [d], .bool)),
             // any condition on one string column, including one that holds for null
@@ -167,6 +171,34 @@ import Testing
              .int(Int64(g.nullX)), .int(Int64(g.rows))]
         }!]
         #expect(rows(out) == expected)
+    }
+
+    /// Distinct counts of int and date columns (with nulls, per group and overall; a narrow
+    /// range indexed directly, a wide one hashed) match a set per group.
+    @Test(arguments: sizes) func distinctCountsOfIntsAndDatesMatchSets(n: Int) throws {
+        let t = sample(n, seed: 31)
+        let wide = call(.multiply, [call(.modulo, [col(0, .int), lit(.int(5_003))], .int), lit(.int(1_000_000_007))], .int)
+        for argument in [i, d, wide] {
+            let distinct = BoundAggregate(function: .countDistinct, arguments: [argument], type: .int, range: r0)
+            let values = try eval(argument, t)
+            let groups = try eval(s, t)
+            var sets: [Value: Set<Value>] = [:]
+            var all = Set<Value>()
+            for (g, v) in zip(groups, values) where v != .null {
+                sets[g, default: []].insert(v)
+                all.insert(v)
+            }
+            let grouped = try executor(["t": t]).execute(Plan(
+                .aggregate(scan("t", t), keys: [s], aggregates: [distinct]),
+                schema: Schema([Field("s", .string), Field("n", .int)])))
+            let expected = ([Value.string("a"), .string("b"), .string("c"), .string("dd"), .null]).map { g in
+                [g, Value.int(Int64(sets[g]?.count ?? 0))]
+            }
+            #expect(rows(grouped) == expected)
+            let overall = try executor(["t": t]).execute(Plan(
+                .aggregate(scan("t", t), keys: [], aggregates: [distinct]), schema: Schema([Field("n", .int)])))
+            #expect(rows(overall) == [[.int(Int64(all.count))]])
+        }
     }
 
     /// An int sum is an error only when a group's total leaves 64 bits, not when some order of
