@@ -104,13 +104,17 @@ enum HashJoin {
         rightColumns: [Int], wanted: (Int) -> Bool, schema: Schema, cancel: CancellationFlag
     ) throws(EngineError) -> Table? {
         var rowOfId = [Int32](repeating: -1, count: count)
+        var identity = rightIds.count == count  // id r is right row r (keys in order, no nulls)
         for (r, id) in rightIds.enumerated() where id >= 0 {
             if rowOfId[Int(id)] >= 0 { return nil }
             rowOfId[Int(id)] = Int32(r)
+            identity = identity && id == Int32(r)
         }
         try cancel.check()
         let nl = leftIds.count
-        let matchedRight: [Int32] = rowOfId.withUnsafeBufferPointer { rows in
+        // Customers by id usually have their ids in row order: a left row's id is then
+        // already its right row, without a lookup per row.
+        let matchedRight: [Int32] = identity ? leftIds : rowOfId.withUnsafeBufferPointer { rows in
             leftIds.withUnsafeBufferPointer { ids in
                 Parallel.array(nl) { out, range in
                     for l in range {
@@ -213,9 +217,14 @@ enum HashJoin {
                     rightIds[i] = slots[s]
                 }
             }
-            let leftIds = slots.withUnsafeBufferPointer { slots in
-                probe(left, DirectSlots(slots: slots, lo: lo, hi: hi))
-            }
+            // Right keys lo, lo + 1, ... in first-appearance order (customer ids in row order)
+            // are their own ids less lo: the probe then reads no table.
+            let consecutive = Int(count) == slots.count
+                && slots.withUnsafeBufferPointer { s in s.indices.allSatisfy { s[$0] == Int32($0) } }
+            let leftIds =
+                consecutive
+                ? probe(left, ConsecutiveKeys(lo: lo, hi: hi))
+                : slots.withUnsafeBufferPointer { slots in probe(left, DirectSlots(slots: slots, lo: lo, hi: hi)) }
             try cancel.check()
             return (leftIds, rightIds, Int(count))
         }
@@ -255,6 +264,12 @@ struct DirectSlots: KeyLookup {
     let slots: UnsafeBufferPointer<Int32>
     let lo: Int64, hi: Int64
     @inline(__always) func id(_ key: Int64) -> Int32 { key >= lo && key <= hi ? slots[Int(key &- lo)] : -1 }
+}
+
+/// Keys in `lo...hi` whose id is `key - lo`.
+struct ConsecutiveKeys: KeyLookup {
+    let lo: Int64, hi: Int64
+    @inline(__always) func id(_ key: Int64) -> Int32 { key >= lo && key <= hi ? Int32(truncatingIfNeeded: key &- lo) : -1 }
 }
 
 extension Int64Interner: KeyLookup {

@@ -137,6 +137,44 @@ import Testing
         }
     }
 
+    /// Right keys base, base + 1, ... in row order (customers by id) are looked up without a
+    /// table and their rows without a lookup; in another order, or with a gap, through tables.
+    /// Every way gives what a plain lookup gives, left keys out of range and nulls included.
+    @Test(arguments: sizes) func joinsToConsecutiveKeysMatchAPlainLookup(n: Int) throws {
+        var r = Random(state: 11)
+        let m = n / 4, base: Int64 = 1_000
+        let orders: [[Int64]] = [
+            (0..<m).map { base + Int64($0) },  // in order
+            (0..<m).map { base + Int64((m - 1) - $0) },  // reversed
+            (0..<m).map { base + Int64($0 < m / 2 ? $0 : $0 + 1) },  // a gap
+        ]
+        for ids in orders {
+            let right = table([
+                ("id", .int, ids.map { .int($0) }),
+                ("name", .string, ids.map { .string("c\($0 % 89)") }),
+            ])
+            let leftIds: [Value] = (0..<n).map { _ in
+                r.int(25) == 0 ? .null : .int(base - 5 + Int64(r.int(m + 10)))
+            }
+            let left = table([("row", .int, (0..<n).map { .int(Int64($0)) }), ("id", .int, leftIds)])
+            let known = Set(ids)
+            for kind in [PlanJoinKind.inner, .left] {
+                let out = try executor(["l": left, "r": right]).execute(Plan(
+                    .join(left: scan("l", left), right: scan("r", right), keys: [(1, 0)], kind: kind, rightColumns: [1]),
+                    schema: Schema(left.schema.fields + [right.schema[1]])))
+                var expected: [[Value]] = []
+                for (row, id) in leftIds.enumerated() {
+                    if case .int(let v) = id, known.contains(v) {
+                        expected.append([.int(Int64(row)), id, .string("c\(v % 89)")])
+                    } else if kind == .left {
+                        expected.append([.int(Int64(row)), id, .null])
+                    }
+                }
+                #expect(rows(out) == expected)
+            }
+        }
+    }
+
     @Test(arguments: sizes) func countsPerGroupMatchAPlainTally(n: Int) throws {
         let t = sample(n, seed: 99)
         let aggregates = [
