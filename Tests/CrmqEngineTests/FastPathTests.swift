@@ -97,6 +97,36 @@ import Testing
         }
     }
 
+    /// On a column in order most blocks of rows lie wholly inside or outside a range and are
+    /// taken or skipped whole; the blocks across a bound are tested row by row.
+    @Test(arguments: sizes) func rangesOnAColumnInOrderMatchThePredicate(n: Int) throws {
+        let base = date("2024-01-01")
+        guard case .date(let day0) = base else { fatalError() }
+        let t = table([
+            ("row", .int, (0..<n).map { .int(Int64($0)) }),
+            ("i", .int, (0..<n).map { .int(Int64($0 / 7)) }),
+            ("x", .double, (0..<n).map { .double(Double($0) / 3) }),
+            ("d", .date, (0..<n).map { .date(day0 + Int32($0 / 500)) }),
+        ])
+        let i = col(1, .int), x = col(2, .double), d = col(3, .date)
+        let third = Int64(n / 21), half = Double(n) / 6
+        let predicates: [BoundExpr] = [
+            and(call(.greaterEqual, [i, lit(.int(third))], .bool), call(.less, [i, lit(.int(2 * third))], .bool)),
+            and(call(.greater, [i, lit(.int(third))], .bool), call(.lessEqual, [i, lit(.int(third + 1))], .bool)),
+            call(.equal, [i, lit(.int(third))], .bool),
+            call(.less, [x, lit(.double(half))], .bool),
+            call(.greaterEqual, [x, lit(.double(half))], .bool),
+            call(.greater, [x, lit(.double(-1))], .bool),  // every row
+            call(.lessEqual, [i, lit(.int(-1))], .bool),  // no row
+            and(call(.greaterEqual, [d, lit(date("2024-01-02"))], .bool), call(.less, [d, lit(date("2024-01-05"))], .bool)),
+            call(.notEqual, [i, lit(.int(3))], .bool),
+        ]
+        for p in predicates {
+            let (got, expected) = try filtered(t, p)
+            #expect(got == expected)
+        }
+    }
+
     /// A conjunct that fails only on rows an earlier one dropped is not evaluated there.
     @Test func laterConjunctsSeeOnlyTheRowsLeft() throws {
         let t = table([("row", .int, [.int(0), .int(1)]), ("i", .int, [.int(Int64.max), .int(1)])])
