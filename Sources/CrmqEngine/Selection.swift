@@ -58,31 +58,34 @@ struct Selection {
     func scan(_ tests: [RowTest]) throws(EngineError) -> [Int32] {
         let n = table.rowCount
         let parts = Parallel.parts(n)
-        let scratch = UnsafeMutableBufferPointer<Int32>.allocate(capacity: Swift.max(n, 1))
-        defer { scratch.deallocate() }
         var kept = [Int](repeating: 0, count: parts)
-        kept.withUnsafeMutableBufferPointer { kept in
-            Parallel.forEach(n, parts: parts) { part, range in
-                let out = scratch.baseAddress! + range.lowerBound
-                var k = 0
-                for (j, t) in tests.enumerated() {
-                    if cancellation.isCancelled { break }
-                    k = j == 0 ? t.apply(range: range, input: nil, out: out) : t.apply(range: range, input: k, out: out)
+        // Each part writes its rows where its range starts in the result; the parts after the
+        // first then move theirs down behind the ones before (no second buffer, no copy of
+        // the first part's rows).
+        let rows = [Int32](unsafeUninitializedCapacity: n) { result, count in
+            let base = result.baseAddress!
+            kept.withUnsafeMutableBufferPointer { kept in
+                Parallel.forEach(n, parts: parts) { part, range in
+                    let out = base + range.lowerBound
+                    var k = 0
+                    for (j, t) in tests.enumerated() {
+                        if cancellation.isCancelled { break }
+                        k = j == 0 ? t.apply(range: range, input: nil, out: out) : t.apply(range: range, input: k, out: out)
+                    }
+                    kept[part] = k
                 }
-                kept[part] = k
             }
-        }
-        try cancellation.check()
-        let total = kept.reduce(0, +)
-        return [Int32](unsafeUninitializedCapacity: total) { result, count in
-            var at = 0
-            for part in 0..<parts {
+            var at = kept[0]
+            for part in 1..<Swift.max(parts, 1) {
                 let start = Parallel.range(part, of: parts, n).lowerBound
-                for k in 0..<kept[part] { result[at + k] = scratch[start + k] }
+                UnsafeMutableRawPointer(base + at).copyMemory(
+                    from: base + start, byteCount: kept[part] * MemoryLayout<Int32>.stride)
                 at += kept[part]
             }
-            count = total
+            count = at
         }
+        try cancellation.check()
+        return rows
     }
 
     /// `rows` (all rows when nil) narrowed to those where `conjunct` is true, evaluating it
