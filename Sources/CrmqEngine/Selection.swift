@@ -62,7 +62,7 @@ struct Selection {
         // Each part writes its rows where its range starts in the result; the parts after the
         // first then move theirs down behind the ones before (no second buffer, no copy of
         // the first part's rows).
-        let rows = [Int32](unsafeUninitializedCapacity: n) { result, count in
+        let rows = [Int32](unsafeUninitializedCapacity: Swift.max(n, 1)) { result, count in
             let base = result.baseAddress!
             kept.withUnsafeMutableBufferPointer { kept in
                 Parallel.forEach(n, parts: parts) { part, range in

@@ -127,6 +127,18 @@ import Testing
         }
     }
 
+    /// Row tests over a table without rows keep none.
+    @Test func rowTestsOverNoRows() throws {
+        let t = sample(0, seed: 1)
+        for p in [
+            call(.greaterEqual, [i, lit(.int(3))], .bool), call(.isNull, [x], .bool),
+            and(call(.greaterEqual, [d, lit(date("2025-01-01"))], .bool), call(.less, [d, lit(date("2025-07-01"))], .bool)),
+        ] {
+            let (got, expected) = try filtered(t, p)
+            #expect(got == expected && got.isEmpty)
+        }
+    }
+
     /// A conjunct that fails only on rows an earlier one dropped is not evaluated there.
     @Test func laterConjunctsSeeOnlyTheRowsLeft() throws {
         let t = table([("row", .int, [.int(0), .int(1)]), ("i", .int, [.int(Int64.max), .int(1)])])
