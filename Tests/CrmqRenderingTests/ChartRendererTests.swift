@@ -277,8 +277,8 @@ func histogramChart() -> Chart {
         let (ticks, step) = NiceNumbers.ticks(from: 0.21, to: 0.98, count: 5)
         #expect(step == 0.2)
         #expect(ticks == [0.2, 0.4, 0.6, 0.8, 1.0])
-        #expect(NiceNumbers.text(0.30000000000000004, step: 0.1) == "0.3")
-        #expect(NiceNumbers.text(12500, step: 2500) == "12,500")
+        #expect(NiceNumbers.texts([0.30000000000000004], step: 0.1) == ["0.3"])
+        #expect(NiceNumbers.texts([12500], step: 2500) == ["12,500"])
         let flat = NiceNumbers.ticks(from: 5, to: 5, count: 5).ticks
         #expect(flat.first! < 5 && flat.last! > 5)
     }
