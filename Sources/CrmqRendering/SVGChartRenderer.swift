@@ -127,9 +127,9 @@ public enum SVGChartRenderer {
         let band = plot.width / Double(n)
         let groupWidth = band * 0.8
         let barWidth = groupWidth / Double(chart.series.count)
-        let valueText = TerminalChartRenderer.valueText(chart)
         var out = "<g class=\"marks\">\n"
         for (k, series) in chart.series.enumerated() {
+            let valueText = TerminalChartRenderer.valueText(series)
             for (i, value) in series.values.enumerated() {
                 guard let v = value else { continue }
                 let x = plot.left + band * Double(i) + (band - groupWidth) / 2 + barWidth * Double(k)
@@ -158,7 +158,7 @@ public enum SVGChartRenderer {
         let edges = chart.binEdges ?? (0...counts.count).map(Double.init)
         let lo = edges.first ?? 0, hi = edges.last ?? 1
         let x = { (v: Double) in plot.left + (v - lo) / (hi - lo) * plot.width }
-        let valueText = TerminalChartRenderer.valueText(chart)
+        let valueText = TerminalChartRenderer.valueText(ChartSeries(name: "count", values: counts))
         var out = "<g class=\"marks\">\n"
         for (k, value) in counts.enumerated() where k + 1 < edges.count {
             let v = value ?? 0
@@ -182,7 +182,6 @@ public enum SVGChartRenderer {
         let x = { (p: Double) -> Double in
             span > 0 ? plot.left + (p - xLo + inset) / span * plot.width : (plot.left + plot.right) / 2
         }
-        let valueText = TerminalChartRenderer.valueText(chart)
         let radius = f(max(2.5, m.fontSize / 4))
         var out = "<g class=\"marks\">\n"
         for (k, series) in chart.series.enumerated() {
@@ -198,6 +197,7 @@ public enum SVGChartRenderer {
                 run.append(f(x(positions[i])) + "," + f(plot.y(v)))
             }
             flush()
+            let valueText = TerminalChartRenderer.valueText(series)
             if n <= 100 {
                 for (i, value) in series.values.enumerated() {
                     guard let v = value else { continue }

@@ -51,8 +51,10 @@ public enum TerminalChartRenderer {
         let labels = chart.xValues.map { DisplayText.cut(DisplayText.escapingControls($0), toWidth: max(6, width / 3)) }
         let labelWidth = labels.map(displayWidth).max() ?? 0
         let all = chart.series.flatMap { $0.values.compactMap { $0 } }
-        let valueText = valueText(chart)
-        let valueWidth = all.map { displayWidth(valueText($0)) }.max() ?? 1
+        let valueTexts = chart.series.map(valueText)
+        let valueWidth = zip(chart.series, valueTexts).flatMap { series, text in
+            series.values.compactMap { $0.map { displayWidth(text($0)) } }
+        }.max() ?? 1
         let area = max(10, width - labelWidth - 3 - valueWidth)
         var (ticks, step) = NiceNumbers.ticks(
             from: min(0, all.min() ?? 0), to: max(0, all.max() ?? 1), count: max(2, area / 10))
@@ -90,7 +92,7 @@ public enum TerminalChartRenderer {
                     let full = min(zero, Int(cells.rounded()))
                     bar = String(repeating: " ", count: zero - full) + paint(String(repeating: fill, count: full), k, color)
                 }
-                lines.append(name + " │" + bar + " " + valueText(v))
+                lines.append(name + " │" + bar + " " + valueTexts[k](v))
             }
         }
         lines += axis(ticks: zip(ticks, NiceNumbers.texts(ticks, step: step)).map { t, text in
@@ -259,15 +261,14 @@ public enum TerminalChartRenderer {
         }.joined(separator: "   ")
     }
 
-    /// How the values of `chart` are written beside bars and on marks: as whole numbers
+    /// How the values of a series are written beside bars and on marks: as whole numbers
     /// when they all are, otherwise all with the same decimals (`DecimalStyle`).
-    static func valueText(_ chart: Chart) -> (Double) -> String {
-        let all = chart.series.flatMap { $0.values.compactMap { $0 } }
+    static func valueText(_ series: ChartSeries) -> (Double) -> String {
+        let all = series.values.compactMap { $0 }
         if all.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e15 }) {
             return { String(Int64($0)) }
         }
-        let style = DecimalStyle(all)
-        return style.text
+        return DecimalStyle(all).text
     }
 
     private static func paint(_ text: String, _ series: Int, _ color: Bool) -> String {

@@ -5,14 +5,13 @@ import Foundation
 /// line up (`0.1720` under `0.1152`, not `0.172`). CSV and JSON keep full precision instead.
 ///
 /// The decimals come from the column's values:
-/// - the typical magnitude (the median of the non-zero sizes) asks for 4 decimals, or more
-///   below 0.1 so that it still shows 4 significant digits, up to `maxDecimals`
-///   (0.1152, 0.01152, 0.001152);
+/// - 4 decimals, or more when every value is below 0.1, so that the largest still shows
+///   4 significant digits, up to `maxDecimals` (0.1152, 0.01152, 0.001152);
 /// - fewer when no value needs them (`7.0` and `8.5` stay as they are, not `7.0000`),
 ///   but at least one, so that a decimal never reads as a whole number (`3.0`);
-/// - a column whose typical magnitude is below 1e-4 or at least 1e15 is written in
-///   scientific notation with 4 significant digits (`2.0e-7`), as is any single value of
-///   1e15 or more;
+/// - a column whose values are all below 1e-4, or mostly (the median) 1e15 or more, is
+///   written in scientific notation with 4 significant digits (`2.0e-7`), as is any
+///   single value of 1e15 or more;
 /// - a value that rounds to zero is written without a sign (`0.0000`, never `-0.0000`).
 public struct DecimalStyle: Sendable, Equatable {
     /// Decimals of every value written in fixed point; nil: scientific notation.
@@ -40,12 +39,12 @@ public struct DecimalStyle: Sendable, Equatable {
             return
         }
         sizes.sort()
-        let typical = sizes[sizes.count / 2]
-        if typical >= 1e15 || typical < 1e-4 {
+        let largest = sizes[sizes.count - 1], typical = sizes[sizes.count / 2]
+        if typical >= 1e15 || largest < 1e-4 {
             decimals = nil
             return
         }
-        let wanted = min(Self.maxDecimals, max(Self.baseDecimals, 3 - Int(log10(typical).rounded(.down))))
+        let wanted = min(Self.maxDecimals, max(Self.baseDecimals, 3 - Int(log10(largest).rounded(.down))))
         var needed = 1
         for v in finite where abs(v) < 1e15 && needed < wanted {
             needed = max(needed, Self.significantDecimals(of: v, upTo: wanted))
@@ -55,7 +54,7 @@ public struct DecimalStyle: Sendable, Equatable {
 
     /// The decimals `v` shows when rounded to `places`, trailing zeros left out.
     static func significantDecimals(of v: Double, upTo places: Int) -> Int {
-        let text = String(format: "%.\(places)f", v)
+        let text = fixed(v, places)
         var d = places
         for c in text.reversed() {
             guard d > 0, c == "0" else { break }
@@ -71,11 +70,19 @@ public struct DecimalStyle: Sendable, Equatable {
         guard let decimals, abs(x) < 1e15 else {
             return x == 0 ? "0.0" : Self.scientific(x)
         }
-        let text = String(format: "%.\(decimals)f", x)
+        let text = Self.fixed(x, decimals)
         if text.hasPrefix("-"), !text.contains(where: { $0 >= "1" && $0 <= "9" }) {
             return String(text.dropFirst())
         }
         return text
+    }
+
+    /// `x` with `places` decimals, rounded half away from zero as written in decimal
+    /// (0.03875 -> 0.0388, although its binary value is a hair below).
+    static func fixed(_ x: Double, _ places: Int) -> String {
+        let scale = pow(10, Double(places))
+        let r = (x * scale).rounded() / scale
+        return String(format: "%.\(places)f", r.isFinite ? r : x)
     }
 
     /// `x` alone, as a one-value column shows it (scalar results, chart values).
