@@ -210,8 +210,8 @@ struct Bins {
     }
 
     /// `count` bins over `lo ... hi` whose width is a multiple of a power of ten `unit`
-    /// small enough that the last bin holds `hi` (n × unit ≤ the raw width). Over whole
-    /// numbers, bins of whole widths: at most `count` of them.
+    /// small enough that the last bin holds `hi` (with n × unit ≤ the raw width it always
+    /// does). Over whole numbers, bins of whole widths: at most `count` of them.
     static func exactBins(_ lo: Double, _ hi: Double, count: Int, integral: Bool)
         -> (start: Double, step: Double, count: Int, unit: Double)
     {
@@ -222,11 +222,18 @@ struct Bins {
             let w = max(2, Int(((hi - lo) / Double(count)).rounded(.up)))
             return (lo, Double(w), max(1, Int(((hi - lo) / Double(w)).rounded(.up))), 1)
         }
+        // The coarsest unit (fewest digits in the labels) whose last bin still holds hi;
+        // the finest tried always does.
         let raw = (hi - lo) / Double(count)
-        let unit = pow(10, log10(raw / Double(count)).rounded(.down))
-        let start = (lo / unit).rounded(.down) * unit
-        let step = (((hi - start) / Double(count)) / unit).rounded(.up) * unit
-        return (start, NiceNumbers.clean(step, step: unit), count, unit)
+        let finest = log10(raw / Double(count)).rounded(.down)
+        var e = log10(raw).rounded(.down)
+        while true {
+            let unit = pow(10, e)
+            let start = (lo / unit).rounded(.down) * unit
+            let step = NiceNumbers.clean((((hi - start) / Double(count)) / unit).rounded(.up) * unit, step: unit)
+            if e <= finest || start + Double(count - 1) * step < hi { return (start, step, count, unit) }
+            e -= 1
+        }
     }
 }
 

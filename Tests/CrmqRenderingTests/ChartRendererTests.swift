@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-import CrmqSession
+@testable import CrmqSession
 @testable import CrmqRendering
 
 /// One element of a parsed SVG: name, attributes, text, children.
@@ -281,5 +281,95 @@ func histogramChart() -> Chart {
         #expect(NiceNumbers.texts([12500], step: 2500) == ["12,500"])
         let flat = NiceNumbers.ticks(from: 5, to: 5, count: 5).ticks
         #expect(flat.first! < 5 && flat.last! > 5)
+    }
+}
+
+@Suite struct HistogramBinTests {
+    /// A spread of decimals, deterministic (no random numbers).
+    static let amounts: [Double] = (0..<500).map { i in
+        let x = Double(i) * 0.618033988749895
+        return 3.7 + (x - x.rounded(.down)) * 1234.56 + Double(i % 7) * 0.013
+    }
+
+    /// `bins n` is exactly n bins over decimals, whatever n and range.
+    @Test func binsNIsExactlyN() {
+        for values in [Self.amounts, [0.5, 4999.25, 17, 2500], [-3.25, 7.5, 0.001], [1e-3, 2e-3, 1.7e-3], [12, 13.5]] {
+            for n in [1, 2, 3, 5, 7, 10, 13, 20, 33, 50, 200] {
+                let bins = Bins(values, target: n, integral: false, exact: true)
+                #expect(bins.counts.count == n, "\(n) bins over \(values.min()!)...\(values.max()!)")
+                #expect(bins.edges.count == n + 1)
+                #expect(bins.counts.reduce(0, +) == values.count)
+                #expect(bins.edges.first! <= values.min()! && bins.edges.last! >= values.max()!)
+                // The first and the last bin hold values: no empty bins padded on.
+                #expect(bins.counts.first! > 0 && bins.counts.last! > 0, "\(n): \(bins.counts)")
+                // Equal widths.
+                let widths = zip(bins.edges.dropFirst(), bins.edges).map { $0 - $1 }
+                #expect(widths.allSatisfy { abs($0 - bins.step) < 1e-9 * max(1, bins.step) })
+            }
+        }
+    }
+
+    /// Round edges when a round step gives exactly n bins.
+    @Test func roundEdgesWhenTheyFit() {
+        let bins = Bins([0.5, 4999.25, 17, 2500], target: 20, integral: false, exact: true)
+        #expect(bins.step == 250 && bins.edges.first == 0 && bins.edges.last == 5000)
+    }
+
+    /// Whole numbers stay in whole-number bins: one bin per value when there are fewer
+    /// values than n, otherwise the narrowest whole width that needs no more than n bins.
+    @Test func wholeNumbers() {
+        let scores = Bins((1...10).map(Double.init), target: 20, integral: true, exact: true)
+        #expect(scores.counts == Array(repeating: 1, count: 10) && scores.step == 1)
+        let exact = Bins((0...100).map(Double.init), target: 20, integral: true, exact: true)
+        #expect(exact.counts.count == 20 && exact.step == 5)
+        let ages = Bins((18...80).map(Double.init), target: 20, integral: true, exact: true)
+        #expect(ages.counts.count <= 20 && ages.step == ages.step.rounded() && ages.counts.reduce(0, +) == 63)
+        #expect(ages.counts.last! > 0)
+    }
+
+    /// Without `bins`, about Sturges' number of round bins.
+    @Test func defaultBinsAreRound() {
+        let bins = Bins(Self.amounts, target: ChartBuilder.sturges(Self.amounts.count), integral: false)
+        #expect([50.0, 100, 200, 250].contains(bins.step), "\(bins.step)")
+        #expect(abs(bins.counts.count - 10) <= 3, "\(bins.counts.count)")
+    }
+
+    /// The bin labels of a histogram share one style.
+    @Test func labelsShareOneStyle() {
+        let bins = Bins([0, 9_999, 25_000], target: 5, integral: false, exact: true)
+        let style = AxisStyle(bins.edges, step: bins.unit)
+        #expect(bins.edges.map(style.text) == ["0", "5,000", "10,000", "15,000", "20,000", "25,000"])
+    }
+}
+
+@Suite struct AxisStyleTests {
+    /// One style per axis: the same decimals and the same grouping on every tick.
+    @Test func oneStylePerAxis() {
+        #expect(NiceNumbers.texts([0, 5000, 10000, 15000], step: 5000) == ["0", "5,000", "10,000", "15,000"])
+        #expect(NiceNumbers.texts([0, 500, 1000, 1500], step: 500) == ["0", "500", "1000", "1500"])
+        #expect(NiceNumbers.texts([0, 0.5, 1, 1.5], step: 0.5) == ["0.0", "0.5", "1.0", "1.5"])
+        #expect(NiceNumbers.texts([-0.25, 0, 0.25], step: 0.25) == ["-0.25", "0.00", "0.25"])
+        #expect(NiceNumbers.texts([-1e-17, 0.1], step: 0.1) == ["0.0", "0.1"], "no -0.0")
+        #expect(NiceNumbers.texts([10_000, 12_500.5], step: 0.5) == ["10,000.0", "12,500.5"])
+    }
+
+    /// Every axis of the drawn charts: tick labels of one axis have the same decimals.
+    @Test func svgAxesHaveOneStyle() throws {
+        for chart in [regionsChart, twoSeries, histogramChart()] {
+            let svg = try #require(SVGTree.parse(SVGChartRenderer.render(chart)))
+            for axis in svg.all("g", class: "axis") where chart.kind != .bar || axis.attributes["class"] == "axis y" {
+                let labels = axis.all("text", class: "tick-label").map(\.text)
+                let decimals = Set(labels.map { $0.split(separator: ".").dropFirst().first?.count ?? 0 })
+                #expect(decimals.count == 1, "\(labels)")
+            }
+        }
+    }
+
+    /// Values beside bars: whole numbers per series stay whole, decimals share decimals.
+    @Test func barValuesPerSeries() {
+        var chart = regionsChart
+        chart.series = [ChartSeries(name: "gap", values: [0, -1.5, 0.6, -0.125])]
+        let text = TerminalChartRenderer.render(chart, width: 80)
+        for value in ["0.000", "-1.500", "0.600", "-0.125"] { #expect(text.contains(" " + value + "\n"), "\(value)") }
     }
 }
