@@ -35,7 +35,7 @@ public enum SVGChartRenderer {
     /// The size of labels (tick labels, axis labels, legend) in user units: 1/32 of the
     /// width, so that drawn 320 px wide (or wider) they are at least 10 px high.
     public static func fontSize(width: Int) -> Double {
-        (Double(max(width, 160)) / 32).rounded(.up)
+        (Double(max(width, 160)) / 32 * 10).rounded(.up) / 10
     }
 
     public static func render(_ chart: Chart, width: Int = defaultWidth, height: Int = defaultHeight) -> String {
@@ -70,9 +70,24 @@ public enum SVGChartRenderer {
         let (yTicks, yStep) = NiceNumbers.ticks(from: lo, to: hi, count: 5)
         let yTexts = NiceNumbers.texts(yTicks, step: yStep)
         let yLabelWidth = yTexts.map(metrics.width).max() ?? fs
-        let plot = Plot(
+        var plot = Plot(
             left: fs * 2 + yLabelWidth, right: w - fs, top: top + fs * 0.5, bottom: h - fs * 3.2,
             yLo: yTicks.first!, yHi: yTicks.last!)
+        // Category labels that do not fit side by side are turned 45° (on a phone-wide
+        // chart, eight region names), with room made for them below the plot.
+        if let labels = categoryLabels(chart), !labels.isEmpty {
+            let band = plot.width / Double(labels.count)
+            let widest = labels.map(metrics.width).max() ?? 0
+            if widest + fs * 0.6 > band {
+                let reach = widest * 0.71 + fs * 0.4
+                plot.rotated = true
+                plot.bottom = h - (fs * 0.8 + reach + fs * 1.9)
+                plot.left = max(plot.left, reach - band / 2 + fs * 0.3)
+                plot.every = max(1, Int((fs * 1.55 / (plot.width / Double(labels.count))).rounded(.up)))
+            } else {
+                plot.every = 1
+            }
+        }
 
         // y axis with grid lines
         out += "<g class=\"axis y\">\n"
@@ -117,6 +132,9 @@ public enum SVGChartRenderer {
         var width: Double { right - left }
         /// How far a label may reach beyond the plot's sides (into the margins).
         var margin: Double { 8 }
+        /// Category labels turned 45°, and every how many categories one is drawn.
+        var rotated = false
+        var every = 1
         func y(_ v: Double) -> Double { bottom - (v - yLo) / (yHi - yLo) * (bottom - top) }
     }
 
@@ -139,13 +157,11 @@ public enum SVGChartRenderer {
             }
         }
         out += "</g>\n"
-        // Category labels: every k-th when they would crowd.
-        let labels = chart.xValues.map { DisplayText.cut(DisplayText.escapingControls($0), toWidth: 14) }
-        let widest = (labels.map(m.width).max() ?? m.charWidth) + m.fontSize * 0.6
-        let every = max(1, Int((widest / band).rounded(.up)))
+        // Category labels: turned, and every k-th, when they would crowd.
+        let labels = categoryLabels(chart) ?? []
         out += "<g class=\"axis x\">\n"
         out += "<line class=\"domain\" x1=\(q(plot.left)) x2=\(q(plot.right)) y1=\(q(plot.y(0))) y2=\(q(plot.y(0))) stroke=\"currentColor\" stroke-opacity=\"0.5\"/>\n"
-        for i in stride(from: 0, to: n, by: every) {
+        for i in stride(from: 0, to: n, by: plot.every) {
             let x = plot.left + band * (Double(i) + 0.5)
             out += tick(x: x, text: labels[i], plot, m, anchor: anchor(x: x, width: m.width(labels[i]), plot))
         }
@@ -209,8 +225,7 @@ public enum SVGChartRenderer {
         out += "</g>\n"
         // x ticks: round numbers over numeric positions (not dates); otherwise some of the x values.
         var ticks: [(x: Double, text: String)] = []
-        let isDate = chart.xValues.first.map { $0.count == 10 && $0.filter { $0 == "-" }.count == 2 } ?? false
-        if chart.xPositions != nil, !isDate, xHi > xLo {
+        if categoryLabels(chart) == nil {
             let integral = positions.allSatisfy { $0 == $0.rounded() }
             var (values, step) = NiceNumbers.ticks(from: xLo, to: xHi, count: max(2, Int(plot.width / (m.fontSize * 4))))
             if integral && step != step.rounded() {
@@ -220,13 +235,24 @@ public enum SVGChartRenderer {
             let shown = values.filter { $0 >= xLo - step * 1e-9 && $0 <= xHi + step * 1e-9 }
             ticks = spaced(zip(shown, NiceNumbers.texts(shown, step: step)).map { (x($0), $1) }, m)
         } else {
-            let labels = chart.xValues.map { DisplayText.cut(DisplayText.escapingControls($0), toWidth: 14) }
-            let widest = (labels.map(m.width).max() ?? m.charWidth) + m.fontSize
-            let every = max(1, Int((widest / (plot.width / Double(max(n, 1)))).rounded(.up)))
-            ticks = stride(from: 0, to: n, by: every).map { (x(positions[$0]), labels[$0]) }
+            let labels = categoryLabels(chart) ?? []
+            ticks = stride(from: 0, to: n, by: plot.every).map { (x(positions[$0]), labels[$0]) }
         }
         out += xAxis(ticks, plot, m)
         return out
+    }
+
+    /// The x labels of a chart whose x axis names categories (bars; a line over text or
+    /// dates), cut to 14 characters; nil when the x axis has round numeric ticks.
+    private static func categoryLabels(_ chart: Chart) -> [String]? {
+        if chart.kind == .histogram { return nil }
+        if chart.kind == .line, let xs = chart.xPositions, !isDateLabels(chart.xValues),
+           let lo = xs.min(), let hi = xs.max(), hi > lo { return nil }
+        return chart.xValues.map { DisplayText.cut(DisplayText.escapingControls($0), toWidth: 14) }
+    }
+
+    private static func isDateLabels(_ values: [String]) -> Bool {
+        values.first.map { $0.count == 10 && $0.filter { $0 == "-" }.count == 2 } ?? false
     }
 
     /// Every other tick, or every third ..., as needed for their labels not to touch.
@@ -247,6 +273,11 @@ public enum SVGChartRenderer {
     }
 
     private static func tick(x: Double, text: String, _ plot: Plot, _ m: Metrics, anchor: String) -> String {
+        let mark = "<line class=\"tick\" x1=\(q(x)) x2=\(q(x)) y1=\(q(plot.bottom)) y2=\(q(plot.bottom + m.fontSize * 0.3)) stroke=\"currentColor\" stroke-opacity=\"0.5\"/>\n"
+        if plot.rotated {
+            let lx = x + m.fontSize * 0.3, ly = plot.bottom + m.fontSize * 0.9
+            return mark + "<text class=\"tick-label\" x=\(q(lx)) y=\(q(ly)) transform=\"rotate(-45 \(f(lx)) \(f(ly)))\" text-anchor=\"end\" fill=\"currentColor\" fill-opacity=\"0.8\">\(escape(text))</text>\n"
+        }
         let labelX = anchor == "start" ? x - m.fontSize * 0.3 : anchor == "end" ? x + m.fontSize * 0.3 : x
         return "<line class=\"tick\" x1=\(q(x)) x2=\(q(x)) y1=\(q(plot.bottom)) y2=\(q(plot.bottom + m.fontSize * 0.3)) stroke=\"currentColor\" stroke-opacity=\"0.5\"/>\n"
             + "<text class=\"tick-label\" x=\(q(labelX)) y=\(q(plot.bottom + m.fontSize * 1.3)) text-anchor=\"\(anchor)\" fill=\"currentColor\" fill-opacity=\"0.8\">\(escape(text))</text>\n"

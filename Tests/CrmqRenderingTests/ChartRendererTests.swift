@@ -93,7 +93,7 @@ func histogramChart() -> Chart {
         let text = SVGChartRenderer.render(regionsChart)
         let svg = try #require(SVGTree.parse(text))
         #expect(svg.name == "svg")
-        #expect(svg.attributes["viewBox"] == "0 0 640 360")
+        #expect(svg.attributes["viewBox"] == "0 0 420 280")
         #expect(svg.attributes["role"] == "img")
         #expect(svg.attributes["aria-label"] == "Customers by region")
         #expect(svg.children.first?.name == "title")
@@ -111,7 +111,7 @@ func histogramChart() -> Chart {
         #expect(svg.all("text", class: "axis-label").map(\.text) == ["n", "region"])
         #expect(svg.all("text", class: "chart-title").count == 1)
         #expect(svg.all("g", class: "legend").isEmpty, "one series needs no legend")
-        expectInside(svg, width: 640, height: 360)
+        expectInside(svg, width: 420, height: 280)
     }
 
     @Test func lineChartWithSeveralSeries() throws {
@@ -128,7 +128,7 @@ func histogramChart() -> Chart {
         let xs = svg.all("circle", class: "series-1").compactMap { $0.number("cx") }
         #expect(xs == xs.sorted())
         let ticks = svg.all("g", class: "x").flatMap { $0.all("text", class: "tick-label") }.map(\.text)
-        #expect(ticks.contains("1") && ticks.contains("10"))
+        #expect(ticks.contains("2") && ticks.contains("10"))
         // Higher values are drawn higher (smaller y).
         let ys = svg.all("circle", class: "series-1").compactMap { $0.number("cy") }
         #expect(ys.first! < ys.last!)
@@ -146,7 +146,7 @@ func histogramChart() -> Chart {
         #expect(ticks.contains("0") && ticks.count >= 3)
         #expect(ticks.compactMap(Double.init).allSatisfy { $0 >= 0 && $0 <= 150 })
         #expect(svg.attributes["aria-label"] == "histogram of amount (bins of 50)")
-        expectInside(svg, width: 640, height: 360)
+        expectInside(svg, width: 420, height: 280)
     }
 
     @Test func textIsEscapedAndNothingIsFetched() throws {
@@ -178,7 +178,62 @@ func histogramChart() -> Chart {
         let svg = try #require(SVGTree.parse(SVGChartRenderer.render(chart)))
         let bars = svg.all("rect", class: "bar")
         #expect(abs(bars[0].number("y")! + bars[0].number("height")! - bars[1].number("y")!) < 0.2)
-        expectInside(svg, width: 640, height: 360)
+        expectInside(svg, width: 420, height: 280)
+    }
+
+    /// A chart scales to the page: a viewBox, width 100%, no fixed pixel size.
+    @Test func scalesToThePage() throws {
+        for chart in [regionsChart, twoSeries, histogramChart()] {
+            let svg = try #require(SVGTree.parse(SVGChartRenderer.render(chart)))
+            #expect(svg.attributes["viewBox"] == "0 0 \(SVGChartRenderer.defaultWidth) \(SVGChartRenderer.defaultHeight)")
+            #expect(svg.attributes["width"] == "100%")
+            #expect(svg.attributes["height"] == nil)
+        }
+    }
+
+    /// Every label is at least 10 px high when the chart is drawn 320 px wide (a phone
+    /// page of 375 px less its margins is 351 px): its font size is 1/32 of the width or more.
+    @Test func labelsAreReadableOnAPhone() throws {
+        var long = regionsChart
+        long.series.append(ChartSeries(name: "vip", values: [1, 2, 3, 4]))
+        for width in [300, 420, 640, 800] {
+            for chart in [regionsChart, twoSeries, histogramChart(), long] {
+                let svg = try #require(SVGTree.parse(SVGChartRenderer.render(chart, width: width, height: width * 2 / 3)))
+                let base = try #require(svg.number("font-size"))
+                let texts = svg.all("text")
+                #expect(texts.count > 5)
+                for text in texts {
+                    let size = text.number("font-size") ?? base
+                    #expect(size * 320 / Double(width) >= 10, "'\(text.text)' at \(size) of \(width)")
+                }
+            }
+        }
+    }
+
+    /// Colours a page can switch: text and axes in currentColor, marks by series class.
+    @Test func coloursFollowThePage() throws {
+        let svg = try #require(SVGTree.parse(SVGChartRenderer.render(twoSeries)))
+        for text in svg.all("text") { #expect(text.attributes["fill"] == "currentColor", "\(text.text)") }
+        for line in svg.all("line") { #expect(line.attributes["stroke"] == "currentColor") }
+        #expect(svg.all("rect", class: "background").isEmpty, "no fixed background: the page's shows through")
+        for mark in svg.all("circle") + svg.all("polyline") {
+            #expect(mark.attributes["class"]?.contains("series-") == true)
+        }
+    }
+
+    /// Category labels that would crowd are turned rather than dropped, and stay inside.
+    @Test func crowdedCategoryLabelsAreTurned() throws {
+        let names = ["Central", "Coastal", "East", "Highlands", "Islands", "North", "South", "West"]
+        let chart = Chart(kind: .bar, xLabel: "region", yLabel: "n", xValues: names, xPositions: nil,
+                          series: [ChartSeries(name: "n", values: [570, 460, 700, 440, 220, 1100, 860, 610])], title: nil)
+        let svg = try #require(SVGTree.parse(SVGChartRenderer.render(chart)))
+        let labels = svg.all("g", class: "x").flatMap { $0.all("text", class: "tick-label") }
+        #expect(labels.map(\.text) == names)
+        #expect(labels.allSatisfy { $0.attributes["transform"]?.hasPrefix("rotate(-45") == true })
+        expectInside(svg, width: 420, height: 280)
+        // Few short labels stay level.
+        let level = try #require(SVGTree.parse(SVGChartRenderer.render(regionsChart)))
+        #expect(level.all("text", class: "tick-label").allSatisfy { $0.attributes["transform"] == nil })
     }
 
     /// CRMQ_SVG_OUT=/some/dir writes the test charts there to look at.
