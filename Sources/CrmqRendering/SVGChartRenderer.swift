@@ -78,14 +78,18 @@ public enum SVGChartRenderer {
         if let labels = categoryLabels(chart), !labels.isEmpty {
             let band = plot.width / Double(labels.count)
             let widest = labels.map(metrics.width).max() ?? 0
-            if widest + fs * 0.6 > band {
-                let reach = widest * 0.71 + fs * 0.4
+            let reach = widest * 0.71 + fs * 0.4
+            let turnedBottom = h - (fs * 0.8 + reach + fs * 1.9)
+            if widest + fs * 0.6 <= band {
+                plot.every = 1
+            } else if turnedBottom - plot.top >= h * 0.3 {
                 plot.rotated = true
-                plot.bottom = h - (fs * 0.8 + reach + fs * 1.9)
+                plot.bottom = turnedBottom
                 plot.left = max(plot.left, reach - band / 2 + fs * 0.3)
                 plot.every = max(1, Int((fs * 1.55 / (plot.width / Double(labels.count))).rounded(.up)))
             } else {
-                plot.every = 1
+                // No room below a short chart: level labels, every k-th.
+                plot.every = max(1, Int(((widest + fs * 0.6) / band).rounded(.up)))
             }
         }
 

@@ -231,6 +231,12 @@ func histogramChart() -> Chart {
         #expect(labels.map(\.text) == names)
         #expect(labels.allSatisfy { $0.attributes["transform"]?.hasPrefix("rotate(-45") == true })
         expectInside(svg, width: 420, height: 280)
+        // A chart too short to make room for turned labels keeps them level, every other.
+        let short = try #require(SVGTree.parse(SVGChartRenderer.render(chart, width: 420, height: 140)))
+        let kept = short.all("g", class: "x").flatMap { $0.all("text", class: "tick-label") }
+        #expect(kept.count < names.count && kept.allSatisfy { $0.attributes["transform"] == nil })
+        for bar in short.all("rect", class: "bar") { #expect((bar.number("height") ?? -1) >= 0) }
+        expectInside(short, width: 420, height: 140)
         // Few short labels stay level.
         let level = try #require(SVGTree.parse(SVGChartRenderer.render(regionsChart)))
         #expect(level.all("text", class: "tick-label").allSatisfy { $0.attributes["transform"] == nil })
