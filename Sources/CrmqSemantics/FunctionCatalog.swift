@@ -221,8 +221,8 @@ public enum FunctionCatalog {
         scalar("string", "conversion", "string(x)", "x as text; an ordered category's values as plain text, which sort alphabetically.",
                "string(customer_id)", .convert(to: .string)),
         scalar("ordered", "conversion", "ordered(s, level, ...)",
-               "s as an ordered category: the levels, lowest first, decide how it sorts, groups, compares and charts; a value that is not a level becomes null.",
-               "ordered(size, \"S\", \"M\", \"L\")", .ordered),
+               "s as an ordered category: the levels, lowest first, decide how it sorts, groups, compares (with a level: ordered(...) >= \"store\") and charts, as for loyalty_stage; a value that is not a level becomes null; string(x) gives plain text back.",
+               "ordered(channel, \"web\", \"phone\", \"store\", \"partner\")", .ordered),
     ]
 
     private static let logic: [FunctionInfo] = [

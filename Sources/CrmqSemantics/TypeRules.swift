@@ -85,9 +85,11 @@ extension CheckContext {
     func reportNonLevels(_ exprs: [BoundExpr], of category: CategoryType, subject: BoundExpr?) -> Bool {
         for e in exprs {
             guard let text = e.stringLiteral, category.rank(of: text) == nil else { continue }
+            // The message lists the levels; a note only for a near miss ("Action").
+            let close = Suggestions.closest(to: text, among: category.levels)
             report(
                 .notALevel(text: shown(e), subject: subject.map(shown), category: category), at: e.range,
-                notes: [Note(Suggestions.note(for: text, among: category.levels, kind: "level"))])
+                notes: close.isEmpty ? [] : [Note(Suggestions.note(for: text, among: category.levels, kind: "level"))])
             return false
         }
         return true
