@@ -58,7 +58,7 @@ extension CheckContext {
             }
             return .literal(.date(date.days), range: expr.range)
         }
-        if case .category(let category) = type, let text = expr.stringLiteral {
+        if case .category(let category) = type, expr.stringLiteral != nil {
             guard reportNonLevels([expr], of: category, subject: nil) else { return nil }
             var typed = expr
             typed.type = type
@@ -70,9 +70,6 @@ extension CheckContext {
         return nil
     }
 
-    /// Whether every string literal among `exprs` is a level of `category`; reports the first
-    /// that is not, naming `subject` (the category-typed side) when given, with the levels
-    /// in order and a did-you-mean.
     /// For a comparison: whether the string literals compared with a category are its
     /// levels (reported otherwise, naming the category-typed operand).
     func literalsAreLevels(_ exprs: [BoundExpr]) -> Bool {
@@ -82,6 +79,9 @@ extension CheckContext {
         return reportNonLevels(exprs, of: category, subject: subject)
     }
 
+    /// Whether every string literal among `exprs` is a level of `category`; reports the first
+    /// that is not, naming `subject` (the category-typed side) when given, with the levels
+    /// in order and a did-you-mean.
     func reportNonLevels(_ exprs: [BoundExpr], of category: CategoryType, subject: BoundExpr?) -> Bool {
         for e in exprs {
             guard let text = e.stringLiteral, category.rank(of: text) == nil else { continue }
