@@ -1,9 +1,14 @@
 import CrmqSemantics
+import Synchronization
 
 /// The distinct strings of a string column; rows hold 32-bit codes into `values`.
 /// Immutable once built, so filtered or reordered columns share it.
 public final class StringDictionary: Sendable {
     public let values: [String]
+    /// Whether `values` are the levels of an ordered category, lowest first: a column with
+    /// this dictionary is of that category type, and its codes are the levels' ranks, so
+    /// sorting, grouping and comparing read the codes and never the strings.
+    public let isLevels: Bool
     /// Each string's first code; nil when the values were built known to be distinct and
     /// nobody needed the table (formatting a million numbers should not hash them again).
     private let table: [String: Int32]?
@@ -16,6 +21,7 @@ public final class StringDictionary: Sendable {
         for (i, v) in values.enumerated() where codes[v] == nil { codes[v] = Int32(i) }
         self.table = codes
         self.distinct = codes.count == values.count
+        self.isLevels = false
     }
 
     /// A dictionary whose code table was built along with `values` (no string hashed twice).
@@ -23,6 +29,7 @@ public final class StringDictionary: Sendable {
         self.values = values
         self.table = codes
         self.distinct = codes.count == values.count
+        self.isLevels = false
     }
 
     /// Values already known to be pairwise different strings (`known: true`), or unique
@@ -31,6 +38,37 @@ public final class StringDictionary: Sendable {
         self.values = values
         self.table = nil
         self.distinct = known ? true : nil
+        self.isLevels = false
+    }
+
+    private init(levels: [String]) {
+        self.values = levels
+        var codes = [String: Int32](minimumCapacity: levels.count)
+        for (i, v) in levels.enumerated() where codes[v] == nil { codes[v] = Int32(i) }
+        self.table = codes
+        self.distinct = codes.count == levels.count
+        self.isLevels = true
+    }
+
+    private static let levelDictionaries = Mutex<[[String]: StringDictionary]>([:])
+
+    /// The dictionary of a category's columns: its levels in order. One object per list of
+    /// levels, so that columns of one category share it and meet without remapping.
+    public static func levels(of category: CategoryType) -> StringDictionary {
+        levelDictionaries.withLock { cache in
+            if let d = cache[category.levels] { return d }
+            let d = StringDictionary(levels: category.levels)
+            cache[category.levels] = d
+            return d
+        }
+    }
+
+    /// Whether this is the dictionary of `category`.
+    func holdsLevels(of category: CategoryType) -> Bool { isLevels && values == category.levels }
+
+    /// The same strings as plain text, without the level order (a category cast to string).
+    var plainText: StringDictionary {
+        isLevels ? StringDictionary(values: values, codes: codes) : self
     }
 
     /// Each string's first code.
@@ -94,7 +132,7 @@ public struct Column: Sendable {
         case .double: .double
         case .bool: .bool
         case .date: .date
-        case .string: .string
+        case .string(_, let d): d.isLevels ? .category(CategoryType(d.values)) : .string
         case .null: .null
         }
     }
@@ -194,9 +232,48 @@ public struct Column: Sendable {
             let codes = values.map { v -> Int32 in if case .string(let s) = v { b.code(for: s) } else { 0 } }
             if b.values.isEmpty { _ = b.code(for: "") }
             return Column(.string(codes: codes, dictionary: b.build()), validity: valid)
+        case .category(let category):
+            let ranks = values.map { v -> Int32 in
+                if case .string(let s) = v, let r = category.rank(of: s) { Int32(r) } else { -1 }
+            }
+            return Column(
+                .string(codes: ranks.map { Swift.max($0, 0) }, dictionary: .levels(of: category)),
+                validity: ranks.map { $0 >= 0 })
         case .null:
             return Column(.null(count: values.count))
         }
+    }
+
+    /// The column as a column of `category`: each string becomes its level's code, and a
+    /// string that is no level becomes null (what `ordered(...)` does). A column of the
+    /// category already is returned as it is.
+    public func asCategory(_ category: CategoryType) -> Column {
+        switch values {
+        case .string(let codes, let d):
+            if d.holdsLevels(of: category) { return self }
+            let levels = StringDictionary.levels(of: category)
+            let byLevel = levels.codes
+            let map = d.values.map { byLevel[$0] ?? -1 }
+            let n = codes.count
+            let newCodes = map.withUnsafeBufferPointer { m in map1(.array(codes), n) { Swift.max(m[Int($0)], 0) } }
+            var valid: [Bool]? = nil
+            if map.contains(-1) || validity != nil {
+                valid = map.withUnsafeBufferPointer { m in
+                    (0..<n).map { i in m[Int(codes[i])] >= 0 && !isNull(i) }
+                }
+            }
+            return Column(.string(codes: newCodes, dictionary: levels), validity: valid)
+        case .null(let n):
+            return nullColumn(.category(category), count: n)
+        default:
+            return Column.from([Value](repeating: .null, count: count), type: .category(category))
+        }
+    }
+
+    /// A category column as plain strings (the same dictionary entries, without the order).
+    public func asPlainText() -> Column {
+        guard case .string(let codes, let d) = values, d.isLevels else { return self }
+        return Column(.string(codes: codes, dictionary: d.plainText), validity: validity)
     }
 }
 

@@ -31,6 +31,7 @@ enum ComparisonKernels {
         case .date: out = compareVecs(op, a.dates, b.dates, cx.n)
         case .bool: out = compareVecs(op, bytes(a.bools, cx.n), bytes(b.bools, cx.n), cx.n)
         case .string: out = compareStrings(op, a.strings, b.strings, cx.n)
+        case .category(let category): out = compareLevels(op, a.strings, b.strings, category, cx.n)
         case .null: return .scalar(.null)
         }
         return makeDatum(.bool(out), valid)
@@ -122,6 +123,22 @@ enum ComparisonKernels {
             let rb = ranks.ranks[1].withUnsafeBufferPointer { r in map1(.array(cb), n) { r[Int($0)] } }
             return compareVecs(op, .array(ra), .array(rb), n)
         }
+    }
+
+    /// Comparisons of a category by level: the codes of its columns are ranks, and a string
+    /// (a level, as the checker made sure) is compared through its rank. Anything else (a
+    /// string that is no level) falls back to comparing text.
+    static func compareLevels(
+        _ op: ScalarFunction, _ a: StringOperand, _ b: StringOperand, _ category: CategoryType, _ n: Int
+    ) -> [Bool] {
+        func ranks(_ x: StringOperand) -> Vec<Int32>? {
+            switch x {
+            case .column(let codes, let d): d.holdsLevels(of: category) ? .array(codes) : nil
+            case .scalar(let s): category.rank(of: s).map { .scalar(Int32($0)) }
+            }
+        }
+        guard let ra = ranks(a), let rb = ranks(b) else { return compareStrings(op, a, b, n) }
+        return compareVecs(op, ra, rb, n)
     }
 
     /// x in (a, b, ...) is x == a or x == b or ..., with SQL's three-valued `or`.

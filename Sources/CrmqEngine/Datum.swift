@@ -258,7 +258,21 @@ func nullColumn(_ type: DataType, count: Int) -> Column {
     case .string:
         return Column(
             .string(codes: Array(repeating: 0, count: count), dictionary: StringDictionary([""])), validity: none)
+    case .category(let category):
+        return Column(
+            .string(codes: Array(repeating: 0, count: count), dictionary: .levels(of: category)), validity: none)
     case .null: return Column(.null(count: count))
+    }
+}
+
+/// A string column as the text type the checker gave it: a category's dictionary for a
+/// category (recoding strings from elsewhere, an `if` branch say), plain text for a string.
+func conformed(_ c: Column, to type: DataType) -> Column {
+    guard case .string(_, let d) = c.values else { return c }
+    switch type {
+    case .category(let category): return c.asCategory(category)
+    case .string: return d.isLevels ? c.asPlainText() : c
+    default: return c
     }
 }
 
@@ -267,9 +281,12 @@ func materialize(_ d: Datum, type: DataType, count: Int) -> Column {
     switch d {
     case .column(let c):
         if case .null = c.values, type != .null { return nullColumn(type, count: c.count) }
-        return c
+        return conformed(c, to: type)
     case .scalar(.null): return nullColumn(type, count: count)
-    case .scalar(let v): return Column.constant(coerce(v, to: type), count: count)
+    case .scalar(let v):
+        let c = Column.constant(coerce(v, to: type), count: count)
+        if case .category(let category) = type { return c.asCategory(category) }
+        return c
     }
 }
 

@@ -35,6 +35,13 @@ struct ExpressionEvaluator {
     }
 
     func call(_ fn: ScalarFunction, _ args: [Datum], _ cx: CallContext) throws(EngineError) -> Datum {
+        let d = try kernel(fn, args, cx)
+        // A text result takes the dictionary of its type (a category's levels, or none).
+        if cx.type.isText, case .column(let c) = d { return .column(conformed(c, to: cx.type)) }
+        return d
+    }
+
+    private func kernel(_ fn: ScalarFunction, _ args: [Datum], _ cx: CallContext) throws(EngineError) -> Datum {
         if let d = try ArithmeticKernels.call(fn, args, cx) { return d }
         if let d = try ComparisonKernels.call(fn, args, cx) { return d }
         if let d = try LogicKernels.call(fn, args, cx) { return d }

@@ -89,7 +89,7 @@ enum LogicKernels {
         case .date: return makeDatum(.date(pick(a.dates, b.dates)), valid)
         case .bool: return makeDatum(.bool(pick(a.bools, b.bools)), valid)
         case .null: return .scalar(.null)
-        case .string:
+        case .string, .category:
             // A null operand contributes no string; its rows are null whatever code they hold.
             let present = [a, b].filter { !$0.isNullScalar }
             let (dict, vecs) = unifiedStrings(present.map(\.strings), n: n)

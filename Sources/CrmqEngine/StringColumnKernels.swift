@@ -22,10 +22,19 @@ enum StringColumnKernels {
         switch fn {
         case .toString:
             guard case .column(let c) = a[0] else { return nil }
+            // A category's values are its levels' text already.
+            if case .string = c.values { return .column(c.asPlainText()) }
             guard let (codes, dict) = try text(of: c, cancel: cancel) else { return nil }
             return .column(Column(.string(codes: codes, dictionary: dict), validity: c.validity))
         case .concat:
             return try concat(a, cx, cancel: cancel)
+        case .toCategory:
+            guard case .category(let category) = cx.type else { return nil }
+            switch a[0] {
+            case .column(let c): return .column(c.asCategory(category))
+            case .scalar(.string(let s)): return .scalar(category.rank(of: s) == nil ? .null : .string(s))
+            case .scalar: return .scalar(.null)
+            }
         default:
             guard case .column(let c) = a.first, case .string(let codes, let dict) = c.values else { return nil }
             var literals: [Value] = []

@@ -32,6 +32,15 @@ struct StringRanks {
     var distinct: Int
 
     init(_ dicts: [StringDictionary]) {
+        // One category's levels: the codes are the ranks already.
+        if let first = dicts.first, first.isLevels,
+            dicts.allSatisfy({ $0 === first || ($0.isLevels && $0.values == first.values) })
+        {
+            let identity = (0..<Int32(first.count)).map { $0 }
+            self.ranks = dicts.map { _ in identity }
+            self.distinct = first.count
+            return
+        }
         var entries: [(dict: Int32, code: Int32)] = []
         entries.reserveCapacity(dicts.reduce(0) { $0 + $1.count })
         var prefixes: [UInt64] = []

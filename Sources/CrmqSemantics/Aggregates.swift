@@ -33,6 +33,13 @@ extension CheckContext {
         switch info.rule {
         case .aggregate(let overloads):
             let candidates = overloads.filter { $0.parameters.count == args.count }
+            // min and max of a category pick by level and keep the category.
+            if let category = args.first?.type, category.category != nil,
+                let extreme = candidates.first(where: { [.min, .max].contains($0.function) })
+            {
+                let aggregate = BoundAggregate(function: extreme.function, arguments: args, type: category, range: range)
+                return collector.column(for: aggregate, label: label)
+            }
             let chosen = candidates.first { overload in
                 zip(args, overload.parameters).allSatisfy { arg, p in p == nil || arg.type == p || arg.type == .null }
             }

@@ -36,7 +36,10 @@ extension CheckContext {
                 reportMixed(fname, args)
                 return nil
             }
-            if !allowed.isEmpty, type != .null, !allowed.contains(type) {
+            // A category goes where strings do (least/greatest then compare by level).
+            if !allowed.isEmpty, type != .null, !allowed.contains(type),
+                !(type.category != nil && allowed.contains(.string))
+            {
                 let culprit = args.first { $0.type != .null }!
                 report(
                     .argumentType(function: fname, position: 1, expected: describe(allowed), text: shown(culprit),
@@ -71,6 +74,8 @@ extension CheckContext {
             return dateTrunc(fname, unit: arguments[0], args[1], range: range)
         case .convert(let target):
             return convertCall(fname, to: target, args[0], range: range)
+        case .ordered:
+            return orderedCall(args, range: range)
         case .aggregate, .percentile, .derived:
             return nil  // aggregates were handled above
         }
@@ -152,6 +157,7 @@ extension CheckContext {
                 case .date: "a date"
                 case .bool: "true/false"
                 case .null: "null"
+                case .category(let c): "one of " + c.levels.map { "\"\($0)\"" }.joined(separator: ", ")
                 }
             if !words.contains(word) { words.append(word) }
         }
@@ -178,6 +184,9 @@ extension CheckContext {
 
     // int(x), double(x), string(x): a no-op when x already has the type.
     private func convertCall(_ fname: String, to target: DataType, _ x: BoundExpr, range: SourceRange) -> BoundExpr? {
+        // A category converts as its text: int(size) reads "3" as 3.
+        var x = x
+        if x.type.category != nil, target != .string { x = convert(x, to: .string)! }
         if x.type == target || x.type == .null {
             var same = convert(x, to: target)!
             same.range = range
@@ -201,6 +210,34 @@ extension CheckContext {
     }
 }
 
+extension CheckContext {
+    /// ordered(s, "level", ...): text made an ordered category. The levels must be distinct
+    /// string literals; the category is in the result type, so only `s` is an argument.
+    func orderedCall(_ args: [BoundExpr], range: SourceRange) -> BoundExpr? {
+        let x = args[0]
+        guard x.type.isText || x.type == .null else {
+            report(
+                .argumentType(function: "ordered", position: 1, expected: "a string", text: shown(x), type: x.type),
+                at: x.range)
+            return nil
+        }
+        var levels: [String] = []
+        for (i, arg) in args.enumerated().dropFirst() {
+            guard let level = arg.stringLiteral else {
+                report(.orderedLevel(position: i + 1, text: shown(arg)), at: arg.range)
+                return nil
+            }
+            guard !levels.contains(level) else {
+                report(.duplicateLevel(level), at: arg.range)
+                return nil
+            }
+            levels.append(level)
+        }
+        guard let text = convert(x, to: .string) else { return nil }
+        return .call(.toCategory, [text], type: .category(CategoryType(levels)), range: range)
+    }
+}
+
 extension FunctionRule {
     /// nil when `count` arguments are accepted, else what is accepted ("1 or 2 arguments").
     func arityText(accepting count: Int) -> String? {
@@ -214,6 +251,7 @@ extension FunctionRule {
         case .ifThenElse: counts = [3]
         case .dateTrunc, .percentile: counts = [2]
         case .convert: counts = [1]
+        case .ordered: return count >= 2 ? nil : "a column and at least 1 level"
         case .derived(_, let arity): counts = [arity]
         }
         if counts.contains(count) { return nil }

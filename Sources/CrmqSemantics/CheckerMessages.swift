@@ -41,6 +41,10 @@ enum CheckMessage: DiagnosticMessage {
     case whereNeedsBool(text: String, type: DataType)
     case invalidDate(String)
     case invalidNumber(String)
+    case notALevel(text: String, subject: String?, category: CategoryType)
+    case orderAgainstText(subject: String, type: DataType, text: String)
+    case orderedLevel(position: Int, text: String)
+    case duplicateLevel(String)
 
     // Stages
     case nameThisColumn
@@ -96,6 +100,9 @@ enum CheckMessage: DiagnosticMessage {
         case .whereNeedsBool: "check.where-not-bool"
         case .invalidDate: "check.invalid-date"
         case .invalidNumber: "check.invalid-number"
+        case .notALevel: "check.not-a-level"
+        case .orderAgainstText: "check.compare-types"
+        case .orderedLevel, .duplicateLevel: "check.ordered-levels"
         case .nameThisColumn: "check.unnamed-column"
         case .duplicateColumn: "check.duplicate-column"
         case .needsCount: "check.count-not-integer"
@@ -153,6 +160,14 @@ enum CheckMessage: DiagnosticMessage {
         case .whereNeedsBool(let text, let type): "'where' needs a true/false condition, but \(text) is \(type)"
         case .invalidDate(let text): "\(text) is not a date; dates are written YYYY-MM-DD"
         case .invalidNumber(let text): "'\(text)' is not a valid number (too large for a double)"
+        case .notALevel(let text, let subject, let category):
+            "\(text) is not a level of \(subject ?? "this ordered category"); its levels, in order, are "
+                + category.levels.map { "\"\($0)\"" }.joined(separator: " < ")
+        case .orderAgainstText(let subject, let type, let text):
+            "cannot order \(subject) (\(type)) against \(text) (string): only its levels have an order"
+        case .orderedLevel(let position, let text):
+            "argument \(position) of 'ordered' must be a level written as a string literal, but got \(text)"
+        case .duplicateLevel(let level): "level \"\(level)\" is listed twice in 'ordered'"
         case .nameThisColumn: "name this column: write 'name = ...'"
         case .duplicateColumn(let name): "duplicate column name '\(name)'"
         case .needsCount(let stage, let text): "'\(stage)' needs a non-negative integer, but got \(text)"

@@ -148,8 +148,18 @@ extension CheckContext {
             case .greater: .greater
             default: .greaterEqual
             }
+        guard literalsAreLevels([l, r]) else { return nil }
         guard let type = commonType([l, r]) else {
             report(.cannotCompare(left: shown(l), leftType: l.type, right: shown(r), rightType: r.type), at: range)
+            return nil
+        }
+        if type == .string, op != .equal, op != .notEqual,
+            let ordered = [l, r].first(where: { $0.type.category != nil }), let plain = [l, r].first(where: { $0.type == .string })
+        {
+            // Only the levels have an order; text is ordered alphabetically. Say which to use.
+            report(
+                .orderAgainstText(subject: shown(ordered), type: ordered.type, text: shown(plain)), at: range,
+                notes: [Note("compare with a level, as in \(text(ordered.range)) >= \"\(ordered.type.category!.levels.last!)\", or compare text with string(\(text(ordered.range)))")])
             return nil
         }
         guard let args = convertAll([l, r], to: concrete(type)) else { return nil }
@@ -157,6 +167,7 @@ extension CheckContext {
     }
 
     func inList(_ x: BoundExpr, _ items: [BoundExpr], range: SourceRange) -> BoundExpr? {
+        guard literalsAreLevels([x] + items) else { return nil }
         guard let type = commonType([x] + items) else {
             // Name the first item that does not fit the subject (or the subject's own type).
             let subjectType = x.type == .null ? (commonType(items) ?? items.first { $0.type != .null }?.type ?? .null) : x.type

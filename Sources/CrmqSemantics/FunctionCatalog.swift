@@ -66,6 +66,8 @@ enum FunctionRule: Sendable {
     case dateTrunc
     /// int(x), double(x), string(x)
     case convert(to: DataType)
+    /// ordered(s, "level", ...)
+    case ordered
     case aggregate([AggregateOverload])
     case percentile
     case derived(DerivedAggregate, arity: Int)
@@ -216,7 +218,11 @@ public enum FunctionCatalog {
                "int(amount)", .convert(to: .int)),
         scalar("double", "conversion", "double(x)", "x as a decimal number; text must be a finite decimal number (double(\"nan\") and double(\"inf\") are null).",
                "double(satisfaction)", .convert(to: .double)),
-        scalar("string", "conversion", "string(x)", "x as text.", "string(customer_id)", .convert(to: .string)),
+        scalar("string", "conversion", "string(x)", "x as text; an ordered category's values as plain text, which sort alphabetically.",
+               "string(customer_id)", .convert(to: .string)),
+        scalar("ordered", "conversion", "ordered(s, level, ...)",
+               "s as an ordered category: the levels, lowest first, decide how it sorts, groups, compares (with a level: ordered(...) >= \"store\") and charts, as for loyalty_stage; a value that is not a level becomes null; string(x) gives plain text back.",
+               "ordered(channel, \"web\", \"phone\", \"store\", \"partner\")", .ordered),
     ]
 
     private static let logic: [FunctionInfo] = [

@@ -13,7 +13,8 @@ public enum ScalarFunction: String, Sendable, CaseIterable {
     /// (date, int) -> date, (date, int) -> date, (date, date) -> int (days)
     case dateAddDays, dateSubtractDays, dateDifference
 
-    // Comparison: both arguments of one type (int, double, string, date or bool) -> bool.
+    // Comparison: both arguments of one type (int, double, string, date, bool, or one
+    // category, whose string literals are its levels: compared by level) -> bool.
     case equal, notEqual, less, lessEqual, greater, greaterEqual
 
     // Logic, SQL three-valued: (bool, bool) -> bool; not: (bool) -> bool.
@@ -34,8 +35,11 @@ public enum ScalarFunction: String, Sendable, CaseIterable {
     case toInt
     /// double(x): (string) -> double (null if not a number), (bool) -> double
     case toDouble
-    /// string(x): (any) -> string, as `Value.exactText`
+    /// string(x): (any) -> string, as `Value.exactText`; a category's values as plain text
     case toString
+    /// ordered(s, levels...): (string) -> the call's category type; a string that is not one
+    /// of the levels is null. The levels are in the type, not among the arguments.
+    case toCategory
     /// date(s): (string) -> date, a runtime error naming the text if it is not YYYY-MM-DD;
     /// date(y, m, d): (int, int, int) -> date, a runtime error if it is no calendar date.
     case toDate, makeDate
@@ -97,7 +101,7 @@ public enum AggregateFunction: String, Sendable, CaseIterable {
     case sum
     /// avg(x): int, double or bool -> double; null if no values
     case avg
-    /// min(x), max(x): int, double, string, date, bool -> same type
+    /// min(x), max(x): int, double, string, date, bool, a category -> same type (a category by level)
     case min, max
     /// median(x): int, double -> double (mean of the two middle values for an even count)
     case median

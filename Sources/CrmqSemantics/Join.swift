@@ -46,7 +46,8 @@ extension CheckContext {
                 continue
             }
             let lt = left.schema[l].type, rt = right.schema[r].type
-            if lt != rt {
+            // Text meets text (a category by its levels' text); other types must agree.
+            if lt != rt, !(lt.isText && rt.isText) {
                 report(.joinKeyTypes(left: key.left.name, leftType: lt, right: key.right.name, rightType: rt),
                        at: key.left.range.union(key.right.range))
                 failed = true

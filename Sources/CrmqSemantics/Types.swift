@@ -1,12 +1,63 @@
 /// The type of a column or expression. Every type is nullable.
-public enum DataType: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+public enum DataType: Sendable, Hashable, CustomStringConvertible {
     case int, double, string, date, bool
     /// The type of the literal `null` before it meets another type; never a column's type
     /// after checking, except for a column made only of `null` literals.
     case null
+    /// Text restricted to a list of levels that sort, group, compare and chart in their
+    /// listed order rather than alphabetically (the loyalty stages, `ordered(...)`).
+    case category(CategoryType)
 
-    public var description: String { rawValue }
+    /// The types without parameters, for listings and tests.
+    public static let simpleTypes: [DataType] = [.int, .double, .string, .date, .bool, .null]
+
+    public var description: String {
+        switch self {
+        case .int: "int"
+        case .double: "double"
+        case .string: "string"
+        case .date: "date"
+        case .bool: "bool"
+        case .null: "null"
+        case .category(let c): c.description
+        }
+    }
+
+    /// The name as `.schema` and messages show it (the same as `description`).
+    public var rawValue: String { description }
+
     public var isNumeric: Bool { self == .int || self == .double }
+    /// Whether values are text: a string or an ordered category.
+    public var isText: Bool {
+        switch self {
+        case .string, .category: true
+        default: false
+        }
+    }
+
+    /// The levels when this is an ordered category.
+    public var category: CategoryType? { if case .category(let c) = self { c } else { nil } }
+}
+
+/// The levels of an ordered category, lowest first. Two categories are the same type
+/// exactly when their levels are the same strings in the same order. A value of the type
+/// is one of the levels (or null); it is stored, written and shown as that string.
+public struct CategoryType: Sendable, Hashable, CustomStringConvertible {
+    public let levels: [String]
+
+    /// `levels` must be distinct and non-empty (the checker reports otherwise).
+    public init(_ levels: [String]) {
+        self.levels = levels
+    }
+
+    /// The position of `value` among the levels (0 is the lowest), nil if it is not a level.
+    public func rank(of value: String) -> Int? { levels.firstIndex(of: value) }
+
+    /// `ordered(cognitive < affective < conative < action)`: the type as `.schema` shows it.
+    public var description: String { "ordered(" + levels.joined(separator: " < ") + ")" }
+
+    /// The levels quoted and in order, for messages: `"cognitive", "affective", ...`.
+    public var quotedLevels: String { levels.map { "\"\($0)\"" }.joined(separator: ", ") }
 }
 
 /// A single value: a literal, a `let` scalar, a setting, one cell of a result.
@@ -19,6 +70,8 @@ public enum Value: Sendable, Hashable {
     case date(Int32)
     case bool(Bool)
 
+    /// The type of the value itself: a category's values are strings here, since a value
+    /// does not carry its levels (the expression's type does).
     public var type: DataType {
         switch self {
         case .null: .null

@@ -343,10 +343,15 @@ public enum Help {
               string   text
               date     calendar dates, written YYYY-MM-DD
               bool     true or false
+              ordered(cognitive < affective < ...)
+                       an ordered category: text limited to a list of levels that sort,
+                       group, compare and chart in their order (loyalty_stage,
+                       lifecycle_stage, nps_group, rfm_segment; help ordered)
 
             Every type may be null. int mixes with double (the int is widened). A string in
-            ISO form compared with a date is read as a date: date >= "2025-01-01".
-            Functions int(), double(), string(), date() convert.
+            ISO form compared with a date is read as a date: date >= "2025-01-01"; one
+            compared with a category must be a level: loyalty_stage >= "conative".
+            Functions int(), double(), string(), date(), ordered() convert.
             """),
         HelpTopic("nulls", "language", "how missing values behave",
             """

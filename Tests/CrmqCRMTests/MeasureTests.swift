@@ -195,6 +195,23 @@ struct Tables {
         ])
     }
 
+    /// The stage columns are ordered categories in the theory's order, and the columns
+    /// computed carry exactly the type the catalog announces.
+    @Test func stagesAreOrderedCategories() throws {
+        let expected: [String: [String]] = [
+            "lifecycle_stage": ["identification", "development", "stability", "decline"],
+            "loyalty_stage": ["cognitive", "affective", "conative", "action"],
+            "nps_group": ["detractor", "passive", "promoter"],
+        ]
+        let c = Tables.customers([1, 2], intent: [7, 2], satisfaction: [9, 3], trust: [6, 1], recommend: [10, 3])
+        let inputs = Tables.inputs(c, Tables.transactions([(1, "2025-01-01", 1)]), asof: "2025-07-01")
+        for (name, levels) in expected {
+            let m = CustomerMeasures.all.first { $0.name == name }!
+            #expect(m.type == .category(CategoryType(levels)))
+            #expect(try m.compute(inputs).type == m.type)
+        }
+    }
+
     @Test func npsGroups() throws {
         let c = Tables.customers([1, 2, 3, 4, 5, 6, 7, 8], recommend: [10, 9, 8, 7, 6, 0, nil, 11])
         #expect(try Tables.measure("nps_group", Tables.inputs(c, nil)) == [

@@ -14,6 +14,9 @@ import Testing
             "rfm_segment",
         ])
         #expect(ints(r, "customer_id") == [1, 2])
+        // The segment is an ordered category in the order of the segment map's listing.
+        #expect(r.schema[8].type == .category(CategoryType(RFMSegments.names)))
+        #expect(r.columns[8].type == r.schema[8].type)
         #expect(ints(r, "recency") == [31, 59])
         // A null amount is still a purchase; it adds nothing to monetary.
         #expect(ints(r, "frequency") == [3, 1])

@@ -23,7 +23,7 @@ enum RFM {
     static let measureFields: [Field] = [
         Field("recency", .int), Field("frequency", .int), Field("monetary", .double),
         Field("r_score", .int), Field("f_score", .int), Field("m_score", .int),
-        Field("rfm_score", .int), Field("rfm_segment", .string),
+        Field("rfm_score", .int), Field("rfm_segment", .category(RFMSegments.category)),
     ]
 
     @Sendable static func bind(_ input: Schema, _ options: [String: TableFunctionOption])
@@ -235,7 +235,10 @@ enum RFMSegments {
         "Champions", "Loyal customers", "Potential loyalists", "New customers", "Promising", "Need attention",
         "About to sleep", "At risk", "Cannot lose them", "Hibernating", "Lost",
     ]
-    static let dictionary = StringDictionary(names)
+    /// The segments as an ordered category, in the order of `names` (the usual listing, from
+    /// Champions to Lost), so that counts by segment come out in that order.
+    static let category = CategoryType(names)
+    static let dictionary = StringDictionary.levels(of: category)
 
     /// grid[r - 1][fm - 1] is an index into `names`.
     static let grid: [[Int32]] = {

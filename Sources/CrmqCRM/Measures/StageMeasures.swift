@@ -4,7 +4,7 @@ import CrmqEngine
 /// The stage columns: lifecycle_stage, loyalty_stage (Oliver) and nps_group.
 extension CustomerMeasures {
     static let lifecycleStage = ComputedColumn(
-        name: "lifecycle_stage", type: .string,
+        name: "lifecycle_stage", type: levels(LifecycleStage.self),
         summary: "identification, development, stability or decline (the customer lifecycle)",
         rule: """
             The first that holds: decline when the customer has churned by asof (churned true and \
@@ -43,6 +43,7 @@ extension CustomerMeasures {
         }
     }
 
+    /// In the order of the lifecycle, which is also the order its values sort and group in.
     enum LifecycleStage: String, CaseIterable {
         case identification, development, stability, decline
     }
@@ -63,7 +64,7 @@ extension CustomerMeasures {
     }
 
     static let loyaltyStage = ComputedColumn(
-        name: "loyalty_stage", type: .string,
+        name: "loyalty_stage", type: levels(LoyaltyStage.self),
         summary: "cognitive, affective, conative or action (Oliver's loyalty stages)",
         rule: """
             The highest stage whose condition holds: action when conative and the customer made at \
@@ -102,12 +103,13 @@ extension CustomerMeasures {
         }
     }
 
+    /// Oliver's stages from the weakest loyalty to the strongest: the category's order.
     enum LoyaltyStage: String, CaseIterable {
         case cognitive, affective, conative, action
     }
 
     static let npsGroup = ComputedColumn(
-        name: "nps_group", type: .string,
+        name: "nps_group", type: levels(NPSGroup.self),
         summary: "promoter (recommend 9-10), passive (7-8) or detractor (0-6)",
         rule: """
             From the answer to "how likely are you to recommend us?" (recommend, 0-10): promoter for \
@@ -127,11 +129,17 @@ extension CustomerMeasures {
         }
     }
 
+    /// From the lowest answers to the highest: the category's order.
     enum NPSGroup: String, CaseIterable {
-        case promoter, passive, detractor
+        case detractor, passive, promoter
     }
 
-    /// A string column of labels, one per row (nil: null), sharing one small dictionary.
+    /// The ordered category of a label type: its cases, in declaration order.
+    static func levels<L: RawRepresentable & CaseIterable>(_: L.Type) -> DataType where L.RawValue == String {
+        .category(CategoryType(L.allCases.map(\.rawValue)))
+    }
+
+    /// A category column of labels, one per row (nil: null); the codes are the cases' ranks.
     static func labels<L: RawRepresentable & CaseIterable>(
         _: L.Type, count n: Int, _ label: (Int) -> L?
     ) -> Column where L.RawValue == String, L: Equatable {
@@ -141,7 +149,8 @@ extension CustomerMeasures {
         for i in 0..<n {
             if let l = label(i) { codes[i] = Int32(cases.firstIndex(of: l)!) } else { valid[i] = false }
         }
-        return Column(.string(codes: codes, dictionary: StringDictionary(cases.map(\.rawValue))), validity: valid)
+        guard case .category(let category) = levels(L.self) else { preconditionFailure("a category") }
+        return Column(.string(codes: codes, dictionary: .levels(of: category)), validity: valid)
     }
 }
 
