@@ -22,8 +22,11 @@ let package = Package(
         .target(name: "CrmqSemantics", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSyntax"]),
         // The allocator policy the engine wants (mallopt), which Swift's Glibc module does not export.
         .target(name: "CAllocator"),
+        // Signal-time clean-up of temporary files and the SIGBUS guard of file mappings:
+        // signal handlers that must not allocate, written in C.
+        .target(name: "CSystem"),
         .target(name: "CrmqEngine", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CAllocator"]),
-        .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine"]),
+        .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CSystem"]),
         .target(name: "CrmqCRM", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqLoading"]),
         .target(
             name: "CrmqSession",

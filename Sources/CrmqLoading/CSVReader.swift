@@ -55,13 +55,13 @@ public struct NamedTable: Sendable {
 public enum CSVReader {
     /// Reads one CSV file. Throws a diagnostic naming the file, line and column of the
     /// first problem; nothing is returned unless the whole file is read.
-    public static func read(file path: String) throws(Diagnostic) -> Table {
+    public static func read(file path: String, limits: ReadLimits = .standard) throws(Diagnostic) -> Table {
         switch FileSystem.kind(of: path) {
         case .missing: throw Diagnostic(LoadMessage.notFound, at: .path(path))
         case .folder: throw Diagnostic(LoadMessage.cannotRead(reason: "it is a folder"), at: .path(path))
         default: break
         }
-        return try FileSystem.withContents(of: path) { (p, mapped) throws(Diagnostic) -> Table in
+        return try FileSystem.withContents(of: path, limits: limits) { (p, mapped) throws(Diagnostic) -> Table in
             var tuning = LoadTuning.standard
             tuning.releasePages = mapped
             return try read(p, path: path, tuning: tuning)
@@ -94,7 +94,7 @@ public enum CSVReader {
 
     /// Reads every `*.csv` file of a folder (sorted by name, hidden files skipped), each
     /// named after its file (`tableName(forFile:)`). All or nothing.
-    public static func read(folder path: String) throws(Diagnostic) -> [NamedTable] {
+    public static func read(folder path: String, limits: ReadLimits = .standard) throws(Diagnostic) -> [NamedTable] {
         let names = try FileSystem.entries(of: path)
             .filter { !$0.hasPrefix(".") && $0.lowercased().hasSuffix(".csv") }
             .filter { FileSystem.kind(of: FileSystem.join(path, $0)) == .file }
@@ -113,19 +113,19 @@ public enum CSVReader {
         var tables: [NamedTable] = []
         for file in names {
             let full = FileSystem.join(path, file)
-            tables.append(NamedTable(name: tableName(forFile: file), table: try read(file: full), path: full))
+            tables.append(NamedTable(name: tableName(forFile: file), table: try read(file: full, limits: limits), path: full))
         }
         return tables
     }
 
     /// A file gives one table named after it; a folder gives one per `*.csv` file in it.
-    public static func load(path: String) throws(Diagnostic) -> [NamedTable] {
+    public static func load(path: String, limits: ReadLimits = .standard) throws(Diagnostic) -> [NamedTable] {
         switch FileSystem.kind(of: path) {
         case .missing: throw Diagnostic(LoadMessage.notFound, at: .path(path))
-        case .folder: return try read(folder: path)
+        case .folder: return try read(folder: path, limits: limits)
         default:
             let name = tableName(forFile: FileSystem.fileName(of: path))
-            return [NamedTable(name: name, table: try read(file: path), path: path)]
+            return [NamedTable(name: name, table: try read(file: path, limits: limits), path: path)]
         }
     }
 

@@ -18,6 +18,11 @@ public enum LoadMessage: DiagnosticMessage, Equatable {
     case duplicateTableName(name: String, files: [String])
     case tooLarge
     case crLineEnds
+    case changedWhileLoading
+    case streamTooLarge(limit: Int)
+    case noWriter(seconds: Int)
+    case cancelled
+    case tooManyColumns(found: Int, limit: Int)
 
     public var id: String {
         switch self {
@@ -35,6 +40,11 @@ public enum LoadMessage: DiagnosticMessage, Equatable {
         case .duplicateTableName: "load.duplicate-table"
         case .tooLarge: "load.too-large"
         case .crLineEnds: "load.cr-line-ends"
+        case .changedWhileLoading: "load.changed"
+        case .streamTooLarge: "load.stream-too-large"
+        case .noWriter: "load.no-writer"
+        case .cancelled: "load.cancelled"
+        case .tooManyColumns: "load.too-many-columns"
         }
     }
 
@@ -68,6 +78,16 @@ public enum LoadMessage: DiagnosticMessage, Equatable {
             "the file is too large to load"
         case .crLineEnds:
             "lines end in CR only; save the file with LF or CRLF line ends"
+        case .changedWhileLoading:
+            "the file changed while it was being loaded; load it again once it is written"
+        case .streamTooLarge(let limit):
+            "this is not a regular file and it went on past \(limit / (1 << 20)) MiB, the most crmq reads from a pipe or device"
+        case .noWriter(let seconds):
+            "no program opened this FIFO for writing within \(seconds) seconds"
+        case .cancelled:
+            "loading cancelled"
+        case .tooManyColumns(let found, let limit):
+            "the header has \(found) columns; crmq loads at most \(limit)"
         }
     }
 }
@@ -77,12 +97,16 @@ public enum SaveMessage: DiagnosticMessage, Equatable {
     case folderMissing(String)
     case isFolder
     case cannotWrite(reason: String)
+    case notRegular(kind: String)
+    case cancelled
 
     public var id: String {
         switch self {
         case .folderMissing: "save.no-folder"
         case .isFolder: "save.is-folder"
         case .cannotWrite: "save.cannot-write"
+        case .notRegular: "save.not-regular"
+        case .cancelled: "save.cancelled"
         }
     }
 
@@ -91,6 +115,8 @@ public enum SaveMessage: DiagnosticMessage, Equatable {
         case .folderMissing(let folder): "cannot save: the folder '\(folder)' does not exist"
         case .isFolder: "cannot save: this is a folder; name a file such as 'result.csv'"
         case .cannotWrite(let reason): "cannot save: \(reason)"
+        case .notRegular(let kind): "cannot save over this: it is \(kind), not a regular file"
+        case .cancelled: "save cancelled; the old file is unchanged"
         }
     }
 }

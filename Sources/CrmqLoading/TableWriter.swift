@@ -18,10 +18,10 @@ public enum TableFileFormat: Sendable, Equatable {
 /// and the temporary file is removed.
 public enum TableWriter {
     /// Writes `table` to `path` as JSON or CSV, chosen by the extension (`TableFileFormat`).
-    public static func save(_ table: Table, to path: String) throws(Diagnostic) {
+    public static func save(_ table: Table, to path: String, cancellation: CancellationFlag? = nil) throws(Diagnostic) {
         switch TableFileFormat(path: path) {
-        case .csv: try CSVWriter.write(table, to: path)
-        case .json: try JSONWriter.write(table, to: path)
+        case .csv: try CSVWriter.write(table, to: path, cancellation: cancellation)
+        case .json: try JSONWriter.write(table, to: path, cancellation: cancellation)
         }
     }
 }
@@ -42,8 +42,8 @@ extension TableEncoding {
     }
 
     /// Writes the table to `path` atomically (see `TableWriter`).
-    public static func write(_ table: Table, to path: String) throws(Diagnostic) {
-        try AtomicFileWriter.replace(path) { (file: inout AtomicFileWriter) throws(Diagnostic) in
+    public static func write(_ table: Table, to path: String, cancellation: CancellationFlag? = nil) throws(Diagnostic) {
+        try AtomicFileWriter.replace(path, cancellation: cancellation) { (file: inout AtomicFileWriter) throws(Diagnostic) in
             var buffer: [UInt8] = []
             encode(table, into: &buffer) { full in
                 file.write(full)

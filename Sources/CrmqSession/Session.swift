@@ -255,7 +255,7 @@ public final class Session: @unchecked Sendable {
             return try load(path: path, alias: alias, statement: statement, file: file)
         case .save(let plan, let path):
             let table = try execute(plan)
-            try TableWriter.save(table, to: path)
+            try TableWriter.save(table, to: path, cancellation: cancellation)
             return .message("saved \(Self.count(table.rowCount, "row")) to \(path)")
         case .set(let name, let expr):
             let value = try evaluateScalar(expr)
@@ -293,7 +293,7 @@ public final class Session: @unchecked Sendable {
         {
             throw Diagnostic(SessionMessage.aliasForFolder(path), in: file, at: statement.range)
         }
-        let loaded = try CSVReader.load(path: path)
+        let loaded = try CSVReader.load(path: path, limits: ReadLimits(cancellation: cancellation))
         for t in loaded { register(t.table, as: alias ?? t.name) }
         Allocator.releaseFreedMemory()
         return .message(loaded.map { "loaded \(alias ?? $0.name): \(Self.describe($0.table))" }.joined(separator: "\n"))
