@@ -235,6 +235,43 @@ enum FileSystem {
     }
 }
 
+/// Opens a file to stream results into (`.output`): written in place, never replaced,
+/// so a symbolic link is followed, a file keeps its permissions and links, and a FIFO
+/// or a terminal receives the text as it comes. A folder or a block device (a disk) is
+/// refused. Returns the descriptor, or why the file cannot be written.
+public enum OutputStreamFile {
+    public struct Failure: Error {
+        public let reason: String
+    }
+
+    public static func open(_ path: String) throws(Failure) -> Int32 {
+        var st = stat()
+        if stat(path, &st) == 0 {
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: throw Failure(reason: "it is a folder")
+            case S_IFBLK: throw Failure(reason: "it is a block device")
+            case S_IFSOCK: throw Failure(reason: "it is a socket")
+            default: break
+            }
+        }
+        let isRegular = st.st_mode & S_IFMT == S_IFREG
+        // O_NONBLOCK: a FIFO without a reader is an error now, not a wait without end.
+        let fd = Glibc_open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK | (isRegular ? O_TRUNC : 0), 0o666)
+        guard fd >= 0 else {
+            let e = errno
+            throw Failure(reason: e == ENXIO ? "no program is reading this FIFO" : FileSystem.errorText(e))
+        }
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        return fd
+    }
+}
+
+@inline(__always)
+private func Glibc_open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
+    open(path, flags, mode)
+}
+
 /// Writes a file so that readers see either the old file whole or the new one whole:
 /// the bytes go to a temporary file in the same folder, which is then renamed over the
 /// target. On any failure, a cancellation or a fatal signal (SIGTERM, SIGHUP, or SIGINT

@@ -140,14 +140,16 @@ public final class Presenter {
             outputFile = nil
             outputPath = nil
             guard let path else { return }
-            guard FileManager.default.createFile(atPath: path, contents: nil),
-                let handle = FileHandle(forWritingAtPath: path)
-            else {
+            let fd: Int32
+            do {
+                fd = try OutputStreamFile.open(path)
+            } catch {
                 write(DiagnosticRenderer.render(
-                    Diagnostic(id: "session.cannot-write", message: "cannot write '\(path)'", location: .path(path)),
+                    Diagnostic(id: "session.cannot-write", message: "cannot write '\(path)': \(error.reason)", location: .path(path)),
                     color: color), .status)
                 return
             }
+            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
             outputFile = handle
             outputPath = path
         }
