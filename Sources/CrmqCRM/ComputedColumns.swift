@@ -72,7 +72,7 @@ extension CRM {
     public static let settings: [SettingSpec] = [
         SettingSpec(
             name: "asof", type: .date, defaultValue: .null,
-            summary: "the date recency and 'last 12 months' count from (null: the day after the last transaction)"),
+            summary: "the date recency and 'last 12 months' count from"),
         SettingSpec(
             name: "margin", type: .double, defaultValue: .double(0.3),
             summary: "profit margin on revenue, for clv",

@@ -7,6 +7,8 @@ enum CheckMessage: DiagnosticMessage {
     // Names
     case unknownColumn(String)
     case unknownColumnIn(String, table: String)
+    /// A computed column that exists only when the tables it is made from are loaded.
+    case unavailableColumn(String, reason: String)
     case unknownName(String)
     case tableAsValue(String)
     case unknownTable(String)
@@ -67,6 +69,7 @@ enum CheckMessage: DiagnosticMessage {
     var id: String {
         switch self {
         case .unknownColumn, .unknownColumnIn: "check.unknown-column"
+        case .unavailableColumn: "check.unavailable-column"
         case .unknownName: "check.unknown-name"
         case .tableAsValue: "check.table-as-value"
         case .unknownTable: "check.unknown-table"
@@ -117,6 +120,7 @@ enum CheckMessage: DiagnosticMessage {
         switch self {
         case .unknownColumn(let name): "unknown column '\(name)'"
         case .unknownColumnIn(let name, let table): "unknown column '\(name)' in \(table)"
+        case .unavailableColumn(_, let reason): reason
         case .unknownName(let name): "unknown name '\(name)'"
         case .tableAsValue(let name): "'\(name)' is a table, not a value"
         case .unknownTable(let name): "unknown table '\(name)'"

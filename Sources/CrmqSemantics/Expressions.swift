@@ -69,6 +69,10 @@ extension CheckContext {
         case .row(let schema):
             if let i = schema.index(of: name) { return BoundExpr(.column(i), type: schema[i].type, range: range) }
             if let value = catalog.scalarValue(name) { return .literal(value, range: range) }
+            if let (reason, remedy) = catalog.unavailableColumn(name) {
+                report(.unavailableColumn(name, reason: reason), at: range, notes: remedy.map { [Note($0)] } ?? [])
+                return nil
+            }
             reportUnknown(.unknownColumn(name), name: name, at: range, among: schema.names, kind: "column")
         case .grouped(let groups):
             if let i = groups.keys.index(of: name) { return BoundExpr(.column(i), type: groups.keys[i].type, range: range) }

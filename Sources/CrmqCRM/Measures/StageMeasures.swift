@@ -5,7 +5,7 @@ import CrmqEngine
 extension CustomerMeasures {
     static let lifecycleStage = ComputedColumn(
         name: "lifecycle_stage", type: .string,
-        summary: "identification, development, stability or decline (the customer lifecycle)",
+        summary: "identification, development, stability or decline",
         rule: """
             The first that holds: decline when the customer has churned by asof (churned true and \
             churn_date missing or before asof) or has gone more than decline_days (180) without a \
@@ -64,7 +64,7 @@ extension CustomerMeasures {
 
     static let loyaltyStage = ComputedColumn(
         name: "loyalty_stage", type: .string,
-        summary: "cognitive, affective, conative or action (Oliver's loyalty stages)",
+        summary: "cognitive, affective, conative or action (Oliver)",
         rule: """
             The highest stage whose condition holds: action when conative and the customer made at \
             least action_purchases (4) purchases in the last 12 months (repeat buying); conative when \
@@ -108,7 +108,7 @@ extension CustomerMeasures {
 
     static let npsGroup = ComputedColumn(
         name: "nps_group", type: .string,
-        summary: "promoter (recommend 9-10), passive (7-8) or detractor (0-6)",
+        summary: "promoter (9-10), passive (7-8) or detractor (0-6)",
         rule: """
             From the answer to "how likely are you to recommend us?" (recommend, 0-10): promoter for \
             9 or 10, passive for 7 or 8, detractor for 0 to 6. Null when recommend is missing or \

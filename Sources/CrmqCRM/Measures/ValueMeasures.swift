@@ -5,7 +5,7 @@ import CrmqEngine
 extension CustomerMeasures {
     static let clv = ComputedColumn(
         name: "clv", type: .double,
-        summary: "customer lifetime value: m * r / (1 + d - r), the constant margin and retention formula",
+        summary: "customer lifetime value: m * r / (1 + d - r)",
         rule: """
             clv = m * r / (1 + d - r), the customer lifetime value of a customer who yields a \
             constant yearly margin m, stays each year with probability r, and whose future margins are \
