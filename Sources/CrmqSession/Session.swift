@@ -227,6 +227,13 @@ public final class Session: @unchecked Sendable {
                 "needs the \(table) table, which is not loaded",
                 "load it with 'load \"path/\(table).csv\"', or start crmq with --data on a folder that has \(table).csv")
         }
+        for table in column.needs {
+            if let schema = tables[table]?.schema, let problem = CRM.inputProblem(table, schema: schema) {
+                return (
+                    "needs the \(table) table, but the loaded one \(problem)",
+                    "load a \(table) table with the columns customer_id, date and amount (docs/crm.md)")
+            }
+        }
         let columnsMissing = column.requires.filter { customers.schema.index(of: $0) == nil }
         if !columnsMissing.isEmpty {
             return (
@@ -240,7 +247,8 @@ public final class Session: @unchecked Sendable {
     /// The computed columns `customers` has now.
     private var computedColumns: [ComputedColumn] {
         guard let customers = tables[CRM.customersTable] else { return [] }
-        return CRM.computedColumns(customers: customers.schema, loaded: Set(tables.keys))
+        let usable = tables.filter { CRM.inputProblem($0.key, schema: $0.value.schema) == nil }
+        return CRM.computedColumns(customers: customers.schema, loaded: Set(usable.keys))
     }
 
     private func execute(_ plan: Plan) throws(EngineError) -> Table {
