@@ -153,6 +153,13 @@ extension CheckContext {
             default: .greaterEqual
             }
         guard let type = commonType([l, r]) else {
+            // `churned == true` where churned is 0/1 (SQL and KQL habit): name crmq's spelling.
+            for (x, literal) in [(l, r), (r, l)] {
+                if x.type == .int, case .literal(.bool(let b)) = literal.kind {
+                    report(.boolWithInt(text: shown(x), value: b, op: op.rawValue), at: literal.range)
+                    return nil
+                }
+            }
             report(.cannotCompare(left: shown(l), leftType: l.type, right: shown(r), rightType: r.type), at: range)
             return nil
         }
