@@ -121,9 +121,11 @@ public enum Help {
     }
 
     /// Prose wrapped to the terminal's usual width, paragraph by paragraph.
+    /// A paragraph whose lines start with two spaces (a list, code) is kept as it is.
     static func paragraphs(_ text: String) -> String {
         text.components(separatedBy: "\n\n").map { p in
-            String(wrap(p.replacingOccurrences(of: "\n", with: " "), indent: "").dropLast())
+            if p.hasPrefix("  ") { return p }
+            return String(wrap(p.replacingOccurrences(of: "\n", with: " "), indent: "").dropLast())
         }.joined(separator: "\n\n")
     }
 
@@ -182,10 +184,49 @@ public enum Help {
         let functions = CRM.tableFunctions.values.sorted { $0.signature.name < $1.signature.name }.map { f in
             HelpTopic(
                 f.signature.name, "table functions", f.signature.summary,
-                "  \(f.signature.usage)\n\nExample:\n  \(f.signature.example)")
+                "  \(f.signature.usage)\n\n" + (f.details.isEmpty ? "" : paragraphs(f.details) + "\n\n")
+                    + "Example:\n  \(f.signature.example)")
         }
-        return concepts + columns + functions
+        return concepts + columns + functions + settingTopics
     }
+
+    /// One topic per setting: how to set it, its default, its meaning; `asof` at more length.
+    static var settingTopics: [HelpTopic] {
+        Settings.specs.map { spec in
+            let defaultText = spec.defaultValue.isNull ? "null" : spec.defaultValue.exactText
+            var body = "  set \(spec.name) = value\n\n"
+            if let (prose, example) = settingDetails[spec.name] {
+                body += paragraphs(prose) + "\n\nExample:\n  " + example
+            } else {
+                body += "A \(spec.type.rawValue) setting, \(defaultText) by default: \(spec.summary)."
+                    + " 'set' alone lists every setting with its value."
+            }
+            return HelpTopic(spec.name, "settings", spec.summary, body)
+        }
+    }
+
+    /// Settings whose topic says more than their one line: the prose and an example.
+    static let settingDetails: [String: (String, String)] = [
+        "asof": (
+            """
+            The as-of date is the day the computed customer columns are measured on: purchases count only \
+            when dated before it; recency counts the days from the last purchase up to it; spend_12m sums \
+            the 365 days before it; tenure_days runs from signup to it; a customer whose churn_date is on \
+            or after it counts as still active. rfm and cohorts use it too, unless given their own asof \
+            option.
+
+            Where it comes from: set by the user (set asof = date("2025-07-01")); or, by default (null), \
+            the day after the last transaction in the transactions table, so the newest purchase is 1 day \
+            old; or none, when no transactions are loaded (tenure_days is then null; the other date measures \
+            need transactions anyway). 'set' alone \
+            shows the date in use and which of these it is. An earlier date shows the customers as they \
+            were on that day; 'set asof = null' goes back to the default.
+            """,
+            """
+            set asof = date("2025-01-01")
+              customers | count by lifecycle_stage
+            """),
+    ]
 
     static let languageTopics: [HelpTopic] = [
         // Statements
@@ -441,7 +482,10 @@ public enum Help {
               | count by region
             """),
         HelpTopic("settings", "language", "what 'set' can change",
-            Settings.specs.map { "  \($0.name) (\($0.type), default \($0.defaultValue.exactText)): \($0.summary)" }
-                .joined(separator: "\n") + "\n\nExample:\n  set max_rows = 0"),
+            Settings.specs.map {
+                "  \($0.name) (\($0.type), default \($0.defaultValue.isNull ? "null" : $0.defaultValue.exactText)): \($0.summary)"
+            }.joined(separator: "\n")
+                + "\n\n'help <setting>' says more; asof's null default is the day after the last transaction"
+                + " ('help asof').\n\nExample:\n  set max_rows = 0"),
     ]
 }

@@ -294,7 +294,12 @@ public final class Session: @unchecked Sendable {
                 throw Diagnostic(SessionMessage.badSetting(problem), in: file, at: expr.range)
             }
             settings[name] = value
-            return .message("\(name) = \(value.exactText)")
+            if value.isNull, name == "asof" {
+                let date = CRM.defaultAsOf(transactions: tables["transactions"])
+                return .message("asof = null: " + (date.map { "the day after the last transaction, \(Value.date($0).exactText)" }
+                    ?? "no as-of date until transactions are loaded"))
+            }
+            return .message("\(name) = \(value.isNull ? "null" : value.exactText)")
         case .listSettings:
             return .table(settingsTable())
         case .help(let topic):
@@ -438,8 +443,8 @@ public final class Session: @unchecked Sendable {
     }
 
     /// `.schema`: the columns of one table or of all, with their types and null counts;
-    /// `customers` also lists its computed columns, marked as computed, with their meaning
-    /// (the summary `help <column>` starts with).
+    /// `customers` also lists its computed columns, marked as computed in a column `kind`,
+    /// with their meaning (the summary `help <column>` starts with).
     private func schemaTable(_ only: String?) throws(EngineError) -> Table {
         var t: [Value] = [], c: [Value] = [], ty: [Value] = [], nulls: [Value] = []
         var kind: [Value] = [], meaning: [Value] = []
@@ -460,14 +465,17 @@ public final class Session: @unchecked Sendable {
                 meaning.append(.string(i < stored ? "" : computed[i - stored].summary))
             }
         }
-        return Table(schema: Schema([
-            Field("table", .string), Field("column", .string), Field("type", .string), Field("nulls", .int),
-            Field("kind", .string), Field("meaning", .string),
-        ]), columns: [
+        var fields = [Field("table", .string), Field("column", .string), Field("type", .string), Field("nulls", .int)]
+        var columns = [
             Column.from(t, type: .string), Column.from(c, type: .string),
             Column.from(ty, type: .string), Column.from(nulls, type: .int),
-            Column.from(kind, type: .string), Column.from(meaning, type: .string),
-        ])
+        ]
+        // Only a listing with computed columns needs to tell them apart.
+        if kind.contains(.string("computed")) {
+            fields += [Field("kind", .string), Field("meaning", .string)]
+            columns += [Column.from(kind, type: .string), Column.from(meaning, type: .string)]
+        }
+        return Table(schema: Schema(fields), columns: columns)
     }
 
     /// `set` alone: every setting with its value, where the value comes from, its type and
