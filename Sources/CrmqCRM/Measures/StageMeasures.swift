@@ -20,9 +20,11 @@ extension CustomerMeasures {
             tenure (no signup_date, or a signup after asof) decides no tenure test. Null only when \
             the customer never bought and tenure is unknown.
 
-            The course material's lifecycle: identification/exploration (no or weak loyalty), \
-            development (satisfaction, trust, behavioural loyalty, medium repurchase intent), \
-            stability (emotional, lasting loyalty, strong on all four intents), decline.
+            The CRM course material's lifecycle has three stages: identification/exploration (no or \
+            weak loyalty), development (satisfaction, trust, behavioural loyalty, medium repurchase \
+            intent) and stability (emotional, lasting loyalty, strong on all four intents). Decline is \
+            crmq's own addition, for customers the course material's stages do not describe: those who \
+            have left or stopped buying.
             """,
         needs: ["transactions"], requires: ["customer_id", "signup_date", "churned"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in
@@ -75,8 +77,10 @@ extension CustomerMeasures {
             A missing answer counts towards no stage; a customer with all three answers \
             (repurchase_intent, satisfaction, trust) missing is null: we know nothing of the attitude.
 
-            Oliver's four loyalty stages: cognitive (beliefs about the brand), affective (liking), \
-            conative (committed intention to rebuy), action (rebuying that overcomes obstacles).
+            Oliver's four loyalty stages (Oliver 1999, "Whence consumer loyalty?", Journal of \
+            Marketing): cognitive (beliefs about the brand), affective (liking), conative (committed \
+            intention to rebuy), action (rebuying that overcomes obstacles). The thresholds are crmq's \
+            own reading of the survey answers, and they are settings.
             """,
         needs: ["transactions"], requires: ["customer_id", "repurchase_intent", "satisfaction", "trust"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in
