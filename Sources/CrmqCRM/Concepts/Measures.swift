@@ -10,9 +10,9 @@ extension CRM {
                 customer knowledge (rules learned from it), customer segmentation (need-based or value-based), \
                 customisation (one-to-one), customer value (the benefits the customer expects), customer \
                 satisfaction, customer development (cross-sell and up-sell), customer retention (and its \
-                opposite, churn), customer acquisition, and customer profitability (lifetime profit). The first \
-                four are means; value, satisfaction, development, retention, acquisition and profitability are \
-                what they serve. Each has its own topic: customer_profile, customer_knowledge, segmentation, \
+                opposite, churn), customer acquisition, and customer profitability (lifetime profit). It presents \
+                the ten together as CRM's means and ends without sorting them into the two, and names \
+                customisation one of CRM's main means. Each has its own topic: customer_profile, customer_knowledge, segmentation, \
                 customisation, delivered_value, satisfaction, customer_development, retention, acquisition and \
                 profitability.
                 """,
