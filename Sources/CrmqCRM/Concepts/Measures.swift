@@ -222,7 +222,7 @@ extension CRM {
             explanation: """
                 Customer share, also called share of wallet, is the proportion of a customer's spending in a \
                 category that goes to the firm. The CRM course material calls it the quality of the market, where market share \
-                is its quantity ('help market_vs_customer_share'), and make it the core of one-to-one marketing. \
+                is its quantity ('help market_vs_customer_share'), and makes it the core of one-to-one marketing. \
                 With retention it is one of the two measures of loyalty: retention says how long, customer share \
                 how much. crmq computes it for each customer as the column share_of_wallet, spend with the firm in \
                 the last 12 months over the customer's yearly category_spend ('help share_of_wallet' gives the \
