@@ -184,7 +184,7 @@ extension ParserState {
             let name = Lexer.identifierName(of: token.text)
             guard isSymbol(.leftParen) else { return Expr(.name(name), range: token.range) }
             // `count(distinct x)` (SQL): the caret goes under 'distinct x'.
-            if Self.isWord(peek(), "distinct"), Self.startsExpression(peek(2)) {
+            if name.lowercased() == "count", Self.isWord(peek(), "distinct"), Self.startsExpression(peek(2)) {
                 let distinct = peek()
                 throw fail(.countDistinct(function: name), at: distinct)
             }

@@ -35,6 +35,10 @@ extension ParserState {
     private mutating func expectStageEnd(after stage: Stage, nested: Bool) throws(ParseAbort) {
         if isAtEnd || isSymbol(.pipe) || (nested && isSymbol(.rightParen)) { return }
         if isSymbol(.rightParen) { throw fail(.unmatchedClosingParen) }
+        // `summarize n = count() group by region` (SQL): crmq's grouping is the stage's own 'by'.
+        if isWord("group"), Self.isWord(peek(), "by") {
+            throw fail(.foreignOperator("group by", crmq: "'by x' at the end of 'summarize' or 'count'"))
+        }
         throw fail(
             .expectedStageEnd(
                 stage: stage.name.name.lowercased(), closer: nested ? "')'" : "end of line",
