@@ -1,15 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CrmqSemantics
 import CrmqEngine
+import CrmqSession
 
 /// How values are written for people to read (the table and Markdown views, scalar
-/// results). Unlike `Value.exactText`, doubles are rounded: CSV and JSON keep full precision.
+/// results). Unlike `Value.exactText`, doubles are rounded, with one number of decimals
+/// per column (`DecimalStyle`): CSV and JSON keep full precision.
 public enum DisplayText {
     /// A value as shown: `null`, dates YYYY-MM-DD, bools true/false, doubles rounded
     /// (`double(_:)`), strings with control characters escaped.
@@ -24,34 +19,30 @@ public enum DisplayText {
         }
     }
 
-    /// A double rounded for display: fixed with up to 4 decimals, trailing zeros trimmed
-    /// but one decimal kept (`3.0`, `0.5`, `12.3457`); scientific with 4 significant
-    /// digits when |x| ≥ 1e15 or 0 < |x| < 1e-4 (`1.235e15`, `2.0e-7`).
+    /// A double alone, as a one-value column shows it (`DecimalStyle`): `3.0`, `0.5`,
+    /// `12.3457`, `0.01235`; scientific below 1e-4 and from 1e15 (`2.0e-7`, `1.235e15`).
     public static func double(_ x: Double) -> String {
-        if x.isNaN { return "NaN" }
-        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-        if x == 0 { return "0.0" }
-        let a = abs(x)
-        if a >= 1e15 || a < 1e-4 { return scientific(x) }
-        let r = (x * 10_000).rounded() / 10_000
-        return r == 0 ? "0.0" : r.description
+        DecimalStyle.text(x)
     }
 
-    private static func scientific(_ x: Double) -> String {
-        let a = abs(x)
-        var e = Int(floor(log10(a)))
-        // 10^e underflows for the smallest subnormals: scale in two steps.
-        var m = e < -300 ? (a * 1e300) / pow(10, Double(e + 300)) : a / pow(10, Double(e))
-        m = (m * 1000).rounded() / 1000
-        if m >= 10 {
-            m /= 10
-            e += 1
-        } else if m < 1 {
-            m *= 10
-            e -= 1
+    /// The display texts of rows `rows` of `column` (nil stays nil: the elision row). A
+    /// column of doubles shares one `DecimalStyle`, chosen from these rows, so its decimal
+    /// points line up.
+    public static func texts(of column: Column, rows: [Int?]) -> [String?] {
+        guard case .double = column.type else {
+            return rows.map { $0.map { of(column.value(at: $0)) } }
         }
-        m = (m * 1000).rounded() / 1000
-        return (x < 0 ? "-" : "") + m.description + "e" + String(e)
+        var values: [Double] = []
+        for r in rows {
+            if let r, case .double(let v) = column.value(at: r) { values.append(v) }
+        }
+        let style = DecimalStyle(values)
+        return rows.map { r in
+            r.map { r in
+                if case .double(let v) = column.value(at: r) { return style.text(v) }
+                return of(column.value(at: r))
+            }
+        }
     }
 
     /// Control characters as escapes (`\n`, `\t`, `\r`, others `\u{1B}`), so a cell stays

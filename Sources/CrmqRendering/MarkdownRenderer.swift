@@ -2,12 +2,13 @@ import CrmqSemantics
 import CrmqEngine
 
 /// Draws a table as a GitHub Markdown table: every row, values rounded as in the table
-/// view, numeric columns aligned right (`---:`), `|` in cells escaped as `\|`. Columns are
-/// padded so that the text also reads well unrendered.
+/// view (one number of decimals per column), numeric columns aligned right (`---:`), `|`
+/// in cells escaped as `\|`. Columns are padded so that the text also reads well unrendered.
 public enum MarkdownRenderer {
     public static func render(_ table: Table) -> String {
+        let rows = Array(0..<table.rowCount)
         let cells: [[String]] = table.columns.map { column in
-            (0..<table.rowCount).map { DisplayText.of(column.value(at: $0)) }
+            DisplayText.texts(of: column, rows: rows).map { $0 ?? "" }
         }
         return render(
             headers: table.schema.fields.map { DisplayText.escapingControls($0.name) },

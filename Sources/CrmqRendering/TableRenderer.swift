@@ -43,7 +43,8 @@ public struct RenderOptions: Sendable {
 /// 1,000 rows (40 shown)
 /// ```
 /// Two spaces between columns; a rule of `─` under each header; numbers right-aligned
-/// (their headers too), everything else left-aligned; a footer counting the rows. A long
+/// (their headers too), everything else left-aligned; a column of decimals has one number
+/// of decimals (`DecimalStyle`, chosen from the rows shown); a footer counting the rows. A long
 /// result shows its first and last rows around a row of `…`; a wide one leaves out middle
 /// columns behind a `…` column. Nothing is cut without a `…` to say so.
 public enum TableRenderer {
@@ -70,7 +71,7 @@ public enum TableRenderer {
         // Cells are formatted for shown rows only: a 12-million-row result costs 40 rows.
         var columns: [TextColumn] = table.schema.fields.enumerated().map { k, field in
             let column = table.columns[k]
-            let cells = rows.map { $0.map { cut(DisplayText.of(column.value(at: $0))) } }
+            let cells = DisplayText.texts(of: column, rows: rows).map { $0.map(cut) }
             return TextColumn(header: cut(DisplayText.escapingControls(field.name)), cells: cells,
                               rightAligned: field.type.isNumeric)
         }

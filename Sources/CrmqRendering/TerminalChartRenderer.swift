@@ -51,7 +51,10 @@ public enum TerminalChartRenderer {
         let labels = chart.xValues.map { DisplayText.cut(DisplayText.escapingControls($0), toWidth: max(6, width / 3)) }
         let labelWidth = labels.map(displayWidth).max() ?? 0
         let all = chart.series.flatMap { $0.values.compactMap { $0 } }
-        let valueWidth = all.map { displayWidth(valueText($0)) }.max() ?? 1
+        let valueTexts = chart.series.map(valueText)
+        let valueWidth = zip(chart.series, valueTexts).flatMap { series, text in
+            series.values.compactMap { $0.map { displayWidth(text($0)) } }
+        }.max() ?? 1
         let area = max(10, width - labelWidth - 3 - valueWidth)
         var (ticks, step) = NiceNumbers.ticks(
             from: min(0, all.min() ?? 0), to: max(0, all.max() ?? 1), count: max(2, area / 10))
@@ -89,10 +92,12 @@ public enum TerminalChartRenderer {
                     let full = min(zero, Int(cells.rounded()))
                     bar = String(repeating: " ", count: zero - full) + paint(String(repeating: fill, count: full), k, color)
                 }
-                lines.append(name + " │" + bar + " " + valueText(v))
+                lines.append(name + " │" + bar + " " + valueTexts[k](v))
             }
         }
-        lines += axis(ticks: ticks.map { (Int((($0 - lo) * cellsPerUnit).rounded()), NiceNumbers.text($0, step: step)) },
+        lines += axis(ticks: zip(ticks, NiceNumbers.texts(ticks, step: step)).map { t, text in
+                          (Int(((t - lo) * cellsPerUnit).rounded()), text)
+                      },
                       length: area, indent: labelWidth + 1)
         return lines
     }
@@ -133,7 +138,7 @@ public enum TerminalChartRenderer {
         let all = chart.series.flatMap { $0.values.compactMap { $0 } }
         let (yTicks, yStep) = NiceNumbers.ticks(from: all.min()!, to: all.max()!, count: rows / 3 + 1)
         let yLo = yTicks.first!, yHi = yTicks.last!
-        let yTexts = yTicks.map { NiceNumbers.text($0, step: yStep) }
+        let yTexts = NiceNumbers.texts(yTicks, step: yStep)
         let labelWidth = yTexts.map(displayWidth).max() ?? 1
         let plotWidth = width - labelWidth - 2
         let dotsX = plotWidth * 2, dotsY = rows * 4
@@ -227,8 +232,8 @@ public enum TerminalChartRenderer {
                 step = step < 1 ? 1 : 2
                 ticks = stride(from: (xLo / step).rounded(.up) * step, through: xHi, by: step).map { $0 }
             }
-            xTicks = ticks.filter { $0 >= xLo - step * 1e-9 && $0 <= xHi + step * 1e-9 }
-                .map { (dotX($0) / 2 + 1, NiceNumbers.text($0, step: step)) }
+            let shown = ticks.filter { $0 >= xLo - step * 1e-9 && $0 <= xHi + step * 1e-9 }
+            xTicks = zip(shown, NiceNumbers.texts(shown, step: step)).map { (dotX($0) / 2 + 1, $1) }
         } else {
             let fit = max(1, plotWidth / labelRoom)
             let every = max(1, Int((Double(n) / Double(fit)).rounded(.up)))
@@ -256,10 +261,14 @@ public enum TerminalChartRenderer {
         }.joined(separator: "   ")
     }
 
-    /// A bar's value: whole numbers as integers, others rounded like the table view.
-    static func valueText(_ v: Double) -> String {
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-        return DisplayText.double(v)
+    /// How the values of a series are written beside bars and on marks: as whole numbers
+    /// when they all are, otherwise all with the same decimals (`DecimalStyle`).
+    static func valueText(_ series: ChartSeries) -> (Double) -> String {
+        let all = series.values.compactMap { $0 }
+        if all.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e15 }) {
+            return { String(Int64($0)) }
+        }
+        return DecimalStyle(all).text
     }
 
     private static func paint(_ text: String, _ series: Int, _ color: Bool) -> String {

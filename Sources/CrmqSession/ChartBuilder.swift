@@ -9,7 +9,8 @@ import CrmqEngine
 ///   line:      one point per row; over numbers or dates the x positions are numeric,
 ///              rows whose x is null are left out and the points are put in x order;
 ///              otherwise the rows are evenly spaced in their order.
-///   histogram: the non-null values of x counted into bins with round edges.
+///   histogram: the non-null values of x counted into bins (`Bins`): with round edges,
+///              and exactly `bins n` of them when n is written.
 public enum ChartBuilder {
     public static let maxBars = 50
     public static let maxPoints = 10_000
@@ -52,7 +53,7 @@ public enum ChartBuilder {
         return Chart(
             kind: kind, xLabel: table.schema[spec.x].name,
             yLabel: series.count == 1 ? series[0].name : "value",
-            xValues: rows.map { label(xColumn.value(at: $0)) }, xPositions: positions, series: series,
+            xValues: labels(xColumn, rows: rows), xPositions: positions, series: series,
             title: spec.title)
     }
 
@@ -60,14 +61,17 @@ public enum ChartBuilder {
         let column = table.columns[spec.x]
         let field = table.schema[spec.x]
         let values = (0..<table.rowCount).compactMap { number(column.value(at: $0)) }
-        let bins = Bins(values, target: spec.bins ?? sturges(values.count), integral: field.type == .int)
+        let bins = Bins(values, target: spec.bins ?? sturges(values.count), integral: field.type == .int,
+                        exact: spec.bins != nil)
         let single = field.type == .int && bins.step == 1
+        // One style for every edge, and for the step in the axis label.
+        let style = AxisStyle(bins.edges, step: bins.unit)
         var chart = Chart(
-            kind: .histogram, xLabel: "\(field.name) (bins of \(NiceNumbers.text(bins.step, step: bins.step)))",
+            kind: .histogram, xLabel: "\(field.name) (bins of \(style.text(bins.step)))",
             yLabel: "count",
             xValues: bins.counts.indices.map { k in
-                let lo = NiceNumbers.text(bins.edges[k], step: bins.step)
-                return single ? lo : lo + "–" + NiceNumbers.text(bins.edges[k + 1], step: bins.step)
+                let lo = style.text(bins.edges[k])
+                return single ? lo : lo + "–" + style.text(bins.edges[k + 1])
             },
             xPositions: nil, series: [ChartSeries(name: "count", values: bins.counts.map { Double($0) })],
             title: spec.title)
@@ -91,42 +95,69 @@ public enum ChartBuilder {
         }
     }
 
-    /// An x value as a label: doubles rounded to 4 decimals, null as "null".
-    static func label(_ value: Value) -> String {
-        switch value {
-        case .null: "null"
-        case .double(let v) where v.isFinite && abs(v) < 1e15:
-            ((v * 10_000).rounded() / 10_000).description
-        default: value.exactText
+    /// The x values of `rows` as labels: doubles all with the same decimals
+    /// (`DecimalStyle`), null as "null", other values as written.
+    static func labels(_ column: Column, rows: [Int]) -> [String] {
+        let doubles = rows.compactMap { r -> Double? in
+            if case .double(let v) = column.value(at: r) { v } else { nil }
+        }
+        let style = DecimalStyle(doubles)
+        return rows.map { r in
+            switch column.value(at: r) {
+            case .null: "null"
+            case .double(let v): style.text(v)
+            case let value: value.exactText
+            }
         }
     }
 }
 
 /// Histogram bins: `counts[k]` values fall in `edges[k] ..< edges[k + 1]` (the last bin
-/// also takes its upper edge, except for single-value bins of whole numbers). The edges are
-/// multiples of a round step (1, 2, 2.5 or 5 times a power of ten; whole numbers for
-/// integer columns), about `target` bins spanning the values.
+/// also takes its upper edge, except for single-value bins of whole numbers).
+///
+/// Without `exact` (no `bins n` written) the edges are multiples of a round step (1, 2,
+/// 2.5 or 5 times a power of ten; whole numbers for integer columns), about `target`
+/// bins spanning the values. With `exact` there are exactly `target` bins: of a round
+/// step when one gives that many, otherwise of the narrowest width with a few significant
+/// digits that spans the values in `target` bins (the first and last bins hold values).
+/// Over whole numbers the bins stay whole numbers wide, so there are `target` bins only
+/// when such widths can span the values in that many: fewer whole values than `target`
+/// give one bin each, and otherwise the fewest bins of the narrowest whole width that
+/// needs no more than `target`.
 struct Bins {
     var step: Double
     var edges: [Double]
     var counts: [Int]
+    /// The step whose decimals the edges need (their labels): `step` itself for round
+    /// bins, a power of ten for exact bins of a width that is not round.
+    var unit: Double
 
-    init(_ values: [Double], target: Int, integral: Bool) {
+    init(_ values: [Double], target: Int, integral: Bool, exact: Bool = false) {
         guard let lo = values.min(), let hi = values.max() else {
             step = 1
             edges = []
             counts = []
+            unit = 1
             return
         }
-        var step = hi > lo
-            ? Self.step(lo, hi, target: target, integral: integral)
-            : NiceNumbers.nearestStep(max(abs(lo) / 10, 1e-9))
-        if integral { step = max(1, step.rounded(.down)) }
-        let start = (lo / step).rounded(.down) * step
-        // Bins are half-open, except that the last one also takes a maximum on its upper
-        // edge (0–500, ..., 4500–5000 for 1 ... 5000); whole-number bins of 1 are single values.
-        var count = integral && step == 1
-            ? Int(hi - start) + 1 : max(1, Int(((hi - start) / step).rounded(.up)))
+        let target = max(1, target)
+        var start: Double, step: Double, count: Int, unit: Double
+        if hi > lo, exact, let round = Self.roundStep(lo, hi, count: target, integral: integral) {
+            step = round
+            unit = round
+            start = (lo / step).rounded(.down) * step
+            count = target
+        } else if hi > lo, exact {
+            (start, step, count, unit) = Self.exactBins(lo, hi, count: target, integral: integral)
+        } else {
+            step = hi > lo
+                ? Self.step(lo, hi, target: target, integral: integral)
+                : NiceNumbers.nearestStep(max(abs(lo) / 10, 1e-9))
+            if integral { step = max(1, step.rounded(.down)) }
+            unit = step
+            start = (lo / step).rounded(.down) * step
+            count = Self.count(lo, hi, step: step, integral: integral)
+        }
         count = max(1, min(count, ChartLimits.maxBins * 2))
         var counts = Array(repeating: 0, count: count)
         for v in values {
@@ -134,8 +165,17 @@ struct Bins {
             counts[min(max(k, 0), count - 1)] += 1
         }
         self.step = step
-        self.edges = (0...count).map { NiceNumbers.clean(start + Double($0) * step, step: step) }
+        self.unit = unit
+        self.edges = (0...count).map { NiceNumbers.clean(start + Double($0) * step, step: unit) }
         self.counts = counts
+    }
+
+    /// Bins of `step` from the multiple of `step` at or below `lo` to `hi`: the last bin
+    /// takes a maximum on its upper edge; single-value bins of whole numbers do not.
+    static func count(_ lo: Double, _ hi: Double, step: Double, integral: Bool) -> Int {
+        let start = (lo / step).rounded(.down) * step
+        if integral && step == 1 { return Int(hi - start) + 1 }
+        return max(1, Int(((hi - start) / step).rounded(.up)))
     }
 
     /// The round step whose bins over `lo ... hi` come closest to `target` in number
@@ -148,12 +188,52 @@ struct Bins {
             for m in [1.0, 2, 2.5, 5] {
                 let step = m * pow(10, e)
                 if integral && step != step.rounded() { continue }
-                let count = Int((hi / step).rounded(.down) - (lo / step).rounded(.down)) + 1
-                let miss = abs(count - target)
+                let miss = abs(count(lo, hi, step: step, integral: integral) - target)
                 if miss < bestMiss || (miss == bestMiss && step > best) { (best, bestMiss) = (step, miss) }
             }
         }
         return best
+    }
+
+    /// A round step giving exactly `count` bins over `lo ... hi`, nil when none does.
+    static func roundStep(_ lo: Double, _ hi: Double, count: Int, integral: Bool) -> Double? {
+        let raw = (hi - lo) / Double(count)
+        let power = (log10(raw)).rounded(.down)
+        for e in [power - 1, power, power + 1] {
+            for m in [1.0, 2, 2.5, 5] {
+                let step = m * pow(10, e)
+                if integral && step != step.rounded() { continue }
+                if Self.count(lo, hi, step: step, integral: integral) == count { return step }
+            }
+        }
+        return nil
+    }
+
+    /// `count` bins over `lo ... hi` whose width is a multiple of a power of ten `unit`
+    /// small enough that the last bin holds `hi` (with n × unit ≤ the raw width it always
+    /// does). Over whole numbers, bins of whole widths: at most `count` of them.
+    static func exactBins(_ lo: Double, _ hi: Double, count: Int, integral: Bool)
+        -> (start: Double, step: Double, count: Int, unit: Double)
+    {
+        if integral {
+            let values = Int(hi - lo) + 1
+            if values <= count { return (lo, 1, values, 1) }
+            // Bins of width w ≥ 2 from lo: the last takes its upper edge.
+            let w = max(2, Int(((hi - lo) / Double(count)).rounded(.up)))
+            return (lo, Double(w), max(1, Int(((hi - lo) / Double(w)).rounded(.up))), 1)
+        }
+        // The coarsest unit (fewest digits in the labels) whose last bin still holds hi;
+        // the finest tried always does.
+        let raw = (hi - lo) / Double(count)
+        let finest = log10(raw / Double(count)).rounded(.down)
+        var e = log10(raw).rounded(.down)
+        while true {
+            let unit = pow(10, e)
+            let start = (lo / unit).rounded(.down) * unit
+            let step = NiceNumbers.clean((((hi - start) / Double(count)) / unit).rounded(.up) * unit, step: unit)
+            if e <= finest || start + Double(count - 1) * step < hi { return (start, step, count, unit) }
+            e -= 1
+        }
     }
 }
 
@@ -212,12 +292,10 @@ public enum NiceNumbers {
         return d
     }
 
-    /// A multiple of `step` as text with just the decimals the step needs; thousands
-    /// grouped from 10,000 (`12,500`).
-    public static func text(_ v: Double, step: Double) -> String {
-        let d = decimals(step)
-        let text = String(format: "%.\(d)f", clean(v, step: step))
-        guard d == 0, abs(v) >= 10_000, abs(v) < 1e15 else { return text == "-0" ? "0" : text }
-        return Int(v.rounded()).grouped
+    /// Multiples of `step` as text in one style (`AxisStyle`): the decimals the step
+    /// needs, thousands grouped on all of them or none.
+    public static func texts(_ values: [Double], step: Double) -> [String] {
+        let style = AxisStyle(values, step: step)
+        return values.map(style.text)
     }
 }

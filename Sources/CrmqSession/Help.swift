@@ -399,11 +399,13 @@ public enum Help {
 
               bar        one bar per row (at most 50), labelled by x; each y is a series
               line       a line over x (in x order when x is a number or a date)
-              histogram  counts of one numeric column in about n bins with round edges
+              histogram  counts of one numeric column in bins of equal width
 
             Omitted columns: x is the first column and y every numeric column after it;
-            a histogram takes the first numeric column that is not an id. Without 'bins', Sturges' rule
-            (about log2(rows) + 1 bins).
+            a histogram takes the first numeric column that is not an id. 'bins n' draws
+            exactly n bins over decimals (at most n over whole numbers, whose bins stay whole);
+            without it, round edges and about as many bins as Sturges' rule asks
+            (log2(rows) + 1).
 
             Examples:
               customers | summarize retention = retention_rate() by satisfaction | chart line satisfaction, retention

@@ -519,7 +519,8 @@ public final class Session: @unchecked Sendable {
     private func diagnostic(for error: EngineError, in file: SourceFile, statement: Statement) -> Diagnostic {
         switch error {
         case .cancelled:
-            return Diagnostic(SessionMessage.cancelled, in: file, at: statement.range)
+            // A plain message: nothing in the statement is wrong, so nothing is underlined.
+            return Diagnostic(SessionMessage.cancelled)
         case .runtime(let message, let range):
             return Diagnostic(message, in: file, at: range)
         case .missingTable(let name):

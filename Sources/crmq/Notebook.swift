@@ -53,6 +53,21 @@ struct NotebookCommand: ParsableCommand {
         }
     }
 
+    /// The script's name as the document shows it (header, footer, error places): as
+    /// given on the command line when relative; an absolute path becomes relative to the
+    /// current folder when inside it, else just the file's name, so that a notebook
+    /// never shows the folders of the machine that rendered it.
+    static func displayName(of path: String, in currentFolder: String) -> String {
+        guard path.hasPrefix("/") else { return path }
+        let standard = URL(fileURLWithPath: path).standardizedFileURL.path
+        let folder = URL(fileURLWithPath: currentFolder).standardizedFileURL.path
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        if standard.hasPrefix(prefix), standard.count > prefix.count {
+            return String(standard.dropFirst(prefix.count))
+        }
+        return URL(fileURLWithPath: standard).lastPathComponent
+    }
+
     mutating func run() throws {
         let front = try FrontEnd(options: CommonOptions.parse(
             (data.map { ["--data", $0] } ?? []) + (noData ? ["--no-data"] : [])))
@@ -65,8 +80,9 @@ struct NotebookCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let session = front.session
-        let source = SourceFile(name: file, text: text)
-        var builder = NotebookBuilder(title: file, version: CrmqVersion.string)
+        let name = Self.displayName(of: file, in: FileManager.default.currentDirectoryPath)
+        let source = SourceFile(name: name, text: text)
+        var builder = NotebookBuilder(title: name, version: CrmqVersion.string)
         var lastEnd: Int?
         let ok = session.run(source, continueAfterErrors: !bail) { result in
             builder.add(result, settings: session.settings)

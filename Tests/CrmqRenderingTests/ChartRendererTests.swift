@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-import CrmqSession
+@testable import CrmqSession
 @testable import CrmqRendering
 
 /// One element of a parsed SVG: name, attributes, text, children.
@@ -93,7 +93,7 @@ func histogramChart() -> Chart {
         let text = SVGChartRenderer.render(regionsChart)
         let svg = try #require(SVGTree.parse(text))
         #expect(svg.name == "svg")
-        #expect(svg.attributes["viewBox"] == "0 0 640 360")
+        #expect(svg.attributes["viewBox"] == "0 0 420 280")
         #expect(svg.attributes["role"] == "img")
         #expect(svg.attributes["aria-label"] == "Customers by region")
         #expect(svg.children.first?.name == "title")
@@ -111,7 +111,7 @@ func histogramChart() -> Chart {
         #expect(svg.all("text", class: "axis-label").map(\.text) == ["n", "region"])
         #expect(svg.all("text", class: "chart-title").count == 1)
         #expect(svg.all("g", class: "legend").isEmpty, "one series needs no legend")
-        expectInside(svg, width: 640, height: 360)
+        expectInside(svg, width: 420, height: 280)
     }
 
     @Test func lineChartWithSeveralSeries() throws {
@@ -128,7 +128,7 @@ func histogramChart() -> Chart {
         let xs = svg.all("circle", class: "series-1").compactMap { $0.number("cx") }
         #expect(xs == xs.sorted())
         let ticks = svg.all("g", class: "x").flatMap { $0.all("text", class: "tick-label") }.map(\.text)
-        #expect(ticks.contains("1") && ticks.contains("10"))
+        #expect(ticks.contains("2") && ticks.contains("10"))
         // Higher values are drawn higher (smaller y).
         let ys = svg.all("circle", class: "series-1").compactMap { $0.number("cy") }
         #expect(ys.first! < ys.last!)
@@ -146,7 +146,7 @@ func histogramChart() -> Chart {
         #expect(ticks.contains("0") && ticks.count >= 3)
         #expect(ticks.compactMap(Double.init).allSatisfy { $0 >= 0 && $0 <= 150 })
         #expect(svg.attributes["aria-label"] == "histogram of amount (bins of 50)")
-        expectInside(svg, width: 640, height: 360)
+        expectInside(svg, width: 420, height: 280)
     }
 
     @Test func textIsEscapedAndNothingIsFetched() throws {
@@ -178,7 +178,68 @@ func histogramChart() -> Chart {
         let svg = try #require(SVGTree.parse(SVGChartRenderer.render(chart)))
         let bars = svg.all("rect", class: "bar")
         #expect(abs(bars[0].number("y")! + bars[0].number("height")! - bars[1].number("y")!) < 0.2)
-        expectInside(svg, width: 640, height: 360)
+        expectInside(svg, width: 420, height: 280)
+    }
+
+    /// A chart scales to the page: a viewBox, width 100%, no fixed pixel size.
+    @Test func scalesToThePage() throws {
+        for chart in [regionsChart, twoSeries, histogramChart()] {
+            let svg = try #require(SVGTree.parse(SVGChartRenderer.render(chart)))
+            #expect(svg.attributes["viewBox"] == "0 0 \(SVGChartRenderer.defaultWidth) \(SVGChartRenderer.defaultHeight)")
+            #expect(svg.attributes["width"] == "100%")
+            #expect(svg.attributes["height"] == nil)
+        }
+    }
+
+    /// Every label is at least 10 px high when the chart is drawn 320 px wide (a phone
+    /// page of 375 px less its margins is 351 px): its font size is 1/32 of the width or more.
+    @Test func labelsAreReadableOnAPhone() throws {
+        var long = regionsChart
+        long.series.append(ChartSeries(name: "vip", values: [1, 2, 3, 4]))
+        for width in [300, 420, 640, 800] {
+            for chart in [regionsChart, twoSeries, histogramChart(), long] {
+                let svg = try #require(SVGTree.parse(SVGChartRenderer.render(chart, width: width, height: width * 2 / 3)))
+                let base = try #require(svg.number("font-size"))
+                let texts = svg.all("text")
+                #expect(texts.count > 5)
+                for text in texts {
+                    let size = text.number("font-size") ?? base
+                    #expect(size * 320 / Double(width) >= 10, "'\(text.text)' at \(size) of \(width)")
+                }
+            }
+        }
+    }
+
+    /// Colours a page can switch: text and axes in currentColor, marks by series class.
+    @Test func coloursFollowThePage() throws {
+        let svg = try #require(SVGTree.parse(SVGChartRenderer.render(twoSeries)))
+        for text in svg.all("text") { #expect(text.attributes["fill"] == "currentColor", "\(text.text)") }
+        for line in svg.all("line") { #expect(line.attributes["stroke"] == "currentColor") }
+        #expect(svg.all("rect", class: "background").isEmpty, "no fixed background: the page's shows through")
+        for mark in svg.all("circle") + svg.all("polyline") {
+            #expect(mark.attributes["class"]?.contains("series-") == true)
+        }
+    }
+
+    /// Category labels that would crowd are turned rather than dropped, and stay inside.
+    @Test func crowdedCategoryLabelsAreTurned() throws {
+        let names = ["Central", "Coastal", "East", "Highlands", "Islands", "North", "South", "West"]
+        let chart = Chart(kind: .bar, xLabel: "region", yLabel: "n", xValues: names, xPositions: nil,
+                          series: [ChartSeries(name: "n", values: [570, 460, 700, 440, 220, 1100, 860, 610])], title: nil)
+        let svg = try #require(SVGTree.parse(SVGChartRenderer.render(chart)))
+        let labels = svg.all("g", class: "x").flatMap { $0.all("text", class: "tick-label") }
+        #expect(labels.map(\.text) == names)
+        #expect(labels.allSatisfy { $0.attributes["transform"]?.hasPrefix("rotate(-45") == true })
+        expectInside(svg, width: 420, height: 280)
+        // A chart too short to make room for turned labels keeps them level, every other.
+        let short = try #require(SVGTree.parse(SVGChartRenderer.render(chart, width: 420, height: 140)))
+        let kept = short.all("g", class: "x").flatMap { $0.all("text", class: "tick-label") }
+        #expect(kept.count < names.count && kept.allSatisfy { $0.attributes["transform"] == nil })
+        for bar in short.all("rect", class: "bar") { #expect((bar.number("height") ?? -1) >= 0) }
+        expectInside(short, width: 420, height: 140)
+        // Few short labels stay level.
+        let level = try #require(SVGTree.parse(SVGChartRenderer.render(regionsChart)))
+        #expect(level.all("text", class: "tick-label").allSatisfy { $0.attributes["transform"] == nil })
     }
 
     /// CRMQ_SVG_OUT=/some/dir writes the test charts there to look at.
@@ -277,9 +338,99 @@ func histogramChart() -> Chart {
         let (ticks, step) = NiceNumbers.ticks(from: 0.21, to: 0.98, count: 5)
         #expect(step == 0.2)
         #expect(ticks == [0.2, 0.4, 0.6, 0.8, 1.0])
-        #expect(NiceNumbers.text(0.30000000000000004, step: 0.1) == "0.3")
-        #expect(NiceNumbers.text(12500, step: 2500) == "12,500")
+        #expect(NiceNumbers.texts([0.30000000000000004], step: 0.1) == ["0.3"])
+        #expect(NiceNumbers.texts([12500], step: 2500) == ["12,500"])
         let flat = NiceNumbers.ticks(from: 5, to: 5, count: 5).ticks
         #expect(flat.first! < 5 && flat.last! > 5)
+    }
+}
+
+@Suite struct HistogramBinTests {
+    /// A spread of decimals, deterministic (no random numbers).
+    static let amounts: [Double] = (0..<500).map { i in
+        let x = Double(i) * 0.618033988749895
+        return 3.7 + (x - x.rounded(.down)) * 1234.56 + Double(i % 7) * 0.013
+    }
+
+    /// `bins n` is exactly n bins over decimals, whatever n and range.
+    @Test func binsNIsExactlyN() {
+        for values in [Self.amounts, [0.5, 4999.25, 17, 2500], [-3.25, 7.5, 0.001], [1e-3, 2e-3, 1.7e-3], [12, 13.5]] {
+            for n in [1, 2, 3, 5, 7, 10, 13, 20, 33, 50, 200] {
+                let bins = Bins(values, target: n, integral: false, exact: true)
+                #expect(bins.counts.count == n, "\(n) bins over \(values.min()!)...\(values.max()!)")
+                #expect(bins.edges.count == n + 1)
+                #expect(bins.counts.reduce(0, +) == values.count)
+                #expect(bins.edges.first! <= values.min()! && bins.edges.last! >= values.max()!)
+                // The first and the last bin hold values: no empty bins padded on.
+                #expect(bins.counts.first! > 0 && bins.counts.last! > 0, "\(n): \(bins.counts)")
+                // Equal widths.
+                let widths = zip(bins.edges.dropFirst(), bins.edges).map { $0 - $1 }
+                #expect(widths.allSatisfy { abs($0 - bins.step) < 1e-9 * max(1, bins.step) })
+            }
+        }
+    }
+
+    /// Round edges when a round step gives exactly n bins.
+    @Test func roundEdgesWhenTheyFit() {
+        let bins = Bins([0.5, 4999.25, 17, 2500], target: 20, integral: false, exact: true)
+        #expect(bins.step == 250 && bins.edges.first == 0 && bins.edges.last == 5000)
+    }
+
+    /// Whole numbers stay in whole-number bins: one bin per value when there are fewer
+    /// values than n, otherwise the narrowest whole width that needs no more than n bins.
+    @Test func wholeNumbers() {
+        let scores = Bins((1...10).map(Double.init), target: 20, integral: true, exact: true)
+        #expect(scores.counts == Array(repeating: 1, count: 10) && scores.step == 1)
+        let exact = Bins((0...100).map(Double.init), target: 20, integral: true, exact: true)
+        #expect(exact.counts.count == 20 && exact.step == 5)
+        let ages = Bins((18...80).map(Double.init), target: 20, integral: true, exact: true)
+        #expect(ages.counts.count <= 20 && ages.step == ages.step.rounded() && ages.counts.reduce(0, +) == 63)
+        #expect(ages.counts.last! > 0)
+    }
+
+    /// Without `bins`, about Sturges' number of round bins.
+    @Test func defaultBinsAreRound() {
+        let bins = Bins(Self.amounts, target: ChartBuilder.sturges(Self.amounts.count), integral: false)
+        #expect([50.0, 100, 200, 250].contains(bins.step), "\(bins.step)")
+        #expect(abs(bins.counts.count - 10) <= 3, "\(bins.counts.count)")
+    }
+
+    /// The bin labels of a histogram share one style.
+    @Test func labelsShareOneStyle() {
+        let bins = Bins([0, 9_999, 25_000], target: 5, integral: false, exact: true)
+        let style = AxisStyle(bins.edges, step: bins.unit)
+        #expect(bins.edges.map(style.text) == ["0", "5,000", "10,000", "15,000", "20,000", "25,000"])
+    }
+}
+
+@Suite struct AxisStyleTests {
+    /// One style per axis: the same decimals and the same grouping on every tick.
+    @Test func oneStylePerAxis() {
+        #expect(NiceNumbers.texts([0, 5000, 10000, 15000], step: 5000) == ["0", "5,000", "10,000", "15,000"])
+        #expect(NiceNumbers.texts([0, 500, 1000, 1500], step: 500) == ["0", "500", "1000", "1500"])
+        #expect(NiceNumbers.texts([0, 0.5, 1, 1.5], step: 0.5) == ["0.0", "0.5", "1.0", "1.5"])
+        #expect(NiceNumbers.texts([-0.25, 0, 0.25], step: 0.25) == ["-0.25", "0.00", "0.25"])
+        #expect(NiceNumbers.texts([-1e-17, 0.1], step: 0.1) == ["0.0", "0.1"], "no -0.0")
+        #expect(NiceNumbers.texts([10_000, 12_500.5], step: 0.5) == ["10,000.0", "12,500.5"])
+    }
+
+    /// Every axis of the drawn charts: tick labels of one axis have the same decimals.
+    @Test func svgAxesHaveOneStyle() throws {
+        for chart in [regionsChart, twoSeries, histogramChart()] {
+            let svg = try #require(SVGTree.parse(SVGChartRenderer.render(chart)))
+            for axis in svg.all("g", class: "axis") where chart.kind != .bar || axis.attributes["class"] == "axis y" {
+                let labels = axis.all("text", class: "tick-label").map(\.text)
+                let decimals = Set(labels.map { $0.split(separator: ".").dropFirst().first?.count ?? 0 })
+                #expect(decimals.count == 1, "\(labels)")
+            }
+        }
+    }
+
+    /// Values beside bars: whole numbers per series stay whole, decimals share decimals.
+    @Test func barValuesPerSeries() {
+        var chart = regionsChart
+        chart.series = [ChartSeries(name: "gap", values: [0, -1.5, 0.6, -0.125])]
+        let text = TerminalChartRenderer.render(chart, width: 80)
+        for value in ["0.000", "-1.500", "0.600", "-0.125"] { #expect(text.contains(" " + value + "\n"), "\(value)") }
     }
 }

@@ -1,6 +1,11 @@
+import Foundation
+import Synchronization
 import Testing
 import CrmqSource
 import CrmqDiagnostics
+import CrmqSemantics
+import CrmqEngine
+import CrmqSession
 @testable import CrmqRendering
 
 /// The range of the first occurrence of `text` in `file`.
@@ -122,5 +127,33 @@ func range(of text: String, in file: SourceFile) -> SourceRange {
         #expect(coloured.contains("\u{1B}[1;31merror:\u{1B}[0m m"))
         #expect(coloured.contains("\u{1B}[32m^~~~~\u{1B}[0m"))
         #expect(coloured.contains("\u{1B}[1;36mnote:\u{1B}[0m n"))
+    }
+}
+
+/// A statement stopped by Ctrl-C: the message is plain, with nothing underlined, since
+/// nothing in the statement is wrong.
+@Suite struct CancelledStatementTests {
+    @Test func aCancelledStatementIsAPlainMessage() {
+        let session = Session()
+        let n = 3_000_000
+        session.register(Table(schema: Schema([Field("k", .int)]), columns: [
+            Column(.int((0..<n).map { Int64($0 % 1000) }))
+        ]), as: "big")
+        // A self-join of three million rows on 1,000 keys cannot finish (nine billion
+        // rows): a thread cancels until the statement has stopped, so it always is.
+        let done = Atomic<Bool>(false)
+        let flag = session.cancellation
+        let canceller = Thread {
+            while !done.load(ordering: .relaxed) {
+                flag.cancel()
+                usleep(1000)
+            }
+        }
+        canceller.start()
+        var out = ""
+        let presenter = Presenter { text, _ in out += text }
+        session.run("big\n| join big on k\n| count", name: "query") { presenter.present($0, settings: session.settings) }
+        done.store(true, ordering: .relaxed)
+        #expect(out == "error: cancelled\n")
     }
 }

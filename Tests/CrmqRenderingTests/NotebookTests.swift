@@ -111,7 +111,7 @@ import CrmqSession
         #expect(t.rows[2] == nil)
         #expect(t.footer == "10 rows (4 shown)")
         let md = MarkdownNotebookRenderer.render(nb)
-        #expect(md.contains("| r1     |  10 | 0.125 |\n| …      |   … |     … |\n| r8     |  80 |   1.0 |"))
+        #expect(md.contains("| r1     |  10 | 0.125 |\n| …      |   … |     … |\n| r8     |  80 | 1.000 |"))
         #expect(md.contains("\n\n10 rows (4 shown)\n"))
         #expect(HTMLNotebookRenderer.render(nb).contains("<tr class=\"elision\">"))
     }

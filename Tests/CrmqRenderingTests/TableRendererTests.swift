@@ -23,11 +23,11 @@ func regions(_ n: Int) -> Table {
             [.null, .int(-5), .null, .date(0), .null],
         ])
         #expect(TableRenderer.render(t, format: .table) == """
-            region     n   share  since       vip
-            ──────  ────  ──────  ──────────  ─────
-            East     629  0.1258  2025-01-02  true
-            North   null    12.0  null        false
-            null      -5    null  1970-01-01  null
+            region     n    share  since       vip
+            ──────  ────  ───────  ──────────  ─────
+            East     629   0.1258  2025-01-02  true
+            North   null  12.0000  null        false
+            null      -5     null  1970-01-01  null
             3 rows
 
             """)
@@ -36,7 +36,7 @@ func regions(_ n: Int) -> Table {
     @Test func doubleRounding() {
         let cases: [(Double, String)] = [
             (3, "3.0"), (0.5, "0.5"), (12.345678, "12.3457"), (0.1 + 0.2, "0.3"), (-2.00004, "-2.0"),
-            (0.00012, "0.0001"), (0.00009, "9.0e-5"), (1.5e-7, "1.5e-7"), (123456.78912, "123456.7891"),
+            (0.00012, "0.00012"), (0.0123456, "0.01235"), (0.00009, "9.0e-5"), (1.5e-7, "1.5e-7"), (123456.78912, "123456.7891"),
             (999_999_999_999_999, "999999999999999.0"), (1e15, "1.0e15"), (-1.23456e20, "-1.235e20"),
             (9.9996e15, "1.0e16"), (0, "0.0"), (-0.0, "0.0"), (.nan, "NaN"), (-.infinity, "-inf"),
             (5e-324, "4.941e-324"),
@@ -44,15 +44,49 @@ func regions(_ n: Int) -> Table {
         for (x, text) in cases { #expect(DisplayText.double(x) == text, "\(x)") }
     }
 
+    /// A column of decimals has one number of decimals, so that the points line up.
+    @Test func decimalsPerColumn() {
+        func column(_ values: [Double?]) -> [String] {
+            let t = table([("x", .double)], values.map { [$0.map(Value.double) ?? .null] })
+            return TableRenderer.render(t, format: .table).split(separator: "\n").dropFirst(2).dropLast().map {
+                String($0.drop { $0 == " " })
+            }
+        }
+        // The issue's example: 0.172 under 0.1152 keeps four decimals.
+        #expect(column([0.1152, 0.172, 0.5]) == ["0.1152", "0.1720", "0.5000"])
+        // No more decimals than any value needs, but at least one.
+        #expect(column([7, 8.5, nil]) == ["7.0", "8.5", "null"])
+        #expect(column([3, 4]) == ["3.0", "4.0"])
+        // Below 0.1 the typical value keeps 4 significant digits, up to 6 decimals.
+        #expect(column([0.012346, 0.05]) == ["0.01235", "0.05000"])
+        #expect(column([0.0012346, 0.002]) == ["0.001235", "0.002000"])
+        // A small negative that rounds to zero has no sign.
+        #expect(column([0.1152, -0.00001, 0]) == ["0.1152", "0.0000", "0.0000"])
+        // A column of tiny or huge values is scientific throughout; a huge value in a
+        // fixed column too.
+        #expect(column([0.00001234, 0.00002]) == ["1.234e-5", "2.0e-5"])
+        #expect(column([1.5, 2e15, 2.25]) == ["1.50", "2.0e15", "2.25"])
+        #expect(column([.nan, 1.5, -.infinity]) == ["NaN", "1.5", "-inf"])
+        // Every value gets the decimals of the one that needs most.
+        #expect(column([1234.5, 0.25, 17.125]) == ["1234.500", "0.250", "17.125"])
+    }
+
+    /// CSV and JSON are not rounded; Markdown follows the table view.
+    @Test func markdownFollowsTheTableView() {
+        let t = table([("x", .double)], [[.double(0.1152)], [.double(0.172)]])
+        #expect(TableRenderer.render(t, format: .markdown).contains("| 0.1720 |"))
+        #expect(TableRenderer.render(t, format: .csv) == "x\n0.1152\n0.172\n")
+    }
+
     @Test func longResultOddMaxRows() {
         #expect(TableRenderer.render(regions(1000), format: .table, options: RenderOptions(maxRows: 5)) == """
             region     n    share
             ──────  ────  ───────
-            r0         0      0.0
+            r0         0    0.000
             r1        10    0.125
-            r2        20     0.25
+            r2        20    0.250
             …          …        …
-            r998    9980   124.75
+            r998    9980  124.750
             r999    9990  124.875
             1,000 rows (5 shown)
 
@@ -63,11 +97,11 @@ func regions(_ n: Int) -> Table {
         #expect(TableRenderer.render(regions(7), format: .table, options: RenderOptions(maxRows: 4)) == """
             region   n  share
             ──────  ──  ─────
-            r0       0    0.0
+            r0       0  0.000
             r1      10  0.125
             …        …      …
             r5      50  0.625
-            r6      60   0.75
+            r6      60  0.750
             7 rows (4 shown)
 
             """)
@@ -164,7 +198,7 @@ func regions(_ n: Int) -> Table {
             | name |    n |  share |
             | ---- | ---: | -----: |
             | a\\|b |  629 | 0.1258 |
-            | 客户 | null |    3.0 |
+            | 客户 | null | 3.0000 |
 
             """)
     }

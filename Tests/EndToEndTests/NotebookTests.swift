@@ -151,4 +151,155 @@ import Testing
         #expect(dom.stdout.components(separatedBy: "<section class=\"cell").count - 1 == 7)
         #expect(dom.stdout.contains("<table>"))
     }
+
+    /// Measures a page as headless Chromium lays it out 375 px wide. Headless windows are
+    /// at least 500 px wide, so the page is shown in a 375 px frame of a second page whose
+    /// script writes what the browser laid out into its own DOM, read back with
+    /// `--dump-dom` (the frame's load comes before the page's, and the dump after it).
+    /// The notebook itself has no script.
+    static func measure(_ page: URL, in folder: URL, dark: Bool) throws -> [String: Any] {
+        let wrapper = #"""
+            <!DOCTYPE html>
+            <html><body style="margin:0">
+            <iframe id="phone" src="PAGE" style="width:375px;height:1200px;border:0"></iframe>
+            <script>
+            const frame = document.getElementById('phone');
+            frame.addEventListener('load', () => {
+              const d = frame.contentDocument, w = frame.contentWindow;
+              const r = { viewport: w.innerWidth, scrollWidth: d.documentElement.scrollWidth };
+              const svgs = [...d.querySelectorAll('figure.chart svg')];
+              r.charts = svgs.map(s => {
+                const b = s.getBoundingClientRect();
+                return { left: b.left, right: b.right, width: b.width,
+                         viewBox: s.getAttribute('viewBox'), widthAttribute: s.getAttribute('width') };
+              });
+              const texts = [...d.querySelectorAll('figure.chart svg text')];
+              r.texts = texts.length;
+              r.smallestFont = 1e9;
+              for (const t of texts) {
+                // The drawn size: the font size in user units times the scale of the
+                // viewBox (and of any rotation) on the screen.
+                const m = t.getScreenCTM();
+                const px = parseFloat(w.getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+                if (px < r.smallestFont) { r.smallestFont = px; r.smallestText = t.textContent; }
+              }
+              const body = w.getComputedStyle(d.body);
+              r.background = body.backgroundColor;
+              r.color = body.color;
+              r.chartText = texts.length ? w.getComputedStyle(texts[0]).fill : '';
+              const line = d.querySelector('figure.chart svg line');
+              r.chartLine = line ? w.getComputedStyle(line).stroke : '';
+              const bar = d.querySelector('figure.chart svg .bar');
+              r.barFill = bar ? w.getComputedStyle(bar).fill : '';
+              r.header = d.querySelector('.doc-script').textContent;
+              const out = document.createElement('pre');
+              out.id = 'measurements';
+              out.textContent = JSON.stringify(r);
+              document.body.appendChild(out);
+            });
+            </script>
+            </body></html>
+            """#
+        let measuring = folder.appendingPathComponent(dark ? "measure-dark.html" : "measure-light.html")
+        try wrapper.replacingOccurrences(of: "PAGE", with: page.lastPathComponent)
+            .write(to: measuring, atomically: true, encoding: .utf8)
+        let scheme = dark ? ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"] : ["--blink-settings=preferredColorScheme=1"]
+        let run = try chromium(
+            ["--dump-dom", "--allow-file-access-from-files", "--window-size=800,1300"] + scheme, page: measuring, in: folder)
+        let dom = run.stdout
+        guard let start = dom.range(of: "<pre id=\"measurements\">"),
+              let end = dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex) else {
+            Issue.record("no measurements in the page: \(run.stderr)")
+            return [:]
+        }
+        let json = dom[start.upperBound..<end.lowerBound]
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        return try #require(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    }
+
+    /// Charts on a phone: they fit the 375 px page, their labels are at least 10 px high,
+    /// the dark scheme switches page and chart colours, and the header names the script
+    /// without the folders of the machine that rendered it.
+    @Test func chartsFitAPhoneInLightAndDark() throws {
+        let folder = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = folder.appendingPathComponent("charts.crmq")
+        try """
+            -- # Charts on a phone
+            customers | count by region | chart bar region, n title "Customers by region"
+
+            customers | summarize retention = retention_rate(), share = count() / 5000.0 by satisfaction | chart line satisfaction, retention, share
+
+            transactions | chart histogram amount bins 20
+
+            transactions | summarize revenue = sum(amount) by m = date_trunc("month", date) | chart line m, revenue
+
+            """.write(to: script, atomically: true, encoding: .utf8)
+        // Given by its absolute path from another folder: the page names just the file.
+        let page = folder.appendingPathComponent("charts.html")
+        let r = try Binary.run(["notebook", script.path, "-o", page.path], in: Binary.packageRoot)
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(!html.contains(folder.path), "the page shows the folder it was rendered in")
+
+        let light = try Self.measure(page, in: folder, dark: false)
+        let dark = try Self.measure(page, in: folder, dark: true)
+        for m in [light, dark] {
+            #expect(m["header"] as? String == "charts.crmq")
+            let viewport = try #require(m["viewport"] as? Double)
+            #expect(viewport == 375)
+            #expect((m["scrollWidth"] as? Double ?? .infinity) <= viewport, "the page scrolls sideways")
+            let charts = try #require(m["charts"] as? [[String: Any]])
+            #expect(charts.count == 4)
+            for chart in charts {
+                #expect(chart["widthAttribute"] as? String == "100%")
+                #expect((chart["viewBox"] as? String)?.hasPrefix("0 0 ") == true)
+                let left = try #require(chart["left"] as? Double), right = try #require(chart["right"] as? Double)
+                #expect(left >= 0 && right <= viewport, "a chart overflows the page: \(left)...\(right)")
+                #expect((chart["width"] as? Double ?? 0) > 300, "a chart is not as wide as the page")
+            }
+            #expect((m["texts"] as? Double ?? 0) > 40)
+            let smallest = try #require(m["smallestFont"] as? Double)
+            #expect(smallest >= 10, "'\(m["smallestText"] ?? "")' is drawn \(smallest) px high")
+        }
+        // The dark scheme changes the page and the chart's text, lines and marks.
+        for key in ["background", "color", "chartText", "chartLine", "barFill"] {
+            let l = light[key] as? String, d = dark[key] as? String
+            #expect(l != nil && !(l ?? "").isEmpty && l != d, "\(key): light \(l ?? "-"), dark \(d ?? "-")")
+        }
+        #expect(light["background"] as? String == "rgb(255, 255, 255)")
+        #expect(dark["background"] as? String == "rgb(13, 17, 23)")
+        #expect(dark["chartText"] as? String == dark["color"] as? String, "chart text follows the page's text colour")
+
+        // Screenshots at 375 px in both schemes (what a reader sees; not blank).
+        for (name, scheme) in [("light", ["--blink-settings=preferredColorScheme=1"]),
+                               ("dark", ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"])] {
+            let shot = folder.appendingPathComponent(name + ".png")
+            let run = try Self.chromium(["--screenshot=" + shot.path, "--window-size=375,1200"] + scheme, page: page, in: folder)
+            #expect(run.status == 0)
+            let png = try Data(contentsOf: shot)
+            #expect(Self.pngSize(png).map { $0.width == 375 } == true)
+            #expect(png.count > 20_000, "the \(name) screenshot looks blank")
+        }
+    }
+
+    /// The header and footer name the script as it was given on the command line.
+    @Test func theHeaderNamesTheScriptAsGiven() throws {
+        let folder = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("rfm.html").path
+        let r = try Binary.run(["notebook", "examples/03_rfm.crmq", "-o", page], in: Binary.packageRoot)
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("<span class=\"doc-script\">examples/03_rfm.crmq</span>"))
+        #expect(!html.contains(Binary.packageRoot.path))
+        // An absolute path inside the current folder is shown relative to it.
+        let absolute = Binary.packageRoot.appendingPathComponent("examples/03_rfm.crmq").path
+        let a = try Binary.run(["notebook", absolute, "-o", page], in: Binary.packageRoot)
+        #expect(a.status == 0)
+        let again = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(again.contains("<span class=\"doc-script\">examples/03_rfm.crmq</span>"))
+        #expect(!again.contains(Binary.packageRoot.path))
+    }
 }

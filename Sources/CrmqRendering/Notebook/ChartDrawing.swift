@@ -3,8 +3,9 @@ import CrmqSession
 /// The one place notebooks draw charts: `SVGChartRenderer` for HTML, `TerminalChartRenderer`
 /// (without colour) for Markdown. A nil would make a chart cell show the rows it is drawn from.
 enum ChartDrawing {
-    /// Width and height of a chart in an HTML notebook, in SVG user units (it scales to fit).
-    static let svgWidth = 720, svgHeight = 360
+    /// Width and height of a chart in an HTML notebook, in SVG user units (it scales to
+    /// the page's width; its labels are 1/32 of the width, at least 10 px on a phone).
+    static let svgWidth = SVGChartRenderer.defaultWidth, svgHeight = SVGChartRenderer.defaultHeight
     /// Columns of a chart in a Markdown notebook.
     static let textWidth = 80
 

@@ -86,7 +86,8 @@ public struct NotebookTable: Sendable {
         let shown = TableRenderer.shownRows(table.rowCount, maxRows: options.maxRows)
         headers = table.schema.fields.map { cut(DisplayText.escapingControls($0.name)) }
         numeric = table.schema.fields.map(\.type.isNumeric)
-        rows = shown.map { r in r.map { r in table.columns.map { cut(DisplayText.of($0.value(at: r))) } } }
+        let columns = table.columns.map { DisplayText.texts(of: $0, rows: shown) }
+        rows = shown.indices.map { i in shown[i] == nil ? nil : columns.map { cut($0[i] ?? "") } }
         footer = TableRenderer.footer(
             rowCount: table.rowCount, shownRows: shown.count(where: { $0 != nil }),
             columnCount: headers.count, shownColumns: headers.count)

@@ -1,7 +1,38 @@
 /// The stylesheet of HTML notebooks: system fonts only, a readable measure, light and dark
 /// colours, phone and print layouts.
+///
+/// Charts (`SVGChartRenderer`) take their colours from here: their text and axes are
+/// `currentColor`, set to the page's text colour, and each series' marks the colour of
+/// its `--series-k` variable, so that both switch with the colour scheme. A chart is as
+/// wide as its cell up to `chartMaxWidth` and keeps its proportions.
 enum NotebookStyle {
-    static let css = #"""
+    /// Series colours on a dark background: the light palette's hues, lightened.
+    static let darkPalette = ["#6f9fd8", "#ffa64d", "#7cc46e", "#ff7f81", "#90d4ce", "#f4d35e", "#cf9cc4", "#c8a184"]
+    /// The widest a chart is drawn: wide enough to read, narrow enough that its labels
+    /// (1/32 of its width) are not larger than the prose.
+    static let chartMaxWidth = "32rem"
+
+    static var css: String { base + charts }
+
+    /// The chart rules: series colours for each scheme, and the figure's size.
+    static let charts: String = {
+        let light = SVGChartRenderer.palette.enumerated().map { "--series-\($0): \($1);" }.joined(separator: " ")
+        let dark = darkPalette.enumerated().map { "--series-\($0): \($1);" }.joined(separator: " ")
+        var out = """
+            :root { \(light) }
+            @media (prefers-color-scheme: dark) { :root { \(dark) } }
+            @media print { :root { \(light) } }
+            figure.chart svg { display: block; width: 100%; max-width: \(chartMaxWidth); height: auto; color: var(--fg); }
+
+            """
+        for k in SVGChartRenderer.palette.indices {
+            out += "figure.chart .bar.series-\(k), figure.chart .point.series-\(k), figure.chart .swatch.series-\(k) { fill: var(--series-\(k)); }\n"
+            out += "figure.chart .line.series-\(k) { stroke: var(--series-\(k)); }\n"
+        }
+        return out
+    }()
+
+    static let base = #"""
         :root {
           --bg: #ffffff; --fg: #1f2328; --muted: #636c76; --rule: #d0d7de;
           --code-bg: #f6f8fa; --accent: #0969da; --row: #f6f8fa;
@@ -72,7 +103,6 @@ enum NotebookStyle {
         }
         .cell.failed pre.code { border-left-color: var(--error-rule); }
         figure.chart { margin: .5rem 0; }
-        figure.chart svg { display: block; max-width: 100%; height: auto; }
         figure.chart figcaption { color: var(--muted); font-size: .85rem; margin-bottom: .25rem; }
         @media (max-width: 480px) {
           body { font-size: 15px; }
