@@ -48,7 +48,9 @@ public final class Presenter {
     public func present(_ result: StatementResult, settings: Settings) {
         switch result.outcome {
         case .table(let table):
-            emitResult(render(table, settings: settings))
+            // A session command's listing (`.schema`, `.tables`, `set`) is the session's own
+            // text: its cells are never cut, so an ordered type shows all its levels.
+            emitResult(render(table, settings: settings, cutCells: !Self.isSessionListing(result.source)))
         case .chart(let chart, let table):
             // The table view draws the chart; csv, json and markdown carry the rows it was drawn from.
             if mode == .table {
@@ -82,9 +84,16 @@ public final class Presenter {
         return seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.3f s", seconds)
     }
 
-    public func render(_ table: Table, settings: Settings) -> String {
+    /// A session command (`.schema`, `.tables`, ...) or `set` alone.
+    static func isSessionListing(_ source: String) -> Bool {
+        let words = source.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ";" })
+        guard let first = words.first else { return false }
+        return first.hasPrefix(".") || first.lowercased() == "set"
+    }
+
+    public func render(_ table: Table, settings: Settings, cutCells: Bool = true) -> String {
         let options = RenderOptions(
-            maxRows: settings.int("max_rows"), maxCellWidth: settings.int("max_cell_width"),
+            maxRows: settings.int("max_rows"), maxCellWidth: cutCells ? settings.int("max_cell_width") : 0,
             maxWidth: mode == .table ? terminalWidth : nil)
         return TableRenderer.render(table, format: format, options: options)
     }

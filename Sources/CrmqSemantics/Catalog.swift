@@ -14,9 +14,14 @@ public protocol Catalog {
     /// A table function by name (case-insensitive), nil if there is none.
     func tableFunction(_ name: String) -> TableFunctionSignature?
     var tableFunctionNames: [String] { get }
+    /// Why a column the checker cannot find would exist in another state of the session
+    /// (a computed column of `customers` whose `transactions` table is not loaded), as a
+    /// sentence and a note on what to do; nil when the name means nothing special.
+    func unavailableColumn(_ name: String) -> (reason: String, remedy: String?)?
 }
 
 extension Catalog {
     public func tableFunction(_ name: String) -> TableFunctionSignature? { nil }
     public var tableFunctionNames: [String] { [] }
+    public func unavailableColumn(_ name: String) -> (reason: String, remedy: String?)? { nil }
 }

@@ -215,10 +215,40 @@ public final class Session: @unchecked Sendable {
             settings: settings.all, cancellation: cancellation)
     }
 
+    /// What keeps a computed column from existing now ("needs the transactions table, which
+    /// is not loaded"), nil when it exists or `customers` stores a column of its name.
+    func missingInputs(of column: ComputedColumn) -> (why: String, remedy: String?)? {
+        guard let customers = tables[CRM.customersTable] else {
+            return ("needs the customers table, which is not loaded", nil)
+        }
+        if customers.schema.index(of: column.name) != nil { return nil }
+        if let table = column.needs.first(where: { tables[$0] == nil }) {
+            return (
+                "needs the \(table) table, which is not loaded",
+                "load it with 'load \"path/\(table).csv\"', or start crmq with --data on a folder that has \(table).csv")
+        }
+        for table in column.needs {
+            if let schema = tables[table]?.schema, let problem = CRM.inputProblem(table, schema: schema) {
+                return (
+                    "needs the \(table) table, but the loaded one \(problem)",
+                    "load a \(table) table with the columns customer_id, date and amount (docs/crm.md)")
+            }
+        }
+        let columnsMissing = column.requires.filter { customers.schema.index(of: $0) == nil }
+        if !columnsMissing.isEmpty {
+            return (
+                "is made from the column\(columnsMissing.count == 1 ? "" : "s") "
+                    + columnsMissing.map { "'\($0)'" }.joined(separator: ", ") + ", which customers does not have",
+                "'help \(column.name)' gives its rule")
+        }
+        return nil
+    }
+
     /// The computed columns `customers` has now.
     private var computedColumns: [ComputedColumn] {
         guard let customers = tables[CRM.customersTable] else { return [] }
-        return CRM.computedColumns(customers: customers.schema, loaded: Set(tables.keys))
+        let usable = tables.filter { CRM.inputProblem($0.key, schema: $0.value.schema) == nil }
+        return CRM.computedColumns(customers: customers.schema, loaded: Set(usable.keys))
     }
 
     private func execute(_ plan: Plan) throws(EngineError) -> Table {
@@ -264,16 +294,20 @@ public final class Session: @unchecked Sendable {
                 throw Diagnostic(SessionMessage.badSetting(problem), in: file, at: expr.range)
             }
             settings[name] = value
-            return .message("\(name) = \(value.exactText)")
+            if value.isNull, name == "asof" {
+                let date = CRM.defaultAsOf(transactions: tables["transactions"])
+                return .message("asof = null: " + (date.map { "the day after the last transaction, \(Value.date($0).exactText)" }
+                    ?? "no as-of date until transactions are loaded"))
+            }
+            return .message("\(name) = \(value.isNull ? "null" : value.exactText)")
         case .listSettings:
             return .table(settingsTable())
         case .help(let topic):
             guard let topic else { return .help(Help.index) }
             if let text = Help.text(for: topic) { return .help(text) }
-            let note = Suggestions.note(for: topic, among: Help.topicNames, kind: "topic")
             throw Diagnostic(
                 SessionMessage.unknownHelpTopic(topic), in: file, at: helpTopicRange(statement),
-                notes: [Note(note), Note("'help' alone lists every topic")])
+                notes: Help.unknownTopicNotes(topic).map { Note($0) })
         case .dotCommand(let name, let arguments):
             return try dotCommand(name, arguments, statement: statement, file: file)
         }
@@ -342,7 +376,7 @@ public final class Session: @unchecked Sendable {
                     SessionMessage.unknownTable(t), in: file, at: statement.range,
                     notes: [Note(Suggestions.note(for: t, among: tableOrder, kind: "table"))])
             }
-            return .table(schemaTable(arguments.first))
+            return .table(try schemaTable(arguments.first))
         case "mode":
             guard arguments.count == 1, let mode = OutputMode(rawValue: arguments[0].lowercased()) else { throw usage() }
             return .display(.mode(mode))
@@ -390,44 +424,83 @@ public final class Session: @unchecked Sendable {
 
     // MARK: - Listings
 
+    /// `.tables`: each table's rows and columns; `customers` counts its computed columns
+    /// too, and says how many of its columns are computed.
     private func tablesTable() -> Table {
         let names = tableOrder
+        let computed = computedColumns.count
+        func extra(_ name: String) -> Int { name == CRM.customersTable ? computed : 0 }
         return Table(schema: Schema([
-            Field("name", .string), Field("rows", .int), Field("columns", .int), Field("from", .string),
+            Field("name", .string), Field("rows", .int), Field("columns", .int), Field("computed", .int),
+            Field("from", .string),
         ]), columns: [
             Column.from(names.map { .string($0) }, type: .string),
             Column.from(names.map { .int(Int64(tables[$0]?.rowCount ?? 0)) }, type: .int),
-            Column.from(names.map { .int(Int64(tables[$0]?.schema.count ?? 0)) }, type: .int),
+            Column.from(names.map { .int(Int64((tables[$0]?.schema.count ?? 0) + extra($0))) }, type: .int),
+            Column.from(names.map { .int(Int64(extra($0))) }, type: .int),
             Column.from(names.map { .string(letNames.contains($0) ? "let" : "load") }, type: .string),
         ])
     }
 
-    private func schemaTable(_ only: String?) -> Table {
+    /// `.schema`: the columns of one table or of all, with their types and null counts;
+    /// `customers` also lists its computed columns, marked as computed in a column `kind`,
+    /// with their meaning (the summary `help <column>` starts with).
+    private func schemaTable(_ only: String?) throws(EngineError) -> Table {
         var t: [Value] = [], c: [Value] = [], ty: [Value] = [], nulls: [Value] = []
+        var kind: [Value] = [], meaning: [Value] = []
         for name in only.map({ [$0] }) ?? tableOrder {
-            guard let table = tables[name] else { continue }
+            guard var table = tables[name] else { continue }
+            let stored = table.schema.count
+            let computed = name == CRM.customersTable ? computedColumns : []
+            if !computed.isEmpty {
+                table = try measures.customers(
+                    table, with: computed, needed: Set(computed.map(\.name)), inputs: crmInputs(table))
+            }
             for (i, f) in table.schema.fields.enumerated() {
                 t.append(.string(name))
                 c.append(.string(f.name))
                 ty.append(.string(f.type.rawValue))
                 nulls.append(.int(Int64(table.columns[i].nullCount)))
+                kind.append(.string(i < stored ? "stored" : "computed"))
+                meaning.append(.string(i < stored ? "" : computed[i - stored].summary))
+            }
+        }
+        var fields = [Field("table", .string), Field("column", .string), Field("type", .string), Field("nulls", .int)]
+        var columns = [
+            Column.from(t, type: .string), Column.from(c, type: .string),
+            Column.from(ty, type: .string), Column.from(nulls, type: .int),
+        ]
+        // Only a listing with computed columns needs to tell them apart.
+        if kind.contains(.string("computed")) {
+            fields += [Field("kind", .string), Field("meaning", .string)]
+            columns += [Column.from(kind, type: .string), Column.from(meaning, type: .string)]
+        }
+        return Table(schema: Schema(fields), columns: columns)
+    }
+
+    /// `set` alone: every setting with its value, where the value comes from, its type and
+    /// meaning. `asof` shows the date the measures use, which by default depends on the data.
+    private func settingsTable() -> Table {
+        let specs = Settings.specs
+        var values: [Value] = [], origins: [Value] = []
+        for spec in specs {
+            let value = settings[spec.name] ?? .null
+            if spec.name == "asof", value.isNull {
+                let date = CRM.defaultAsOf(transactions: tables["transactions"])
+                values.append(.string(date.map { Value.date($0).exactText } ?? ""))
+                origins.append(.string(date == nil ? "none: no transactions loaded" : "default: day after last transaction"))
+            } else {
+                values.append(.string(value.exactText))
+                origins.append(.string(value == spec.defaultValue ? "default" : "set"))
             }
         }
         return Table(schema: Schema([
-            Field("table", .string), Field("column", .string), Field("type", .string), Field("nulls", .int),
-        ]), columns: [
-            Column.from(t, type: .string), Column.from(c, type: .string),
-            Column.from(ty, type: .string), Column.from(nulls, type: .int),
-        ])
-    }
-
-    private func settingsTable() -> Table {
-        let specs = Settings.specs
-        return Table(schema: Schema([
-            Field("setting", .string), Field("value", .string), Field("type", .string), Field("meaning", .string),
+            Field("setting", .string), Field("value", .string), Field("from", .string), Field("type", .string),
+            Field("meaning", .string),
         ]), columns: [
             Column.from(specs.map { .string($0.name) }, type: .string),
-            Column.from(specs.map { .string(settings[$0.name]?.exactText ?? "") }, type: .string),
+            Column.from(values, type: .string),
+            Column.from(origins, type: .string),
             Column.from(specs.map { .string($0.type.rawValue) }, type: .string),
             Column.from(specs.map { .string($0.summary) }, type: .string),
         ])
@@ -470,6 +543,11 @@ extension Session: Catalog {
     public func scalarValue(_ name: String) -> Value? { scalars[name] }
     public var scalarNames: [String] { scalars.keys.sorted() }
     public func settingType(_ name: String) -> DataType? { Settings.spec(name)?.type }
+    public func unavailableColumn(_ name: String) -> (reason: String, remedy: String?)? {
+        guard let c = CustomerMeasures.all.first(where: { $0.name == name }), let (why, remedy) = missingInputs(of: c)
+        else { return nil }
+        return ("'\(name)' is a computed column of customers and \(why)", remedy)
+    }
     public var settingNames: [String] { Settings.specs.map(\.name) }
 }
 
