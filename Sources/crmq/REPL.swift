@@ -49,7 +49,9 @@ final class REPL {
         Interrupt.install(cancelling: session.cancellation)
         presenter.historyProvider = { [editor] in editor.historyEntries }
         editor.completionSource = { [unowned self] line in
-            let text = (pending.map { $0 + "\n" }.joined()) + line
+            // A `|` line right after a statement ran continues that statement.
+            let earlier = pending.isEmpty && Self.startsWithPipe(line) ? lastStatement.map { [$0] } ?? [] : pending
+            let text = (earlier.map { $0 + "\n" }.joined()) + line
             return (text, session.completions(text: text, cursor: text.utf8.count))
         }
         if let initFile { runInitFile(initFile) }

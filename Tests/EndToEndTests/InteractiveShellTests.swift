@@ -91,6 +91,12 @@ import Testing
         #expect(out.contains("1000") && !out.contains("error"), "\(out)")
     }
 
+    @Test func completesATableFunctionAtTheStart() throws {
+        let shell = try Shell()
+        let out = try shell.complete("rf\ttransactions) | count")
+        #expect(out.contains("1 row") && !out.contains("error"), "\(out)")
+    }
+
     @Test func completesAHelpTopic() throws {
         let shell = try Shell()
         let out = try shell.complete("help distin\t")
@@ -237,6 +243,10 @@ import Testing
         shell.terminal.send(PseudoTerminal.up + PseudoTerminal.up)
         let again = try shell.complete("")
         #expect(again.contains("74"), "\(again)")
+        // Tab on a `|` line completes the columns of the statement it extends.
+        try shell.run("customers | where customer_id <= 5")
+        let tabbed = try shell.complete("| where satisfac\t>= 0 | count")
+        #expect(tabbed.contains("1 row") && !tabbed.contains("error"), "\(tabbed)")
         #expect(try shell.quit() == 0)
     }
 
