@@ -205,6 +205,22 @@ import Testing
         #expect(end.contains("\u{1B}[?2004l"), "\(end)")
     }
 
+    /// Every example of the README and the tour, pasted into the shell as a terminal
+    /// sends it, runs without an error, as it does with `crmq run`.
+    @Test(arguments: ["README.md", "docs/tour.md"])
+    func everyDocumentedExamplePastes(_ file: String) throws {
+        let dir = try Binary.temporaryFolder()
+        let shell = try Shell(directory: dir, data: Binary.demo)
+        let blocks = try DocumentationExampleTests.blocks(in: file)
+        #expect(!blocks.isEmpty)
+        for (line, code) in blocks {
+            shell.terminal.send("\u{1B}[200~" + code.replacingOccurrences(of: "\n", with: "\r") + "\r\u{1B}[201~")
+            let out = try shell.terminal.expect("\n" + Self.prompt, timeout: 60)
+            #expect(!out.contains("error:"), "\(file):\(line): the pasted example fails:\n\(code)\n\(out)")
+        }
+        #expect(try shell.quit() == 0)
+    }
+
     @Test func aPasteWithoutMarkersIsReadWholeToo() throws {
         let shell = try Shell()
         // All lines at once, as a terminal without bracketed paste delivers them.
