@@ -221,6 +221,19 @@ import Testing
         #expect(try shell.quit() == 0)
     }
 
+    @Test func bracketedPasteIsOffWhileSuspended() throws {
+        let shell = try Shell()
+        // Ctrl-Z: off before stopping (a session leader's stop may be ignored, which does
+        // not matter here); on again when continued.
+        shell.terminal.signal(SIGTSTP)
+        try shell.terminal.expect("\u{1B}[?2004l")
+        shell.terminal.signal(SIGCONT)
+        try shell.terminal.expect("\u{1B}[?2004h")
+        let out = try shell.run("40 + 8")
+        #expect(out.contains("48") && !out.contains("error"), "\(out)")
+        #expect(try shell.quit() == 0)
+    }
+
     @Test func aPasteWithoutMarkersIsReadWholeToo() throws {
         let shell = try Shell()
         // All lines at once, as a terminal without bracketed paste delivers them.
