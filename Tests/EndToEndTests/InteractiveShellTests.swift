@@ -302,6 +302,11 @@ import Testing
         let out = try shell.run("")
         #expect(out.contains("error: ')' expected") && out.contains("note: to close '(' here"), "\(out)")
         #expect(out.contains("customers | where (customer_id > 5\r\n    |                   ^"), "\(out)")
+        // Also after a trailing comma inside the bracket: the bracket is what is reported.
+        shell.terminal.sendLine("customers | where customer_id in (1,")
+        try shell.terminal.expect("\n   (> ")
+        let list = try shell.run("")
+        #expect(list.contains("error: ')' expected") && list.contains("note: to close '(' here"), "\(list)")
         let after = try shell.run("40 + 2")
         #expect(after.contains("42") && !after.contains("error"), "\(after)")
         #expect(try shell.quit() == 0)
