@@ -74,11 +74,15 @@ final class REPL {
                 // Unfinished, or more input already waiting (a paste without bracketed
                 // paste, typed-ahead lines): read on before running anything.
                 if Lexer.openConstruct(text) != nil || editor.hasPendingInput { continue }
+                let lines = pending
                 pending = []
                 let entry = Self.trimmingBlankLines(text)
                 if entry.isEmpty { continue }
                 editor.addHistory(entry)
-                execute(entry, name: "<repl>")
+                // As typed (line numbers as shown); a blank last line ended by its line end,
+                // so that it ends a bracket left open as a blank line in a script does.
+                let blankLast = lines.last.map { $0.allSatisfy { $0 == " " || $0 == "\t" } } ?? false
+                execute(blankLast ? text + "\n" : text, name: "<repl>")
                 lastStatement = Self.lastStatement(of: entry)
             }
         }
