@@ -137,7 +137,13 @@ struct ParserState {
 
     /// The innermost `(` of `end`'s statement that is still open at `end`.
     func unclosedBracket(before end: Token) -> Token? {
-        guard var i = tokens.firstIndex(where: { $0.range.start >= end.range.start }) else { return nil }
+        // Tokens are in source order: the first at or after `end`, by bisection.
+        var low = 0, high = tokens.count
+        while low < high {
+            let mid = (low + high) / 2
+            if tokens[mid].range.start < end.range.start { low = mid + 1 } else { high = mid }
+        }
+        var i = low
         var closers = 0
         while i > 0 {
             i -= 1
