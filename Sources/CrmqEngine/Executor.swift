@@ -118,7 +118,10 @@ public struct Executor: Sendable {
     func normalizedKeys(_ keys: [SortKey], over table: Table) throws(EngineError) -> [NormalizedKey] {
         let evaluator = ExpressionEvaluator(table: table, cancellation: cancellation)
         var out: [NormalizedKey] = []
-        for k in keys { out.append(NormalizedKey(try evaluator.column(k.expr), descending: k.descending)) }
+        for k in keys {
+            try cancellation.check()
+            out.append(NormalizedKey(try evaluator.column(k.expr), descending: k.descending))
+        }
         return out
     }
 

@@ -481,7 +481,10 @@ public enum Help {
 
             A source is a table, a let name or (query). A statement ends at the end of the
             line unless a bracket is open, the line ends with '|' or ',', or the next line
-            starts with '|'; ';' also ends one. '-- text' is a comment.
+            starts with '|'; ';' also ends one. A blank line ends it even inside a bracket
+            (the bracket is then reported). '-- text' is a comment. In the shell, a pasted
+            block runs as a whole, and a line starting with '|' right after a statement ran
+            runs that statement extended by it.
 
             Example:
               customers
