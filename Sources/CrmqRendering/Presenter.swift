@@ -116,6 +116,13 @@ public final class Presenter {
         }
     }
 
+    /// Sends results to the file at `path` (`--output`), as `.output` does; false (with the
+    /// error written) when it cannot be opened.
+    public func redirect(to path: String) -> Bool {
+        apply(.output(path: path))
+        return outputFile != nil
+    }
+
     private func apply(_ command: DisplayCommand) {
         switch command {
         case .mode(let m):
