@@ -16,8 +16,13 @@ public enum MarkdownRenderer {
     }
 
     /// A GitHub table of display texts, column by column (notebooks pass the shown rows only).
-    static func render(headers: [String], columns: [[String]], numeric: [Bool]) -> String {
-        func escape(_ s: String) -> String { s.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+    /// `escapeMarkup`: values and names are data, never markup: HTML and Markdown's inline
+    /// syntax in them become character references (a notebook, which a renderer that passes
+    /// HTML through may show).
+    static func render(headers: [String], columns: [[String]], numeric: [Bool], escapeMarkup: Bool = false) -> String {
+        func escape(_ s: String) -> String {
+            escapeMarkup ? Self.escapeMarkup(s) : s.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
+        }
         let headers = headers.map(escape)
         let cells = columns.map { $0.map(escape) }
         let rowCount = cells.first?.count ?? 0
@@ -37,5 +42,23 @@ public enum MarkdownRenderer {
         }.joined(separator: " | ") + " |")
         for r in 0..<rowCount { lines.append(row(cells.map { $0[r] })) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `text` with `& < > " '`, the table's `|`, and the characters of Markdown's inline
+    /// syntax (`\ ` * _ [ ] ~ !`) as character references, which GitHub Markdown and
+    /// CommonMark show as the characters themselves, in a table cell too.
+    static func escapeMarkup(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"", "'", "|", "\\", "`", "*", "_", "[", "]", "~", "!": out += "&#\(c.value);"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
 }
