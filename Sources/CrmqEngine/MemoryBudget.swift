@@ -63,8 +63,12 @@ public struct MemoryBudget: Sendable, Equatable {
         let units: [(Double, String)] = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")]
         for (size, name) in units where Double(bytes) >= size {
             let value = Double(bytes) / size
-            let text = value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value)
-            return (text.hasSuffix(".0") ? String(text.dropLast(2)) : text) + " " + name
+            var text = String(format: value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value)
+            if text.contains(".") {
+                while text.hasSuffix("0") { text.removeLast() }
+                if text.hasSuffix(".") { text.removeLast() }
+            }
+            return text + " " + name
         }
         return "\(bytes) bytes"
     }

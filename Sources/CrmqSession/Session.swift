@@ -466,10 +466,10 @@ public final class Session: @unchecked Sendable {
                 SessionMessage.refusedInSafeMode(statement: Self.statementText(statement, in: file), reason: reason),
                 in: file, at: statement.range)
         }
-        let outside = "it reads outside the folders safe mode reads from (\(sandbox.foldersText))"
+        let outside = "it reads outside the folders allowed (\(sandbox.foldersText))"
         let written = sandbox.writeFiles.isEmpty
-            ? "safe mode writes no file but a notebook or the --output named on the command line"
-            : "safe mode writes only the --output named on the command line (\(sandbox.writeFiles.joined(separator: ", ")))"
+            ? "no file may be written but a notebook or the --output named on the command line"
+            : "no file may be written but the --output named on the command line (\(sandbox.writeFiles.joined(separator: ", ")))"
         switch checked {
         case .load(let path, _):
             guard sandbox.mayRead(path) else { throw refuse(outside) }
@@ -479,7 +479,7 @@ public final class Session: @unchecked Sendable {
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
                 for name in names where !name.hasPrefix(".") && name.lowercased().hasSuffix(".csv") {
                     if !sandbox.mayRead(path + "/" + name) {
-                        throw refuse("'\(name)' in it leads outside the folders safe mode reads from (\(sandbox.foldersText))")
+                        throw refuse("'\(name)' in it leads outside the folders allowed (\(sandbox.foldersText))")
                     }
                 }
             }
@@ -497,7 +497,7 @@ public final class Session: @unchecked Sendable {
             if name == "memory_limit", let ceiling = safeMemoryCeiling {
                 let value = try evaluateScalar(expr)
                 if let budget = MemoryLimit.parse(value).budget, budget.bytes > ceiling.bytes {
-                    throw refuse("safe mode cannot raise memory_limit above \(MemoryBudget.describe(ceiling.bytes))")
+                    throw refuse("memory_limit cannot be raised above \(MemoryBudget.describe(ceiling.bytes))")
                 }
             }
         default:
