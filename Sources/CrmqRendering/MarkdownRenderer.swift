@@ -50,11 +50,17 @@ public enum MarkdownRenderer {
     static func escapeMarkup(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
+        let scalars = Array(text.unicodeScalars)
+        func isWordCharacter(_ k: Int) -> Bool {
+            k >= 0 && k < scalars.count && (scalars[k].properties.isAlphabetic || scalars[k].properties.numericType != nil)
+        }
+        for (k, c) in scalars.enumerated() {
             switch c {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
+            // An underscore inside a word (avg_clv) emphasises nothing, and stays readable.
+            case "_" where isWordCharacter(k - 1) && isWordCharacter(k + 1): out += "_"
             case "\"", "'", "|", "\\", "`", "*", "_", "[", "]", "~", "!": out += "&#\(c.value);"
             default: out.unicodeScalars.append(c)
             }
