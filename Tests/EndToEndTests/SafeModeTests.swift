@@ -129,18 +129,7 @@ import Testing
         #expect(nb.status == 1)
         #expect(try String(contentsOfFile: notebook, encoding: .utf8).contains("safe mode refuses"))
     }
-
-    @Test func theShellSkipsTheInitFileAndWritesNoHistory() throws {
-        let layout = try Layout()
-        let home = layout.root.appendingPathComponent("home")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        try "set max_rows = 3\n".write(to: home.appendingPathComponent(".crmqrc"), atomically: true, encoding: .utf8)
-        // Standard input that is not a terminal is a script: the init file belongs to the
-        // shell, so check the setting through -c with HOME pointing here instead.
-        let r = try Binary.run(["--safe", "--data", layout.data, "-c", "set"], in: layout.root, environment: ["HOME": home.path])
-        #expect(r.stdout.contains("max_rows                40"))
-        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent(".crmq_history").path))
-    }
+    // The shell in safe mode: LimitsTests.theSafeShellSkipsTheInitFileAndWritesNoHistory.
 }
 
 /// `crmq notebook` starts as `crmq run` does: `--data`, `--no-data`, the same errors.
