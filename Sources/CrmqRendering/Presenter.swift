@@ -48,9 +48,9 @@ public final class Presenter {
     public func present(_ result: StatementResult, settings: Settings) {
         switch result.outcome {
         case .table(let table):
-            // A session command's listing (`.schema`, `.tables`, `set`) is the session's own
-            // text: its cells are never cut, so an ordered type shows all its levels.
-            emitResult(render(table, settings: settings, cutCells: !Self.isSessionListing(result.source)))
+            // `.schema` lists the session's own short texts: its cells are never cut, so an
+            // ordered type shows all its levels.
+            emitResult(render(table, settings: settings, cutCells: !Self.isSchemaListing(result.source)))
         case .chart(let chart, let table):
             // The table view draws the chart; csv, json and markdown carry the rows it was drawn from.
             if mode == .table {
@@ -84,11 +84,10 @@ public final class Presenter {
         return seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.3f s", seconds)
     }
 
-    /// A session command (`.schema`, `.tables`, ...) or `set` alone.
-    static func isSessionListing(_ source: String) -> Bool {
+    /// The `.schema` command.
+    static func isSchemaListing(_ source: String) -> Bool {
         let words = source.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ";" })
-        guard let first = words.first else { return false }
-        return first.hasPrefix(".") || first.lowercased() == "set"
+        return words.first?.lowercased() == ".schema"
     }
 
     public func render(_ table: Table, settings: Settings, cutCells: Bool = true) -> String {
@@ -123,6 +122,13 @@ public final class Presenter {
         } else {
             write(text, .results)
         }
+    }
+
+    /// Sends results to the file at `path` (`--output`), as `.output` does; false (with the
+    /// error written) when it cannot be opened.
+    public func redirect(to path: String) -> Bool {
+        apply(.output(path: path))
+        return outputFile != nil
     }
 
     private func apply(_ command: DisplayCommand) {

@@ -36,8 +36,34 @@ public final class Session: @unchecked Sendable {
     private var readDepth = 0
     /// Set by `.quit`: no further statement runs, in this script or any that read it.
     public private(set) var quitRequested = false
+    /// Safe mode's limits on files (docs/safety.md); nil outside safe mode. Once set, no
+    /// statement can lift it.
+    public private(set) var sandbox: Sandbox?
+    /// The folder `loadFolder` last loaded (`--data`, or the demo data): safe mode reads from it.
+    public private(set) var dataFolder: String?
+    /// Files named on the command line for output (`--output`): the only ones safe mode writes.
+    public var commandLineOutputs: [String] = []
+    /// In safe mode, `memory_limit` may be lowered but not raised above what it was on entry.
+    private var safeMemoryCeiling: MemoryBudget?
 
     public init() {}
+
+    /// Turns safe mode on for the rest of the session (`--safe`; `set safe = true`).
+    public func enterSafeMode(_ sandbox: Sandbox) {
+        if self.sandbox == nil { safeMemoryCeiling = settings.memoryBudget }
+        self.sandbox = sandbox
+        settings["safe"] = .bool(true)
+    }
+
+    /// The folders safe mode reads from when a statement turns it on: the data folder and
+    /// the folder of the script the statement is in (none for the REPL and `-c`).
+    private func sandboxFor(_ file: SourceFile) -> Sandbox {
+        var folders = dataFolder.map { [$0] } ?? []
+        if !file.name.hasPrefix("<"), FileManager.default.fileExists(atPath: file.name) {
+            folders.append(Sandbox.folder(ofScript: file.name))
+        }
+        return Sandbox(readFolders: folders, writeFiles: commandLineOutputs)
+    }
 
     // MARK: - Running source
 
@@ -159,6 +185,7 @@ public final class Session: @unchecked Sendable {
             return .show(.diagnostics(error.diagnostics))
         }
         do {
+            try checkSafe(checked, statement: statement, file: file)
             if case .dotCommand("read", let arguments) = checked {
                 return try read(arguments, statement: statement, file: file, emit: emit)
             }
@@ -195,7 +222,7 @@ public final class Session: @unchecked Sendable {
         let frozen = snapshot
         return Executor(
             tables: { frozen[$0] }, cancellation: cancellation,
-            tableFunctions: CRM.Runner(settings: settings.all))
+            tableFunctions: CRM.Runner(settings: settings.all), budget: settings.memoryBudget)
     }
 
     /// `table` with the columns at `used` as they are and every other column an all-null
@@ -293,6 +320,9 @@ public final class Session: @unchecked Sendable {
                 // The caret goes under the value, which is what is wrong.
                 throw Diagnostic(SessionMessage.badSetting(problem), in: file, at: expr.range)
             }
+            if name == "safe", value == .bool(true), sandbox == nil {
+                enterSafeMode(sandboxFor(file))
+            }
             settings[name] = value
             if value.isNull, name == "asof" {
                 let date = CRM.defaultAsOf(transactions: tables["transactions"])
@@ -327,15 +357,52 @@ public final class Session: @unchecked Sendable {
         {
             throw Diagnostic(SessionMessage.aliasForFolder(path), in: file, at: statement.range)
         }
-        let loaded = try CSVReader.load(path: path, limits: ReadLimits(cancellation: cancellation))
+        let budget = settings.memoryBudget
+        if let size = Self.csvBytes(at: path) {
+            let (need, overflow) = size.multipliedReportingOverflow(by: Self.loadFactor)
+            if overflow || need > budget.bytes {
+                throw Diagnostic(
+                    SessionMessage.loadTooLarge(path: path, bytes: size, need: overflow ? .max : need, limit: budget.bytes),
+                    in: file, at: statement.range)
+            }
+        }
+        // A FIFO or device has no size to check first: it is read up to the budget's share.
+        let streamBytes = min(ReadLimits.defaultStreamBytes, budget.bytes / Self.loadFactor)
+        let loaded = try CSVReader.load(path: path, limits: ReadLimits(streamBytes: streamBytes, cancellation: cancellation))
         for t in loaded { register(t.table, as: alias ?? t.name) }
         Allocator.releaseFreedMemory()
         return .message(loaded.map { "loaded \(alias ?? $0.name): \(Self.describe($0.table))" }.joined(separator: "\n"))
     }
 
+    /// Loading a CSV file takes about this many times its size in memory while it is read
+    /// (its text, and the columns made from it); `load` checks it against `memory_limit`.
+    static let loadFactor = 2
+
+    /// The bytes of the regular file at `path`, or of the CSV files in the folder at
+    /// `path`; nil for anything else (a FIFO, a device, a missing file).
+    static func csvBytes(at path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG:
+            return Int(st.st_size)
+        case S_IFDIR:
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            var total = 0
+            for name in names where !name.hasPrefix(".") && name.lowercased().hasSuffix(".csv") {
+                var f = stat()
+                if stat(path + "/" + name, &f) == 0, f.st_mode & S_IFMT == S_IFREG { total &+= Int(f.st_size) }
+            }
+            return total
+        default:
+            return nil
+        }
+    }
+
     /// Loads every CSV of a folder (the `--data` option); returns the table names.
     public func loadFolder(_ path: String) throws(Diagnostic) -> [String] {
         let loaded = try CSVReader.read(folder: path)
+        dataFolder = path
         for t in loaded { register(t.table, as: t.name) }
         Allocator.releaseFreedMemory()
         return loaded.map(\.name)
@@ -420,6 +487,64 @@ public final class Session: @unchecked Sendable {
         readDepth += 1
         defer { readDepth -= 1 }
         return run(SourceFile(name: path, text: text), emit: emit) ? .shown : .stopped
+    }
+
+    // MARK: - Safe mode
+
+    /// Refuses, in safe mode, a statement that would read or write a file it may not, or
+    /// lift safe mode or its limits (docs/safety.md).
+    private func checkSafe(_ checked: CheckedStatement, statement: Statement, file: SourceFile) throws {
+        guard let sandbox else { return }
+        func refuse(_ reason: String) -> Diagnostic {
+            Diagnostic(
+                SessionMessage.refusedInSafeMode(statement: Self.statementText(statement, in: file), reason: reason),
+                in: file, at: statement.range)
+        }
+        let outside = "it reads outside the folders allowed (\(sandbox.foldersText))"
+        let written = sandbox.writeFiles.isEmpty
+            ? "no file may be written but a notebook or the --output named on the command line"
+            : "no file may be written but the --output named on the command line (\(sandbox.writeFiles.joined(separator: ", ")))"
+        switch checked {
+        case .load(let path, _):
+            guard sandbox.mayRead(path) else { throw refuse(outside) }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                // Each CSV in the folder, which may be a link to somewhere else.
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                for name in names where !name.hasPrefix(".") && name.lowercased().hasSuffix(".csv") {
+                    if !sandbox.mayRead(path + "/" + name) {
+                        throw refuse("'\(name)' in it leads outside the folders allowed (\(sandbox.foldersText))")
+                    }
+                }
+            }
+        case .save(_, let path):
+            guard sandbox.mayWrite(path) else { throw refuse(written) }
+        case .dotCommand("read", let arguments):
+            if let path = arguments.first, arguments.count == 1, !sandbox.mayRead(path) { throw refuse(outside) }
+        case .dotCommand("output", let arguments):
+            if let path = arguments.first, arguments.count == 1, !sandbox.mayWrite(path) { throw refuse(written) }
+        case .set(let name, let expr):
+            if name == "safe" {
+                if try evaluateScalar(expr) == .bool(true) { return }
+                throw refuse("safe mode cannot be turned off")
+            }
+            if name == "memory_limit", let ceiling = safeMemoryCeiling {
+                let value = try evaluateScalar(expr)
+                if let budget = MemoryLimit.parse(value).budget, budget.bytes > ceiling.bytes {
+                    throw refuse("memory_limit cannot be raised above \(MemoryBudget.describe(ceiling.bytes))")
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    /// The statement as the error quotes it: its first line, shortened.
+    static func statementText(_ statement: Statement, in file: SourceFile) -> String {
+        var text = file.text(of: statement.range).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let newline = text.firstIndex(of: "\n") { text = String(text[..<newline]) + " …" }
+        if text.count > 60 { text = String(text.prefix(57)) + "…" }
+        return text
     }
 
     // MARK: - Listings
@@ -525,6 +650,8 @@ public final class Session: @unchecked Sendable {
             return Diagnostic(message, in: file, at: range)
         case .missingTable(let name):
             return Diagnostic(SessionMessage.unknownTable(name), in: file, at: statement.range)
+        case .limit(let message):
+            return Diagnostic(message, in: file, at: statement.range)
         }
     }
 }
@@ -548,6 +675,7 @@ extension Session: Catalog {
         else { return nil }
         return ("'\(name)' is a computed column of customers and \(why)", remedy)
     }
+    public func settingAlternativeType(_ name: String) -> DataType? { Settings.alsoInt.contains(name) ? .int : nil }
     public var settingNames: [String] { Settings.specs.map(\.name) }
 }
 

@@ -53,7 +53,7 @@ struct Run: ParsableCommand {
     @OptionGroup var options: CommonOptions
 
     mutating func run() throws {
-        let front = try FrontEnd(options: options)
+        let front = try FrontEnd(options: options, script: file)
         guard let data = FileManager.default.contents(atPath: file) else {
             FileHandle.standardError.write(Data("\(file): error: cannot read the script: no such file, or not readable\n".utf8))
             throw ExitCode(1)
@@ -111,6 +111,12 @@ struct CommonOptions: ParsableArguments {
 
     @Option(help: "How results are written: table, csv, json or markdown.")
     var format: OutputMode = .table
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write results to this file instead of standard output, as '.output FILE' does (for 'notebook': the notebook, a .html or .md file). Safe mode writes it and nothing else.", valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Safe mode, for running someone else's script: files are read only from the data folder and the script's folder, nothing is written but --output, and the memory limit holds (also CRMQ_SAFE=1; docs/safety.md).")
+    var safe = false
 }
 
 extension OutputMode: ExpressibleByArgument {}
