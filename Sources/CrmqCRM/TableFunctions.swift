@@ -26,6 +26,10 @@ extension CRM {
     public static let tableFunctions: [String: CRMTableFunction] = [
         "rfm": RFM.function,
         "cohorts": Cohorts.function,
+        "kmeans": KMeans.function,
+        "kmeans_elbow": KMeans.elbow,
+        "kmeans_profile": KMeans.profile,
+        "value_matrix": ValueMatrix.function,
     ]
 
     /// Runs the CRM table functions for the executor, with the session's settings.

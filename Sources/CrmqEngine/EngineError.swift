@@ -14,6 +14,9 @@ public enum EngineError: Error, Sendable, Equatable {
     /// A limit (`MemoryBudget`) the statement would exceed; nothing in it is at fault, so the
     /// session reports it at the whole statement.
     case limit(EngineMessage)
+    /// A data-dependent failure of a whole step rather than of one expression (a table
+    /// function asked for more segments than its input has rows); reported at the statement.
+    case statement(EngineMessage)
 }
 
 /// Runtime error messages of the engine.
@@ -27,6 +30,8 @@ public enum EngineMessage: DiagnosticMessage, Equatable {
     case invalidBinWidth
     /// A step would need more memory than the budget (`set memory_limit`).
     case memoryLimit(operation: String, rows: Int, bytes: Int, limit: Int)
+    /// A table function cannot run on the data it was given; the text names the function and the culprit.
+    case tableFunction(String)
 
     public var id: String {
         switch self {
@@ -37,6 +42,7 @@ public enum EngineMessage: DiagnosticMessage, Equatable {
         case .invalidPercentile: "run.invalid-percentile"
         case .invalidBinWidth: "run.invalid-bin-width"
         case .memoryLimit: "run.memory-limit"
+        case .tableFunction: "run.table-function"
         }
     }
 
@@ -54,6 +60,7 @@ public enum EngineMessage: DiagnosticMessage, Equatable {
             "\(operation) would make \(rows.grouped) rows (about \(MemoryBudget.describe(bytes))), "
                 + "more than the memory limit of \(MemoryBudget.describe(limit)); "
                 + "narrow it first, or raise the limit with 'set memory_limit'"
+        case .tableFunction(let text): text
         }
     }
 }
