@@ -68,8 +68,9 @@ enum KMeans {
         case .profile:
             what = """
                 One row per segment: segment, customers (rows in it), share (of the rows clustered), then for \
-                each chosen column its mean in the column's own units and, as <column>_z, in standard deviations \
-                from the mean of all rows clustered (the segment's centre).
+                each chosen column its mean in the column's own units and, as <column>_z, the segment's centre \
+                in standard deviations from the mean of all rows clustered (once the iterations have converged, \
+                the mean of the segment's standardised values; with max_iter = 0, the k-means++ starting centre).
                 """
         }
         return what + """
@@ -82,7 +83,7 @@ enum KMeans {
             seed gives the same segments on any machine and any number of cores) and Lloyd's iterations move \
             each centre to the mean of its rows until no row changes segment, the centres move less than tol \
             (default 1e-4, relative to the columns' variance) or max_iter passes (default 300). n_init = n \
-            (default 1) runs n restarts and keeps the one with the lowest inertia. Segments are numbered by \
+            (default 1) runs n restarts, seeded seed, seed + 1, ..., and keeps the one with the lowest inertia. Segments are numbered by \
             size, 1 the largest (ties: the lower mean of the first column first). 'help segmentation' says \
             how to read them.
             """
@@ -119,7 +120,7 @@ enum KMeans {
         switch options["columns"] {
         case .name(let n)?: columns = [n]
         case .value(.string(let text))?:
-            columns = text.split(separator: ",").map { $0.trimmingSpaces }
+            columns = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
             if columns.contains(where: \.isEmpty) {
                 return .failure(TableFunctionProblem(
                     "\(function)'s columns option lists column names separated by commas, e.g. "
@@ -182,7 +183,7 @@ enum KMeans {
                 : [("k", 0, 1, "the number of segments")])
             + [
                 ("n_init", defaultRestarts, 1, "restarts, the best kept"),
-                ("max_iter", defaultMaxIterations, 1, "the most Lloyd iterations per restart"),
+                ("max_iter", defaultMaxIterations, 0, "the most Lloyd iterations per restart"),
             ]
         for (name, value, minimum, meaning) in checks {
             if name == "k" && options["k"] == nil {
@@ -387,11 +388,7 @@ enum KMeans {
         for t in 0..<p.d {
             columnsOut.append(Column(.double(order.map { sums[$0 * p.d + t] / Double(counts[$0]) })))
         }
-        for t in 0..<p.d {
-            columnsOut.append(Column(.double(order.map {
-                (sums[$0 * p.d + t] / Double(counts[$0]) - p.means[t]) / p.scales[t]
-            })))
-        }
+        for t in 0..<p.d { columnsOut.append(Column(.double(order.map { fit.centers[$0 * p.d + t] }))) }
         let schema = Schema(
             [Field("segment", .int), Field("customers", .int), Field("share", .double)]
                 + columns.map { Field($0, .double) } + columns.map { Field($0 + "_z", .double) })

@@ -38,16 +38,18 @@ struct KMeansFit {
     /// Rows per chunk of every parallel pass: partial sums are per chunk, never per core.
     static let chunk = 1 << 14
 
-    /// The best of `settings.restarts` runs (lowest inertia; the first on a tie), each seeded
-    /// by its own k-means++ draw from one random stream started at `settings.seed`.
+    /// The best of `settings.restarts` runs (lowest inertia; the first on a tie), each started
+    /// from its own k-means++ draw.
     static func fit(
         points: [Double], n: Int, d: Int, settings: Settings, cancellation: CancellationFlag
     ) throws(EngineError) -> KMeansFit {
         precondition(n >= settings.k && settings.k >= 1 && d >= 1)
-        var random = Xoshiro(seed: settings.seed)  // the generator's stream: same seed, same draws anywhere
         let tolerance = settings.tolerance * meanVariance(points, n: n, d: d)
         var best: KMeansFit? = nil
-        for _ in 0..<max(1, settings.restarts) {
+        for restart in 0..<max(1, settings.restarts) {
+            // Restart r draws from the stream of seed + r (the generator's xoshiro), so a run with
+            // n restarts is the best of the runs seeded seed, seed + 1, ..., each with one.
+            var random = Xoshiro(seed: settings.seed &+ UInt64(restart))
             let start = try seed(points: points, n: n, d: d, k: settings.k, random: &random, cancellation: cancellation)
             let fit = try lloyd(
                 points: points, n: n, d: d, k: settings.k, centers: start, maxIterations: settings.maxIterations,
