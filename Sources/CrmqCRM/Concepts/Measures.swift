@@ -54,20 +54,34 @@ extension CRM {
                 """),
         CRMConcept(
             name: "segmentation",
-            summary: "10C: dividing customers into groups with similar needs or similar value",
+            summary: "10C: dividing customers into groups with similar needs or similar value; k-means segments",
             explanation: """
                 Segmentation divides customers into groups that are treated differently. The CRM course material names two \
                 bases: need-based, grouping customers whose wants for products and services are alike, and \
                 value-based, grouping them by the value they bring, which matters most for CRM. Marketing moves \
-                from mass marketing to segment marketing to one-to-one marketing. In crmq, RFM segments are a \
-                value-based segmentation drawn from behaviour ('help rfm_analysis'), while product categories give \
-                need-based groups.
+                from mass marketing to segment marketing to one-to-one marketing, and the course names a \
+                segmentation model first among CRM's data-mining models ('help data_mining_models'). In crmq, \
+                RFM segments are a value-based segmentation by fixed rules ('help rfm_analysis'); product \
+                categories give need-based groups; the value matrix splits customers by current and potential \
+                value ('help value_matrix').
+
+                k-means finds segments in the data instead of by rules: on value columns (recency, frequency, \
+                monetary, clv) it is value-based, on attitude or need columns (satisfaction, trust, \
+                perceived_value, switching_cost, categories bought) it is need-based. The columns are \
+                standardised first, so each counts alike whatever its unit. To read it: choose k where \
+                kmeans_elbow's drop flattens (and where the segments can still be told apart and acted on); read \
+                kmeans_profile's _z columns as how far each segment sits above (+) or below (-) the average, \
+                in standard deviations, and name the segments from them (recent, frequent, big spenders; \
+                lapsed; new); then join kmeans back to the customers to act on each segment or to compare \
+                churn and value between them. Segment numbers are ranks by size, not names: a different k or \
+                seed renumbers them.
                 """,
-            formula: nil,
+            formula: """
+                z = (x - mean) / standard deviation per column; segment = the nearest of k centres; \
+                inertia = sum of squared distances to the centres
+                """,
             example: """
-                rfm(transactions)
-                  | summarize customers = count(), avg_monetary = avg(monetary) by rfm_segment
-                  | sort avg_monetary desc
+                kmeans_profile(customers, columns = "recency, frequency, monetary", k = 4)
                 """),
         CRMConcept(
             name: "customisation",

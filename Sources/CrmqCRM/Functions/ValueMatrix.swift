@@ -33,7 +33,14 @@ enum ValueMatrix {
               develop   low current, high potential: spend elsewhere we could win (cross-sell, up-sell)
               maintain  low current, low potential: serve them at low cost
 
-            'help value_matrix' explains the model and its sources.
+            The model: a value-based segmentation ('help segmentation') in two dimensions, what a customer \
+            is worth now and what they could still be worth. The CRM course material asks for value-based \
+            segmentation and for growing the customer share ('help customer_share'), but has no value \
+            matrix of its own; the split into current and potential (strategic) value follows Peppers and \
+            Rogers (Enterprise One to One, 1997), and the quadrant names are crmq's own. Read the quadrants \
+            as where to spend: develop holds the spend still to win (cross-sell and up-sell, 'help \
+            customer_development'), retain and invest the value to protect. Join it back to the customers \
+            by customer_id to compare churn, satisfaction or clv between quadrants.
             """,
         run: run)
 
