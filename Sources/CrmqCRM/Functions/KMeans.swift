@@ -385,8 +385,11 @@ enum KMeans {
             Column(.int(order.map { number[$0] })), Column(.int(order.map { Int64(counts[$0]) })),
             Column(.double(order.map { Double(counts[$0]) / Double(n) })),
         ]
+        // A segment can be empty only when the rows have fewer distinct points than k: no means then.
+        let filled = order.map { counts[$0] > 0 }
         for t in 0..<p.d {
-            columnsOut.append(Column(.double(order.map { sums[$0 * p.d + t] / Double(counts[$0]) })))
+            columnsOut.append(Column(
+                .double(order.map { counts[$0] > 0 ? sums[$0 * p.d + t] / Double(counts[$0]) : 0 }), validity: filled))
         }
         for t in 0..<p.d { columnsOut.append(Column(.double(order.map { fit.centers[$0 * p.d + t] }))) }
         let schema = Schema(
