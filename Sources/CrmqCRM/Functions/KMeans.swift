@@ -55,8 +55,8 @@ enum KMeans {
             what = """
                 One row per input row with no null in the chosen columns: the key column (key = col, else \
                 customer_id), segment (1 to k) and distance (from the row to its segment's centre, in \
-                standard deviations). Join it back with 'customers | join kmeans(...) on customer_id'; a left \
-                join shows the rows left out with an empty segment.
+                standard deviations). Join it back with 'customers | join kmeans(...) on customer_id'; add \
+                'kind left' to keep the rows left out, with an empty segment.
                 """
         case .elbow:
             what = """
@@ -82,10 +82,10 @@ enum KMeans {
             are left out, then k-means++ picks k starting centres at random (seed = n, default 1: the same \
             seed gives the same segments on any machine and any number of cores) and Lloyd's iterations move \
             each centre to the mean of its rows until no row changes segment, the centres move less than tol \
-            (default 1e-4, relative to the columns' variance) or max_iter passes (default 300). n_init = n \
-            (default 1) runs n restarts, seeded seed, seed + 1, ..., and keeps the one with the lowest inertia. Segments are numbered by \
-            size, 1 the largest (ties: the lower mean of the first column first). 'help segmentation' says \
-            how to read them.
+            (default 1e-4, relative to the columns' variance) or max_iter passes (default 300; 0 keeps the \
+            starting centres). n_init = n (default 1) runs n restarts, seeded seed, seed + 1, ..., and keeps \
+            the one with the lowest inertia. Segments are numbered by size, 1 the largest (ties: the lower \
+            centre on the first column first). 'help segmentation' says how to read them.
             """
     }
 

@@ -28,6 +28,7 @@ enum ValueMatrix {
             potential_cut = y for fixed thresholds); a value above the cut is high.
 
             The quadrants (names are crmq's own):
+
               invest    high current, high potential: worth most now and with room to grow; develop and protect
               retain    high current, low potential: most of their wallet is already ours; keep them
               develop   low current, high potential: spend elsewhere we could win (cross-sell, up-sell)
