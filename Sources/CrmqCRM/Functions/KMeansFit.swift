@@ -108,20 +108,11 @@ struct KMeansFit {
         for t in 0..<d { centers[t] = points[first * d + t] }
         var closest = [Double](repeating: 0, count: n)
         let chunks = (n + chunk - 1) / chunk
-        var partial = [Double](repeating: 0, count: chunks)
         points.withUnsafeBufferPointer { p in
             centers.withUnsafeBufferPointer { c in
                 closest.withUnsafeMutableBufferPointer { out in
-                    partial.withUnsafeMutableBufferPointer { part in
-                        forEachChunk(n) { chunkIndex, rows in
-                            var s = 0.0
-                            for i in rows {
-                                let e = squaredDistance(p, i, c, 0, d)
-                                out[i] = e
-                                s += e
-                            }
-                            part[chunkIndex] = s
-                        }
+                    forEachChunk(n) { _, rows in
+                        for i in rows { out[i] = squaredDistance(p, i, c, 0, d) }
                     }
                 }
             }
