@@ -345,6 +345,42 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: shell.historyFile.path))
     }
 
+    /// Two shells open at once on one history file, typing in turn: each entry is appended
+    /// as it is made, so neither loses the other's, and a shell started later has them all.
+    @Test func twoShellsAtOnceShareTheHistoryFile() throws {
+        let path = try Binary.temporaryFolder().appendingPathComponent("shared_history").path
+        let first = try Shell(environment: ["CRMQ_HISTORY": path])
+        let second = try Shell(environment: ["CRMQ_HISTORY": path])
+        try first.run("40 + 1")
+        try second.run("40 + 2")
+        try first.run("customers |\nwhere customer_id <= 3 | count")
+        try second.run("select \"a b\\c\"")
+        #expect(try first.quit() == 0)
+        #expect(try second.quit() == 0)
+        let file = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(file == "_HiStOrY_V2_\n40\\040+\\0401\n40\\040+\\0402\n"
+            + "customers\\040|\\012where\\040customer_id\\040<=\\0403\\040|\\040count\nselect\\040\"a\\040b\\134c\"\n", "\(file)")
+        let third = try Shell(environment: ["CRMQ_HISTORY": path])
+        let listed = try third.run(".history")
+        #expect(listed.contains("1  40 + 1\r\n2  40 + 2\r\n3  customers |\r\n   where customer_id <= 3 | count\r\n"
+            + "4  select \"a b\\c\"\r\n5  .history"), "\(listed)")
+        #expect(try third.quit() == 0)
+    }
+
+    /// `history_size` set in the init file applies to the history loaded at start.
+    @Test func historySizeFromTheInitFileLimitsWhatIsLoaded() throws {
+        let dir = try Binary.temporaryFolder()
+        let path = dir.appendingPathComponent("history")
+        try "_HiStOrY_V2_\n1\\040+\\0401\n2\\040+\\0402\n3\\040+\\0403\n".write(to: path, atomically: true, encoding: .utf8)
+        let rc = dir.appendingPathComponent("rc.crmq")
+        try "set history_size = 2\n".write(to: rc, atomically: true, encoding: .utf8)
+        let shell = try Shell(environment: ["CRMQ_HISTORY": path.path, "CRMQ_INIT": rc.path])
+        let listed = try shell.run(".history")
+        #expect(listed.contains("1  3 + 3\r\n2  .history"), "\(listed)")
+        #expect(!listed.contains("2 + 2"), "\(listed)")
+        #expect(try shell.quit() == 0)
+    }
+
     // MARK: - Ctrl-C and Ctrl-D
 
     @Test func ctrlCWhileTypingDiscardsTheLine() throws {
