@@ -69,18 +69,28 @@ public final class HistoryStore {
         guard let bytes = readAll(locked.fd) else {
             return ([], "cannot read the history file \(path): \(errorText(errno))")
         }
-        return bytes.withUnsafeBytes { buffer in
-            let layout = Self.layout(of: buffer)
-            if !layout.isHistoryFile {
-                isWritable = false
-            } else {
-                known = (
-                    UInt64(locked.stat.st_dev), UInt64(locked.stat.st_ino), buffer.count,
-                    Self.lineBreaks(buffer, from: layout.start))
-            }
-            let entries = Self.lines(of: buffer, from: layout.start, last: max(limit, 0)).map { HistoryFile.decode($0) }
-            return (entries, layout.isHistoryFile ? nil
-                : "\(path) is not a crmq history file; this session's history will not be saved to it")
+        let (entries, isHistoryFile) = Self.entries(in: bytes, last: limit)
+        // An empty file (`touch`ed) becomes a history file with the first entry.
+        if isHistoryFile || bytes.isEmpty {
+            known = (
+                UInt64(locked.stat.st_dev), UInt64(locked.stat.st_ino), bytes.count,
+                bytes.withUnsafeBytes { Self.lineBreaks($0, from: Self.layout(of: $0).start) })
+        } else {
+            isWritable = false
+        }
+        return (entries, isHistoryFile || bytes.isEmpty ? nil
+            : "\(path) is not a crmq history file; this session's history will not be saved to it")
+    }
+
+    /// The newest `limit` entries of a history file's bytes, oldest first, decoding only
+    /// those (a file of a million entries costs a count of its line breaks): for a history
+    /// file, what `HistoryFile.entries(in:)` gives, or its end. A file that does not begin
+    /// with the cookie's line is not a history file: its last lines are decoded all the same.
+    /// Any bytes give entries, never a trap.
+    public static func entries(in bytes: [UInt8], last limit: Int) -> (entries: [String], isHistoryFile: Bool) {
+        bytes.withUnsafeBytes { buffer in
+            let layout = layout(of: buffer)
+            return (lines(of: buffer, from: layout.start, last: max(limit, 0)).map { HistoryFile.decode($0) }, layout.isHistoryFile)
         }
     }
 
@@ -294,19 +304,29 @@ public final class HistoryStore {
     private func readAll(_ fd: Int32, from offset: Int = 0) -> [UInt8]? {
         var st = stat()
         guard fstat(fd, &st) == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(max(0, Int(st.st_size) - offset))
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var at = offset
+        // Read straight into an array of the file's size; more if it grew meanwhile.
+        var capacity = max(0, Int(st.st_size) - offset) + 1
+        var failure: Int32 = 0
         while true {
-            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(at)) }
-            if n < 0 {
-                if errno == EINTR { continue }
+            let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                count = 0
+                while count < capacity {
+                    let n = pread(fd, buffer.baseAddress! + count, capacity - count, off_t(offset + count))
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    if n == 0 { return }
+                    count += n
+                }
+            }
+            if failure != 0 {
+                errno = failure
                 return nil
             }
-            if n == 0 { return bytes }
-            bytes += chunk[0..<n]
-            at += n
+            if bytes.count < capacity { return bytes }
+            capacity *= 2
         }
     }
 

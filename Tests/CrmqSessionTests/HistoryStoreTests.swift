@@ -49,6 +49,14 @@ import Testing
         #expect(try String(contentsOf: file, encoding: .utf8) == "_HiStOrY_V2_\n1\\040+\\0401\n")
         let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
+        // An empty file is a history file without entries.
+        let empty = file.deletingLastPathComponent().appendingPathComponent("empty")
+        try Data().write(to: empty)
+        let store = HistoryStore(path: empty.path)
+        let loaded = store.load(limit: 10)
+        #expect(loaded.entries.isEmpty && loaded.problem == nil && store.isWritable)
+        #expect(store.append("2 + 2", limit: 10) == nil)
+        #expect(try String(contentsOf: empty, encoding: .utf8) == "_HiStOrY_V2_\n2\\040+\\0402\n")
     }
 
     // MARK: - Malformed files
@@ -70,6 +78,23 @@ import Testing
         let store = HistoryStore(path: file.path)
         #expect(store.append("after the junk", limit: 1_000_000) == nil)
         #expect(HistoryStore(path: file.path).load(limit: 1).entries == ["after the junk"])
+    }
+
+    /// The store reads the end of a file as `HistoryFile.entries(in:)` reads all of it.
+    @Test func theNewestEntriesAreTheEndOfWhatHistoryFileReads() {
+        let files = [
+            "", "_HiStOrY_V2_", "_HiStOrY_V2_\n", "_HiStOrY_V2_\n\n", "_HiStOrY_V2_\na\n\nb", "_HiStOrY_V2_\na\\040b\nc\n",
+            "_HiStOrY_V2_x\na\n", "no cookie\nat all", "_HiStOrY_V2_\n\\\n\\M-\n\\^\n\u{FF}\u{00}\n",
+        ]
+        for file in files {
+            let bytes = Array(file.utf8)
+            let all = HistoryFile.entries(in: bytes)
+            for limit in [0, 1, 2, 100] {
+                let (entries, isHistoryFile) = HistoryStore.entries(in: bytes, last: limit)
+                #expect(isHistoryFile == (all != nil), "\(file)")
+                if let all { #expect(entries == Array(all.suffix(limit)), "\(file) \(limit)") }
+            }
+        }
     }
 
     @Test func aHugeLineIsOneEntry() throws {
