@@ -100,6 +100,18 @@ public final class HistoryStore {
     public func append(_ entry: String, limit: Int) -> String? {
         guard isWritable else { return nil }
         unwritten += Array(HistoryFile.line(for: entry).utf8) + [Self.lineFeed]
+        return writeUnwritten(limit: limit)
+    }
+
+    /// Writes the entries an earlier `append` could not (the file was locked); for the
+    /// shell's end. Returns a problem to report, or nil.
+    @discardableResult
+    public func flush(limit: Int) -> String? {
+        guard isWritable, !unwritten.isEmpty else { return nil }
+        return writeUnwritten(limit: limit)
+    }
+
+    private func writeUnwritten(limit: Int) -> String? {
         guard let locked = lockedFile(exclusive: true) else {
             return errno == EWOULDBLOCK
                 ? "the history file \(path) is locked by another program; this entry is saved with the next one"

@@ -14,6 +14,8 @@ final class EditLineEditor: LineEditor {
     private var currentPrompt = ""
     /// The history file shared with other shells; nil for history in memory only.
     private let historyStore: HistoryStore?
+    /// The last `history_size` given, for the entries left to write at the end.
+    private var historyLimit = Settings.defaultHistorySize
     private var warnedAboutHistory = false
     var completionSource: ((String) -> (text: String, completion: Completion))?
     /// Bytes to hand libedit before reading the terminal again: a bracketed paste's text,
@@ -72,6 +74,7 @@ final class EditLineEditor: LineEditor {
             bracketedPaste = false
             BracketedPaste.uninstall()
         }
+        if let problem = historyStore?.flush(limit: historyLimit) { warn(problem) }
         if let el = editLine { el_end(el) }  // restores the terminal
         if let h = history { history_end(h) }
         editLine = nil
@@ -306,6 +309,7 @@ final class EditLineEditor: LineEditor {
 
     func loadHistory(keeping limit: Int) {
         guard let h = history else { return }
+        historyLimit = limit
         crmq_history_setsize(h, Int32(clamping: limit))
         guard let store = historyStore else { return }
         let (entries, problem) = store.load(limit: limit)
@@ -315,6 +319,7 @@ final class EditLineEditor: LineEditor {
 
     func addHistory(_ entry: String, keeping limit: Int) {
         guard let h = history else { return }
+        historyLimit = limit
         crmq_history_setsize(h, Int32(clamping: limit))
         // The same as the entry before it: libedit keeps one (H_SETUNIQUE), and so does the file.
         if let newest = crmq_history_step(h, H_FIRST), String(cString: newest) == entry { return }

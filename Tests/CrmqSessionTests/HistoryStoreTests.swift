@@ -293,5 +293,13 @@ import Testing
         flock(holder, LOCK_UN)
         #expect(store.append("after", limit: 100) == nil)
         #expect(HistoryStore(path: file.path).load(limit: 100).entries == ["before", "while locked", "after"])
+        // Or at the shell's end.
+        #expect(flock(holder, LOCK_EX) == 0)
+        #expect(store.append("locked again", limit: 100) != nil)
+        #expect(store.flush(limit: 100) != nil)
+        flock(holder, LOCK_UN)
+        #expect(store.flush(limit: 100) == nil)
+        #expect(store.flush(limit: 100) == nil)
+        #expect(HistoryStore(path: file.path).load(limit: 100).entries == ["before", "while locked", "after", "locked again"])
     }
 }
