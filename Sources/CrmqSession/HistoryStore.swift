@@ -118,6 +118,11 @@ public final class HistoryStore {
                 : "cannot save the history to \(path): \(errorText(errno))"
         }
         defer { close(locked.fd) }
+        guard locked.stat.st_mode & S_IFMT == S_IFREG else {
+            isWritable = false
+            unwritten = []
+            return "\(path) is not a regular file; the history is kept in memory only"
+        }
         let fd = locked.fd
         let size = Int(locked.stat.st_size)
         guard var entries = countEntries(fd, stat: locked.stat) else {

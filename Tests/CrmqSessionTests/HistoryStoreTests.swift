@@ -143,6 +143,13 @@ import Testing
         #expect(store.append("x", limit: 10) == nil)
         let folderStore = HistoryStore(path: try folder().path)
         #expect(folderStore.load(limit: 10).problem?.contains("not a regular file") == true)
+        // A FIFO: loading does not wait for a writer, and nothing is written to it.
+        let fifo = try folder().appendingPathComponent("fifo")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let fifoStore = HistoryStore(path: fifo.path)
+        #expect(fifoStore.load(limit: 10).problem?.contains("not a regular file") == true)
+        #expect(fifoStore.append("x", limit: 10) == nil)
+        #expect(HistoryStore(path: fifo.path).append("x", limit: 10)?.contains("not a regular file") == true)
     }
 
     // MARK: - Trimming
