@@ -367,6 +367,42 @@ import Testing
         #expect(try third.quit() == 0)
     }
 
+    /// Junk in the history file never stops the shell: after the cookie it is loaded as
+    /// entries and appended to; without the cookie it is recalled, left alone and reported.
+    @Test func aHistoryFileOfJunkIsReadWithoutHarm() throws {
+        let dir = try Binary.temporaryFolder()
+        var junk: [UInt8] = []
+        var state: UInt64 = 7
+        for _ in 0..<20_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            junk.append(UInt8(truncatingIfNeeded: state >> 33))
+        }
+        let withCookie = dir.appendingPathComponent("with_cookie")
+        try Data(Array("_HiStOrY_V2_\n".utf8) + junk + Array("\n1\\040+\\0401\n".utf8)).write(to: withCookie)
+        let shell = try Shell(environment: ["CRMQ_HISTORY": withCookie.path])
+        let out = try shell.run("40 + 6")
+        #expect(out.contains("46") && !out.contains("error"), "\(out)")
+        #expect(try shell.quit() == 0)
+        let end = Data("\n1\\040+\\0401\n40\\040+\\0406\n".utf8)
+        #expect(try Data(contentsOf: withCookie).suffix(end.count) == end)
+
+        let without = dir.appendingPathComponent("without_cookie")
+        try Data(junk + Array("\n2\\040+\\0402\n".utf8)).write(to: without)
+        let other = try PseudoTerminal(
+            ["--data", Self.small], environment: ["HOME": dir.path, "CRMQ_HISTORY": without.path])
+        let start = try other.expect(Self.prompt)
+        #expect(start.contains("is not a crmq history file"), "\(start)")
+        other.send(PseudoTerminal.up)
+        other.send("\r")
+        let recalled = try other.expect("\n" + Self.prompt)
+        #expect(recalled.contains("4"), "\(recalled)")
+        other.sendLine("40 + 7")
+        try other.expect("47")
+        other.send(PseudoTerminal.ctrlD)
+        #expect(try other.waitForExit() == 0)
+        #expect(try Data(contentsOf: without) == Data(junk + Array("\n2\\040+\\0402\n".utf8)))
+    }
+
     /// `history_size` set in the init file applies to the history loaded at start.
     @Test func historySizeFromTheInitFileLimitsWhatIsLoaded() throws {
         let dir = try Binary.temporaryFolder()
