@@ -62,7 +62,9 @@ import Testing
     // MARK: - Malformed files
 
     @Test func binaryJunkAfterTheCookieIsReadAsEntriesWithoutHarm() throws {
-        let file = try folder().appendingPathComponent("history")
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("history")
         var junk = Array("_HiStOrY_V2_\n".utf8)
         var state: UInt64 = 42
         for _ in 0..<100_000 {
@@ -98,7 +100,9 @@ import Testing
     }
 
     @Test func aHugeLineIsOneEntry() throws {
-        let file = try folder().appendingPathComponent("history")
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("history")
         let huge = String(repeating: "x", count: 5_000_000)
         try Data(("_HiStOrY_V2_\nfirst\n" + huge + "\nlast\n").utf8).write(to: file)
         let loaded = HistoryStore(path: file.path).load(limit: 10)
@@ -181,7 +185,9 @@ import Testing
 
     /// An append to a file of a million entries writes one line: same file, grown by the line.
     @Test func anAppendToALargeFileDoesNotRewriteIt() throws {
-        let file = try folder().appendingPathComponent("history")
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("history")
         var text = Array("_HiStOrY_V2_\n".utf8)
         text.reserveCapacity(40_000_000)
         for i in 0..<1_000_000 { text += Array("customers\\040|\\040where\\040customer_id\\040==\\040\(i)\n".utf8) }
