@@ -20,6 +20,7 @@ import CrmqEngine
         ("the largest doubles", [-big, big, big]),
         ("4.9e-324 alone", Array(repeating: tiny, count: 5)),
         ("0 and the smallest doubles", [0, tiny, 2 * tiny, 3 * tiny]),
+        ("mostly the smallest double, some 0", [0, 0, 0, tiny, tiny, tiny, tiny]),
         ("all zero", [0, 0, 0]),
         ("all 7", [7, 7, 7]),
         ("all -1e-300", [-1e-300, -1e-300]),
