@@ -193,11 +193,11 @@ public enum SVGChartRenderer {
         out += "</g>\n"
         if even {
             let labels = chart.xValues.map { DisplayText.cut(DisplayText.escapingControls($0), toWidth: 24) }
-            out += xAxis(spaced(labels.indices.map { (x(Double($0) + 0.5), labels[$0]) }, m), plot, m)
+            out += xAxis(spaced(labels.indices.map { (x(Double($0) + 0.5), labels[$0]) }, plot, m), plot, m)
             return out
         }
         let ticks = AxisScale(from: lo, to: hi, count: max(2, Int(plot.width / (m.fontSize * 5)))).ticks(within: lo, hi)
-        out += xAxis(spaced(ticks.map { (x($0.value), $0.text) }, m), plot, m)
+        out += xAxis(spaced(ticks.map { (x($0.value), $0.text) }, plot, m), plot, m)
         return out
     }
 
@@ -240,10 +240,12 @@ public enum SVGChartRenderer {
         if categoryLabels(chart) == nil {
             let scale = AxisScale(from: xLo, to: xHi, count: max(2, Int(plot.width / (m.fontSize * 4))),
                                   whole: positions.allSatisfy { $0 == $0.rounded() })
-            ticks = spaced(scale.ticks(within: xLo, xHi).map { (x($0.value), $0.text) }, m)
+            ticks = spaced(scale.ticks(within: xLo, xHi).map { (x($0.value), $0.text) }, plot, m)
         } else {
             let labels = categoryLabels(chart) ?? []
             ticks = stride(from: 0, to: n, by: plot.every).map { (x(positions[$0]), labels[$0]) }
+            // Every point at one x (all x equal): one label there, not several on top of each other.
+            if chart.xPositions != nil, xHi == xLo { ticks = Array(ticks.prefix(1)) }
         }
         out += xAxis(ticks, plot, m)
         return out
@@ -262,12 +264,26 @@ public enum SVGChartRenderer {
         values.first.map { $0.count == 10 && $0.filter { $0 == "-" }.count == 2 } ?? false
     }
 
-    /// Every other tick, or every third ..., as needed for their labels not to touch.
-    private static func spaced(_ ticks: [(x: Double, text: String)], _ m: Metrics) -> [(x: Double, text: String)] {
+    /// Every other tick, or every third ..., as needed for their labels not to touch, as
+    /// they are anchored (a label aligned to the plot's edge reaches further in).
+    private static func spaced(_ ticks: [(x: Double, text: String)], _ plot: Plot, _ m: Metrics) -> [(x: Double, text: String)] {
         guard ticks.count > 1 else { return ticks }
         let gap = abs(ticks[1].x - ticks[0].x)
         let widest = (ticks.map { m.width($0.text) }.max() ?? 0) + m.fontSize * 0.6
-        let every = max(1, Int((widest / max(gap, 1)).rounded(.up)))
+        func extent(_ t: (x: Double, text: String)) -> (Double, Double) {
+            let w = m.width(t.text)
+            switch anchor(x: t.x, width: w, plot) {
+            case "start": return (t.x - m.fontSize * 0.3, t.x - m.fontSize * 0.3 + w)
+            case "end": return (t.x + m.fontSize * 0.3 - w, t.x + m.fontSize * 0.3)
+            default: return (t.x - w / 2, t.x + w / 2)
+            }
+        }
+        var every = max(1, Int((widest / max(gap, 1)).rounded(.up)))
+        while every < ticks.count {
+            let kept = stride(from: 0, to: ticks.count, by: every).map { extent(ticks[$0]) }
+            if zip(kept, kept.dropFirst()).allSatisfy({ $0.1 + m.fontSize * 0.6 <= $1.0 }) { break }
+            every += 1
+        }
         return stride(from: 0, to: ticks.count, by: every).map { ticks[$0] }
     }
 

@@ -100,6 +100,20 @@ import CrmqEngine
                 for label in svg.all("text", class: "tick-label") {
                     #expect(label.text.count <= 26, "\(name): tick label '\(label.text)'")
                 }
+                // Level x labels do not overlap, however long (1.000000000000002e15).
+                let charWidth = SVGChartRenderer.fontSize(width: width) * 0.6
+                let spans = svg.all("g", class: "x").flatMap { $0.all("text", class: "tick-label") }
+                    .filter { $0.attributes["transform"] == nil }
+                    .compactMap { e -> (Double, Double)? in
+                        guard let x = e.number("x") else { return nil }
+                        let w = Double(displayWidth(e.text)) * charWidth
+                        switch e.attributes["text-anchor"] {
+                        case "start": return (x, x + w)
+                        case "end": return (x - w, x)
+                        default: return (x - w / 2, x + w / 2)
+                        }
+                    }
+                #expect(zip(spans, spans.dropFirst()).allSatisfy { $0.1 <= $1.0 }, "\(name) at \(width): x labels overlap")
                 #expect(!svg.all("rect", class: "bar").isEmpty || !svg.all("circle", class: "point").isEmpty
                         || !svg.all("polyline").isEmpty, "\(name) draws marks")
             }
