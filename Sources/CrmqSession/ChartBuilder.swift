@@ -132,6 +132,7 @@ public enum ChartBuilder {
 /// divided by a power of ten (`shift`), so that no width or count overflows, and a spread
 /// of a few units in the last place is widened until the edges are distinct doubles.
 struct Bins {
+    /// The width of the bins, divided by 10^shift.
     var step: Double
     var edges: [Double]
     var counts: [Int]
