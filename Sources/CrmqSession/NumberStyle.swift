@@ -12,7 +12,9 @@ import Foundation
 /// - a column whose values are all below 1e-4, or mostly (the median) 1e15 or more, is
 ///   written in scientific notation with 4 significant digits (`2.0e-7`), as is any
 ///   single value of 1e15 or more;
-/// - a value that rounds to zero is written without a sign (`0.0000`, never `-0.0000`).
+/// - a value that is not zero but would round to zero at the column's decimals is written
+///   in scientific notation (`1.0e-5` beside `5.0`), so it never reads as zero;
+/// - zero is written without a sign (`0.0000`, never `-0.0000`).
 public struct DecimalStyle: Sendable, Equatable {
     /// Decimals of every value written in fixed point; nil: scientific notation.
     public let decimals: Int?
@@ -71,8 +73,8 @@ public struct DecimalStyle: Sendable, Equatable {
             return x == 0 ? "0.0" : Self.scientific(x)
         }
         let text = Self.fixed(x, decimals)
-        if text.hasPrefix("-"), !text.contains(where: { $0 >= "1" && $0 <= "9" }) {
-            return String(text.dropFirst())
+        if !text.contains(where: { $0 >= "1" && $0 <= "9" }) {
+            return x == 0 ? (text.hasPrefix("-") ? String(text.dropFirst()) : text) : Self.scientific(x)
         }
         return text
     }
