@@ -209,10 +209,14 @@ public final class Session: @unchecked Sendable {
         if let plan {
             let usage = plan.scannedColumns()
             let computed = computedColumns
-            if !computed.isEmpty, let customers = tables[CRM.customersTable], let used = usage[CRM.customersTable] {
-                let needed = Set(used.filter { $0 >= customers.schema.count }.map { computed[$0 - customers.schema.count].name })
-                snapshot[CRM.customersTable] = try measures.customers(
-                    customers, with: computed, needed: needed, inputs: crmInputs(customers))
+            if let customers = tables[CRM.customersTable], let used = usage[CRM.customersTable] {
+                if computed.isEmpty {
+                    snapshot[CRM.customersTable] = measures.asOfView(customers, inputs: crmInputs(customers))
+                } else {
+                    let needed = Set(used.filter { $0 >= customers.schema.count }.map { computed[$0 - customers.schema.count].name })
+                    snapshot[CRM.customersTable] = try measures.customers(
+                        customers, with: computed, needed: needed, inputs: crmInputs(customers))
+                }
             }
             // Columns no node reads flow through filters, sorts and joins as free placeholders.
             for (name, used) in usage {
@@ -577,7 +581,7 @@ public final class Session: @unchecked Sendable {
             guard var table = tables[name] else { continue }
             let stored = table.schema.count
             let computed = name == CRM.customersTable ? computedColumns : []
-            if !computed.isEmpty {
+            if name == CRM.customersTable {
                 table = try measures.customers(
                     table, with: computed, needed: Set(computed.map(\.name)), inputs: crmInputs(table))
             }
