@@ -15,8 +15,8 @@ extension CustomerMeasures {
             (churned true and churn_date missing or before asof), otherwise the yearly retention rate \
             of the customer base: of the customers a year before asof (asof - 365 days: signed up by \
             then, or signup_date missing, and not churned by then: churned false, or churn_date on or \
-            after that day), the share not churned by asof. A churn without churn_date counts as \
-            before any date; a missing churned counts as active. Null when no customer was a customer \
+            after that day), the share not churned by asof. A churn without churn_date counts as one \
+            in that year; a missing churned counts as active. Null when no customer was a customer \
             a year before asof, or when 1 + d - r is 0 (no churn, no discount). Refunds can make it \
             negative.
 
@@ -47,16 +47,20 @@ extension CustomerMeasures {
 extension CustomerMeasures {
     /// The yearly retention rate at `asOf` (clv's r): of the customers a year before (signed
     /// up by then or signup unknown, churned known and not churned by then), the share not
-    /// churned by `asOf`; nil when there was no such customer or no as-of date.
+    /// churned by `asOf`; nil when there was no such customer or no as-of date. `customers` is
+    /// already as of `asOf` (a churn dated later is not one).
     static func yearlyRetention(_ customers: Table, asOf: Int32?) -> Double? {
         guard let asOf, let known = NumericColumn(customers.column(named: "churned")) else { return nil }
         let start = asOf - PurchaseSummary.yearDays
-        let then = churnedAsOf(customers, asOf: start), now = churnedAsOf(customers, asOf: asOf)
-        let signup = customers.column(named: "signup_date")
+        let now = churnedAsOf(customers, asOf: asOf)
+        let signup = customers.column(named: "signup_date"), churnDate = customers.column(named: "churn_date")
         let days: [Int32] = if let signup, case .date(let a) = signup.values { a } else { [] }
+        let churnDays: [Int32] = if let churnDate, case .date(let a) = churnDate.values { a } else { [] }
         var base = 0, stayed = 0
-        for i in 0..<customers.rowCount where known.value(i) != nil && !then[i] {
+        for i in 0..<customers.rowCount where known.value(i) != nil {
             if !days.isEmpty, !signup!.isNull(i), days[i] > start { continue }
+            // Gone before the year began (a churn without a date is taken to fall in the year).
+            if now[i], !churnDays.isEmpty, !churnDate!.isNull(i), churnDays[i] < start { continue }
             base += 1
             if !now[i] { stayed += 1 }
         }
