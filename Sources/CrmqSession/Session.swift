@@ -226,7 +226,7 @@ public final class Session: @unchecked Sendable {
         let frozen = snapshot
         return Executor(
             tables: { frozen[$0] }, cancellation: cancellation,
-            tableFunctions: CRM.Runner(settings: settings.all), budget: settings.memoryBudget)
+            tableFunctions: CRM.Runner(settings: settings.all, tables: tables), budget: settings.memoryBudget)
     }
 
     /// `table` with the columns at `used` as they are and every other column an all-null
@@ -277,9 +277,7 @@ public final class Session: @unchecked Sendable {
 
     /// The computed columns `customers` has now.
     private var computedColumns: [ComputedColumn] {
-        guard let customers = tables[CRM.customersTable] else { return [] }
-        let usable = tables.filter { CRM.inputProblem($0.key, schema: $0.value.schema) == nil }
-        return CRM.computedColumns(customers: customers.schema, loaded: Set(usable.keys))
+        CRM.computedColumns(tables: tables)
     }
 
     private func execute(_ plan: Plan) throws(EngineError) -> Table {
@@ -667,7 +665,8 @@ extension Session: Catalog {
         return Schema(schema.fields + computedColumns.map { Field($0.name, $0.type) })
     }
     public func tableFunction(_ name: String) -> TableFunctionSignature? {
-        CRM.tableFunctions[name.lowercased()]?.signature
+        if name.lowercased() == CRM.customersAtDate.name { return CRM.customersAtDate }
+        return CRM.tableFunctions[name.lowercased()]?.signature
     }
     public var tableFunctionNames: [String] { CRM.tableFunctions.keys.sorted() }
     public var tableNames: [String] { tableOrder }
