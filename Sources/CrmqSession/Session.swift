@@ -664,6 +664,8 @@ extension Session: Catalog {
         guard name == CRM.customersTable else { return schema }
         return Schema(schema.fields + computedColumns.map { Field($0.name, $0.type) })
     }
+    public var asOf: Int32? { CRM.asOf(settings: settings.all, transactions: tables["transactions"]) }
+
     public func tableFunction(_ name: String) -> TableFunctionSignature? {
         if name.lowercased() == CRM.customersAtDate.name { return CRM.customersAtDate }
         return CRM.tableFunctions[name.lowercased()]?.signature
