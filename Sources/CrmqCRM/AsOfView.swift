@@ -20,8 +20,11 @@ extension CRM {
     public static func customersAsOf(_ customers: Table, asOf: Int32?) -> Table {
         guard let asOf else { return customers }
         var table = customers
-        // Customers who signed up after asof are not rows yet.
-        if let signup = customers.column(named: "signup_date"), case .date(let days) = signup.values {
+        // Customers who signed up after asof are not rows yet. (A quick maximum first, which
+        // null slots cannot raise above a real date: most often nothing changes.)
+        if let signup = customers.column(named: "signup_date"), case .date(let days) = signup.values,
+            latest(days) > asOf
+        {
             var keep: [Int] = []
             var dropped = false
             keep.reserveCapacity(customers.rowCount)
@@ -32,7 +35,7 @@ extension CRM {
         }
         // Churn dated on or after asof is unknown then.
         guard let c = table.schema.index(of: "churned"), let d = table.schema.index(of: "churn_date"),
-            case .date(let churnDays) = table.columns[d].values
+            case .date(let churnDays) = table.columns[d].values, latest(churnDays) >= asOf
         else { return table }
         let dates = table.columns[d]
         let later = (0..<table.rowCount).filter { !dates.isNull($0) && churnDays[$0] >= asOf }
@@ -50,5 +53,12 @@ extension CRM {
         columns[c] = churned
         columns[d] = Column(dates.values, validity: valid)
         return Table(schema: table.schema, columns: columns, rowCount: table.rowCount)
+    }
+
+    /// The largest value of a date array (null slots included), `Int32.min` when empty.
+    private static func latest(_ days: [Int32]) -> Int32 {
+        var m = Int32.min
+        for d in days where d > m { m = d }
+        return m
     }
 }
