@@ -111,13 +111,18 @@ final class REPL {
 
     /// The source text of the last statement of `entry` when a following `|` line can
     /// extend it: a query or a `let` (not a session command, `help`, `set`, `load` or
-    /// `save`), in an entry that parsed without errors.
+    /// `save`), in an entry that parsed without errors. Not a `let` whose value reads its
+    /// own name (`let t = t | ...`): run again, it would read the result it made.
     static func lastStatement(of entry: String) -> String? {
         let file = SourceFile(name: "<repl>", text: entry)
         let (script, diagnostics) = Parser.parse(file)
         guard diagnostics.isEmpty, let last = script.statements.last else { return nil }
         switch last.kind {
-        case .query, .let: return file.text(of: last.range)
+        case .query: return file.text(of: last.range)
+        case .let(let name, let value):
+            let body = SourceFile(name: "<repl>", text: file.text(of: value.range))
+            let readsItself = Lexer.tokenize(body).tokens.contains { $0.kind == .identifier && body.text(of: $0.range) == name.name }
+            return readsItself ? nil : file.text(of: last.range)
         default: return nil
         }
     }

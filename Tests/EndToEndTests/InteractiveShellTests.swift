@@ -281,6 +281,19 @@ import Testing
         #expect(try shell.quit() == 0)
     }
 
+    /// `let t = t | ...` reads the `t` it replaces: extending it would run it again over its
+    /// own result (x multiplied twice), so a `|` line after it is the usual error.
+    @Test func aLetThatReadsItsOwnNameIsNotExtended() throws {
+        let shell = try Shell()
+        try shell.run("let t = customers | where customer_id <= 2 | select customer_id, x = customer_id")
+        try shell.run("let t = t | select customer_id, x = x * 10")
+        let extended = try shell.run("| take 2")
+        #expect(extended.contains("a statement cannot start with '|'"), "\(extended)")
+        let shown = try shell.run("t | select x")
+        #expect(shown.contains("10") && shown.contains("20") && !shown.contains("100"), "\(shown)")
+        #expect(try shell.quit() == 0)
+    }
+
     @Test func continuationPromptsSayWhatIsOpen() throws {
         let shell = try Shell()
         shell.terminal.sendLine("customers |")
