@@ -55,6 +55,8 @@ final class REPL {
             return (text, session.completions(text: text, cursor: text.utf8.count))
         }
         if let initFile { runInitFile(initFile) }
+        // After the init file, which may set history_size.
+        editor.loadHistory(keeping: historySize)
         while !session.quitRequested {
             let prompt = pending.isEmpty
                 ? Self.prompt : Self.continuationPrompt(for: Lexer.openConstruct(pending.joined(separator: "\n")))
@@ -78,7 +80,7 @@ final class REPL {
                 pending = []
                 let entry = Self.trimmingBlankLines(text)
                 if entry.isEmpty { continue }
-                editor.addHistory(entry)
+                editor.addHistory(entry, keeping: historySize)
                 // As typed (line numbers as shown); a blank last line ended by its line end,
                 // so that it ends a bracket left open as a blank line in a script does.
                 let blankLast = lines.last.map { $0.allSatisfy { $0 == " " || $0 == "\t" } } ?? false
@@ -88,6 +90,9 @@ final class REPL {
         }
         return 0
     }
+
+    /// The `history_size` setting.
+    private var historySize: Int { max(1, session.settings.int("history_size")) }
 
     /// Whether a line's first character other than a space or tab is `|`.
     static func startsWithPipe(_ line: String) -> Bool {
@@ -106,13 +111,18 @@ final class REPL {
 
     /// The source text of the last statement of `entry` when a following `|` line can
     /// extend it: a query or a `let` (not a session command, `help`, `set`, `load` or
-    /// `save`), in an entry that parsed without errors.
+    /// `save`), in an entry that parsed without errors. Not a `let` whose value reads its
+    /// own name (`let t = t | ...`): run again, it would read the result it made.
     static func lastStatement(of entry: String) -> String? {
         let file = SourceFile(name: "<repl>", text: entry)
         let (script, diagnostics) = Parser.parse(file)
         guard diagnostics.isEmpty, let last = script.statements.last else { return nil }
         switch last.kind {
-        case .query, .let: return file.text(of: last.range)
+        case .query: return file.text(of: last.range)
+        case .let(let name, let value):
+            let body = SourceFile(name: "<repl>", text: file.text(of: value.range))
+            let readsItself = Lexer.tokenize(body).tokens.contains { $0.kind == .identifier && body.text(of: $0.range) == name.name }
+            return readsItself ? nil : file.text(of: last.range)
         default: return nil
         }
     }
@@ -150,7 +160,7 @@ final class REPL {
 
     /// `CRMQ_HISTORY`, else `~/.crmq_history`; nil (history in memory only) when
     /// `CRMQ_HISTORY` is set but empty, or there is no home. Symbolic links are followed,
-    /// so saving (a rename) replaces the file they point at.
+    /// so trimming the file (a rename) replaces the file they point at.
     static func historyPath() -> String? {
         let path: String
         if let p = ProcessInfo.processInfo.environment["CRMQ_HISTORY"] {
