@@ -57,6 +57,24 @@ extension CRM {
     public static let customersTable = "customers"
     public static let inputTables: Set<String> = ["customers", "transactions", "interactions"]
 
+    /// The columns the measures read from an input table besides `customers`, with the
+    /// types they may have.
+    static let inputColumns: [String: [(name: String, types: [DataType])]] = [
+        "transactions": [("customer_id", [.int]), ("date", [.date]), ("amount", [.int, .double])],
+    ]
+
+    /// Why a loaded input table cannot feed the measures ("has no column 'date'"), nil when it can.
+    public static func inputProblem(_ table: String, schema: Schema) -> String? {
+        for (name, types) in inputColumns[table] ?? [] {
+            guard let i = schema.index(of: name) else { return "has no column '\(name)'" }
+            if !types.contains(schema[i].type) {
+                return "has '\(name)' as \(schema[i].type), not "
+                    + types.map(\.rawValue).joined(separator: " or ")
+            }
+        }
+        return nil
+    }
+
     /// The computed columns `customers` has when the tables they need are loaded,
     /// except those it stores itself (a stored column of the same name wins).
     public static func computedColumns(customers: Schema, loaded: Set<String>) -> [ComputedColumn] {
@@ -72,7 +90,7 @@ extension CRM {
     public static let settings: [SettingSpec] = [
         SettingSpec(
             name: "asof", type: .date, defaultValue: .null,
-            summary: "the date recency and 'last 12 months' count from (null: the day after the last transaction)"),
+            summary: "the date recency and 'last 12 months' count from"),
         SettingSpec(
             name: "margin", type: .double, defaultValue: .double(0.3),
             summary: "profit margin on revenue, for clv",

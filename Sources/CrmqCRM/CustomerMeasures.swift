@@ -12,7 +12,7 @@ public enum CustomerMeasures {
     /// feeling from comparing perceived performance with expectation).
     static let satisfactionGap = ComputedColumn(
         name: "satisfaction_gap", type: .int,
-        summary: "perceived quality minus expectation (Kotler's satisfaction gap)",
+        summary: "perceived_quality - expectation (Kotler)",
         rule: """
             satisfaction_gap = perceived_quality - expectation. Kotler defines satisfaction as the feeling \
             that comes from comparing a product's perceived performance with the customer's expectation: \

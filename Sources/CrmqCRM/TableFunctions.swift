@@ -4,16 +4,19 @@ import CrmqEngine
 /// A table function of the CRM layer: its signature for the checker and its implementation.
 public struct CRMTableFunction: Sendable {
     public var signature: TableFunctionSignature
+    /// What `help <name>` says beyond the usage: the output columns and the rules behind them.
+    public var details: String
     /// The result over `input`, given the resolved options and the session's settings.
     public var run: @Sendable (
         _ input: Table, _ options: [String: Value], _ settings: [String: Value], _ cancellation: CancellationFlag
     ) throws(EngineError) -> Table
 
     public init(
-        signature: TableFunctionSignature,
+        signature: TableFunctionSignature, details: String = "",
         run: @escaping @Sendable (Table, [String: Value], [String: Value], CancellationFlag) throws(EngineError) -> Table
     ) {
         self.signature = signature
+        self.details = details
         self.run = run
     }
 }

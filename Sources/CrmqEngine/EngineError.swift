@@ -1,5 +1,6 @@
 import CrmqSource
 import CrmqDiagnostics
+import CrmqSemantics
 
 /// What can go wrong while a checked plan runs. Type errors cannot happen here (the
 /// checker ruled them out); these depend on the data.
@@ -10,6 +11,9 @@ public enum EngineError: Error, Sendable, Equatable {
     case runtime(EngineMessage, range: SourceRange)
     /// A table the plan scans is gone (dropped since checking).
     case missingTable(String)
+    /// A limit (`MemoryBudget`) the statement would exceed; nothing in it is at fault, so the
+    /// session reports it at the whole statement.
+    case limit(EngineMessage)
 }
 
 /// Runtime error messages of the engine.
@@ -21,6 +25,8 @@ public enum EngineMessage: DiagnosticMessage, Equatable {
     case dateOutOfRange
     case invalidPercentile(Double)
     case invalidBinWidth
+    /// A step would need more memory than the budget (`set memory_limit`).
+    case memoryLimit(operation: String, rows: Int, bytes: Int, limit: Int)
 
     public var id: String {
         switch self {
@@ -30,6 +36,7 @@ public enum EngineMessage: DiagnosticMessage, Equatable {
         case .dateOutOfRange: "run.date-out-of-range"
         case .invalidPercentile: "run.invalid-percentile"
         case .invalidBinWidth: "run.invalid-bin-width"
+        case .memoryLimit: "run.memory-limit"
         }
     }
 
@@ -43,6 +50,11 @@ public enum EngineMessage: DiagnosticMessage, Equatable {
         case .dateOutOfRange: "date out of range: dates run from 0000-01-01 to 9999-12-31"
         case .invalidPercentile(let p): "percentile \(p) is outside 0 to 1"
         case .invalidBinWidth: "bin width must be greater than 0"
+        case .memoryLimit(let operation, let rows, let bytes, let limit):
+            "\(operation) would make \(rows.grouped) rows (about \(MemoryBudget.describe(bytes))), "
+                + "more than the memory limit of \(MemoryBudget.describe(limit)); "
+                + "narrow it first, or raise the limit with 'set memory_limit'"
         }
     }
 }
+

@@ -7,14 +7,18 @@ public struct Executor: Sendable {
     let tables: @Sendable (String) -> Table?
     let cancellation: CancellationFlag
     let tableFunctions: (any TableFunctionRunner)?
+    /// Checked before a step allocates a result larger than its input (a join's output)
+    /// or reorders a whole table (sort, filter, distinct).
+    let budget: MemoryBudget
 
     public init(
         tables: @escaping @Sendable (String) -> Table?, cancellation: CancellationFlag,
-        tableFunctions: (any TableFunctionRunner)? = nil
+        tableFunctions: (any TableFunctionRunner)? = nil, budget: MemoryBudget = .unlimited
     ) {
         self.tables = tables
         self.cancellation = cancellation
         self.tableFunctions = tableFunctions
+        self.budget = budget
     }
 
     public func execute(_ plan: Plan) throws(EngineError) -> Table {
@@ -42,6 +46,7 @@ public struct Executor: Sendable {
         case .filter(let input, let predicate):
             let table = try execute(input, needed: inputNeeds[0])
             let selection = try Selection(table: table, cancellation: cancellation).select(predicate)
+            try budget.check(rows: selection.rows.count, columns: needed.count, operation: "the filter")
             return renamed(
                 try table.take(selection.rows, keeping: needed, nonNull: selection.nonNull, cancel: cancellation),
                 plan.schema)
@@ -64,6 +69,7 @@ public struct Executor: Sendable {
 
         case .sort(let input, let keys):
             let table = try execute(input, needed: inputNeeds[0])
+            try budget.check(rows: table.rowCount, columns: needed.count + 1, operation: "the sort")
             let order = try Sorting.permutation(try normalizedKeys(keys, over: table), n: table.rowCount, cancel: cancellation)
             return renamed(try table.take(order, keeping: needed, cancel: cancellation), plan.schema)
 
@@ -94,7 +100,7 @@ public struct Executor: Sendable {
             let r = try execute(right, needed: inputNeeds[1])
             return try HashJoin.run(
                 left: l, right: r, keys: keys, kind: kind, rightColumns: rightColumns, needed: needed,
-                schema: plan.schema, cancel: cancellation)
+                schema: plan.schema, cancel: cancellation, budget: budget)
 
         case .distinct(let input):
             let table = try execute(input, needed: inputNeeds[0])
@@ -118,7 +124,10 @@ public struct Executor: Sendable {
     func normalizedKeys(_ keys: [SortKey], over table: Table) throws(EngineError) -> [NormalizedKey] {
         let evaluator = ExpressionEvaluator(table: table, cancellation: cancellation)
         var out: [NormalizedKey] = []
-        for k in keys { out.append(NormalizedKey(try evaluator.column(k.expr), descending: k.descending)) }
+        for k in keys {
+            try cancellation.check()
+            out.append(NormalizedKey(try evaluator.column(k.expr), descending: k.descending))
+        }
         return out
     }
 

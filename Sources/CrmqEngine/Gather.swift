@@ -3,14 +3,26 @@ import CrmqSemantics
 // The engine's gather: 32-bit row indices (half the memory traffic of `Int`), one switch per
 // column instead of one per row, and validity built only when needed.
 
+/// With `cancel`, each part stops between chunks once it is set (the rest of its range is
+/// filled with `fill`): a gather of tens of millions of rows is longer than Ctrl-C may take,
+/// so the caller checks the flag afterwards and throws the result away.
 @inline(__always)
-private func pick<T>(_ a: [T], _ indices: [Int32], fill: T) -> [T] {
+private func pick<T>(_ a: [T], _ indices: [Int32], fill: T, cancel: CancellationFlag? = nil) -> [T] {
     a.withUnsafeBufferPointer { a in
         indices.withUnsafeBufferPointer { idx in
             Parallel.array(idx.count) { out, rows in
-                for k in rows {
-                    let i = Int(idx[k])
-                    out.initializeElement(at: k, to: i >= 0 ? a[i] : fill)
+                var start = rows.lowerBound
+                while start < rows.upperBound {
+                    if let cancel, cancel.isCancelled {
+                        UnsafeMutableBufferPointer(rebasing: out[start..<rows.upperBound]).initialize(repeating: fill)
+                        return
+                    }
+                    let end = Swift.min(rows.upperBound, start + chunkSize)
+                    for k in start..<end {
+                        let i = Int(idx[k])
+                        out.initializeElement(at: k, to: i >= 0 ? a[i] : fill)
+                    }
+                    start = end
                 }
             }
         }
@@ -20,22 +32,25 @@ private func pick<T>(_ a: [T], _ indices: [Int32], fill: T) -> [T] {
 extension Column {
     /// Rows in the order of `indices`; an index of -1 gives a null row.
     /// `knownValid`: the rows taken are all non-null, so no validity is copied.
-    func take(_ indices: [Int32], mayHaveMissing: Bool = false, knownValid: Bool = false) -> Column {
+    /// `cancel`: stop early once it is set (the column is then of no use: check it after).
+    func take(
+        _ indices: [Int32], mayHaveMissing: Bool = false, knownValid: Bool = false, cancel: CancellationFlag? = nil
+    ) -> Column {
         var valid: [Bool]? = nil
         if knownValid {
             valid = nil
         } else if let v = validity {
-            valid = pick(v, indices, fill: false)
+            valid = pick(v, indices, fill: false, cancel: cancel)
         } else if mayHaveMissing {
             valid = map1(.array(indices), indices.count) { $0 >= 0 }
         }
         switch values {
-        case .int(let a): return Column(.int(pick(a, indices, fill: 0)), validity: valid)
-        case .double(let a): return Column(.double(pick(a, indices, fill: 0)), validity: valid)
-        case .bool(let a): return Column(.bool(pick(a, indices, fill: false)), validity: valid)
-        case .date(let a): return Column(.date(pick(a, indices, fill: 0)), validity: valid)
+        case .int(let a): return Column(.int(pick(a, indices, fill: 0, cancel: cancel)), validity: valid)
+        case .double(let a): return Column(.double(pick(a, indices, fill: 0, cancel: cancel)), validity: valid)
+        case .bool(let a): return Column(.bool(pick(a, indices, fill: false, cancel: cancel)), validity: valid)
+        case .date(let a): return Column(.date(pick(a, indices, fill: 0, cancel: cancel)), validity: valid)
         case .string(let c, let d):
-            return Column(.string(codes: pick(c, indices, fill: 0), dictionary: d), validity: valid)
+            return Column(.string(codes: pick(c, indices, fill: 0, cancel: cancel), dictionary: d), validity: valid)
         case .null: return Column(.null(count: indices.count))
         }
     }
@@ -63,7 +78,8 @@ extension Table {
             rowCount: indices.count)
     }
 
-    /// `take`, checking for cancellation between columns (a wide gather of many rows is long).
+    /// `take`, checking for cancellation between columns and, inside a column, between chunks
+    /// of rows (a wide gather of many rows is long).
     /// Columns not in `keeping` (when given) become all-null placeholders instead of being gathered.
     /// Columns in `nonNull` are known to have no null among these rows.
     func take(_ indices: [Int32], keeping: Set<Int>? = nil, nonNull: Set<Int> = [], cancel: CancellationFlag)
@@ -75,8 +91,9 @@ extension Table {
             try cancel.check()
             out.append(
                 keeping.map { $0.contains(i) } ?? true
-                    ? c.take(indices, knownValid: nonNull.contains(i)) : Column(.null(count: indices.count)))
+                    ? c.take(indices, knownValid: nonNull.contains(i), cancel: cancel) : Column(.null(count: indices.count)))
         }
+        try cancel.check()
         return Table(schema: schema, columns: out, rowCount: indices.count)
     }
 }

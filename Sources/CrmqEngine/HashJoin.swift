@@ -8,7 +8,7 @@ import CrmqSemantics
 enum HashJoin {
     static func run(
         left: Table, right: Table, keys: [(left: Int, right: Int)], kind: PlanJoinKind, rightColumns: [Int],
-        needed: Set<Int>? = nil, schema: Schema, cancel: CancellationFlag
+        needed: Set<Int>? = nil, schema: Schema, cancel: CancellationFlag, budget: MemoryBudget = .unlimited
     ) throws(EngineError) -> Table {
         let nl = left.rowCount, nr = right.rowCount
         // Output columns nobody reads are not gathered (all-null placeholders instead).
@@ -59,10 +59,22 @@ enum HashJoin {
             fill[id] += 1
         }
 
-        var outLeft: [Int32] = [], outRight: [Int32] = []
-        outLeft.reserveCapacity(nl)
-        outRight.reserveCapacity(nl)
         let keepUnmatched = kind == .left
+        // The output's size is known before anything is allocated for it: a join that would
+        // not fit fails here, at once, saying how many rows it would make.
+        var outputRows = 0
+        for l in 0..<nl {
+            if l & 0xFFFF == 0 { try cancel.check() }
+            let id = Int(leftIds[l])
+            let matches = id >= 0 ? start[id + 1] - start[id] : 0
+            outputRows &+= matches > 0 ? matches : (keepUnmatched ? 1 : 0)
+        }
+        let gathered = (0..<(leftCount + rightColumns.count)).filter(wanted).count
+        try budget.check(rows: outputRows, columns: gathered, operation: "the join")
+
+        var outLeft: [Int32] = [], outRight: [Int32] = []
+        outLeft.reserveCapacity(outputRows)
+        outRight.reserveCapacity(outputRows)
         // Polled by rows written as well as rows read: one left row may match millions.
         var nextCheck = 0
         for l in 0..<nl {

@@ -56,11 +56,10 @@ enum Sorting {
         var perm = (0..<Int32(n)).map { $0 }
         for key in keys.reversed() {
             try cancel.check()
-            let ordered = key.values.withUnsafeBufferPointer { v in
-                map1(.array(perm), n) { UInt64(bitPattern: v[Int($0)]) ^ (1 << 63) }
-            }
+            let ordered = try orderedKeys(key.values, in: perm, cancel: cancel)
             perm = try radixSort(ordered, perm, cancel: cancel)
             if let valid = key.validity {
+                try cancel.check()
                 var out = perm.filter { valid[Int($0)] }
                 out.append(contentsOf: perm.lazy.filter { !valid[Int($0)] })
                 perm = out
@@ -69,16 +68,52 @@ enum Sorting {
         return perm
     }
 
+    /// `values` in the order of `perm`, as unsigned keys with the same order (the sign bit
+    /// flipped). Checks for cancellation between chunks: on tens of millions of rows this
+    /// random-access gather alone is longer than Ctrl-C may take.
+    private static func orderedKeys(_ values: [Int64], in perm: [Int32], cancel: CancellationFlag)
+        throws(EngineError) -> [UInt64]
+    {
+        let n = perm.count
+        var cancelled = false
+        let ordered = [UInt64](unsafeUninitializedCapacity: n) { out, count in
+            values.withUnsafeBufferPointer { v in
+                perm.withUnsafeBufferPointer { p in
+                    var start = 0
+                    while start < n {
+                        if cancel.isCancelled {
+                            cancelled = true
+                            break
+                        }
+                        let end = Swift.min(n, start + chunkSize)
+                        for i in start..<end {
+                            out.initializeElement(at: i, to: UInt64(bitPattern: v[Int(p[i])]) ^ (1 << 63))
+                        }
+                        start = end
+                    }
+                    count = start
+                }
+            }
+        }
+        if cancelled { throw .cancelled }
+        return ordered
+    }
+
     /// `rows` reordered by `keys` (parallel arrays), stably; byte positions where every key
     /// agrees are skipped, so small ranges (ranks, dates, small ints) take one or two passes.
     static func radixSort(_ keys: [UInt64], _ rows: [Int32], cancel: CancellationFlag) throws(EngineError) -> [Int32] {
         let n = keys.count
         guard n > 1 else { return rows }
+        // Every loop over the rows checks for cancellation between chunks (`chunks`), so
+        // Ctrl-C stops a sort of tens of millions of rows within a chunk, not a whole pass.
         var counts = [Int](repeating: 0, count: 8 * 256)
-        keys.withUnsafeBufferPointer { k in
-            counts.withUnsafeMutableBufferPointer { c in
-                for x in k {
-                    for b in 0..<8 { c[b * 256 + Int((x >> UInt64(8 * b)) & 0xFF)] += 1 }
+        try cancel.chunks(n) { range in
+            keys.withUnsafeBufferPointer { k in
+                counts.withUnsafeMutableBufferPointer { c in
+                    for i in range {
+                        let x = k[i]
+                        for b in 0..<8 { c[b * 256 + Int((x >> UInt64(8 * b)) & 0xFF)] += 1 }
+                    }
                 }
             }
         }
@@ -87,7 +122,6 @@ enum Sorting {
         for b in 0..<8 {
             let c = counts[(b * 256)..<(b * 256 + 256)]
             if c.contains(n) { continue }  // every key has the same byte here
-            try cancel.check()
             var offsets = [Int](repeating: 0, count: 256)
             var sum = 0
             for (i, x) in c.enumerated() {
@@ -95,17 +129,19 @@ enum Sorting {
                 sum += x
             }
             let shift = UInt64(8 * b)
-            keys.withUnsafeBufferPointer { k in
-                rows.withUnsafeBufferPointer { r in
-                    keys2.withUnsafeMutableBufferPointer { k2 in
-                        rows2.withUnsafeMutableBufferPointer { r2 in
-                            offsets.withUnsafeMutableBufferPointer { o in
-                                for i in 0..<n {
-                                    let d = Int((k[i] >> shift) & 0xFF)
-                                    let at = o[d]
-                                    k2[at] = k[i]
-                                    r2[at] = r[i]
-                                    o[d] = at + 1
+            try cancel.chunks(n) { range in
+                keys.withUnsafeBufferPointer { k in
+                    rows.withUnsafeBufferPointer { r in
+                        keys2.withUnsafeMutableBufferPointer { k2 in
+                            rows2.withUnsafeMutableBufferPointer { r2 in
+                                offsets.withUnsafeMutableBufferPointer { o in
+                                    for i in range {
+                                        let d = Int((k[i] >> shift) & 0xFF)
+                                        let at = o[d]
+                                        k2[at] = k[i]
+                                        r2[at] = r[i]
+                                        o[d] = at + 1
+                                    }
                                 }
                             }
                         }

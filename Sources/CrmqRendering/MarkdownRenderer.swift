@@ -16,8 +16,13 @@ public enum MarkdownRenderer {
     }
 
     /// A GitHub table of display texts, column by column (notebooks pass the shown rows only).
-    static func render(headers: [String], columns: [[String]], numeric: [Bool]) -> String {
-        func escape(_ s: String) -> String { s.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+    /// `escapeMarkup`: values and names are data, never markup: HTML and Markdown's inline
+    /// syntax in them become character references (a notebook, which a renderer that passes
+    /// HTML through may show).
+    static func render(headers: [String], columns: [[String]], numeric: [Bool], escapeMarkup: Bool = false) -> String {
+        func escape(_ s: String) -> String {
+            escapeMarkup ? Self.escapeMarkup(s) : s.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
+        }
         let headers = headers.map(escape)
         let cells = columns.map { $0.map(escape) }
         let rowCount = cells.first?.count ?? 0
@@ -37,5 +42,29 @@ public enum MarkdownRenderer {
         }.joined(separator: " | ") + " |")
         for r in 0..<rowCount { lines.append(row(cells.map { $0[r] })) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `text` with `& < > " '`, the table's `|`, and the characters of Markdown's inline
+    /// syntax (`\ ` * _ [ ] ~ !`) as character references, which GitHub Markdown and
+    /// CommonMark show as the characters themselves, in a table cell too.
+    static func escapeMarkup(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        let scalars = Array(text.unicodeScalars)
+        func isWordCharacter(_ k: Int) -> Bool {
+            k >= 0 && k < scalars.count && (scalars[k].properties.isAlphabetic || scalars[k].properties.numericType != nil)
+        }
+        for (k, c) in scalars.enumerated() {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            // An underscore inside a word (avg_clv) emphasises nothing, and stays readable.
+            case "_" where isWordCharacter(k - 1) && isWordCharacter(k + 1): out += "_"
+            case "\"", "'", "|", "\\", "`", "*", "_", "[", "]", "~", "!": out += "&#\(c.value);"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
 }

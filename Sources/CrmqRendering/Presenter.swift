@@ -48,7 +48,9 @@ public final class Presenter {
     public func present(_ result: StatementResult, settings: Settings) {
         switch result.outcome {
         case .table(let table):
-            emitResult(render(table, settings: settings))
+            // `.schema` lists the session's own short texts: its cells are never cut, so an
+            // ordered type shows all its levels.
+            emitResult(render(table, settings: settings, cutCells: !Self.isSchemaListing(result.source)))
         case .chart(let chart, let table):
             // The table view draws the chart; csv, json and markdown carry the rows it was drawn from.
             if mode == .table {
@@ -82,9 +84,15 @@ public final class Presenter {
         return seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.3f s", seconds)
     }
 
-    public func render(_ table: Table, settings: Settings) -> String {
+    /// The `.schema` command.
+    static func isSchemaListing(_ source: String) -> Bool {
+        let words = source.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ";" })
+        return words.first?.lowercased() == ".schema"
+    }
+
+    public func render(_ table: Table, settings: Settings, cutCells: Bool = true) -> String {
         let options = RenderOptions(
-            maxRows: settings.int("max_rows"), maxCellWidth: settings.int("max_cell_width"),
+            maxRows: settings.int("max_rows"), maxCellWidth: cutCells ? settings.int("max_cell_width") : 0,
             maxWidth: mode == .table ? terminalWidth : nil)
         return TableRenderer.render(table, format: format, options: options)
     }
@@ -114,6 +122,13 @@ public final class Presenter {
         } else {
             write(text, .results)
         }
+    }
+
+    /// Sends results to the file at `path` (`--output`), as `.output` does; false (with the
+    /// error written) when it cannot be opened.
+    public func redirect(to path: String) -> Bool {
+        apply(.output(path: path))
+        return outputFile != nil
     }
 
     private func apply(_ command: DisplayCommand) {

@@ -19,7 +19,8 @@ import CrmqSession
 /// apart by fill or marker (and colour when asked), named in a legend.
 public enum TerminalChartRenderer {
     public static func render(_ chart: Chart, width: Int = 80, color: Bool = false) -> String {
-        let width = max(width, 30)
+        // Whatever a terminal or COLUMNS claims: a chart row of a billion cells helps nobody.
+        let width = min(max(width, 30), 1000)
         var lines: [String] = []
         if let title = chart.title, !title.isEmpty {
             let t = DisplayText.cut(DisplayText.escapingControls(title), toWidth: width)
@@ -140,7 +141,7 @@ public enum TerminalChartRenderer {
         let yLo = yTicks.first!, yHi = yTicks.last!
         let yTexts = NiceNumbers.texts(yTicks, step: yStep)
         let labelWidth = yTexts.map(displayWidth).max() ?? 1
-        let plotWidth = width - labelWidth - 2
+        let plotWidth = max(10, width - labelWidth - 2)
         let dotsX = plotWidth * 2, dotsY = rows * 4
 
         // x of each point in dots.

@@ -11,12 +11,21 @@ public protocol Catalog {
     /// The type a setting takes, nil if there is no such setting.
     func settingType(_ name: String) -> DataType?
     var settingNames: [String] { get }
+    /// A second type a setting takes as it is (`memory_limit`: a size as text, or bytes as
+    /// an int), nil if none; the session validates and interprets the value.
+    func settingAlternativeType(_ name: String) -> DataType?
     /// A table function by name (case-insensitive), nil if there is none.
     func tableFunction(_ name: String) -> TableFunctionSignature?
     var tableFunctionNames: [String] { get }
+    /// Why a column the checker cannot find would exist in another state of the session
+    /// (a computed column of `customers` whose `transactions` table is not loaded), as a
+    /// sentence and a note on what to do; nil when the name means nothing special.
+    func unavailableColumn(_ name: String) -> (reason: String, remedy: String?)?
 }
 
 extension Catalog {
+    public func settingAlternativeType(_ name: String) -> DataType? { nil }
     public func tableFunction(_ name: String) -> TableFunctionSignature? { nil }
     public var tableFunctionNames: [String] { [] }
+    public func unavailableColumn(_ name: String) -> (reason: String, remedy: String?)? { nil }
 }

@@ -87,6 +87,9 @@ extension CheckContext {
             return nil
         }
         guard let bound = bind(value, in: .scalar) else { return nil }
+        if let other = catalog.settingAlternativeType(name.name), bound.type == other, bound.type != type {
+            return .set(name: name.name, value: bound)
+        }
         guard conversionCost(bound, to: type) != nil else {
             report(.settingType(name: name.name, expected: type, text: shown(bound), type: bound.type), at: value.range)
             return nil

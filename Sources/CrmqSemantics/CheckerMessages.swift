@@ -7,6 +7,8 @@ enum CheckMessage: DiagnosticMessage {
     // Names
     case unknownColumn(String)
     case unknownColumnIn(String, table: String)
+    /// A computed column that exists only when the tables it is made from are loaded.
+    case unavailableColumn(String, reason: String)
     case unknownName(String)
     case tableAsValue(String)
     case unknownTable(String)
@@ -35,6 +37,8 @@ enum CheckMessage: DiagnosticMessage {
 
     // Operators and types
     case cannotCompare(left: String, leftType: DataType, right: String, rightType: DataType)
+    /// `churned == true` on an int column of 0 and 1.
+    case boolWithInt(text: String, value: Bool, op: String)
     case operandTypes(op: String, verb: String, left: DataType, right: DataType)
     case cannotNegate(text: String, type: DataType)
     case needsBool(op: String, text: String, type: DataType)
@@ -71,6 +75,7 @@ enum CheckMessage: DiagnosticMessage {
     var id: String {
         switch self {
         case .unknownColumn, .unknownColumnIn: "check.unknown-column"
+        case .unavailableColumn: "check.unavailable-column"
         case .unknownName: "check.unknown-name"
         case .tableAsValue: "check.table-as-value"
         case .unknownTable: "check.unknown-table"
@@ -95,6 +100,7 @@ enum CheckMessage: DiagnosticMessage {
         case .percentileFraction: "check.percentile-fraction"
         case .tableFunctionAsValue: "check.table-function-as-value"
         case .cannotCompare: "check.compare-types"
+        case .boolWithInt: "check.bool-with-int"
         case .operandTypes, .cannotNegate: "check.operand-types"
         case .needsBool: "check.needs-bool"
         case .whereNeedsBool: "check.where-not-bool"
@@ -124,6 +130,7 @@ enum CheckMessage: DiagnosticMessage {
         switch self {
         case .unknownColumn(let name): "unknown column '\(name)'"
         case .unknownColumnIn(let name, let table): "unknown column '\(name)' in \(table)"
+        case .unavailableColumn(_, let reason): reason
         case .unknownName(let name): "unknown name '\(name)'"
         case .tableAsValue(let name): "'\(name)' is a table, not a value"
         case .unknownTable(let name): "unknown table '\(name)'"
@@ -152,6 +159,8 @@ enum CheckMessage: DiagnosticMessage {
         case .percentileFraction(let text):
             "'percentile' needs a number between 0 and 1 written as its second argument, but got \(text)"
         case .tableFunctionAsValue(let name): "table function '\(name)' can only be the source of a query"
+        case .boolWithInt(let text, let value, let op):
+            "\(text) is an int, not a bool; for a 0/1 column crmq writes '\(text.hasPrefix("'") ? String(text.dropFirst().dropLast()) : text) \(op) \(value ? 1 : 0)'"
         case .cannotCompare(let left, let leftType, let right, let rightType):
             "cannot compare \(left) (\(leftType)) with \(right) (\(rightType))"
         case .operandTypes(let op, let verb, let left, let right): "'\(op)' cannot \(verb) \(left) and \(right)"

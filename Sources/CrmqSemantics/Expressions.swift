@@ -69,6 +69,10 @@ extension CheckContext {
         case .row(let schema):
             if let i = schema.index(of: name) { return BoundExpr(.column(i), type: schema[i].type, range: range) }
             if let value = catalog.scalarValue(name) { return .literal(value, range: range) }
+            if let (reason, remedy) = catalog.unavailableColumn(name) {
+                report(.unavailableColumn(name, reason: reason), at: range, notes: remedy.map { [Note($0)] } ?? [])
+                return nil
+            }
             reportUnknown(.unknownColumn(name), name: name, at: range, among: schema.names, kind: "column")
         case .grouped(let groups):
             if let i = groups.keys.index(of: name) { return BoundExpr(.column(i), type: groups.keys[i].type, range: range) }
@@ -150,6 +154,13 @@ extension CheckContext {
             }
         guard literalsAreLevels([l, r]) else { return nil }
         guard let type = commonType([l, r]) else {
+            // `churned == true` where churned is 0/1 (SQL and KQL habit): name crmq's spelling.
+            for (x, literal) in [(l, r), (r, l)] {
+                if x.type == .int, case .literal(.bool(let b)) = literal.kind {
+                    report(.boolWithInt(text: shown(x), value: b, op: op.rawValue), at: literal.range)
+                    return nil
+                }
+            }
             report(.cannotCompare(left: shown(l), leftType: l.type, right: shown(r), rightType: r.type), at: range)
             return nil
         }

@@ -17,7 +17,7 @@ public enum ChartBuilder {
 
     public static func chart(of table: Table, _ spec: ChartSpec, file: SourceFile) throws(Diagnostic) -> Chart {
         switch spec.style {
-        case .histogram: return histogram(of: table, spec)
+        case .histogram: return try histogram(of: table, spec, file: file)
         case .bar, .line: return try categorical(table, spec, file: file)
         }
     }
@@ -47,8 +47,16 @@ public enum ChartBuilder {
                 Note("summarize the rows first, e.g. by month: 'summarize ... by m = date_trunc(\"month\", date)'"),
             ])
         }
+        if let positions {
+            try checkScale(positions, name: table.schema[spec.x].name, file: file, at: spec.range)
+        }
         let series = spec.y.map { y in
             ChartSeries(name: table.schema[y].name, values: rows.map { number(table.columns[y].value(at: $0)) })
+        }
+        for (y, s) in zip(spec.y, series) {
+            // Bars are drawn from zero, so zero is part of their scale.
+            try checkScale(s.values.compactMap { $0 } + (kind == .bar ? [0] : []),
+                           name: table.schema[y].name, file: file, at: spec.range)
         }
         return Chart(
             kind: kind, xLabel: table.schema[spec.x].name,
@@ -57,10 +65,11 @@ public enum ChartBuilder {
             title: spec.title)
     }
 
-    private static func histogram(of table: Table, _ spec: ChartSpec) -> Chart {
+    private static func histogram(of table: Table, _ spec: ChartSpec, file: SourceFile) throws(Diagnostic) -> Chart {
         let column = table.columns[spec.x]
         let field = table.schema[spec.x]
         let values = (0..<table.rowCount).compactMap { number(column.value(at: $0)) }
+        try checkScale(values, name: field.name, file: file, at: spec.range)
         let bins = Bins(values, target: spec.bins ?? sturges(values.count), integral: field.type == .int,
                         exact: spec.bins != nil)
         let single = field.type == .int && bins.step == 1
@@ -77,6 +86,28 @@ public enum ChartBuilder {
             title: spec.title)
         chart.binEdges = bins.edges
         return chart
+    }
+
+    /// The largest magnitude a chart draws (every int fits), and the narrowest spread of
+    /// its values (or, when they are all equal, the smallest magnitude besides 0): axis
+    /// ticks are cleaned to 10 decimals and labelled in full, so beyond these a scale has
+    /// no distinct ticks or labels of sensible width, and the values get an error instead.
+    static let largestMagnitude = 1e19
+    static let narrowestSpan = 1e-6
+
+    /// Refuses values a chart cannot be drawn to scale from: a query takes any finite
+    /// double, but 1.5e308, or 4.9e-324 apart from 0, has no axis to draw.
+    static func checkScale(_ values: [Double], name: String, file: SourceFile, at range: SourceRange) throws(Diagnostic) {
+        guard let lo = values.min(), let hi = values.max() else { return }
+        let span = hi / 2 - lo / 2  // half the spread: cannot overflow
+        let tooLarge = max(abs(lo), abs(hi)) > largestMagnitude
+        let tooNarrow = span > 0 ? span < narrowestSpan / 2 : (lo != 0 && abs(lo) < narrowestSpan)
+        if tooLarge || tooNarrow {
+            throw Diagnostic(
+                SessionMessage.chartScale(column: name, low: Value.double(lo).exactText, high: Value.double(hi).exactText),
+                in: file, at: range,
+                notes: [Note("a chart draws values up to 1e19 in size and at least 1e-6 apart; scale them first, e.g. 'extend v2 = v * 1e6'")])
+        }
     }
 
     /// Sturges' rule: ⌈log₂ n⌉ + 1 bins (14 for 5,000 values).

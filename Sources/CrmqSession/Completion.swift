@@ -55,7 +55,14 @@ private struct CompletionContext {
         let word = String(decoding: bytes[start..<cursor], as: UTF8.self)
         let before = String(decoding: bytes[..<start], as: UTF8.self)
         let file = SourceFile(name: "<completion>", text: before)
-        let all = Lexer.tokenize(file).tokens.filter { $0.kind != .endOfFile }
+        var all = Lexer.tokenize(file).tokens.filter { $0.kind != .endOfFile }
+        if lineStart > 0, bytes[lineStart..<start].allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+            // A word at the start of a later line: whether the statement above ended there
+            // shows only once a token follows the line end, so lex with one in place of the
+            // word (its own token dropped).
+            let probe = SourceFile(name: "<completion>", text: before + "x")
+            all = Array(Lexer.tokenize(probe).tokens.filter { $0.kind != .endOfFile }.dropLast())
+        }
         let statement = Array(all[((all.lastIndex { $0.kind == .statementEnd }).map { $0 + 1 } ?? 0)...])
         let candidates = candidates(in: statement, file: file)
         return Completion(start: start, end: cursor, candidates: Self.matching(candidates, word))
@@ -66,7 +73,7 @@ private struct CompletionContext {
     /// The candidates for a word following `tokens` (the statement so far).
     private func candidates(in tokens: [Token], file: SourceFile) -> [String] {
         guard let first = tokens.first else {
-            return statementWords + session.tableOrder + session.scalarNames
+            return statementWords + sources + session.scalarNames
         }
         let firstWord = first.kind == .identifier ? first.text.lowercased() : ""
         let last = tokens[tokens.count - 1]
@@ -74,7 +81,7 @@ private struct CompletionContext {
         case ("help", 1): return Help.topicNames
         case ("set", 1): return Settings.specs.map(\.name)
         case ("save", 1): return session.tableOrder
-        case ("let", 3): return session.tableOrder + session.scalarNames + functions
+        case ("let", 3): return sources + session.scalarNames + functions
         default: break
         }
         if last.kind == .symbol(.pipe) { return stageOperators }
@@ -100,7 +107,7 @@ private struct CompletionContext {
         }
         guard let pipe = lastPipe, pipe + 1 < tokens.count else {
             // Still in the source: a table, or the start of a scalar expression.
-            return Self.endsExpression(last) ? [] : session.tableOrder + session.scalarNames + functions
+            return Self.endsExpression(last) ? [] : sources + session.scalarNames + functions
         }
         let stage = tokens[pipe + 1].text.lowercased()
         let stageTokens = Array(tokens[(pipe + 1)...])
@@ -108,9 +115,9 @@ private struct CompletionContext {
 
         if stage == "join" {
             let words = stageTokens.map { $0.text.lowercased() }
-            if stageTokens.count == 1 { return session.tableOrder }
+            if stageTokens.count == 1 { return sources }
             if words.last == "kind" { return ["inner", "left"] }
-            if !words.contains("on") { return Self.endsExpression(last) ? ["on"] : session.tableOrder }
+            if !words.contains("on") { return Self.endsExpression(last) ? ["on"] : sources }
             return Self.endsExpression(last) ? ["kind"] : columns
         }
         if Self.endsExpression(last) && stageTokens.count > 1 {
@@ -220,6 +227,12 @@ private struct CompletionContext {
     // MARK: - Candidate sources
 
     private var functions: [String] { functions(aggregates: false) }
+
+    /// What a query may start from: the tables (`let` tables included), then the table
+    /// functions with their '(' (`cohorts(`, `rfm(`).
+    private var sources: [String] {
+        session.tableOrder + session.tableFunctionNames.map { $0 + "(" }
+    }
 
     /// Function names with their '(' — the scalar ones, then (where they fit) aggregates.
     private func functions(aggregates: Bool) -> [String] {

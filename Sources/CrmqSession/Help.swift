@@ -1,3 +1,4 @@
+import CrmqDiagnostics
 import CrmqSemantics
 import CrmqCRM
 
@@ -25,11 +26,13 @@ public enum Help {
 
     public static var topicNames: [String] { topics.map(\.name) }
 
-    /// The text for a topic (case-insensitive; a leading '.' finds session commands). A
-    /// function's alias finds its function (`power` is `pow`); a name that is both an
-    /// operator and a function (`count`) shows both; `name()` shows only the function.
+    /// The text for a topic. Case, spaces, hyphens and underscores do not matter
+    /// (`help Share of Wallet` finds `share_of_wallet`); a leading '.' finds session commands.
+    /// A function's alias finds its function (`power` is `pow`), and a few other spellings
+    /// find theirs (`10C` is `ten_c`); a name that is both an operator and a function
+    /// (`count`) shows both; `name()` shows only the function.
     public static func text(for topic: String) -> String? {
-        var key = topic.lowercased()
+        var key = normalized(topic)
         if key == ".help" || key == "commands" { return dotCommandsText }
         if key.hasPrefix("."), let c = Session.dotCommands.first(where: { "." + $0.name == key }) {
             return "\(c.usage)\n\n\(c.summary)."
@@ -42,9 +45,57 @@ public enum Help {
         if let f = FunctionCatalog.functions.first(where: { $0.aliases.contains { $0.lowercased() == key } }) {
             key = f.name.lowercased()
         }
+        if let other = otherSpellings[key] { key = other }
         let found = candidates.filter { $0.name.lowercased() == key }
         guard !found.isEmpty else { return nil }
         return found.map { "\($0.name) — \($0.summary)\n\n\($0.body)" }.joined(separator: "\n\n")
+    }
+
+    /// Spellings of a topic a reader may use that are not its name.
+    static let otherSpellings: [String: String] = [
+        "10c": "ten_c", "10_c": "ten_c", "rfm_segments": "rfm", "rfm_segment": "rfm", "nps_score": "net_promoter",
+        "clp": "lifetime_value", "customer_lifetime_value": "lifetime_value", "loyalty_stages": "oliver_stages",
+        "wallet_share": "share_of_wallet",
+    ]
+
+    /// A topic as `text(for:)` compares it: lower-case, with runs of spaces, hyphens and
+    /// underscores made one underscore (`Share-of wallet` is `share_of_wallet`).
+    static func normalized(_ topic: String) -> String {
+        var out = ""
+        var gap = false
+        for ch in topic.lowercased() {
+            if ch == " " || ch == "-" || ch == "_" || ch == "\t" {
+                gap = true
+                continue
+            }
+            if gap, !out.isEmpty, out.last != "." { out.append("_") }
+            gap = false
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// The notes for a topic `text(for:)` does not know: the nearest topics ("did you
+    /// mean"), or the topics that contain it as a word (`wallet`: share_of_wallet ...), and
+    /// where the list of every topic is.
+    public static func unknownTopicNotes(_ topic: String) -> [String] {
+        let key = normalized(topic)
+        let names = key.hasPrefix(".") ? Session.dotCommands.map { "." + $0.name } : topicNames
+        var seen = Set<String>()
+        let unique = names.filter { seen.insert($0).inserted }
+        var close = Suggestions.closest(to: key, among: unique)
+        if close.isEmpty, key.count >= 3 {
+            close = unique.filter { $0.split(separator: "_").contains { $0.hasPrefix(key) } || $0.contains(key) }
+        }
+        let first: String
+        if close.isEmpty {
+            first = Suggestions.note(for: key, among: unique, kind: "topic")
+        } else if close.count == 1 {
+            first = "did you mean '\(close[0])'?"
+        } else {
+            first = "did you mean " + close.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + "?"
+        }
+        return [first, "'help' alone lists every topic"]
     }
 
     /// `help` alone: the topics by category.
@@ -70,9 +121,11 @@ public enum Help {
     }
 
     /// Prose wrapped to the terminal's usual width, paragraph by paragraph.
+    /// A paragraph whose lines start with two spaces (a list, code) is kept as it is.
     static func paragraphs(_ text: String) -> String {
         text.components(separatedBy: "\n\n").map { p in
-            String(wrap(p.replacingOccurrences(of: "\n", with: " "), indent: "").dropLast())
+            if p.hasPrefix("  ") { return p }
+            return String(wrap(p.replacingOccurrences(of: "\n", with: " "), indent: "").dropLast())
         }.joined(separator: "\n\n")
     }
 
@@ -131,10 +184,49 @@ public enum Help {
         let functions = CRM.tableFunctions.values.sorted { $0.signature.name < $1.signature.name }.map { f in
             HelpTopic(
                 f.signature.name, "table functions", f.signature.summary,
-                "  \(f.signature.usage)\n\nExample:\n  \(f.signature.example)")
+                "  \(f.signature.usage)\n\n" + (f.details.isEmpty ? "" : paragraphs(f.details) + "\n\n")
+                    + "Example:\n  \(f.signature.example)")
         }
-        return concepts + columns + functions
+        return concepts + columns + functions + settingTopics
     }
+
+    /// One topic per setting: how to set it, its default, its meaning; `asof` at more length.
+    static var settingTopics: [HelpTopic] {
+        Settings.specs.map { spec in
+            let defaultText = spec.defaultValue.isNull ? "null" : spec.defaultValue.exactText
+            var body = "  set \(spec.name) = value\n\n"
+            if let (prose, example) = settingDetails[spec.name] {
+                body += paragraphs(prose) + "\n\nExample:\n  " + example
+            } else {
+                body += "A \(spec.type.rawValue) setting, \(defaultText) by default: \(spec.summary)."
+                    + " 'set' alone lists every setting with its value."
+            }
+            return HelpTopic(spec.name, "settings", spec.summary, body)
+        }
+    }
+
+    /// Settings whose topic says more than their one line: the prose and an example.
+    static let settingDetails: [String: (String, String)] = [
+        "asof": (
+            """
+            The as-of date is the day the computed customer columns are measured on: purchases count only \
+            when dated before it; recency counts the days from the last purchase up to it; spend_12m sums \
+            the 365 days before it; tenure_days runs from signup to it; a customer whose churn_date is on \
+            or after it counts as still active. rfm and cohorts use it too, unless given their own asof \
+            option.
+
+            Where it comes from: set by the user (set asof = date("2025-07-01")); or, by default (null), \
+            the day after the last transaction in the transactions table, so the newest purchase is 1 day \
+            old; or none, when no transactions are loaded (tenure_days is then null; the other date measures \
+            need transactions anyway). 'set' alone \
+            shows the date in use and which of these it is. An earlier date shows the customers as they \
+            were on that day; 'set asof = null' goes back to the default.
+            """,
+            """
+            set asof = date("2025-01-01")
+              customers | count by lifecycle_stage
+            """),
+    ]
 
     static let languageTopics: [HelpTopic] = [
         // Statements
@@ -389,7 +481,10 @@ public enum Help {
 
             A source is a table, a let name or (query). A statement ends at the end of the
             line unless a bracket is open, the line ends with '|' or ',', or the next line
-            starts with '|'; ';' also ends one. '-- text' is a comment.
+            starts with '|'; ';' also ends one. A blank line ends it even inside a bracket
+            (the bracket is then reported). '-- text' is a comment. In the shell, a pasted
+            block runs as a whole, and a line starting with '|' right after a statement ran
+            runs that statement extended by it.
 
             Example:
               customers
@@ -397,7 +492,10 @@ public enum Help {
               | count by region
             """),
         HelpTopic("settings", "language", "what 'set' can change",
-            Settings.specs.map { "  \($0.name) (\($0.type), default \($0.defaultValue.exactText)): \($0.summary)" }
-                .joined(separator: "\n") + "\n\nExample:\n  set max_rows = 0"),
+            Settings.specs.map {
+                "  \($0.name) (\($0.type), default \($0.defaultValue.isNull ? "null" : $0.defaultValue.exactText)): \($0.summary)"
+            }.joined(separator: "\n")
+                + "\n\n'help <setting>' says more; asof's null default is the day after the last transaction"
+                + " ('help asof').\n\nExample:\n  set max_rows = 0"),
     ]
 }

@@ -36,8 +36,34 @@ public final class Session: @unchecked Sendable {
     private var readDepth = 0
     /// Set by `.quit`: no further statement runs, in this script or any that read it.
     public private(set) var quitRequested = false
+    /// Safe mode's limits on files (docs/safety.md); nil outside safe mode. Once set, no
+    /// statement can lift it.
+    public private(set) var sandbox: Sandbox?
+    /// The folder `loadFolder` last loaded (`--data`, or the demo data): safe mode reads from it.
+    public private(set) var dataFolder: String?
+    /// Files named on the command line for output (`--output`): the only ones safe mode writes.
+    public var commandLineOutputs: [String] = []
+    /// In safe mode, `memory_limit` may be lowered but not raised above what it was on entry.
+    private var safeMemoryCeiling: MemoryBudget?
 
     public init() {}
+
+    /// Turns safe mode on for the rest of the session (`--safe`; `set safe = true`).
+    public func enterSafeMode(_ sandbox: Sandbox) {
+        if self.sandbox == nil { safeMemoryCeiling = settings.memoryBudget }
+        self.sandbox = sandbox
+        settings["safe"] = .bool(true)
+    }
+
+    /// The folders safe mode reads from when a statement turns it on: the data folder and
+    /// the folder of the script the statement is in (none for the REPL and `-c`).
+    private func sandboxFor(_ file: SourceFile) -> Sandbox {
+        var folders = dataFolder.map { [$0] } ?? []
+        if !file.name.hasPrefix("<"), FileManager.default.fileExists(atPath: file.name) {
+            folders.append(Sandbox.folder(ofScript: file.name))
+        }
+        return Sandbox(readFolders: folders, writeFiles: commandLineOutputs)
+    }
 
     // MARK: - Running source
 
@@ -159,6 +185,7 @@ public final class Session: @unchecked Sendable {
             return .show(.diagnostics(error.diagnostics))
         }
         do {
+            try checkSafe(checked, statement: statement, file: file)
             if case .dotCommand("read", let arguments) = checked {
                 return try read(arguments, statement: statement, file: file, emit: emit)
             }
@@ -195,7 +222,7 @@ public final class Session: @unchecked Sendable {
         let frozen = snapshot
         return Executor(
             tables: { frozen[$0] }, cancellation: cancellation,
-            tableFunctions: CRM.Runner(settings: settings.all))
+            tableFunctions: CRM.Runner(settings: settings.all), budget: settings.memoryBudget)
     }
 
     /// `table` with the columns at `used` as they are and every other column an all-null
@@ -215,10 +242,40 @@ public final class Session: @unchecked Sendable {
             settings: settings.all, cancellation: cancellation)
     }
 
+    /// What keeps a computed column from existing now ("needs the transactions table, which
+    /// is not loaded"), nil when it exists or `customers` stores a column of its name.
+    func missingInputs(of column: ComputedColumn) -> (why: String, remedy: String?)? {
+        guard let customers = tables[CRM.customersTable] else {
+            return ("needs the customers table, which is not loaded", nil)
+        }
+        if customers.schema.index(of: column.name) != nil { return nil }
+        if let table = column.needs.first(where: { tables[$0] == nil }) {
+            return (
+                "needs the \(table) table, which is not loaded",
+                "load it with 'load \"path/\(table).csv\"', or start crmq with --data on a folder that has \(table).csv")
+        }
+        for table in column.needs {
+            if let schema = tables[table]?.schema, let problem = CRM.inputProblem(table, schema: schema) {
+                return (
+                    "needs the \(table) table, but the loaded one \(problem)",
+                    "load a \(table) table with the columns customer_id, date and amount (docs/crm.md)")
+            }
+        }
+        let columnsMissing = column.requires.filter { customers.schema.index(of: $0) == nil }
+        if !columnsMissing.isEmpty {
+            return (
+                "is made from the column\(columnsMissing.count == 1 ? "" : "s") "
+                    + columnsMissing.map { "'\($0)'" }.joined(separator: ", ") + ", which customers does not have",
+                "'help \(column.name)' gives its rule")
+        }
+        return nil
+    }
+
     /// The computed columns `customers` has now.
     private var computedColumns: [ComputedColumn] {
         guard let customers = tables[CRM.customersTable] else { return [] }
-        return CRM.computedColumns(customers: customers.schema, loaded: Set(tables.keys))
+        let usable = tables.filter { CRM.inputProblem($0.key, schema: $0.value.schema) == nil }
+        return CRM.computedColumns(customers: customers.schema, loaded: Set(usable.keys))
     }
 
     private func execute(_ plan: Plan) throws(EngineError) -> Table {
@@ -263,17 +320,24 @@ public final class Session: @unchecked Sendable {
                 // The caret goes under the value, which is what is wrong.
                 throw Diagnostic(SessionMessage.badSetting(problem), in: file, at: expr.range)
             }
+            if name == "safe", value == .bool(true), sandbox == nil {
+                enterSafeMode(sandboxFor(file))
+            }
             settings[name] = value
-            return .message("\(name) = \(value.exactText)")
+            if value.isNull, name == "asof" {
+                let date = CRM.defaultAsOf(transactions: tables["transactions"])
+                return .message("asof = null: " + (date.map { "the day after the last transaction, \(Value.date($0).exactText)" }
+                    ?? "no as-of date until transactions are loaded"))
+            }
+            return .message("\(name) = \(value.isNull ? "null" : value.exactText)")
         case .listSettings:
             return .table(settingsTable())
         case .help(let topic):
             guard let topic else { return .help(Help.index) }
             if let text = Help.text(for: topic) { return .help(text) }
-            let note = Suggestions.note(for: topic, among: Help.topicNames, kind: "topic")
             throw Diagnostic(
                 SessionMessage.unknownHelpTopic(topic), in: file, at: helpTopicRange(statement),
-                notes: [Note(note), Note("'help' alone lists every topic")])
+                notes: Help.unknownTopicNotes(topic).map { Note($0) })
         case .dotCommand(let name, let arguments):
             return try dotCommand(name, arguments, statement: statement, file: file)
         }
@@ -293,15 +357,52 @@ public final class Session: @unchecked Sendable {
         {
             throw Diagnostic(SessionMessage.aliasForFolder(path), in: file, at: statement.range)
         }
-        let loaded = try CSVReader.load(path: path, limits: ReadLimits(cancellation: cancellation))
+        let budget = settings.memoryBudget
+        if let size = Self.csvBytes(at: path) {
+            let (need, overflow) = size.multipliedReportingOverflow(by: Self.loadFactor)
+            if overflow || need > budget.bytes {
+                throw Diagnostic(
+                    SessionMessage.loadTooLarge(path: path, bytes: size, need: overflow ? .max : need, limit: budget.bytes),
+                    in: file, at: statement.range)
+            }
+        }
+        // A FIFO or device has no size to check first: it is read up to the budget's share.
+        let streamBytes = min(ReadLimits.defaultStreamBytes, budget.bytes / Self.loadFactor)
+        let loaded = try CSVReader.load(path: path, limits: ReadLimits(streamBytes: streamBytes, cancellation: cancellation))
         for t in loaded { register(t.table, as: alias ?? t.name) }
         Allocator.releaseFreedMemory()
         return .message(loaded.map { "loaded \(alias ?? $0.name): \(Self.describe($0.table))" }.joined(separator: "\n"))
     }
 
+    /// Loading a CSV file takes about this many times its size in memory while it is read
+    /// (its text, and the columns made from it); `load` checks it against `memory_limit`.
+    static let loadFactor = 2
+
+    /// The bytes of the regular file at `path`, or of the CSV files in the folder at
+    /// `path`; nil for anything else (a FIFO, a device, a missing file).
+    static func csvBytes(at path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG:
+            return Int(st.st_size)
+        case S_IFDIR:
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            var total = 0
+            for name in names where !name.hasPrefix(".") && name.lowercased().hasSuffix(".csv") {
+                var f = stat()
+                if stat(path + "/" + name, &f) == 0, f.st_mode & S_IFMT == S_IFREG { total &+= Int(f.st_size) }
+            }
+            return total
+        default:
+            return nil
+        }
+    }
+
     /// Loads every CSV of a folder (the `--data` option); returns the table names.
     public func loadFolder(_ path: String) throws(Diagnostic) -> [String] {
         let loaded = try CSVReader.read(folder: path)
+        dataFolder = path
         for t in loaded { register(t.table, as: t.name) }
         Allocator.releaseFreedMemory()
         return loaded.map(\.name)
@@ -342,7 +443,7 @@ public final class Session: @unchecked Sendable {
                     SessionMessage.unknownTable(t), in: file, at: statement.range,
                     notes: [Note(Suggestions.note(for: t, among: tableOrder, kind: "table"))])
             }
-            return .table(schemaTable(arguments.first))
+            return .table(try schemaTable(arguments.first))
         case "mode":
             guard arguments.count == 1, let mode = OutputMode(rawValue: arguments[0].lowercased()) else { throw usage() }
             return .display(.mode(mode))
@@ -388,46 +489,143 @@ public final class Session: @unchecked Sendable {
         return run(SourceFile(name: path, text: text), emit: emit) ? .shown : .stopped
     }
 
+    // MARK: - Safe mode
+
+    /// Refuses, in safe mode, a statement that would read or write a file it may not, or
+    /// lift safe mode or its limits (docs/safety.md).
+    private func checkSafe(_ checked: CheckedStatement, statement: Statement, file: SourceFile) throws {
+        guard let sandbox else { return }
+        func refuse(_ reason: String) -> Diagnostic {
+            Diagnostic(
+                SessionMessage.refusedInSafeMode(statement: Self.statementText(statement, in: file), reason: reason),
+                in: file, at: statement.range)
+        }
+        let outside = "it reads outside the folders allowed (\(sandbox.foldersText))"
+        let written = sandbox.writeFiles.isEmpty
+            ? "no file may be written but a notebook or the --output named on the command line"
+            : "no file may be written but the --output named on the command line (\(sandbox.writeFiles.joined(separator: ", ")))"
+        switch checked {
+        case .load(let path, _):
+            guard sandbox.mayRead(path) else { throw refuse(outside) }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                // Each CSV in the folder, which may be a link to somewhere else.
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                for name in names where !name.hasPrefix(".") && name.lowercased().hasSuffix(".csv") {
+                    if !sandbox.mayRead(path + "/" + name) {
+                        throw refuse("'\(name)' in it leads outside the folders allowed (\(sandbox.foldersText))")
+                    }
+                }
+            }
+        case .save(_, let path):
+            guard sandbox.mayWrite(path) else { throw refuse(written) }
+        case .dotCommand("read", let arguments):
+            if let path = arguments.first, arguments.count == 1, !sandbox.mayRead(path) { throw refuse(outside) }
+        case .dotCommand("output", let arguments):
+            if let path = arguments.first, arguments.count == 1, !sandbox.mayWrite(path) { throw refuse(written) }
+        case .set(let name, let expr):
+            if name == "safe" {
+                if try evaluateScalar(expr) == .bool(true) { return }
+                throw refuse("safe mode cannot be turned off")
+            }
+            if name == "memory_limit", let ceiling = safeMemoryCeiling {
+                let value = try evaluateScalar(expr)
+                if let budget = MemoryLimit.parse(value).budget, budget.bytes > ceiling.bytes {
+                    throw refuse("memory_limit cannot be raised above \(MemoryBudget.describe(ceiling.bytes))")
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    /// The statement as the error quotes it: its first line, shortened.
+    static func statementText(_ statement: Statement, in file: SourceFile) -> String {
+        var text = file.text(of: statement.range).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let newline = text.firstIndex(of: "\n") { text = String(text[..<newline]) + " …" }
+        if text.count > 60 { text = String(text.prefix(57)) + "…" }
+        return text
+    }
+
     // MARK: - Listings
 
+    /// `.tables`: each table's rows and columns; `customers` counts its computed columns
+    /// too, and says how many of its columns are computed.
     private func tablesTable() -> Table {
         let names = tableOrder
+        let computed = computedColumns.count
+        func extra(_ name: String) -> Int { name == CRM.customersTable ? computed : 0 }
         return Table(schema: Schema([
-            Field("name", .string), Field("rows", .int), Field("columns", .int), Field("from", .string),
+            Field("name", .string), Field("rows", .int), Field("columns", .int), Field("computed", .int),
+            Field("from", .string),
         ]), columns: [
             Column.from(names.map { .string($0) }, type: .string),
             Column.from(names.map { .int(Int64(tables[$0]?.rowCount ?? 0)) }, type: .int),
-            Column.from(names.map { .int(Int64(tables[$0]?.schema.count ?? 0)) }, type: .int),
+            Column.from(names.map { .int(Int64((tables[$0]?.schema.count ?? 0) + extra($0))) }, type: .int),
+            Column.from(names.map { .int(Int64(extra($0))) }, type: .int),
             Column.from(names.map { .string(letNames.contains($0) ? "let" : "load") }, type: .string),
         ])
     }
 
-    private func schemaTable(_ only: String?) -> Table {
+    /// `.schema`: the columns of one table or of all, with their types and null counts;
+    /// `customers` also lists its computed columns, marked as computed in a column `kind`,
+    /// with their meaning (the summary `help <column>` starts with).
+    private func schemaTable(_ only: String?) throws(EngineError) -> Table {
         var t: [Value] = [], c: [Value] = [], ty: [Value] = [], nulls: [Value] = []
+        var kind: [Value] = [], meaning: [Value] = []
         for name in only.map({ [$0] }) ?? tableOrder {
-            guard let table = tables[name] else { continue }
+            guard var table = tables[name] else { continue }
+            let stored = table.schema.count
+            let computed = name == CRM.customersTable ? computedColumns : []
+            if !computed.isEmpty {
+                table = try measures.customers(
+                    table, with: computed, needed: Set(computed.map(\.name)), inputs: crmInputs(table))
+            }
             for (i, f) in table.schema.fields.enumerated() {
                 t.append(.string(name))
                 c.append(.string(f.name))
                 ty.append(.string(f.type.rawValue))
                 nulls.append(.int(Int64(table.columns[i].nullCount)))
+                kind.append(.string(i < stored ? "stored" : "computed"))
+                meaning.append(.string(i < stored ? "" : computed[i - stored].summary))
+            }
+        }
+        var fields = [Field("table", .string), Field("column", .string), Field("type", .string), Field("nulls", .int)]
+        var columns = [
+            Column.from(t, type: .string), Column.from(c, type: .string),
+            Column.from(ty, type: .string), Column.from(nulls, type: .int),
+        ]
+        // Only a listing with computed columns needs to tell them apart.
+        if kind.contains(.string("computed")) {
+            fields += [Field("kind", .string), Field("meaning", .string)]
+            columns += [Column.from(kind, type: .string), Column.from(meaning, type: .string)]
+        }
+        return Table(schema: Schema(fields), columns: columns)
+    }
+
+    /// `set` alone: every setting with its value, where the value comes from, its type and
+    /// meaning. `asof` shows the date the measures use, which by default depends on the data.
+    private func settingsTable() -> Table {
+        let specs = Settings.specs
+        var values: [Value] = [], origins: [Value] = []
+        for spec in specs {
+            let value = settings[spec.name] ?? .null
+            if spec.name == "asof", value.isNull {
+                let date = CRM.defaultAsOf(transactions: tables["transactions"])
+                values.append(.string(date.map { Value.date($0).exactText } ?? ""))
+                origins.append(.string(date == nil ? "none: no transactions loaded" : "default: day after last transaction"))
+            } else {
+                values.append(.string(value.exactText))
+                origins.append(.string(value == spec.defaultValue ? "default" : "set"))
             }
         }
         return Table(schema: Schema([
-            Field("table", .string), Field("column", .string), Field("type", .string), Field("nulls", .int),
-        ]), columns: [
-            Column.from(t, type: .string), Column.from(c, type: .string),
-            Column.from(ty, type: .string), Column.from(nulls, type: .int),
-        ])
-    }
-
-    private func settingsTable() -> Table {
-        let specs = Settings.specs
-        return Table(schema: Schema([
-            Field("setting", .string), Field("value", .string), Field("type", .string), Field("meaning", .string),
+            Field("setting", .string), Field("value", .string), Field("from", .string), Field("type", .string),
+            Field("meaning", .string),
         ]), columns: [
             Column.from(specs.map { .string($0.name) }, type: .string),
-            Column.from(specs.map { .string(settings[$0.name]?.exactText ?? "") }, type: .string),
+            Column.from(values, type: .string),
+            Column.from(origins, type: .string),
             Column.from(specs.map { .string($0.type.rawValue) }, type: .string),
             Column.from(specs.map { .string($0.summary) }, type: .string),
         ])
@@ -452,6 +650,8 @@ public final class Session: @unchecked Sendable {
             return Diagnostic(message, in: file, at: range)
         case .missingTable(let name):
             return Diagnostic(SessionMessage.unknownTable(name), in: file, at: statement.range)
+        case .limit(let message):
+            return Diagnostic(message, in: file, at: statement.range)
         }
     }
 }
@@ -470,6 +670,12 @@ extension Session: Catalog {
     public func scalarValue(_ name: String) -> Value? { scalars[name] }
     public var scalarNames: [String] { scalars.keys.sorted() }
     public func settingType(_ name: String) -> DataType? { Settings.spec(name)?.type }
+    public func unavailableColumn(_ name: String) -> (reason: String, remedy: String?)? {
+        guard let c = CustomerMeasures.all.first(where: { $0.name == name }), let (why, remedy) = missingInputs(of: c)
+        else { return nil }
+        return ("'\(name)' is a computed column of customers and \(why)", remedy)
+    }
+    public func settingAlternativeType(_ name: String) -> DataType? { Settings.alsoInt.contains(name) ? .int : nil }
     public var settingNames: [String] { Settings.specs.map(\.name) }
 }
 

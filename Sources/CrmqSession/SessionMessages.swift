@@ -1,4 +1,5 @@
 import CrmqDiagnostics
+import CrmqEngine
 
 /// Errors the session itself reports (commands, files, help, cancellation).
 public enum SessionMessage: DiagnosticMessage {
@@ -15,6 +16,9 @@ public enum SessionMessage: DiagnosticMessage {
     case internalError(String)
     case tooManyBars(Int)
     case tooManyPoints(Int)
+    case chartScale(column: String, low: String, high: String)
+    case refusedInSafeMode(statement: String, reason: String)
+    case loadTooLarge(path: String, bytes: Int, need: Int, limit: Int)
 
     public var id: String {
         switch self {
@@ -31,6 +35,9 @@ public enum SessionMessage: DiagnosticMessage {
         case .internalError: "session.internal-error"
         case .tooManyBars: "session.chart-too-many-bars"
         case .tooManyPoints: "session.chart-too-many-points"
+        case .refusedInSafeMode: "safe.refused"
+        case .chartScale: "session.chart-scale"
+        case .loadTooLarge: "load.memory-limit"
         }
     }
 
@@ -51,6 +58,13 @@ public enum SessionMessage: DiagnosticMessage {
             "'chart bar' draws at most \(ChartBuilder.maxBars) bars, but there are \(Session.count(n, "row"))"
         case .tooManyPoints(let n):
             "'chart line' draws at most \(Session.count(ChartBuilder.maxPoints, "point")), but there are \(Session.count(n, "row"))"
+        case .chartScale(let column, let low, let high):
+            "cannot draw '\(column)' to scale: its values run from \(low) to \(high)"
+        case .refusedInSafeMode(let statement, let reason):
+            "safe mode refuses '\(statement)': \(reason)"
+        case .loadTooLarge(let path, let bytes, let need, let limit):
+            "loading '\(path)' (\(MemoryBudget.describe(bytes))) would take about \(MemoryBudget.describe(need)), "
+                + "more than the memory limit of \(MemoryBudget.describe(limit)); raise it with 'set memory_limit'"
         }
     }
 }

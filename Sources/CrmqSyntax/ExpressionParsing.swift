@@ -183,6 +183,11 @@ extension ParserState {
             advance()
             let name = Lexer.identifierName(of: token.text)
             guard isSymbol(.leftParen) else { return Expr(.name(name), range: token.range) }
+            // `count(distinct x)` (SQL): the caret goes under 'distinct x'.
+            if name.lowercased() == "count", Self.isWord(peek(), "distinct"), Self.startsExpression(peek(2)) {
+                let distinct = peek()
+                throw fail(.countDistinct(function: name), at: distinct)
+            }
             let arguments = try parseArguments()
             return try node(
                 .call(name: Identifier(name, range: token.range), arguments: arguments),

@@ -11,16 +11,29 @@ public enum Lexer {
         return (scanner.tokens, scanner.diagnostics)
     }
 
-    /// Whether `text` is a finished entry, or the REPL should ask for another line:
-    /// false while a bracket is open, a string on the last line is unterminated, or
-    /// the last token is `|` or a comma.
-    public static func isComplete(_ text: String) -> Bool {
-        var scanner = TokenScanner(file: SourceFile(name: "<repl>", text: text))
+    /// What keeps a REPL entry open after its last line, nil when it is finished: the
+    /// REPL asks for another line and its continuation prompt names this. `text` is the
+    /// lines typed so far, without the last one's line end. A blank line inside a bracket
+    /// ends the statement (the parser then reports the bracket), as in a script. A string
+    /// never keeps an entry open: strings end at their line's end, so the next line could
+    /// not close one, and the "unterminated string" error comes at once.
+    public static func openConstruct(_ text: String) -> OpenConstruct? {
+        var scanner = TokenScanner(file: SourceFile(name: "<repl>", text: text + "\n"))
         scanner.run()
-        if scanner.depth > 0 || scanner.stringOpenAtEnd { return false }
+        if scanner.depth > 0 { return .bracket }
         let meaningful = scanner.tokens.last { $0.kind != .endOfFile }
-        guard let last = meaningful, last.kind != .statementEnd else { return true }
-        return !(TokenScanner.continuesLine(last) && !scanner.statementIsHelp)
+        guard let last = meaningful, last.kind != .statementEnd, !scanner.statementIsHelp else { return nil }
+        switch last.kind {
+        case .symbol(.pipe): return .pipe
+        case .symbol(.comma): return .comma
+        default: return nil
+        }
+    }
+
+    /// Whether `text` is a finished entry, or the REPL should ask for another line
+    /// (`openConstruct`).
+    public static func isComplete(_ text: String) -> Bool {
+        openConstruct(text) == nil
     }
 
     /// The value of a string token: quotes removed, escapes decoded. An unterminated
@@ -67,5 +80,24 @@ public enum Lexer {
         var name = text.dropFirst()
         if name.hasSuffix("`") { name = name.dropLast() }
         return String(name)
+    }
+}
+
+/// What an unfinished entry is waiting for (`Lexer.openConstruct`).
+public enum OpenConstruct: Sendable, Equatable {
+    /// A `(` not yet closed.
+    case bracket
+    /// The last line ends with `|`: the next stage is to come.
+    case pipe
+    /// The last line ends with a comma: the next item of a list is to come.
+    case comma
+
+    /// The character that is open, as the continuation prompt shows it.
+    public var symbol: String {
+        switch self {
+        case .bracket: "("
+        case .pipe: "|"
+        case .comma: ","
+        }
     }
 }

@@ -119,6 +119,13 @@ struct ParserState {
     /// it causes is not reported twice.
     mutating func fail(_ message: ParseMessage, at culprit: Token? = nil, notes: [Note] = []) -> ParseAbort {
         let token = culprit ?? current
+        var message = message, notes = notes
+        if token.kind == .statementEnd, token.text == "\n", let open = unclosedBracket(before: token) {
+            // A line end inside brackets ends a statement only at a blank line: whatever
+            // else is unfinished there, the bracket left open is the mistake to report.
+            message = .expectedClosingParen
+            notes = [Note("to close '(' here", at: .source(file, open.range))]
+        }
         let caret = caretRange(for: token)
         lastErrorStart = caret.start
         let damaged = damagedTokens.contains { $0.start <= caret.start && caret.start <= $0.end }
@@ -126,6 +133,31 @@ struct ParserState {
             diagnostics.append(Diagnostic(message, in: file, at: caret, notes: notes))
         }
         return ParseAbort()
+    }
+
+    /// The innermost `(` of `end`'s statement that is still open at `end`.
+    func unclosedBracket(before end: Token) -> Token? {
+        // Tokens are in source order: the first at or after `end`, by bisection.
+        var low = 0, high = tokens.count
+        while low < high {
+            let mid = (low + high) / 2
+            if tokens[mid].range.start < end.range.start { low = mid + 1 } else { high = mid }
+        }
+        var i = low
+        var closers = 0
+        while i > 0 {
+            i -= 1
+            let t = tokens[i]
+            switch t.kind {
+            case .statementEnd: return nil
+            case .symbol(.rightParen): closers += 1
+            case .symbol(.leftParen):
+                if closers == 0 { return t }
+                closers -= 1
+            default: break
+            }
+        }
+        return nil
     }
 
     /// Where the caret goes for `token`: right after the previous token when the line

@@ -24,6 +24,13 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
     case statementCannotStart(String)
     case reservedWord(String)
     case unknownOperator(String)
+    /// An operator of SQL, KQL, PRQL or dplyr (`order by`, `limit`, `filter`, `project`, ...):
+    /// the message names crmq's spelling.
+    case foreignOperator(String, crmq: String)
+    /// `sort by x`: KQL's spelling of `sort x`.
+    case sortBy
+    /// `count(distinct x)`: SQL's spelling of `count_distinct(x)`.
+    case countDistinct(function: String)
     case expectedOperator(found: String)
     /// `customers where x`: an operator word where the statement should have ended.
     case missingPipe(before: String)
@@ -58,6 +65,9 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .statementCannotStart: "parse.statement-cannot-start"
         case .reservedWord: "parse.reserved-word"
         case .unknownOperator: "parse.unknown-operator"
+        case .foreignOperator: "parse.foreign-operator"
+        case .sortBy: "parse.sort-by"
+        case .countDistinct: "parse.count-distinct"
         case .expectedOperator: "parse.expected-operator"
         case .missingPipe: "parse.missing-pipe"
         case .expectedEndOfStatement: "parse.expected-end-of-statement"
@@ -91,6 +101,9 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .statementCannotStart(let token): "a statement cannot start with \(token)"
         case .reservedWord(let word): "'\(word)' is a reserved word; quote it as `\(word)` to use it as a name"
         case .unknownOperator(let name): "unknown operator '\(name)'"
+        case .foreignOperator(let name, let crmq): "unknown operator '\(name)'; crmq writes \(crmq)"
+        case .sortBy: "unexpected 'by' after 'sort'; crmq writes 'sort x [desc]'"
+        case .countDistinct(let function): "crmq counts distinct values with 'count_distinct(x)', not '\(function)(distinct x)'"
         case .expectedOperator(let found): "expected an operator after '|', found \(found)"
         case .missingPipe(let word): "missing '|' before '\(word)'"
         case .expectedEndOfStatement(let found): "expected the end of the statement, found \(found)"

@@ -35,6 +35,10 @@ extension ParserState {
     private mutating func expectStageEnd(after stage: Stage, nested: Bool) throws(ParseAbort) {
         if isAtEnd || isSymbol(.pipe) || (nested && isSymbol(.rightParen)) { return }
         if isSymbol(.rightParen) { throw fail(.unmatchedClosingParen) }
+        // `summarize n = count() group by region` (SQL): crmq's grouping is the stage's own 'by'.
+        if isWord("group"), Self.isWord(peek(), "by") {
+            throw fail(.foreignOperator("group by", crmq: "'by x' at the end of 'summarize' or 'count'"))
+        }
         throw fail(
             .expectedStageEnd(
                 stage: stage.name.name.lowercased(), closer: nested ? "')'" : "end of line",
@@ -57,7 +61,12 @@ extension ParserState {
         case "where": kind = .where(try parseExpression())
         case "select": kind = .select(try parseNamedList())
         case "extend": kind = .extend(try parseExtendItems())
-        case "sort": kind = .sort(try parseSortItems())
+        case "sort":
+            // `sort by x` (KQL): `by` followed by an expression, not a column called `by`.
+            if isWord("by"), Self.startsExpression(peek()) {
+                throw fail(.sortBy, at: current)
+            }
+            kind = .sort(try parseSortItems())
         case "take": kind = .take(try parseExpression())
         case "top": kind = try parseTop(start: operatorToken.range.start)
         case "count": kind = .count(by: eatWord("by") ? try parseNamedList() : [])
@@ -71,11 +80,40 @@ extension ParserState {
         case "distinct": kind = .distinct(try parseNamedList())
         case "chart": kind = .chart(try parseChart())
         default:
+            if let crmq = foreignOperators[operatorToken.text.lowercased()] {
+                throw fail(.foreignOperator(operatorToken.text, crmq: crmq), at: operatorToken)
+            }
             throw fail(
                 .unknownOperator(operatorToken.text), at: operatorToken,
                 notes: [operatorNote(for: operatorToken.text)])
         }
         return Stage(kind: kind, range: SourceRange(operatorToken.range.start, previousEnd), name: name)
+    }
+
+    /// Operators of SQL, KQL, PRQL and dplyr that crmq spells otherwise, and its spelling.
+    private var foreignOperators: [String: String] {
+        [
+            "order": "'sort x [desc]'", "orderby": "'sort x [desc]'", "arrange": "'sort x [desc]'",
+            "limit": "'take n'", "head": "'take n'",
+            "filter": "'where condition'",
+            "project": "'select a, b' (and 'extend' to add columns)", "rename": "'select new = old, ...'",
+            "group": "'summarize name = aggregate, ... by x' or 'count by x'",
+            "aggregate": "'summarize name = aggregate, ... [by x]'",
+            "derive": "'extend name = expression'", "mutate": "'extend name = expression'",
+        ]
+    }
+
+    /// Whether a token can start an expression (for telling `sort by x` from a column `by`).
+    static func startsExpression(_ token: Token) -> Bool {
+        switch token.kind {
+        case .identifier:
+            let word = token.text.lowercased()
+            return word != "asc" && word != "desc"
+        case .integer, .decimal, .string, .keyword(.not), .keyword(.null), .keyword(.true), .keyword(.false),
+            .symbol(.leftParen), .symbol(.minus):
+            return true
+        default: return false
+        }
     }
 
     private func operatorNote(for name: String?) -> Note {

@@ -127,7 +127,7 @@ extension ParserState {
         return .set(name: name, value: try parseExpression())
     }
 
-    // help := 'help' [ topic ]   -- topic: a word, keyword, symbol, string, number or .name
+    // help := 'help' [ topic ]   -- topic: words, a keyword, symbol, string, number or .name
     private mutating func parseHelp() throws(ParseAbort) -> StatementKind {
         advance()
         if isAtEnd { return .help(topic: nil) }
@@ -148,7 +148,24 @@ extension ParserState {
             if !isAtEnd { throw fail(.helpTakesOneTopic(found: describe(current))) }
             return .help(topic: Identifier(topic + "()", range: SourceRange(token.range.start, close.range.end)))
         }
-        if !isAtEnd { throw fail(.helpTakesOneTopic(found: describe(current))) }
+        // `help share of wallet`: a topic of several words is their text as written.
+        func isWord(_ kind: TokenKind) -> Bool {
+            switch kind {
+            case .identifier, .integer, .keyword: true
+            default: false
+            }
+        }
+        while !isAtEnd {
+            // `help share-of-wallet`: a hyphen joins words.
+            guard isWord(token.kind), isWord(current.kind) || current.kind == .symbol(.minus) else {
+                throw fail(.helpTakesOneTopic(found: describe(current)))
+            }
+            advance()
+        }
+        if previousEnd > token.range.end {
+            let range = SourceRange(token.range.start, previousEnd)
+            return .help(topic: Identifier(file.text(of: range), range: range))
+        }
         return .help(topic: Identifier(topic, range: token.range))
     }
 

@@ -10,7 +10,9 @@ struct TokenScanner {
     var tokens: [Token] = []
     var diagnostics: [Diagnostic] = []
 
-    /// Open `(` count; a newline inside brackets never ends a statement.
+    /// Open `(` count; a newline inside brackets does not end a statement, but a blank
+    /// line does (the parser then reports the unclosed bracket), so one missing `)` does
+    /// not swallow the rest of a script.
     var depth = 0
     /// A newline that will end the statement, unless the next token is `|`.
     var pendingEnd: SourceRange?
@@ -21,8 +23,6 @@ struct TokenScanner {
     var lineHasComment = false
     /// `help` topics may be symbols such as `+` or `|`, so a help line never continues.
     var statementIsHelp = false
-    /// The text ends inside a string (the REPL should ask for more).
-    var stringOpenAtEnd = false
 
     init(file: SourceFile) {
         self.file = file
@@ -49,9 +49,13 @@ struct TokenScanner {
     // MARK: Lines, comments and statement ends
 
     private mutating func newline() {
-        if !lineHasToken && !lineHasComment && !comments.isEmpty {
+        let blank = !lineHasToken && !lineHasComment
+        if blank && !comments.isEmpty {
             // A blank line inside a run of comments is a paragraph break in a notebook.
             comments.append("")
+        }
+        if blank, depth > 0, let last = tokens.last, last.kind != .statementEnd {
+            endStatement(at: SourceRange(pos, pos + 1), text: "\n")
         }
         if pendingEnd == nil, depth == 0, let last = tokens.last, last.kind != .statementEnd,
             statementIsHelp || !Self.continuesLine(last)
@@ -238,7 +242,6 @@ struct TokenScanner {
             pos += 1
         }
         if pos > start + 1, bytes[pos - 1] == .carriageReturn { pos -= 1 }
-        if pos >= bytes.count { stringOpenAtEnd = true }
         // The string swallowed the rest of the line, brackets included; reopening
         // them on the next line would glue the following statement to this one.
         depth = 0

@@ -18,7 +18,7 @@ struct Crmq: ParsableCommand {
             FILE:LINE:COL: error: ...); 64 for a command-line usage error.
             """,
         version: CrmqVersion.string,
-        subcommands: [Run.self, Generate.self, NotebookCommand.self])
+        subcommands: [Run.self, Generate.self, NotebookCommand.self, HelpTopicCommand.self])
 
     @OptionGroup var options: CommonOptions
 
@@ -53,7 +53,7 @@ struct Run: ParsableCommand {
     @OptionGroup var options: CommonOptions
 
     mutating func run() throws {
-        let front = try FrontEnd(options: options)
+        let front = try FrontEnd(options: options, script: file)
         guard let data = FileManager.default.contents(atPath: file) else {
             FileHandle.standardError.write(Data("\(file): error: cannot read the script: no such file, or not readable\n".utf8))
             throw ExitCode(1)
@@ -63,6 +63,41 @@ struct Run: ParsableCommand {
             throw ExitCode(1)
         }
         throw ExitCode(front.runScript(text: text, name: file) ? 0 : 1)
+    }
+}
+
+/// `crmq help [TOPIC]`: the text `help TOPIC` prints in the shell, from the command line.
+/// Named `help`, it takes the place of swift-argument-parser's own help subcommand, so
+/// `crmq help run` (a subcommand's name, not a topic) still shows that subcommand's usage.
+struct HelpTopicCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "help",
+        abstract: "Explain a statement, operator, function or CRM concept, as 'help TOPIC' does in the shell.")
+
+    @Argument(help: ArgumentHelp("The topic; several words are one topic (crmq help share of wallet).", valueName: "topic"))
+    var words: [String] = []
+
+    mutating func run() throws {
+        let topic = words.joined(separator: " ")
+        if topic.isEmpty {
+            print(Crmq.helpMessage())
+            print()
+            print(Help.index, terminator: "")
+            return
+        }
+        if let text = Help.text(for: topic) {
+            print(text.hasSuffix("\n") ? text : text + "\n", terminator: "")
+            return
+        }
+        if words.count == 1, let sub = Crmq.configuration.subcommands.first(where: {
+            $0._commandName == topic && $0 != HelpTopicCommand.self
+        }) {
+            print(Crmq.helpMessage(for: sub))
+            return
+        }
+        let notes = Help.unknownTopicNotes(topic).map { "note: \($0)\n" }.joined()
+        FileHandle.standardError.write(Data("crmq: error: no help topic '\(topic)'\n\(notes)".utf8))
+        throw ExitCode(1)
     }
 }
 
@@ -76,6 +111,12 @@ struct CommonOptions: ParsableArguments {
 
     @Option(help: "How results are written: table, csv, json or markdown.")
     var format: OutputMode = .table
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write results to this file instead of standard output, as '.output FILE' does (for 'notebook': the notebook, a .html or .md file). Safe mode writes it and nothing else.", valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Safe mode, for running someone else's script: files are read only from the data folder and the script's folder, nothing is written but --output, and the memory limit holds (also CRMQ_SAFE=1; docs/safety.md).")
+    var safe = false
 }
 
 extension OutputMode: ExpressibleByArgument {}

@@ -11,23 +11,45 @@ final class FrontEnd {
     let session = Session()
     let presenter: Presenter
 
-    init(options: CommonOptions) throws {
+    /// Whether safe mode is on (docs/safety.md): init file and history file are skipped.
+    let safe: Bool
+
+    /// `script`: the script's path (`run`, `notebook`), whose folder safe mode reads from.
+    /// `notebook`: the notebook `crmq notebook` writes (not by the session: safe mode
+    /// refuses statements that write it).
+    convenience init(options: CommonOptions, script: String? = nil) throws {
+        try self.init(
+            data: options.data, noData: options.noData, format: options.format,
+            safe: options.safe, script: script, output: options.output)
+    }
+
+    init(data: String?, noData: Bool, format: OutputMode, safe: Bool, script: String?, output: String?) throws {
         Allocator.keepFreedMemory()
+        self.safe = safe || SafeMode.fromEnvironment
         let colorErrors = isatty(2) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        presenter = Presenter(mode: options.format, color: colorErrors) { text, channel in
+        presenter = Presenter(mode: format, color: colorErrors) { text, channel in
             let handle = channel == .results ? FileHandle.standardOutput : FileHandle.standardError
             handle.write(Data(text.utf8))
         }
         presenter.resultColor = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         presenter.chartWidth = Terminal.width()
-        if options.noData { return }
-        let folder = options.data ?? DefaultData.folder()
-        guard let folder else { return }
-        do {
-            _ = try session.loadFolder(folder)
-        } catch {
-            FileHandle.standardError.write(Data(DiagnosticRenderer.render(error, color: colorErrors).utf8))
-            throw ExitCode(1)
+        let folder = noData ? nil : data ?? DefaultData.folder()
+        if let folder {
+            do {
+                _ = try session.loadFolder(folder)
+            } catch {
+                FileHandle.standardError.write(Data(DiagnosticRenderer.render(error, color: colorErrors).utf8))
+                throw ExitCode(1)
+            }
+        }
+        if let output {
+            session.commandLineOutputs = [output]
+            guard presenter.redirect(to: output) else { throw ExitCode(1) }
+        }
+        if self.safe {
+            session.enterSafeMode(Sandbox(
+                readFolders: (folder.map { [$0] } ?? []) + (script.map { [Sandbox.folder(ofScript: $0)] } ?? []),
+                writeFiles: output.map { [$0] } ?? []))
         }
     }
 
@@ -47,9 +69,10 @@ final class FrontEnd {
         var banner = "crmq \(CrmqVersion.string): type 'help' for help, '.quit' to leave.\n"
         if !tables.isEmpty { banner += "tables: " + tables.joined(separator: ", ") + "\n" }
         FileHandle.standardError.write(Data(banner.utf8))
-        let editor: LineEditor = EditLineEditor(historyPath: REPL.historyPath()) ?? PlainLineEditor()
+        // Safe mode writes no file, so the history stays in memory.
+        let editor: LineEditor = EditLineEditor(historyPath: safe ? nil : REPL.historyPath()) ?? PlainLineEditor()
         let repl = REPL(session: session, presenter: presenter, editor: editor)
-        return repl.run(initFile: initFile ? REPL.initFile() : nil)
+        return repl.run(initFile: initFile && !safe ? REPL.initFile() : nil)
     }
 }
 
@@ -79,12 +102,26 @@ enum DefaultData {
     }
 }
 
+/// `CRMQ_SAFE`: safe mode from the environment, for a shell or service that runs crmq on
+/// other people's scripts.
+enum SafeMode {
+    /// Set to anything but empty, `0`, `false`, `no` or `off`.
+    static var fromEnvironment: Bool {
+        guard let value = ProcessInfo.processInfo.environment["CRMQ_SAFE"]?.lowercased() else { return false }
+        return !["", "0", "false", "no", "off"].contains(value)
+    }
+}
+
 enum Terminal {
-    /// Columns of the terminal on standard output, nil when it is not a terminal.
+    /// The widest a result or chart is drawn, whatever the terminal or COLUMNS says.
+    static let maxWidth = 1000
+
+    /// Columns of the terminal on standard output (else `COLUMNS`), at most `maxWidth`;
+    /// nil when neither gives a width of at least 1.
     static func width() -> Int? {
         var size = winsize()
-        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        if let c = ProcessInfo.processInfo.environment["COLUMNS"], let n = Int(c) { return n }
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return min(Int(size.ws_col), maxWidth) }
+        if let c = ProcessInfo.processInfo.environment["COLUMNS"], let n = Int(c), n > 0 { return min(n, maxWidth) }
         return nil
     }
 }

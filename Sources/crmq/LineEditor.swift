@@ -16,6 +16,9 @@ enum LineInput: Equatable {
 protocol LineEditor: AnyObject {
     /// Reads one line after `prompt`.
     func readLine(prompt: String) -> LineInput
+    /// Whether more input is already waiting to be read: the rest of a paste, lines typed
+    /// ahead. The REPL reads on before running a statement that looks complete.
+    var hasPendingInput: Bool { get }
     /// Records a whole statement (several lines for a multi-line one) as one history
     /// entry, saving the history file at once.
     func addHistory(_ entry: String)
@@ -39,6 +42,9 @@ final class PlainLineEditor: LineEditor {
         guard let line = Swift.readLine(strippingNewline: true) else { return .endOfInput }
         return .line(line)
     }
+
+    /// Unknown: standard input is read through stdio's buffer.
+    var hasPendingInput: Bool { false }
 
     func addHistory(_ entry: String) {
         if historyEntries.last != entry { historyEntries.append(entry) }

@@ -25,17 +25,16 @@ struct NotebookCommand: ParsableCommand {
     @Argument(help: "The script to run (a .crmq file).")
     var file: String
 
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The notebook to write: a .html or .md file.", valueName: "file"))
-    var output: String
-
     @Flag(help: "Stop at the first error (the document ends with the failing cell).")
     var bail = false
 
-    @Option(help: ArgumentHelp("Load every CSV file in this folder at start (default: the shipped demo data).", valueName: "dir"))
-    var data: String?
+    // The options `run` takes, under the same names: the top command reads them as well, so
+    // options declared apart from these would be taken by it and never reach this command.
+    // Here --output (-o) is the notebook to write.
+    @OptionGroup var options: CommonOptions
 
-    @Flag(help: "Start with no tables loaded.")
-    var noData = false
+    /// The notebook to write: a .html or .md file.
+    var output: String { options.output ?? "" }
 
     enum Format { case html, markdown }
 
@@ -48,6 +47,9 @@ struct NotebookCommand: ParsableCommand {
     }
 
     func validate() throws {
+        guard options.output != nil else {
+            throw ValidationError("missing the notebook to write: -o FILE.html or -o FILE.md")
+        }
         if format == nil {
             throw ValidationError("the output must end in .html or .md (got '\(output)')")
         }
@@ -69,8 +71,9 @@ struct NotebookCommand: ParsableCommand {
     }
 
     mutating func run() throws {
-        let front = try FrontEnd(options: CommonOptions.parse(
-            (data.map { ["--data", $0] } ?? []) + (noData ? ["--no-data"] : [])))
+        // The same start as `crmq run`: --data, --no-data and --safe, and the same errors.
+        let front = try FrontEnd(
+            data: options.data, noData: options.noData, format: .table, safe: options.safe, script: file, output: nil)
         guard let bytes = FileManager.default.contents(atPath: file) else {
             FileHandle.standardError.write(Data("\(file): error: cannot read the script: no such file, or not readable\n".utf8))
             throw ExitCode(1)

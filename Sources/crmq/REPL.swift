@@ -1,4 +1,5 @@
 import Foundation
+import CrmqSource
 import CrmqSyntax
 import CrmqSession
 import CrmqRendering
@@ -7,8 +8,17 @@ import CrmqRendering
 /// Ctrl-C and Ctrl-D, the init file, the progress line. Reads through a `LineEditor`.
 final class REPL {
     static let prompt = "crmq> "
-    /// The continuation prompt while a statement is unfinished: as wide as `prompt`.
+    /// The continuation prompt while more lines of an entry are read though nothing is
+    /// open (a paste whose next line is already waiting): as wide as `prompt`.
     static let continuation = " ...> "
+
+    /// The continuation prompt while `open` keeps the statement unfinished, as psql does:
+    /// `   (> ` for a bracket, `   |> ` after a trailing `|`, `   ,> ` after a comma; as
+    /// wide as `prompt`.
+    static func continuationPrompt(for open: OpenConstruct?) -> String {
+        guard let open else { return continuation }
+        return String(repeating: " ", count: prompt.count - open.symbol.count - 2) + open.symbol + "> "
+    }
 
     private let session: Session
     private let presenter: Presenter
@@ -17,6 +27,8 @@ final class REPL {
     private let progress: ProgressLine?
     /// Lines of the statement being typed, before the current one.
     private var pending: [String] = []
+    /// The text of the last statement that ran, which a line starting with `|` extends.
+    private var lastStatement: String?
 
     init(session: Session, presenter: Presenter, editor: LineEditor) {
         self.session = session
@@ -37,28 +49,72 @@ final class REPL {
         Interrupt.install(cancelling: session.cancellation)
         presenter.historyProvider = { [editor] in editor.historyEntries }
         editor.completionSource = { [unowned self] line in
-            let text = (pending.map { $0 + "\n" }.joined()) + line
+            // A `|` line right after a statement ran continues that statement.
+            let earlier = pending.isEmpty && Self.startsWithPipe(line) ? lastStatement.map { [$0] } ?? [] : pending
+            let text = (earlier.map { $0 + "\n" }.joined()) + line
             return (text, session.completions(text: text, cursor: text.utf8.count))
         }
         if let initFile { runInitFile(initFile) }
         while !session.quitRequested {
-            switch editor.readLine(prompt: pending.isEmpty ? Self.prompt : Self.continuation) {
+            let prompt = pending.isEmpty
+                ? Self.prompt : Self.continuationPrompt(for: Lexer.openConstruct(pending.joined(separator: "\n")))
+            switch editor.readLine(prompt: prompt) {
             case .endOfInput:
                 FileHandle.standardError.write(Data("\n".utf8))
                 return 0
             case .interrupted:
                 pending = []
             case .line(let line):
+                if pending.isEmpty, let last = lastStatement, Self.startsWithPipe(line) {
+                    // `| stage` right after a statement ran: that statement, extended.
+                    pending = [last]
+                }
                 pending.append(line)
                 let text = pending.joined(separator: "\n")
-                guard Lexer.isComplete(text) else { continue }
+                // Unfinished, or more input already waiting (a paste without bracketed
+                // paste, typed-ahead lines): read on before running anything.
+                if Lexer.openConstruct(text) != nil || editor.hasPendingInput { continue }
+                let lines = pending
                 pending = []
-                if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
-                editor.addHistory(text)
-                execute(text, name: "<repl>")
+                let entry = Self.trimmingBlankLines(text)
+                if entry.isEmpty { continue }
+                editor.addHistory(entry)
+                // As typed (line numbers as shown); a blank last line ended by its line end,
+                // so that it ends a bracket left open as a blank line in a script does.
+                let blankLast = lines.last.map { $0.allSatisfy { $0 == " " || $0 == "\t" } } ?? false
+                execute(blankLast ? text + "\n" : text, name: "<repl>")
+                lastStatement = Self.lastStatement(of: entry)
             }
         }
         return 0
+    }
+
+    /// Whether a line's first character other than a space or tab is `|`.
+    static func startsWithPipe(_ line: String) -> Bool {
+        line.first { $0 != " " && $0 != "\t" } == "|"
+    }
+
+    /// `text` without blank lines at its start and end (a blank line that closed an open
+    /// bracket, the empty lines of a paste).
+    static func trimmingBlankLines(_ text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let isBlank = { (line: Substring) in line.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" } }
+        while let first = lines.first, isBlank(first) { lines.removeFirst() }
+        while let last = lines.last, isBlank(last) { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The source text of the last statement of `entry` when a following `|` line can
+    /// extend it: a query or a `let` (not a session command, `help`, `set`, `load` or
+    /// `save`), in an entry that parsed without errors.
+    static func lastStatement(of entry: String) -> String? {
+        let file = SourceFile(name: "<repl>", text: entry)
+        let (script, diagnostics) = Parser.parse(file)
+        guard diagnostics.isEmpty, let last = script.statements.last else { return nil }
+        switch last.kind {
+        case .query, .let: return file.text(of: last.range)
+        default: return nil
+        }
     }
 
     /// Runs source text, results and errors shown as each statement finishes, with the

@@ -197,3 +197,29 @@ import Testing
         #expect(throws: EngineError.cancelled) { try f.run(t, bound.options, [:], flag) }
     }
 }
+
+/// `help rfm` writes the segment map out as conditions; read back, they give the map.
+@Suite struct RFMSegmentConditionTests {
+    @Test func conditionsGiveBackTheGrid() throws {
+        func scores(_ text: Substring) -> [Int] {
+            text.components(separatedBy: " or ").flatMap { part -> [Int] in
+                let ends = part.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                return ends.count == 2 ? Array(ends[0]...ends[1]) : ends
+            }
+        }
+        var seen = [[Int32]](repeating: [Int32](repeating: -1, count: 5), count: 5)
+        #expect(RFMSegments.conditions.count == RFMSegments.names.count)
+        for (index, line) in RFMSegments.conditions.enumerated() {
+            #expect(line.hasPrefix(RFMSegments.names[index]))
+            let rule = line.dropFirst(RFMSegments.names[index].count).trimmingCharacters(in: .whitespaces)
+            for alternative in rule.components(separatedBy: ", or ") {
+                let parts = alternative.components(separatedBy: " and ")
+                try #require(parts.count == 2 && parts[0].hasPrefix("R ") && parts[1].hasPrefix("FM "))
+                for r in scores(parts[0].dropFirst(2)) {
+                    for fm in scores(parts[1].dropFirst(3)) { seen[r - 1][fm - 1] = Int32(index) }
+                }
+            }
+        }
+        #expect(seen == RFMSegments.grid)
+    }
+}

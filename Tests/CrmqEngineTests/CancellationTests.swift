@@ -19,4 +19,38 @@ import Testing
         flag.reset()
         #expect(try ex.execute(plan).rowCount == 1000)
     }
+
+    /// A sort of many rows polls the flag every chunk of rows in each of its loops (the key
+    /// gathers, the radix counts and passes, the gathers of the result), so Ctrl-C stops it
+    /// within milliseconds, not after a whole pass over tens of millions of rows. Counted,
+    /// not timed: a pass over n rows polls at least n / 65,536 times.
+    @Test func aBigSortPollsEveryChunkOfRows() throws {
+        let n = 1 << 20
+        var state: UInt64 = 1
+        let amounts = (0..<n).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 40) / 100
+        }
+        let dates = (0..<n).map { Int32($0 % 1000) }
+        let t = Table(
+            schema: Schema([Field("amount", .double), Field("date", .date)]),
+            columns: [Column(.double(amounts)), Column(.date(dates))])
+        let flag = CancellationFlag()
+        let ex = executor(["t": t], cancellation: flag)
+        let plan = Plan(
+            .sort(scan("t", t), keys: [SortKey(expr: col(0, .double), descending: true), SortKey(expr: col(1, .date), descending: false)]),
+            schema: t.schema)
+        let sorted = try ex.execute(plan)
+        #expect(sorted.rowCount == n)
+        // Two key gathers, two counting loops, at least four passes (the dates' two bytes
+        // and the amounts' at least two), two gathers of the result: ten loops over n rows.
+        let chunks = n / 65_536
+        #expect(flag.pollCount >= 10 * chunks, "polled \(flag.pollCount) times")
+
+        // Set before it starts: noticed at the first poll, nothing more is done.
+        flag.reset()
+        flag.cancel()
+        #expect(throws: EngineError.cancelled) { try ex.execute(plan) }
+        #expect(flag.pollCount <= 2, "polled \(flag.pollCount) times after the flag was set")
+    }
 }

@@ -116,6 +116,18 @@ import CrmqSession
         #expect(HTMLNotebookRenderer.render(nb).contains("<tr class=\"elision\">"))
     }
 
+    @Test func markdownTablesEscapeHTMLAndMarkdownInValuesAndNames() {
+        let table = Table(
+            schema: Schema([Field("<b>name</b>", .string)]),
+            columns: [Column.from([.string("<script>alert(1)</script>"), .string("a|b \\| *c* & `d`")], type: .string)])
+        let md = MarkdownNotebookRenderer.render(Self.notebook([Self.result(.table(table))]))
+        #expect(!md.contains("<script>") && !md.contains("<b>"))
+        #expect(md.contains("| &lt;b&gt;name&lt;/b&gt;"))
+        #expect(md.contains("| &lt;script&gt;alert(1)&lt;/script&gt;"))
+        // Every '|' in a value is escaped, even one after a backslash, so the row keeps one cell.
+        #expect(md.contains("| a&#124;b &#92;&#124; &#42;c&#42; &amp; &#96;d&#96;"))
+    }
+
     @Test func errorCell() {
         let file = SourceFile(name: "lesson.crmq", text: "customers | where satisfation > 8")
         let d = Diagnostic(id: "test.unknown", message: "unknown column 'satisfation'", location: .source(file, SourceRange(18, 29)))

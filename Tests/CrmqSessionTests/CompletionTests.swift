@@ -62,6 +62,22 @@ import CrmqSession
         #expect(complete("save cu").candidates == ["customers"])
     }
 
+    @Test func tableFunctionsWhereASourceGoes() {
+        // At the start of a line, beside the tables.
+        let start = complete("").candidates
+        #expect(start.contains("rfm(") && start.contains("cohorts("), "\(start)")
+        #expect(start.firstIndex(of: "transactions")! < start.firstIndex(of: "cohorts(")!)
+        #expect(complete("rf").candidates == ["rfm("])
+        #expect(complete("co").candidates == ["cohorts("])
+        #expect(complete("customers | count\nrf").candidates == ["rfm("])
+        // After `let name =`, `join` and inside a bracketed query.
+        #expect(complete("let r = rf").candidates == ["rfm("])
+        #expect(complete("customers | join co").candidates == ["cohorts("])
+        #expect(complete("customers | join (rf").candidates == ["rfm("])
+        // Not where a table's name is wanted.
+        #expect(complete("save rf").candidates == [])
+    }
+
     @Test func keywordsThatFollowAnExpression() {
         #expect(complete("customers | sort name ").candidates == ["asc", "desc"])
         #expect(complete("customers | top 5 ").candidates == ["by"])

@@ -72,10 +72,37 @@ import Testing
         #expect(!Lexer.isComplete("customers | select a,"))
         #expect(Lexer.isComplete("customers | where a and"))
         #expect(Lexer.isComplete("customers | where a =="))
-        #expect(!Lexer.isComplete("customers | where name == \"abc"))
+        // A string ends at its line's end: the next line could not close it.
+        #expect(Lexer.isComplete("customers | where name == \"abc"))
         #expect(Lexer.isComplete("customers | where name == \"abc\""))
         #expect(Lexer.isComplete("help +"))
         #expect(Lexer.isComplete(".mode csv"))
         #expect(Lexer.isComplete("customers | where (a))"))
+        // A blank line ends an open bracket.
+        #expect(Lexer.isComplete("customers | where (a\n"))
+        #expect(Lexer.isComplete("customers | where (a\n   \t"))
+        #expect(!Lexer.isComplete("customers | where (a\n-- a comment is not blank"))
+    }
+
+    @Test func openConstructNamesWhatIsOpen() {
+        #expect(Lexer.openConstruct("customers |") == .pipe)
+        #expect(Lexer.openConstruct("customers\n| where x |") == .pipe)
+        #expect(Lexer.openConstruct("customers | select a,") == .comma)
+        #expect(Lexer.openConstruct("customers | where a in (1,") == .bracket)
+        #expect(Lexer.openConstruct("customers | where (a or\n (b") == .bracket)
+        #expect(Lexer.openConstruct("customers | count") == nil)
+        #expect(Lexer.openConstruct("help |") == nil)
+        #expect(Lexer.openConstruct("customers | where (a\n") == nil)
+        #expect(OpenConstruct.bracket.symbol == "(" && OpenConstruct.pipe.symbol == "|" && OpenConstruct.comma.symbol == ",")
+    }
+
+    @Test func aBlankLineEndsAnOpenBracket() {
+        // The statement ends at the blank line; the next one starts after it.
+        #expect(ends("customers | where (a > 1\n\ncustomers | count") == 1)
+        #expect(ends("customers | where (a > 1\n  and b\n  \ncustomers") == 1)
+        // A comment line is not blank; lines inside brackets still continue.
+        #expect(ends("f(a,\n-- note\n b)\nc") == 1)
+        // Outside brackets a blank line before a `|` line still continues.
+        #expect(ends("customers\n\n| count") == 0)
     }
 }

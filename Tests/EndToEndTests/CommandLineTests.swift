@@ -30,6 +30,58 @@ import Testing
         #expect(r.stdout.contains("\"n\":"))
     }
 
+    /// `crmq help TOPIC` prints what `help TOPIC` prints in a session; several words are one topic.
+    @Test func helpTopicFromTheCommandLine() throws {
+        let r = try Binary.run(["help", "share", "of", "wallet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("share_of_wallet — "))
+        let inSession = try Binary.run(data + ["-c", "help share of wallet"])
+        #expect(r.stdout == inSession.stdout)
+        let tenC = try Binary.run(["help", "10C"])
+        #expect(tenC.status == 0)
+        #expect(tenC.stdout.hasPrefix("ten_c — "))
+    }
+
+    @Test func unknownHelpTopicExitsOneWithDidYouMean() throws {
+        let r = try Binary.run(["help", "share_of_walet"])
+        #expect(r.status == 1)
+        #expect(r.stdout == "")
+        #expect(r.stderr.contains("no help topic 'share_of_walet'"))
+        #expect(r.stderr.contains("did you mean 'share_of_wallet'?"))
+    }
+
+    /// `crmq help run` still shows the usage of the subcommand, as swift-argument-parser's own
+    /// help subcommand did; `crmq help` alone shows the usage and the topics.
+    @Test func helpOfASubcommandAndAlone() throws {
+        let run = try Binary.run(["help", "run"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("USAGE: crmq run"))
+        let alone = try Binary.run(["help"])
+        #expect(alone.status == 0)
+        #expect(alone.stdout.contains("USAGE: crmq"))
+        #expect(alone.stdout.contains("CRM concepts:"))
+    }
+
+    /// `--data` on a folder without transactions.csv: asking for a computed column says which
+    /// table it needs instead of calling it unknown.
+    @Test func computedColumnWithoutTransactionsNamesTheTable() throws {
+        let dir = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(
+            atPath: Binary.demo + "/customers.csv", toPath: dir.appendingPathComponent("customers.csv").path)
+        let r = try Binary.run(["--data", dir.path, "-c", "customers | count by loyalty_stage"])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix(
+            "<command>:1:22: error: 'loyalty_stage' is a computed column of customers and needs the transactions table, which is not loaded"))
+        #expect(r.stderr.contains("--data on a folder that has transactions.csv"))
+        #expect(!r.stderr.contains("unknown column"))
+        // Columns made from customers alone are still there.
+        let nps = try Binary.run(["--data", dir.path, "-c", "customers | count by nps_group"])
+        #expect(nps.status == 0, "\(nps.stderr)")
+        let settings = try Binary.run(["--data", dir.path, "-c", "set"])
+        #expect(settings.stdout.contains("none: no transactions loaded"))
+    }
+
     @Test func errorInDashCExitsOneWithLocation() throws {
         let r = try Binary.run(data + ["-c", "customers | where satisfation > 8"])
         #expect(r.status == 1)

@@ -91,6 +91,12 @@ import Testing
         #expect(out.contains("1000") && !out.contains("error"), "\(out)")
     }
 
+    @Test func completesATableFunctionAtTheStart() throws {
+        let shell = try Shell()
+        let out = try shell.complete("rf\ttransactions) | count")
+        #expect(out.contains("1 row") && !out.contains("error"), "\(out)")
+    }
+
     @Test func completesAHelpTopic() throws {
         let shell = try Shell()
         let out = try shell.complete("help distin\t")
@@ -136,7 +142,7 @@ import Testing
     @Test func multiLineEntryIsOneHistoryEntryAndRecallsAsOne() throws {
         let shell = try Shell()
         shell.terminal.sendLine("customers |")
-        try shell.terminal.expect(" ...> ")
+        try shell.terminal.expect("   |> ")
         let first = try shell.run("where customer_id <= 37 | count")
         #expect(first.contains("37"), "\(first)")
         // Up recalls the whole statement; Enter runs it again.
@@ -147,6 +153,162 @@ import Testing
         #expect(listed.contains("1  customers |\r\n   where customer_id <= 37 | count\r\n2  .history"), "\(listed)")
         let file = try String(contentsOf: shell.historyFile, encoding: .utf8)
         #expect(file == "_HiStOrY_V2_\ncustomers\\040|\\012where\\040customer_id\\040<=\\04037\\040|\\040count\n.history\n", "\(file)")
+        #expect(try shell.quit() == 0)
+    }
+
+    // MARK: - Pasting, `|` lines, continuation prompts
+
+    /// The README's example of `summarize`: a statement, then one over three lines that
+    /// continue with a leading `|`.
+    static let readmeBlock = """
+        customers | summarize customers = count(), retention = 1 - avg(churned) by satisfaction
+        transactions | where date >= "2025-01-01" and amount > 50
+          | summarize avg_amount = avg(amount), n = count() by category
+          | sort n desc
+        """
+
+    /// What running `readmeBlock` shows, in order, once the whole block is in.
+    private func expectReadmeBlockResults(_ out: String) {
+        #expect(!out.contains("error"), "\(out)")
+        // Both results, after the last line was read (nothing ran after the first line).
+        let lastLine = out.range(of: "sort n desc")
+        let first = out.range(of: "retention")
+        let second = out.range(of: "avg_amount", range: (lastLine?.upperBound ?? out.startIndex)..<out.endIndex)
+        #expect(lastLine != nil && second != nil, "\(out)")
+        if let lastLine, let result = out.range(of: "rows", range: out.startIndex..<out.endIndex) {
+            #expect(lastLine.lowerBound < result.lowerBound, "\(out)")
+        }
+        #expect(first != nil, "\(out)")
+    }
+
+    @Test func aBracketedPasteRunsAsAWholeAsARunScriptWould() throws {
+        let home = try Binary.temporaryFolder()
+        let terminal = try PseudoTerminal(
+            ["--data", Self.small], environment: ["HOME": home.path, "CRMQ_HISTORY": nil])
+        // The shell asks the terminal to mark pastes before the first prompt.
+        let start = try terminal.expect(Self.prompt)
+        #expect(start.contains("\u{1B}[?2004h"), "\(start)")
+        // As a terminal sends a paste: line ends as CR, between the markers, in one write;
+        // a Tab in it is text, not completion.
+        let block = Self.readmeBlock.replacingOccurrences(of: "\n", with: "\r").replacingOccurrences(of: "  |", with: "\t|")
+        terminal.send("\u{1B}[200~" + block + "\r\u{1B}[201~")
+        let out = try terminal.expect("sort n desc")
+            + (try terminal.expect("\n" + Self.prompt, timeout: 30))
+        expectReadmeBlockResults(out)
+        #expect(!out.contains("interactions"), "a pasted Tab completed: \(out)")
+        // One history entry: the paste.
+        terminal.sendLine(".history")
+        let listed = try terminal.expect("\n" + Self.prompt)
+        #expect(listed.contains("1  customers | summarize") && listed.contains("2  .history"), "\(listed)")
+        terminal.send(PseudoTerminal.ctrlD)
+        let end = terminal.drain(timeout: 2)
+        #expect(end.contains("\u{1B}[?2004l"), "\(end)")
+    }
+
+    /// Every example of the README and the tour, pasted into the shell as a terminal
+    /// sends it, runs without an error, as it does with `crmq run`.
+    @Test(arguments: ["README.md", "docs/tour.md"])
+    func everyDocumentedExamplePastes(_ file: String) throws {
+        let dir = try Binary.temporaryFolder()
+        let shell = try Shell(directory: dir, data: Binary.demo)
+        let blocks = try DocumentationExampleTests.blocks(in: file)
+        #expect(!blocks.isEmpty)
+        for (line, code) in blocks {
+            shell.terminal.send("\u{1B}[200~" + code.replacingOccurrences(of: "\n", with: "\r") + "\r\u{1B}[201~")
+            let out = try shell.terminal.expect("\n" + Self.prompt, timeout: 60)
+            #expect(!out.contains("error:"), "\(file):\(line): the pasted example fails:\n\(code)\n\(out)")
+        }
+        #expect(try shell.quit() == 0)
+    }
+
+    @Test func bracketedPasteIsOffWhileSuspended() throws {
+        let shell = try Shell()
+        // Ctrl-Z: off before stopping (a session leader's stop may be ignored, which does
+        // not matter here); on again when continued.
+        shell.terminal.signal(SIGTSTP)
+        try shell.terminal.expect("\u{1B}[?2004l")
+        shell.terminal.signal(SIGCONT)
+        try shell.terminal.expect("\u{1B}[?2004h")
+        let out = try shell.run("40 + 8")
+        #expect(out.contains("48") && !out.contains("error"), "\(out)")
+        #expect(try shell.quit() == 0)
+    }
+
+    @Test func aPasteWithoutMarkersIsReadWholeToo() throws {
+        let shell = try Shell()
+        // All lines at once, as a terminal without bracketed paste delivers them.
+        shell.terminal.send(Self.readmeBlock.replacingOccurrences(of: "\n", with: "\r") + "\r")
+        let out = try shell.terminal.expect("sort n desc")
+            + (try shell.terminal.expect("\n" + Self.prompt, timeout: 30))
+        expectReadmeBlockResults(out)
+        #expect(try shell.quit() == 0)
+    }
+
+    @Test func aPasteEndingInsideALineWaitsForEnter() throws {
+        let shell = try Shell()
+        shell.terminal.send("\u{1B}[200~customers\r  | where customer_id <= 12\u{1B}[201~")
+        try shell.terminal.expect("<= 12")
+        let out = try shell.complete(" | count")
+        #expect(out.contains("12") && out.contains("1 row") && !out.contains("error"), "\(out)")
+    }
+
+    @Test func aLineStartingWithAPipeExtendsTheStatementThatRan() throws {
+        let shell = try Shell()
+        // Nothing ran yet: the usual error.
+        let alone = try shell.run("| count")
+        #expect(alone.contains("a statement cannot start with '|'"), "\(alone)")
+        let first = try shell.run("customers | where customer_id <= 37")
+        #expect(first.contains("37 rows"), "\(first)")
+        let counted = try shell.run("  | count")
+        #expect(counted.contains("37") && counted.contains("1 row") && !counted.contains("error"), "\(counted)")
+        // Again: the combined statement is the one extended.
+        let more = try shell.run("| extend twice = n * 2")
+        #expect(more.contains("74") && !more.contains("error"), "\(more)")
+        // History keeps the statement as first run and each combined one.
+        let listed = try shell.run(".history")
+        #expect(listed.contains("3  customers | where customer_id <= 37\r\n     | count\r\n4  "), "\(listed)")
+        #expect(listed.contains("| count\r\n   | extend twice = n * 2\r\n5  .history"), "\(listed)")
+        // Up recalls the combined statement.
+        shell.terminal.send(PseudoTerminal.up + PseudoTerminal.up)
+        let again = try shell.complete("")
+        #expect(again.contains("74"), "\(again)")
+        // Tab on a `|` line completes the columns of the statement it extends.
+        try shell.run("customers | where customer_id <= 5")
+        let tabbed = try shell.complete("| where satisfac\t>= 0 | count")
+        #expect(tabbed.contains("1 row") && !tabbed.contains("error"), "\(tabbed)")
+        #expect(try shell.quit() == 0)
+    }
+
+    @Test func continuationPromptsSayWhatIsOpen() throws {
+        let shell = try Shell()
+        shell.terminal.sendLine("customers |")
+        try shell.terminal.expect("\n   |> ")
+        shell.terminal.sendLine("where customer_id in (1,")
+        try shell.terminal.expect("\n   (> ")
+        shell.terminal.sendLine("2, 3) | select customer_id,")
+        try shell.terminal.expect("\n   ,> ")
+        let out = try shell.run("name | count")
+        #expect(out.contains("3") && out.contains("1 row") && !out.contains("error"), "\(out)")
+        // A string never stays open: it ends at its line's end, so the error comes at once.
+        let string = try shell.run("customers | where name == \"Alice")
+        #expect(string.contains("unterminated string"), "\(string)")
+        #expect(try shell.quit() == 0)
+    }
+
+    @Test func aBlankLineInsideAnOpenBracketEndsTheStatement() throws {
+        let shell = try Shell()
+        shell.terminal.sendLine("customers | where (customer_id > 5")
+        try shell.terminal.expect("\n   (> ")
+        let out = try shell.run("")
+        #expect(out.contains("error: ')' expected") && out.contains("note: to close '(' here"), "\(out)")
+        #expect(out.contains("customers | where (customer_id > 5\r\n    |                   ^"), "\(out)")
+        // Also after a trailing comma inside the bracket: the bracket is what is reported.
+        shell.terminal.sendLine("customers | where customer_id in (1,")
+        try shell.terminal.expect("\n   (> ")
+        let list = try shell.run("")
+        #expect(list.contains("error: ')' expected") && list.contains("note: to close '(' here"), "\(list)")
+        let after = try shell.run("40 + 2")
+        #expect(after.contains("42") && !after.contains("error"), "\(after)")
         #expect(try shell.quit() == 0)
     }
 
@@ -195,7 +357,7 @@ import Testing
         #expect(out.contains("45") && !out.contains("error"), "\(out)")
         // Also in the middle of a multi-line statement.
         shell.terminal.sendLine("customers |")
-        try shell.terminal.expect(" ...> ")
+        try shell.terminal.expect("   |> ")
         shell.terminal.send(PseudoTerminal.ctrlC)
         try shell.terminal.expect("^C\r\n" + Self.prompt)
         let after = try shell.run("40 + 6")

@@ -62,6 +62,40 @@ import Testing
         #expect(html.hasSuffix("</html>\n"))
     }
 
+    /// A bracket left open ends at the next blank line: the error points at it, and the
+    /// prose and cells after it still appear (a notebook goes on; `crmq run` stops there).
+    @Test func anUnclosedBracketEndsAtTheBlankLineAndTheNotebookGoesOn() throws {
+        let folder = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = folder.appendingPathComponent("open.crmq")
+        try """
+            -- # Brackets
+            customers | where (satisfaction > 8
+              and churned == 0
+
+            -- After the broken cell:
+            customers | count by region
+            -- The end.
+
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let md = folder.appendingPathComponent("open.md").path
+        let r = try Binary.run(["notebook", script.path, "-o", md])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("open.crmq:3:19: error: ')' expected"), "\(r.stderr)")
+        #expect(r.stderr.contains("open.crmq:2:19: note: to close '(' here"), "\(r.stderr)")
+        #expect(r.stderr.contains("2 cells, 1 with an error"), "\(r.stderr)")
+        let text = try String(contentsOfFile: md, encoding: .utf8)
+        #expect(text.contains("After the broken cell:"), "\(text)")
+        #expect(text.contains("| region "), "the statement after the blank line ran: \(text)")
+        #expect(text.contains("The end."), "\(text)")
+
+        let run = try Binary.run(["run", script.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("\(script.path):3:19: error: ')' expected"), "\(run.stderr)")
+        #expect(run.stderr.contains("\(script.path):2:19: note: to close '(' here"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty, "\(run.stdout)")
+    }
+
     /// docs/notebooks.md shows docs/notebook-example.md as what the example script renders to.
     @Test func theDocumentedExampleIsCurrent() throws {
         let folder = try Binary.temporaryFolder()

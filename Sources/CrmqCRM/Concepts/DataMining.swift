@@ -1,11 +1,11 @@
 extension CRM {
-    /// The data-mining models and the database-marketing process the seeds name.
+    /// The data-mining models and the database-marketing process the CRM course material names.
     static let dataMiningConcepts: [CRMConcept] = [
         CRMConcept(
             name: "data_mining_models",
-            summary: "the four models the seeds name: segmentation, value assessment, churn prediction, cross-sell",
+            summary: "the four models the CRM course material names: segmentation, value assessment, churn prediction, cross-sell",
             explanation: """
-                The seeds name four kinds of data-mining model in CRM. A segmentation model groups customers \
+                The CRM course material names four kinds of data-mining model in CRM. A segmentation model groups customers \
                 ('help segmentation'); a value-assessment model estimates what each customer is worth ('help \
                 lifetime_value'); a churn-prediction model scores who is likely to leave ('help churn'); a \
                 cross-sell model predicts who will buy which other product line ('help cross_sell'). crmq does \
@@ -24,7 +24,7 @@ extension CRM {
             name: "basket_analysis",
             summary: "shopping-basket analysis: which products are bought together",
             explanation: """
-                Basket analysis, which the seeds name among the data-mining uses of modern information technology, \
+                Basket analysis, which the CRM course material names among the data-mining uses of modern information technology, \
                 finds which products are bought together, so that one can be offered with the other (cross-selling) \
                 or placed beside it. Its measures are the support of a pair (how often both are in one basket), \
                 the confidence of a rule (how often B is bought when A is) and its lift. crmq does not model \
@@ -48,7 +48,7 @@ extension CRM {
             explanation: """
                 Database marketing starts from the customer: with computers and communications it uses the data \
                 in a customer database to identify target and potential long-term customers, talk with them and \
-                build a lasting relationship. The seeds give its process in six steps: build a complete customer \
+                build a lasting relationship. The CRM course material gives its process in six steps: build a complete customer \
                 database; derive a set of behaviour variables; build data-mining models; design and run marketing \
                 actions from the models' results; evaluate the effect; and monitor and update the models. With \
                 one-to-one marketing and direct marketing it is part of the modern marketing theory CRM grew from, \
@@ -70,7 +70,7 @@ extension CRM {
             summary: "the channels through which customers reach the firm: the interactions table",
             explanation: """
                 Modern CRM grew out of contact management, which collects every contact between a customer and the \
-                firm, and customer care built around the telephone service centre. The seeds see the call centre \
+                firm, and customer care built around the telephone service centre. The CRM course material sees the call centre \
                 as the firm's open channel to customers: complaints, fault reports and service requests handled \
                 quickly, one to one. crmq's interactions table records each contact (kind: complaint, inquiry, \
                 service or feedback) and whether it was resolved to the customer's satisfaction.
@@ -84,10 +84,10 @@ extension CRM {
             name: "complaints",
             summary: "complaints and their handling: a lever of retention",
             explanation: """
-                One seed counts the automatic handling of complaints by a call centre among CRM's goals: an open \
+                One text of the CRM course material counts the automatic handling of complaints by a call centre among CRM's goals: an open \
                 channel where customer and firm talk on equal terms raises satisfaction. A complaint comes from a \
                 dissatisfied customer who is still talking; handled well it can keep a customer who would \
-                otherwise leave in silence, and dissatisfaction, the seeds say, easily leads to churn. The \
+                otherwise leave in silence, and dissatisfaction, the CRM course material says, easily leads to churn. The \
                 interactions table marks each complaint as resolved or not, so the churn of customers whose \
                 complaints were resolved can be set against the churn of those whose were not.
                 """,

@@ -3,22 +3,25 @@ extension CRM {
     static let lifecycleConcepts: [CRMConcept] = [
         CRMConcept(
             name: "lifecycle",
-            summary: "a customer relationship passes through identification, development, stability and decline",
+            summary: "a customer relationship passes through identification, development and stability (crmq adds decline)",
             explanation: """
                 Customer relationships have a lifecycle, and loyalty is built by an evolution, not at once. The \
-                seeds describe the stages: identification (exploration), when loyalty is absent or weak; \
-                development, when satisfaction and trust give behavioural loyalty with a medium intent to \
-                repurchase; stability, when loyalty becomes emotional and sustainable and all four loyalty \
-                intents are strong; and decline, when the relationship weakens toward churn. Each stage calls for \
-                its own retention strategy, because the drivers of loyalty weigh differently in each ('help \
-                loyalty_model'). crmq gives each customer a stage in the column lifecycle_stage; 'help \
-                lifecycle_stage' shows the rules.
+                CRM course material describes three stages: identification (exploration), when loyalty is absent \
+                or weak; development, when satisfaction and trust give behavioural loyalty with a medium intent \
+                to repurchase; and stability, when loyalty becomes emotional and sustainable and all four loyalty \
+                intents are strong. Each stage calls for its own retention strategy, because the drivers of \
+                loyalty weigh differently in each ('help loyalty_model').
+
+                crmq adds a fourth stage of its own, decline, which the course material does not have: a \
+                customer who has churned or has not bought for a long time (the decline_days setting) is in \
+                decline, whatever their tenure. crmq gives each customer a stage in the column lifecycle_stage; \
+                'help lifecycle_stage' shows the rules.
                 """,
             formula: """
                 identification: loyalty none or weak; the four intents weak or absent
                   development:    satisfaction, trust, behavioural loyalty; intents medium
                   stability:      emotional, sustainable loyalty; all four intents strong
-                  decline:        the relationship weakens toward churn
+                  decline:        crmq's own: churned, or no purchase for decline_days
                 """,
             example: """
                 customers
@@ -29,11 +32,11 @@ extension CRM {
             summary: "CLV and CLP: what a customer is worth over the whole relationship",
             explanation: """
                 Customer lifetime value (CLV) is the value a customer brings over the whole relationship; \
-                customer lifetime profit (CLP) is what the seeds use to judge a customer's worth: the customer's \
+                customer lifetime profit (CLP) is what the CRM course material uses to judge a customer's worth: the customer's \
                 lifetime purchases minus what the firm spends on marketing to and serving them. Identifying \
                 valuable customers, CRM's first basic task, means ranking them by lifetime profit rather than by \
                 one year's sales. Because most of a relationship lies in the future, CLV is an estimate: a simple \
-                one (Gupta and Lehmann's) sums the yearly margin over the years the customer is expected to stay, \
+                one (Gupta and Lehmann, 'Customers as assets', 2003) sums the yearly margin over the years the customer is expected to stay, \
                 discounted; a \
                 fitted model (BG/NBD with Gamma-Gamma) predicts purchases and spend. crmq's column clv uses the \
                 settings margin and discount_rate; 'help clv' gives its exact rule.

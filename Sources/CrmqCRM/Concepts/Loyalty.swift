@@ -6,9 +6,9 @@ extension CRM {
             name: "satisfaction",
             summary: "Kotler: the pleasure or disappointment from comparing perceived performance with expectation",
             explanation: """
-                Kotler defines customer satisfaction as the feeling of pleasure or disappointment a person forms \
+                Kotler (Marketing Management), as the CRM course material quotes him, defines customer satisfaction as the feeling of pleasure or disappointment a person forms \
                 by comparing a product's perceived performance (or outcome) with their expectations. So \
-                satisfaction has two levers: what the customer expects and what they perceive. The seeds warn \
+                satisfaction has two levers: what the customer expects and what they perceive. The CRM course material warns \
                 that expectations must be managed: raising them attracts buyers, but set too low they give \
                 satisfied customers and small sales, and set too high they leave the perceived value short and \
                 few customers buy again. The dataset has all three survey answers (expectation, \
@@ -27,8 +27,8 @@ extension CRM {
             explanation: """
                 Customer loyalty grows out of satisfaction: it is the trust, support and wish to keep buying \
                 that a satisfied customer forms toward a brand or firm. It takes two forms, the intention to be \
-                loyal and loyal behaviour, and the seeds quote Jill Griffin: loyalty is a behaviour, while \
-                satisfaction is only an attitude. The seeds measure loyalty with two indicators: retention (how \
+                loyal and loyal behaviour, and the CRM course material quotes Jill Griffin (Customer Loyalty, 1995): loyalty is a behaviour, while \
+                satisfaction is only an attitude. The CRM course material measures loyalty with two indicators: retention (how \
                 long the relationship lasts) and share of wallet (how much of the customer's budget goes to the \
                 firm); the repeat purchase rate is the core behavioural measure. Oliver's four stages ('help \
                 oliver_stages') describe how loyalty deepens, and 'help loyalty_model' what drives it.
@@ -43,7 +43,7 @@ extension CRM {
             summary: "satisfaction is not loyalty: the link between them is nonlinear",
             explanation: """
                 Satisfaction is an attitude about past experience; loyalty is continued behaviour that predicts \
-                future buying, so satisfying customers is not enough to stop them leaving. The seeds describe the \
+                future buying, so satisfying customers is not enough to stop them leaving. The CRM course material describes the \
                 curve: below a minimum level of satisfaction, loyalty collapses; across a wide middle zone it \
                 barely moves as satisfaction changes; only near the top does it rise steeply. This is the \
                 satisfaction-versus-retention curve made famous by Jones and Sasser ('Why satisfied customers \
@@ -61,11 +61,11 @@ extension CRM {
             name: "loyalty_model",
             summary: "trust, perceived value, satisfaction and switching cost drive four loyalty intents",
             explanation: """
-                The seeds' loyalty model has four drivers, each positively related to loyalty: customer trust, \
+                The loyalty model of the CRM course material has four drivers, each positively related to loyalty: customer trust, \
                 perceived value, satisfaction and switching cost. Loyalty shows itself as four intentions: \
                 repurchase intent, price tolerance (staying after a price rise), cross-buy intent (buying other \
                 product lines) and referral intent (recommending the firm). The drivers' weights differ from one \
-                lifecycle stage to the next, which is why the seeds conclude that satisfaction alone cannot \
+                lifecycle stage to the next, which is why the CRM course material concludes that satisfaction alone cannot \
                 control churn, that value must come first, and that switching costs can lock in target customers. \
                 The dataset holds every driver and intent as a survey answer (1–7; recommend 0–10), so the model \
                 can be checked stage by stage.
@@ -79,12 +79,12 @@ extension CRM {
             name: "oliver_stages",
             summary: "Oliver's four loyalty stages: cognitive, affective, conative, action",
             explanation: """
-                Oliver divides loyalty into four stages, each deeper than the one before. Cognitive loyalty rests \
+                Oliver (1999, 'Whence consumer loyalty?', Journal of Marketing) divides loyalty into four stages, each deeper than the one before, and the CRM course material follows him. Cognitive loyalty rests \
                 on beliefs about the brand and its benefits (what the customer knows says it is better); \
                 affective loyalty is a favourable attitude, a liking built on repeated satisfaction; conative \
                 loyalty is a committed intention to buy again, a strong motive; action loyalty turns that \
-                intention into rebuying that overcomes obstacles, such as a competitor's offer. The seeds \
-                conclude that loyalty is first emotional and then behavioural, and means little until it shows in \
+                intention into rebuying that overcomes obstacles, such as a competitor's offer. The CRM course material \
+                concludes that loyalty is first emotional and then behavioural, and means little until it shows in \
                 words or purchases. crmq gives each customer a stage in the column loyalty_stage, by rules that \
                 'help loyalty_stage' shows; counting customers per stage gives the loyalty-stage counts.
                 """,
@@ -94,7 +94,7 @@ extension CRM {
             name: "relationship_benefits",
             summary: "what a customer gains from a relationship: social, special treatment, confidence, respect",
             explanation: """
-                The seeds list four relationship benefits that bind a customer to a provider, each affecting \
+                The CRM course material lists four relationship benefits that bind a customer to a provider, each affecting \
                 loyalty differently. Social benefits are the closeness, personal recognition and friendship \
                 between customer and provider (Bitner, 1995: good experiences in a service relationship improve \
                 the customer's quality of life). Special-treatment benefits are economic, such as better prices \
@@ -114,9 +114,9 @@ extension CRM {
             summary: "what it costs a customer to change supplier: money, time and uncertainty",
             explanation: """
                 Switching cost is the one-time cost a customer faces in moving from one supplier to another: \
-                money, but also time, and the psychological cost of uncertainty about a new provider. The seeds \
-                say it has a direct effect on keeping customers loyal, make it one of the four drivers of the \
-                loyalty model, and advise using it to lock in target customers. They also warn that online a \
+                money, but also time, and the psychological cost of uncertainty about a new provider. The CRM course material \
+                says it has a direct effect on keeping customers loyal, makes it one of the four drivers of the \
+                loyalty model, and advises using it to lock in target customers. It also warns that online a \
                 competitor is one click away, so switching costs fall and loyalty is harder to build. The \
                 dataset's switching_cost is a survey answer from 1 (easy to leave) to 7 (costly to leave).
                 """,
@@ -132,7 +132,7 @@ extension CRM {
             explanation: """
                 Customer delivered value is the customer's overall weighing of the benefits they perceive against \
                 the costs they pay: total customer value (product, service, staff and brand value) minus total \
-                customer cost (money, time, effort and worry). The seeds say that the larger the delivered value, \
+                customer cost (money, time, effort and worry). The CRM course material says that the larger the delivered value, \
                 the more inclined the customer is to buy from the firm, and that CRM aims to raise all the \
                 customer's value while lowering all their costs (the 'customer value' of the 10C framework). \
                 Value has three parts: quality is the foundation, service the guarantee and price the promotion. \
@@ -149,7 +149,7 @@ extension CRM {
             name: "loyalty_elements",
             summary: "the elements that build loyalty: service quality, service effect, relationship upkeep",
             explanation: """
-                One seed lists the key elements for building loyalty (it speaks of five). Service quality comes \
+                One text of the CRM course material lists the key elements for building loyalty (it speaks of five). Service quality comes \
                 first, in three parts: product quality (the static side, before, during and after the sale), \
                 service level (the design of the process) and technical ability (the dynamic side). Service \
                 effect is the satisfaction the customer feels inside. Relationship upkeep means interacting with \

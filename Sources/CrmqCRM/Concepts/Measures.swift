@@ -6,13 +6,13 @@ extension CRM {
             name: "ten_c",
             summary: "the 10C framework: the ten means and ends of CRM, each a topic here",
             explanation: """
-                The seeds organise CRM's means and ends as ten Cs: customer profile (the data collected), \
+                The CRM course material organises CRM's means and ends as ten Cs: customer profile (the data collected), \
                 customer knowledge (rules learned from it), customer segmentation (need-based or value-based), \
                 customisation (one-to-one), customer value (the benefits the customer expects), customer \
                 satisfaction, customer development (cross-sell and up-sell), customer retention (and its \
-                opposite, churn), customer acquisition, and customer profitability (lifetime profit). The first \
-                four are means; value, satisfaction, development, retention, acquisition and profitability are \
-                what they serve. Each has its own topic: customer_profile, customer_knowledge, segmentation, \
+                opposite, churn), customer acquisition, and customer profitability (lifetime profit). It presents \
+                the ten together as CRM's means and ends without sorting them into the two, and names \
+                customisation one of CRM's main means. Each has its own topic: customer_profile, customer_knowledge, segmentation, \
                 customisation, delivered_value, satisfaction, customer_development, retention, acquisition and \
                 profitability.
                 """,
@@ -42,7 +42,7 @@ extension CRM {
             explanation: """
                 Customer knowledge is customer information turned into rules that apply widely and guide CRM \
                 decisions: for example, that customers who have not bought for a long time are about to leave. \
-                The seeds' definition of CRM speaks of accumulating, using and sharing customer knowledge. In \
+                The CRM course material's definition of CRM speaks of accumulating, using and sharing customer knowledge. In \
                 crmq, knowledge is what a grouped query reveals when a pattern holds across many customers, as \
                 the churn rate does across recency bands in the example.
                 """,
@@ -56,7 +56,7 @@ extension CRM {
             name: "segmentation",
             summary: "10C: dividing customers into groups with similar needs or similar value",
             explanation: """
-                Segmentation divides customers into groups that are treated differently. The seeds name two \
+                Segmentation divides customers into groups that are treated differently. The CRM course material names two \
                 bases: need-based, grouping customers whose wants for products and services are alike, and \
                 value-based, grouping them by the value they bring, which matters most for CRM. Marketing moves \
                 from mass marketing to segment marketing to one-to-one marketing. In crmq, RFM segments are a \
@@ -74,7 +74,7 @@ extension CRM {
             summary: "10C: products, prices and promotions tailored to each customer",
             explanation: """
                 Customisation means tailoring products and services to each customer's own needs: a personal \
-                price, a personal promotion, a personal offer. The seeds call it one of CRM's main means, on the \
+                price, a personal promotion, a personal offer. The CRM course material calls it one of CRM's main means, on the \
                 road from mass marketing through segment marketing to one-to-one marketing ('help one_to_one'). \
                 Customising starts with knowing one customer: what they buy, how often and how much, as the \
                 example shows for customer 1.
@@ -91,7 +91,7 @@ extension CRM {
             explanation: """
                 One-to-one marketing adjusts the firm's strategy to each customer's particular needs and builds a \
                 partner-like relationship with each one, above all with the most valuable 'gold' customers. Its \
-                core, as the seeds put it, is customer share rather than market share, through a dialogue with \
+                core, as the CRM course material puts it, is customer share rather than market share, through a dialogue with \
                 each customer and customised products that make a lasting win-win relationship. Its key ideas are \
                 customer share, customer lifetime value, customer tiers and the learning relationship. It goes in \
                 four steps: identify the customers, differentiate them, interact with them and customise for them.
@@ -106,7 +106,7 @@ extension CRM {
             summary: "10C: growing existing customers' spend through cross-sell and up-sell",
             explanation: """
                 Customer development works on existing customers: the firm tries every way to raise their \
-                contribution to its wallet share. The seeds name two methods: cross-selling ('help cross_sell'), \
+                contribution to its wallet share. The CRM course material names two methods: cross-selling ('help cross_sell'), \
                 getting customers to buy the firm's other product lines, and up-selling ('help up_sell'), \
                 offering newer, better or dearer products of the same kind at the right moment. Satisfied \
                 customers whose share of wallet is still low are the natural targets: the example counts the \
@@ -124,7 +124,7 @@ extension CRM {
                 Cross-selling attracts existing customers to buy the firm's other products, widening their \
                 contribution. It is one of the two ways of customer development in the 10C framework, and \
                 cross-buy intent is one of the four loyalty intents of the loyalty model. A cross-sell model, one \
-                of the data-mining models the seeds name, predicts which customer will buy which other line; \
+                of the data-mining models the CRM course material names, predicts which customer will buy which other line; \
                 basket analysis finds lines bought together ('help basket_analysis'). Counting the product lines \
                 each customer buys shows how far cross-selling has gone.
                 """,
@@ -156,7 +156,7 @@ extension CRM {
                 Customer retention, in the 10C framework, is keeping valuable existing customers from leaving: \
                 excellent, attentive and precisely customised products and services raise their satisfaction, \
                 lower the churn rate and earn their lifetime value. Retention (how long customers stay) and share \
-                of wallet (how much they spend with the firm) are the seeds' two measures of loyalty. crmq's \
+                of wallet (how much they spend with the firm) are the two measures of loyalty in the CRM course material. crmq's \
                 aggregate retention_rate() is the share of rows whose churned is 0, one minus churn_rate(). \
                 Comparing it across groups, such as acquisition channels, shows where customers stay.
                 """,
@@ -172,9 +172,9 @@ extension CRM {
             explanation: """
                 Churn is the loss of customers, and the churn rate is the share of customers who have left. \
                 Dissatisfaction easily leads to churn, but satisfaction alone does not prevent it ('help \
-                satisfaction_vs_loyalty'). The seeds quote the finding that cutting churn by 5% can raise profit \
-                by 25% to 100% ('help retention_economics'), and a churn-prediction model is one of the \
-                data-mining models they name. In the data, churned is 1 for a customer who left and churn_date \
+                satisfaction_vs_loyalty'). The CRM course material says research shows that cutting churn by 5% \
+                can raise profit by 25% to 100%, naming no source ('help retention_economics'), and a \
+                churn-prediction model is one of the data-mining models it names. In the data, churned is 1 for a customer who left and churn_date \
                 says when; the aggregate churn_rate() is avg(churned). The example sets churn against the \
                 Net Promoter groups.
                 """,
@@ -189,7 +189,7 @@ extension CRM {
             summary: "10C: winning new customers by offering more value than competitors",
             explanation: """
                 Customer acquisition wins new customers' interest by offering products and services of higher \
-                value than competitors do. The seeds list ways to find them: market surveys, company events and \
+                value than competitors do. The CRM course material lists ways to find them: market surveys, company events and \
                 referrals from existing customers. An acquisition rate needs prospects (how many were approached, \
                 how many became customers), and the data has none, so crmq does not model the rate itself. It \
                 can count new customers by signup year and channel; divided by the customers at the start of the \
@@ -206,7 +206,7 @@ extension CRM {
             explanation: """
                 Customer profitability, the tenth C, is the profit a customer contributes over their lifetime: \
                 their lifetime purchases minus the marketing and management costs the firm spends on them. It is \
-                the customer lifetime profit (CLP) of 'help lifetime_value', the measure by which the seeds judge \
+                the customer lifetime profit (CLP) of 'help lifetime_value', the measure by which the CRM course material judges \
                 a customer's worth. The data has revenue but no cost to serve, so crmq approximates profit with \
                 the margin setting (default 0.3), as the clv column does.
                 """,
@@ -221,8 +221,8 @@ extension CRM {
             summary: "share of wallet: the firm's share of the customer's spending in the category",
             explanation: """
                 Customer share, also called share of wallet, is the proportion of a customer's spending in a \
-                category that goes to the firm. The seeds call it the quality of the market, where market share \
-                is its quantity ('help market_vs_customer_share'), and make it the core of one-to-one marketing. \
+                category that goes to the firm. The CRM course material calls it the quality of the market, where market share \
+                is its quantity ('help market_vs_customer_share'), and makes it the core of one-to-one marketing. \
                 With retention it is one of the two measures of loyalty: retention says how long, customer share \
                 how much. crmq computes it for each customer as the column share_of_wallet, spend with the firm in \
                 the last 12 months over the customer's yearly category_spend ('help share_of_wallet' gives the \
@@ -239,7 +239,7 @@ extension CRM {
             explanation: """
                 Market share is the firm's part of all sales in a market: how much of the market it has won. \
                 Customer share is the firm's part of each customer's spending: how deeply it serves the customers \
-                it has. The seeds describe CRM as moving marketing from market share to customer share, and call \
+                it has. The CRM course material describes CRM as moving marketing from market share to customer share, and calls \
                 customer share the quality of the market and market share its quantity. The data knows only the \
                 firm's own customers, so true market share is out of reach; summing spend and category spend over \
                 the customers gives the firm's share of their combined wallet, by region in the example.
@@ -257,7 +257,7 @@ extension CRM {
             name: "repeat_purchase",
             summary: "repeat purchase rate: the share of customers who buy again",
             explanation: """
-                The repeat purchase rate is the share of customers who buy again within a period. The seeds call \
+                The repeat purchase rate is the share of customers who buy again within a period. The CRM course material calls \
                 it the core measure of loyalty, because in a competitive market every purchase is a choice that \
                 other brands try to win. It measures behavioural loyalty, Oliver's action stage, where the survey \
                 answers measure intentions. crmq's aggregate repeat_rate() takes, of the customers who ever \
@@ -270,7 +270,7 @@ extension CRM {
             name: "rfm_analysis",
             summary: "RFM: recency, frequency and monetary value, scored and segmented",
             explanation: """
-                RFM analysis uses what the seeds call the three magic elements of a customer database, the best \
+                RFM analysis uses what the CRM course material calls the three magic elements of a customer database, the best \
                 indicators for analysis: recency (when the customer last bought), frequency (how many times they \
                 bought in a period) and monetary value (how much they spent). It shows a customer's whole profile \
                 as it changes, grounds personalised communication and service, helps raise the number of \
@@ -304,8 +304,8 @@ extension CRM {
                 The Net Promoter Score, introduced by Reichheld in 2003, asks one question (how likely is the \
                 customer to recommend the firm, from 0 to 10) and subtracts the percentage of detractors (0–6) \
                 from the percentage of promoters (9–10); passives (7–8) count only in the total. Recommendation is \
-                the referral intent of the seeds' loyalty model, one of the four ways loyalty shows itself, and \
-                the seeds note that loyal customers become the firm's unpaid advertisers. In crmq, nps(recommend) \
+                the referral intent of the loyalty model of the CRM course material, one of the four ways loyalty shows itself, and \
+                the CRM course material notes that loyal customers become the firm's unpaid advertisers. In crmq, nps(recommend) \
                 is the aggregate and nps_group the column that puts each customer in a group.
                 """,
             formula: "NPS = 100 × (promoters − detractors) / respondents, from −100 to 100",

@@ -17,7 +17,27 @@ enum RFM {
             example: "rfm(transactions) | count by rfm_segment",
             options: roles.map(\.option) + [TransactionInput.asofOption],
             bind: bind),
+        details: details,
         run: run)
+
+    /// `help rfm`: the columns, the scoring and the segment map, the map written out from `RFMSegments`.
+    static var details: String {
+        """
+        One row per customer with a purchase before the as-of date (the asof option, else the asof \
+        setting, else the day after the last transaction): recency (days since the last purchase), \
+        frequency (purchases), monetary (their sum, rounded to cents), r_score, f_score, m_score, \
+        rfm_score and rfm_segment.
+
+        Scores: each measure is cut into quintiles, 1 to 5, where 5 is best: the most recent last \
+        purchase, the most purchases, the highest spend. The customers are ordered by the measure, \
+        ties broken by customer id, and split into five groups whose sizes differ by at most one (SQL's \
+        NTILE(5)), so customers with equal values can get different scores. rfm_score = 100 * r_score + \
+        10 * f_score + m_score (545 is R 5, F 4, M 5).
+
+        Segments: from R and FM, the mean of F and M rounded half up (FM = (f_score + m_score + 1) / 2):
+
+        """ + "\n" + RFMSegments.conditions.map { "  " + $0 }.joined(separator: "\n")
+    }
 
     /// The output columns after the customer column.
     static let measureFields: [Field] = [
@@ -254,6 +274,31 @@ enum RFMSegments {
     }()
 
     static func fm(f: Int, m: Int) -> Int { (f + m + 1) / 2 }
+
+    /// Each segment with the R and FM scores that give it, in the order of `names`:
+    /// "Champions            R 5 and FM 4-5".
+    static var conditions: [String] {
+        func span(_ values: [Int]) -> String {
+            // Runs of consecutive scores: [1, 2, 4] is "1-2 or 4".
+            var runs: [(Int, Int)] = []
+            for v in values.sorted() {
+                if let last = runs.last, last.1 + 1 == v { runs[runs.count - 1].1 = v } else { runs.append((v, v)) }
+            }
+            return runs.map { $0.0 == $0.1 ? "\($0.0)" : "\($0.0)-\($0.1)" }.joined(separator: " or ")
+        }
+        let width = names.map(\.count).max() ?? 0
+        return names.indices.map { segment in
+            // The FM scores of the segment for each R, best R first; Rs with the same FMs merged.
+            var byFM: [(rs: [Int], fms: [Int])] = []
+            for r in stride(from: 5, through: 1, by: -1) {
+                let fms = (1...5).filter { grid[r - 1][$0 - 1] == Int32(segment) }
+                guard !fms.isEmpty else { continue }
+                if let i = byFM.firstIndex(where: { $0.fms == fms }) { byFM[i].rs.append(r) } else { byFM.append(([r], fms)) }
+            }
+            let text = byFM.map { "R \(span($0.rs)) and FM \(span($0.fms))" }.joined(separator: ", or ")
+            return names[segment] + String(repeating: " ", count: width + 2 - names[segment].count) + text
+        }
+    }
 
     static func segment(r: Int, f: Int, m: Int) -> Int32 { grid[r - 1][fm(f: f, m: m) - 1] }
 

@@ -30,6 +30,14 @@ extension CRMInputs {
     /// last dated transaction; nil when neither exists (no as-of date, no date measures).
     var asOf: Int32? {
         if case .date(let d) = setting("asof") { return d }
+        return CRM.defaultAsOf(transactions: transactions)
+    }
+}
+
+extension CRM {
+    /// The as-of date when the `asof` setting is null: the day after the last dated
+    /// transaction (days since 1970-01-01); nil without transactions or dates.
+    public static func defaultAsOf(transactions: Table?) -> Int32? {
         guard let t = transactions, let dates = t.column(named: "date"), case .date(let a) = dates.values
         else { return nil }
         var last = Int32.min

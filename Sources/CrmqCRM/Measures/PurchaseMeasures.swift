@@ -12,7 +12,7 @@ extension CustomerMeasures {
 
     static let recency = ComputedColumn(
         name: "recency", type: .int,
-        summary: "days from the last purchase to the as-of date (the R of RFM)",
+        summary: "days since the last purchase (RFM's R)",
         rule: """
             recency = asof - the date of the customer's last purchase before asof, in days (1 for a \
             purchase the day before asof). Null for a customer with no purchase before asof. RFM \
@@ -30,7 +30,7 @@ extension CustomerMeasures {
 
     static let frequency = ComputedColumn(
         name: "frequency", type: .int,
-        summary: "purchases before the as-of date (the F of RFM)",
+        summary: "purchases before the as-of date (RFM's F)",
         rule: """
             frequency = the number of the customer's transactions dated before asof (a transaction \
             with a missing amount still counts); 0 when there is none. RFM analysis: customers who buy \
@@ -45,7 +45,7 @@ extension CustomerMeasures {
 
     static let monetary = ComputedColumn(
         name: "monetary", type: .double,
-        summary: "revenue from the customer before the as-of date (the M of RFM)",
+        summary: "revenue before the as-of date (RFM's M)",
         rule: """
             monetary = the sum of amount over the customer's transactions dated before asof (missing \
             amounts are skipped; refunds, negative amounts, reduce it); 0.0 when there is none. RFM \
@@ -60,7 +60,7 @@ extension CustomerMeasures {
 
     static let spend12m = ComputedColumn(
         name: "spend_12m", type: .double,
-        summary: "revenue from the customer in the 12 months before the as-of date",
+        summary: "revenue in the 12 months before the as-of date",
         rule: """
             spend_12m = the sum of amount over the customer's transactions dated in [asof - 365 days, \
             asof); 0.0 when there is none. The customer's yearly spend with us: the numerator of \
@@ -75,7 +75,7 @@ extension CustomerMeasures {
 
     static let shareOfWallet = ComputedColumn(
         name: "share_of_wallet", type: .double,
-        summary: "our share of the customer's yearly category spend: spend_12m / category_spend",
+        summary: "our share of wallet: spend_12m / category_spend",
         rule: """
             share_of_wallet = spend_12m / category_spend, where category_spend is the customer's \
             yearly spend in the whole category, with every vendor. Null when category_spend is missing \

@@ -5,7 +5,7 @@ import CrmqEngine
 extension CustomerMeasures {
     static let lifecycleStage = ComputedColumn(
         name: "lifecycle_stage", type: levels(LifecycleStage.self),
-        summary: "identification, development, stability or decline (the customer lifecycle)",
+        summary: "identification, development, stability or decline",
         rule: """
             The first that holds: decline when the customer has churned by asof (churned true and \
             churn_date missing or before asof) or has gone more than decline_days (180) without a \
@@ -20,9 +20,11 @@ extension CustomerMeasures {
             tenure (no signup_date, or a signup after asof) decides no tenure test. Null only when \
             the customer never bought and tenure is unknown.
 
-            The course material's lifecycle: identification/exploration (no or weak loyalty), \
-            development (satisfaction, trust, behavioural loyalty, medium repurchase intent), \
-            stability (emotional, lasting loyalty, strong on all four intents), decline.
+            The CRM course material's lifecycle has three stages: identification/exploration (no or \
+            weak loyalty), development (satisfaction, trust, behavioural loyalty, medium repurchase \
+            intent) and stability (emotional, lasting loyalty, strong on all four intents). Decline is \
+            crmq's own addition, for customers the course material's stages do not describe: those who \
+            have left or stopped buying.
             """,
         needs: ["transactions"], requires: ["customer_id", "signup_date", "churned"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in
@@ -65,7 +67,7 @@ extension CustomerMeasures {
 
     static let loyaltyStage = ComputedColumn(
         name: "loyalty_stage", type: levels(LoyaltyStage.self),
-        summary: "cognitive, affective, conative or action (Oliver's loyalty stages)",
+        summary: "cognitive, affective, conative or action (Oliver)",
         rule: """
             The highest stage whose condition holds: action when conative and the customer made at \
             least action_purchases (4) purchases in the last 12 months (repeat buying); conative when \
@@ -76,8 +78,10 @@ extension CustomerMeasures {
             A missing answer counts towards no stage; a customer with all three answers \
             (repurchase_intent, satisfaction, trust) missing is null: we know nothing of the attitude.
 
-            Oliver's four loyalty stages: cognitive (beliefs about the brand), affective (liking), \
-            conative (committed intention to rebuy), action (rebuying that overcomes obstacles).
+            Oliver's four loyalty stages (Oliver 1999, "Whence consumer loyalty?", Journal of \
+            Marketing): cognitive (beliefs about the brand), affective (liking), conative (committed \
+            intention to rebuy), action (rebuying that overcomes obstacles). The thresholds are crmq's \
+            own reading of the survey answers, and they are settings.
             """,
         needs: ["transactions"], requires: ["customer_id", "repurchase_intent", "satisfaction", "trust"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in
@@ -110,7 +114,7 @@ extension CustomerMeasures {
 
     static let npsGroup = ComputedColumn(
         name: "nps_group", type: levels(NPSGroup.self),
-        summary: "promoter (recommend 9-10), passive (7-8) or detractor (0-6)",
+        summary: "detractor (0-6), passive (7-8) or promoter (9-10)",
         rule: """
             From the answer to "how likely are you to recommend us?" (recommend, 0-10): promoter for \
             9 or 10, passive for 7 or 8, detractor for 0 to 6. Null when recommend is missing or \

@@ -5,7 +5,7 @@ import CrmqEngine
 extension CustomerMeasures {
     static let clv = ComputedColumn(
         name: "clv", type: .double,
-        summary: "customer lifetime value: m * r / (1 + d - r), the constant margin and retention formula",
+        summary: "customer lifetime value: m * r / (1 + d - r)",
         rule: """
             clv = m * r / (1 + d - r), the customer lifetime value of a customer who yields a \
             constant yearly margin m, stays each year with probability r, and whose future margins are \
@@ -18,8 +18,10 @@ extension CustomerMeasures {
             has churned known, or when 1 + d - r is 0 (no churn, no discount). Refunds can make it \
             negative.
 
-            CLV judges a customer's worth over the whole relationship, not the last purchase: keeping \
-            a customer (a higher r) raises it steeply as r nears 1 + d.
+            CLV judges a customer's worth over the whole relationship, not the last purchase. The \
+            multiplier r / (1 + d - r) grows faster and faster as r nears 1, where it reaches 1 / d (10 \
+            at the default d = 0.1): at d = 0.1 it is 2.67 for r = 0.8, 4.5 for r = 0.9 and 6.33 for \
+            r = 0.95, so each point of retention is worth more the higher retention already is.
             """,
         needs: ["transactions"], requires: ["customer_id", "churned"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in

@@ -29,7 +29,7 @@ public enum MarkdownNotebookRenderer {
     /// A GitHub table of the shown rows (`…` for the elision row) and the table view's footer.
     static func render(_ table: NotebookTable) -> String {
         let columns = table.headers.indices.map { k in table.rows.map { $0?[k] ?? "…" } }
-        return MarkdownRenderer.render(headers: table.headers, columns: columns, numeric: table.numeric)
+        return MarkdownRenderer.render(headers: table.headers, columns: columns, numeric: table.numeric, escapeMarkup: true)
             + "\n" + table.footer
     }
 
