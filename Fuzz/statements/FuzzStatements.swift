@@ -8,7 +8,8 @@ import CrmqRendering
 /// libFuzzer target `statements` (scripts/fuzz): any bytes as a script, run by a fresh
 /// session on the golden tests' small tables (Tests/GoldenTests/data, or CRMQ_FUZZ_DATA),
 /// and every result presented as the shell shows it: tables in every output format,
-/// charts drawn in the terminal (in colour, at two widths) and as SVG. Finding: a trap, a
+/// charts drawn in the terminal (in colour, at two widths) and as SVG; and the whole run
+/// as a notebook, in HTML and Markdown, as `crmq notebook` writes it. Finding: a trap, a
 /// sanitizer report or a hang.
 ///
 /// Scripts that touch files (`load`, `save`, `.read`, `.output`) are skipped: the fuzzer
@@ -30,7 +31,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     for t in fixtures { session.register(t.table, as: t.name) }
     let presenter = Presenter(terminalWidth: 60) { _, _ in }
     presenter.resultColor = true
+    var notebook = NotebookBuilder(title: "fuzz.crmq", version: "fuzz")
+    var lastEnd: Int?
     session.run(file, continueAfterErrors: true) { result in
+        notebook.add(result, settings: session.settings)
+        lastEnd = max(lastEnd ?? 0, result.range.end)
         presenter.present(result, settings: session.settings)
         switch result.outcome {
         case .table(let table):
@@ -43,6 +48,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             break
         }
     }
+    let finished = notebook.finish(closingProse: Notebook.closingProse(of: text, after: lastEnd))
+    _ = HTMLNotebookRenderer.render(finished)
+    _ = MarkdownNotebookRenderer.render(finished)
     return 0
 }
 
