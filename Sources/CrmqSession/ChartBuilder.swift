@@ -99,9 +99,11 @@ public enum ChartBuilder {
     /// double, but 1.5e308, or 4.9e-324 apart from 0, has no axis to draw.
     static func checkScale(_ values: [Double], name: String, file: SourceFile, at range: SourceRange) throws(Diagnostic) {
         guard let lo = values.min(), let hi = values.max() else { return }
-        let span = hi / 2 - lo / 2  // half the spread: cannot overflow
+        // Infinite when it overflows, and then the values are too large anyway. (Half the
+        // spread, hi / 2 - lo / 2, is 0 for 0 and 4.9e-324, which then passed.)
+        let spread = hi - lo
         let tooLarge = max(abs(lo), abs(hi)) > largestMagnitude
-        let tooNarrow = span > 0 ? span < narrowestSpan / 2 : (lo != 0 && abs(lo) < narrowestSpan)
+        let tooNarrow = spread > 0 ? spread < narrowestSpan : (lo != 0 && abs(lo) < narrowestSpan)
         if tooLarge || tooNarrow {
             throw Diagnostic(
                 SessionMessage.chartScale(column: name, low: Value.double(lo).exactText, high: Value.double(hi).exactText),
