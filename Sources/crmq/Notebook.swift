@@ -3,6 +3,8 @@ import Foundation
 import CrmqSource
 import CrmqSession
 import CrmqRendering
+import CrmqLoading
+import CrmqDiagnostics
 
 /// `crmq notebook FILE.crmq -o OUT.html|OUT.md [--bail]`
 struct NotebookCommand: ParsableCommand {
@@ -103,10 +105,12 @@ struct NotebookCommand: ParsableCommand {
         let notebook = builder.finish(closingProse: closing)
         let document = format == .html
             ? HTMLNotebookRenderer.render(notebook) : MarkdownNotebookRenderer.render(notebook)
-        do {
-            try Data(document.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        // Atomic, as `save` is: a link is followed, permissions kept, a device refused.
+        do throws(Diagnostic) {
+            try AtomicFileWriter.replace(output) { (file: inout AtomicFileWriter) throws(Diagnostic) in file.write(document) }
         } catch {
-            FileHandle.standardError.write(Data("\(output): error: cannot write the notebook: \(error.localizedDescription)\n".utf8))
+            let reason = error.message.hasPrefix("cannot save") ? String(error.message.dropFirst("cannot save".count)) : ": " + error.message
+            FileHandle.standardError.write(Data("\(output): error: cannot write the notebook\(reason)\n".utf8))
             throw ExitCode(1)
         }
         let failed = notebook.failedCellCount

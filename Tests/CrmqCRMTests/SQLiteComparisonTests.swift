@@ -8,7 +8,8 @@ import CrmqLoading
 /// Every computed customer column on the golden fixtures (24 customers, 60 transactions),
 /// checked row by row against the same rules written independently in SQL and run by
 /// sqlite3 on the same CSV files.
-@Suite struct SQLiteComparisonTests {
+@Suite(.enabled(if: SQLite.available, "needs the sqlite3 command (scripts/lib/setup.sh installs it)"))
+struct SQLiteComparisonTests {
     static let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("GoldenTests/data")
 

@@ -151,14 +151,55 @@ import CrmqEngine
         }
     }
 
-    @Test func savingIntoAReadOnlyFolderFails() throws {
-        guard getuid() != 0 else { return }  // root may write anywhere
+    /// Not as root, who may write into any folder whatever its permissions: the
+    /// mounted tests below cover root.
+    @Test(.enabled(if: getuid() != 0, "root writes through folder permissions; see the mounted tests"))
+    func savingIntoAReadOnlyFolderFails() throws {
         let dir = TempFolder()
         let path = dir.file("r.csv", "old\n")
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: dir.path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path) }
         #expect(throws: Diagnostic.self) { try TableWriter.save(Self.sample(), to: path) }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
+    }
+
+    /// A read-only file system, which stops root too: a small tmpfs of the test's own,
+    /// remounted read-only.
+    @Test(.enabled(if: ScratchMount.available, "mounting a tmpfs needs root (CAP_SYS_ADMIN)"))
+    func savingIntoAReadOnlyFileSystemFails() throws {
+        let mount = try ScratchMount(kilobytes: 256)
+        defer { mount.remove() }
+        let path = mount.path + "/r.csv"
+        try "old\n".write(toFile: path, atomically: false, encoding: .utf8)
+        try mount.remountReadOnly()
+        let sample = Self.sample()
+        do {
+            try TableWriter.save(sample, to: path)
+            Issue.record("saved into a read-only file system")
+        } catch {
+            #expect(error.message.contains("Read-only file system"), "\(error.message)")
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
+    }
+
+    /// A full disk: the write fails part-way, the temporary file is removed and the old
+    /// file stays whole.
+    @Test(.enabled(if: ScratchMount.available, "mounting a tmpfs needs root (CAP_SYS_ADMIN)"))
+    func savingOntoAFullDiskLeavesTheOldFileWhole() throws {
+        let mount = try ScratchMount(kilobytes: 64)
+        defer { mount.remove() }
+        let path = mount.path + "/r.csv"
+        try "old\n".write(toFile: path, atomically: false, encoding: .utf8)
+        let n = 20_000
+        let big = Table(schema: Schema([Field("id", .int)]), columns: [Column.from((0..<n).map { .int(Int64($0) * 1_000_003) }, type: .int)])
+        do {
+            try TableWriter.save(big, to: path)
+            Issue.record("saved \(n) rows onto a 64 KiB file system")
+        } catch {
+            #expect(error.message.contains("No space left on device"), "\(error.message)")
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mount.path) == ["r.csv"])
     }
 
     @Test func folderLoadsEveryCSVSortedAndNamed() throws {
@@ -199,5 +240,48 @@ import CrmqEngine
         #expect(tableName(forFile: "2024.csv") == "_2024")
         #expect(tableName(forFile: "客户.csv") == "客户")
         #expect(tableName(forFile: ".csv") == "_")
+    }
+}
+
+/// A small tmpfs mounted on a temporary folder of the test's own (root only).
+struct ScratchMount {
+    let path: String
+
+    /// Whether this process may mount: tried once on a scratch folder.
+    static let available: Bool = {
+        guard getuid() == 0, let m = try? ScratchMount(kilobytes: 64) else { return false }
+        m.remove()
+        return true
+    }()
+
+    init(kilobytes: Int) throws {
+        path = NSTemporaryDirectory() + "crmq-mount-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        guard Self.mount(["-t", "tmpfs", "-o", "size=\(kilobytes)k,mode=0755", "tmpfs", path]) else {
+            try? FileManager.default.removeItem(atPath: path)
+            throw POSIXError(.EPERM)
+        }
+    }
+
+    func remountReadOnly() throws {
+        guard Self.mount(["-o", "remount,ro", path]) else { throw POSIXError(.EPERM) }
+    }
+
+    func remove() {
+        _ = Self.run("/bin/umount", [path])
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    private static func mount(_ arguments: [String]) -> Bool { run("/bin/mount", arguments) }
+
+    private static func run(_ tool: String, _ arguments: [String]) -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = arguments
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
     }
 }

@@ -243,10 +243,15 @@ func histogramChart() -> Chart {
     }
 
     /// CRMQ_SVG_OUT=/some/dir writes the test charts there to look at.
-    @Test func writeSamples() throws {
-        guard let dir = ProcessInfo.processInfo.environment["CRMQ_SVG_OUT"] else { return }
+    /// Every sample chart is well-formed SVG with a title; with CRMQ_SVG_OUT set, the
+    /// samples are also written there to look at.
+    @Test func samplesAreWellFormedAndCanBeWritten() throws {
+        let dir = ProcessInfo.processInfo.environment["CRMQ_SVG_OUT"]
         for (name, chart) in [("bar", regionsChart), ("line", twoSeries), ("histogram", histogramChart())] {
-            try SVGChartRenderer.render(chart).write(toFile: dir + "/\(name).svg", atomically: true, encoding: .utf8)
+            let svg = SVGChartRenderer.render(chart)
+            let root = try #require(SVGTree.parse(svg), "\(name) is not well-formed")
+            #expect(root.name == "svg", "\(name)")
+            if let dir { try svg.write(toFile: dir + "/\(name).svg", atomically: true, encoding: .utf8) }
         }
     }
 }

@@ -73,7 +73,10 @@ import Testing
             return
         }
         #expect(pipeline.source.range == .init(2, 17))
-        guard case .binary(_, let left, let right) = pipeline.source.kind else { return }
+        guard case .binary(_, let left, let right) = pipeline.source.kind else {
+            Issue.record("not a binary expression: \(pipeline.source.kind)")
+            return
+        }
         #expect(left.range == .init(2, 3))
         #expect(right.range == .init(6, 17))
         #expect(script.statements[0].range == .init(2, 17))

@@ -75,7 +75,10 @@ import Testing
 
     @Test func stageRangesAndNames() throws {
         let (script, _) = Syntax.parse("t | Where a > 1 | take 5")
-        guard case .query(let pipeline) = try #require(script.statements.first).kind else { return }
+        guard case .query(let pipeline) = try #require(script.statements.first).kind else {
+            Issue.record("not a query: \(script.statements)")
+            return
+        }
         #expect(pipeline.stages.map(\.name.name) == ["Where", "take"])
         #expect(pipeline.stages.map(\.range) == [.init(4, 15), .init(18, 24)])
         #expect(pipeline.range == .init(0, 24))

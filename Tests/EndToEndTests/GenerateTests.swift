@@ -37,7 +37,7 @@ import Testing
         let dir = try Binary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let bundle = Binary.url.deletingLastPathComponent().appendingPathComponent("crmq_crmq.resources")
-        try FileManager.default.copyItem(at: Binary.url, to: dir.appendingPathComponent("crmq"))
+        try Binary.copyExecutable(to: dir.appendingPathComponent("crmq"))
         try FileManager.default.copyItem(at: bundle, to: dir.appendingPathComponent("crmq_crmq.resources"))
         let process = Process()
         process.executableURL = dir.appendingPathComponent("crmq")
