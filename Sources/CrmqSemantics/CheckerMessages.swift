@@ -138,7 +138,7 @@ enum CheckMessage: DiagnosticMessage {
         case .tableFunctionNeedsTable(let name, let usage): "'\(name)' needs a table as its first argument: \(usage)"
         case .tableFunctionOptionForm(let name, let usage): "after the table, '\(name)' takes options written 'option = value': \(usage)"
         case .unknownTableFunctionOption(let option, let function): "'\(function)' has no option '\(option)'"
-        case .tableFunctionOptionValue(let option): "option '\(option)' takes a column name or a constant"
+        case .tableFunctionOptionValue(let option): "option '\(option)' takes a column name, columns joined with '+', or a constant"
         case .tableFunctionProblem(let message): message
         case .notATable(let text): "'\(text)' is not a table"
         case .queryAsValue: "a query cannot be used as a value here"
