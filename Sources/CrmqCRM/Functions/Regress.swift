@@ -28,7 +28,8 @@ enum Regress {
             standardised by their sample standard deviations): comparable across predictors.
             std_error, t = coefficient / std_error, p: two-sided, Student t with n - k - 1 degrees of freedom.
             r2: share of the outcome's variance explained; adj_r2 = 1 - (1 - r2)(n - 1)/(n - k - 1); n: rows used.
-            A row with a null in the outcome or any predictor is left out of that outcome's fit (listwise).
+            A row with a null in the outcome or any predictor is left out of that outcome's fit (listwise);
+            a group with no more rows than predictors + 1 gets null statistics.
             A constant predictor, or one that is a combination of the others, is an error naming it.
             """,
         run: run)
@@ -151,10 +152,8 @@ enum Regress {
     ) throws(EngineError) -> Fit {
         let k = x.count, n = rows.count
         let within = group.isEmpty ? "" : " in \(group)"
-        guard n > k + 1 else {
-            throw .data(.tableFunction(
-                "regress needs more rows than predictors + 1 to fit \(outcome)\(within): \(n) rows without nulls for \(k) predictors"))
-        }
+        // Too few rows to estimate (a small group): the rows are there, with n, and null statistics.
+        guard n > k + 1 else { return Fit(k: k, empty: true) }
         let (zy, meanY, sdY) = standardised(y.values, rows)
         guard sdY > 0 else {
             throw .data(.tableFunction("regress's outcome '\(outcome)' is constant\(within): there is nothing to explain"))
@@ -222,7 +221,10 @@ enum Regress {
     struct Fit {
         var coefficient: [Double], standardised: [Double?], standardError: [Double], t: [Double], p: [Double]
         var r2 = 0.0, adjR2 = 0.0
-        init(k: Int) {
+        /// Too few rows: every statistic is null.
+        var empty = false
+        init(k: Int, empty: Bool = false) {
+            self.empty = empty
             coefficient = [Double](repeating: 0, count: k + 1)
             standardised = [Double?](repeating: nil, count: k + 1)
             standardError = coefficient
@@ -232,6 +234,7 @@ enum Regress {
 
         /// The value of statistic `s` (in `Regress.statistics` order) for term `t`.
         func row(_ t: Int, _ s: Int) -> Value {
+            if empty { return .null }
             let v: Double? = switch s {
             case 0: coefficient[t]
             case 1: standardised[t]
