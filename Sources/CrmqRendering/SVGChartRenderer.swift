@@ -112,7 +112,7 @@ public enum SVGChartRenderer {
             switch chart.kind {
             case .bar: out += bars(chart, plot, metrics)
             case .histogram: out += histogram(chart, plot, metrics)
-            case .line: out += lines(chart, plot, metrics)
+            case .line, .scatter: out += lines(chart, plot, metrics)
             }
         }
         let xLabel = DisplayText.cut(DisplayText.escapingControls(chart.xLabel), toWidth: Int((w - 2 * fs) / metrics.charWidth))
@@ -207,7 +207,7 @@ public enum SVGChartRenderer {
         for (k, series) in chart.series.enumerated() {
             var run: [String] = []
             func flush() {
-                if run.count > 1 {
+                if run.count > 1, chart.kind == .line {
                     out += "<polyline class=\"line series-\(k)\" points=\"\(run.joined(separator: " "))\" fill=\"none\" stroke=\"\(color(k))\" stroke-width=\"2\"/>\n"
                 }
                 run = []
@@ -218,7 +218,14 @@ public enum SVGChartRenderer {
             }
             flush()
             let valueText = TerminalChartRenderer.valueText(series)
-            if n <= 100 {
+            if chart.kind == .scatter {
+                // Small, translucent dots, so that dense regions look dense.
+                let r = f(max(1.5, m.fontSize / 6))
+                for (i, value) in series.values.enumerated() {
+                    guard let v = value else { continue }
+                    out += "<circle class=\"dot series-\(k)\" cx=\(q(x(positions[i]))) cy=\(q(plot.y(v))) r=\"\(r)\" fill=\"\(color(k))\" fill-opacity=\"0.5\"/>\n"
+                }
+            } else if n <= 100 {
                 for (i, value) in series.values.enumerated() {
                     guard let v = value else { continue }
                     out += "<circle class=\"point series-\(k)\" cx=\(q(x(positions[i]))) cy=\(q(plot.y(v))) r=\"\(radius)\" fill=\"\(color(k))\">"
@@ -332,6 +339,7 @@ public enum SVGChartRenderer {
     private static func defaultName(_ chart: Chart) -> String {
         switch chart.kind {
         case .histogram: "histogram of \(chart.xLabel)"
+        case .scatter: "scatter chart of \(chart.series.map(\.name).joined(separator: ", ")) against \(chart.xLabel)"
         case .bar, .line: "\(chart.kind.rawValue) chart of \(chart.series.map(\.name).joined(separator: ", ")) by \(chart.xLabel)"
         }
     }

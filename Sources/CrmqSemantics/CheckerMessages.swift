@@ -66,6 +66,7 @@ enum CheckMessage: DiagnosticMessage {
     // Charts
     case chartNotATable(user: String)
     case chartYNotNumeric(kind: String, column: String, type: DataType)
+    case scatterXNotNumeric(column: String, type: DataType)
     case histogramNotNumeric(column: String, type: DataType)
     case histogramOneColumn(given: Int)
     case chartNeedsNumeric(kind: String, columns: String)
@@ -119,7 +120,7 @@ enum CheckMessage: DiagnosticMessage {
         case .settingNeedsValue: "check.setting-needs-value"
         case .saveNeedsTable: "check.save-not-table"
         case .chartNotATable: "check.chart-not-table"
-        case .chartYNotNumeric, .histogramNotNumeric: "check.chart-not-numeric"
+        case .chartYNotNumeric, .histogramNotNumeric, .scatterXNotNumeric: "check.chart-not-numeric"
         case .histogramOneColumn: "check.histogram-columns"
         case .chartNeedsNumeric: "check.chart-needs-numeric"
         case .chartBinsOnlyHistogram, .chartBinsRange: "check.chart-bins"
@@ -191,6 +192,8 @@ enum CheckMessage: DiagnosticMessage {
         case .chartNotATable(let user): "a chart is not a table: \(user) needs rows, so leave out '| chart ...'"
         case .chartYNotNumeric(let kind, let column, let type):
             "'chart \(kind)' draws numbers on the y axis, but '\(column)' is \(type)"
+        case .scatterXNotNumeric(let column, let type):
+            "'chart scatter' places points by two numbers, but its x '\(column)' is \(type)"
         case .histogramNotNumeric(let column, let type):
             "'chart histogram' bins numbers, but '\(column)' is \(type)"
         case .histogramOneColumn(let given):
