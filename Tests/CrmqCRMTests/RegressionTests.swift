@@ -106,7 +106,7 @@ import Testing
         #expect(double(small, "coefficient")[0] == nil && double(small, "r2")[1] == nil)
     }
 
-    @Test func dataProblemsNameTheColumn() {
+    @Test func dataProblemsNameTheColumn() throws {
         let constant = table([("x", .int, [1, 1, 1, 1].map(Value.int)), ("z", .int, [1, 2, 3, 5].map(Value.int)),
                               ("y", .int, [1, 2, 4, 3].map(Value.int))])
         #expect(throws: EngineError.data(.tableFunction(
