@@ -19,9 +19,10 @@ import CrmqSession
 /// - `g.axis.y` / `g.axis.x`: a `line.domain`, and per tick a `line.tick` (grid lines
 ///   across the plot for y) and a `text.tick-label`; `text.axis-label` names the axis.
 /// - bar: `rect.bar.series-k` per value, grouped side by side per category;
-///   histogram: `rect.bar.bin` per bin, touching; line: `polyline.line.series-k` per
+///   histogram: `rect.bar.bin` per bin, touching; scatter: `circle.dot.series-k` per point;
+///   line: `polyline.line.series-k` per
 ///   unbroken run of values and `circle.point.series-k` per point (up to 100 points).
-///   Each mark has a `<title>` child with its label and value.
+///   Each mark but a scatter dot (thousands of them) has a `<title>` child with its label and value.
 /// - `g.legend` with a `rect.swatch.series-k` and `text` per series, only when there are
 ///   several (in rows, as many as the width needs).
 /// - `text.chart-title` when the chart has a title.
@@ -64,7 +65,7 @@ public enum SVGChartRenderer {
             top += Double(rows) * fs * 1.5
         }
         let values = chart.series.flatMap { $0.values.compactMap { $0 } }
-        let includeZero = chart.kind != .line
+        let includeZero = chart.kind != .line && chart.kind != .scatter
         let lo = values.min().map { includeZero ? min(0, $0) : $0 } ?? 0
         let hi = values.max().map { includeZero ? max(0, $0) : $0 } ?? 1
         let (yTicks, yStep) = NiceNumbers.ticks(from: lo, to: hi, count: 5)
@@ -257,7 +258,7 @@ public enum SVGChartRenderer {
     /// dates), cut to 14 characters; nil when the x axis has round numeric ticks.
     private static func categoryLabels(_ chart: Chart) -> [String]? {
         if chart.kind == .histogram { return nil }
-        if chart.kind == .line, let xs = chart.xPositions, !isDateLabels(chart.xValues),
+        if chart.kind == .line || chart.kind == .scatter, let xs = chart.xPositions, !isDateLabels(chart.xValues),
            let lo = xs.min(), let hi = xs.max(), hi > lo { return nil }
         return chart.xValues.map { DisplayText.cut(DisplayText.escapingControls($0), toWidth: 14) }
     }

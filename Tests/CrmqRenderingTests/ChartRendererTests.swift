@@ -466,5 +466,8 @@ let scatterChart = Chart(
         // The higher value is drawn higher and further right.
         #expect(dots[1].number("cy")! < dots[0].number("cy")! && dots[1].number("cx")! > dots[0].number("cx")!)
         #expect(svg.attributes["aria-label"] == "scatter chart of recommend against satisfaction")
+        // A numeric x axis with round ticks, not a label per point.
+        let ticks = svg.all("g", class: "x").flatMap { $0.all("text", class: "tick-label") }.map(\.text)
+        #expect(ticks.contains("2") && ticks.contains("10") && ticks.allSatisfy { Double($0) != nil })
     }
 }
