@@ -285,22 +285,29 @@ enum Regress {
                 first = [0]
                 return
             }
-            var index: [[Value]: Int] = [:]
-            var keys: [[Value]] = []
-            var members: [[Int]] = []
-            for i in 0..<n {
-                if i % 65_536 == 0 { try cancellation.check() }
-                let key = columns.map { $0.value(at: i) }
-                if let g = index[key] {
-                    members[g].append(i)
-                } else {
-                    index[key] = keys.count
-                    keys.append(key)
-                    members.append([i])
+            // Each row's group as a dense id: per column a local id (a string's code, other
+            // values numbered as met; null its own id), combined column by column.
+            var ids = [Int](repeating: 0, count: n)
+            var count = 1
+            for c in columns {
+                try cancellation.check()
+                let (local, m) = Groups.localIds(c)
+                var combined: [Int: Int] = [:]
+                for i in 0..<n {
+                    let key = ids[i] * m + local[i]
+                    if let g = combined[key] {
+                        ids[i] = g
+                    } else {
+                        ids[i] = combined.count
+                        combined[key] = ids[i]
+                    }
                 }
+                count = combined.count
             }
+            var members = [[Int]](repeating: [], count: count)
+            for i in 0..<n { members[ids[i]].append(i) }
             let ranks = columns.map(Groups.ranks)
-            let order = (0..<keys.count).sorted { a, b in
+            let order = (0..<count).sorted { a, b in
                 for rank in ranks {
                     let ra = rank(members[a][0]), rb = rank(members[b][0])
                     if ra != rb { return Groups.less(ra, rb) }
@@ -309,6 +316,23 @@ enum Regress {
             }
             rows = order.map { members[$0] }
             first = rows.map { $0[0] }
+        }
+
+        /// Each row's id among the column's distinct values (0 ..< m), null included.
+        static func localIds(_ c: Column) -> (ids: [Int], m: Int) {
+            let n = c.count
+            if case .string(let codes, let d) = c.values {
+                let m = d.count
+                return ((0..<n).map { c.isNull($0) ? m : Int(codes[$0]) }, m + 1)
+            }
+            var seen: [Value: Int] = [:]
+            let ids = (0..<n).map { i in
+                let v = c.isNull(i) ? Value.null : c.value(at: i)
+                if let id = seen[v] { return id }
+                seen[v] = seen.count
+                return seen.count - 1
+            }
+            return (ids, max(seen.count, 1))
         }
 
         /// A sortable key of row i of a column: nil for null (sorted last).
