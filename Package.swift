@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "crmq",
             dependencies: [
-                "CrmqSession", "CrmqRendering", "CrmqCRM", "CrmqEngine", "CrmqLoading", "CrmqDiagnostics", "CLibEdit",
+                "CrmqSession", "CrmqRendering", "CrmqCRM", "CrmqEngine", "CrmqLoading", "CrmqDiagnostics", "CLibEdit", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The demo dataset travels with the binary (crmq_crmq.resources/demo beside it);

@@ -23,13 +23,21 @@ static void unlink_registered(void) {
     }
 }
 
+// Bytes written to standard output when a fatal signal ends the process (the shell's
+// "bracketed paste off"), so the terminal is left as it was found.
+#define EXIT_TEXT_MAX 32
+static char exit_text[EXIT_TEXT_MAX];
+static atomic_int exit_text_length;
+
 static void on_fatal_signal(int sig) {
     unlink_registered();
+    int n = atomic_load(&exit_text_length);
+    if (n > 0) { ssize_t w = write(1, exit_text, (size_t)n); (void)w; }
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
-static void install_cleanup_handlers(void) {
+void crmq_install_fatal_signal_cleanup(void) {
     int expected = 0;
     if (!atomic_compare_exchange_strong(&handlers_installed, &expected, 1)) return;
     int signals[] = {SIGTERM, SIGHUP, SIGINT};
@@ -49,7 +57,7 @@ static void install_cleanup_handlers(void) {
 
 int crmq_temp_register(const char *path) {
     if (strlen(path) >= TEMP_PATH_MAX) return -1;
-    install_cleanup_handlers();
+    crmq_install_fatal_signal_cleanup();
     for (int i = 0; i < TEMP_SLOTS; i++) {
         int expected = 0;
         if (atomic_compare_exchange_strong(&temp_used[i], &expected, 1)) {
@@ -65,15 +73,38 @@ void crmq_temp_unregister(int slot) {
     if (slot >= 0 && slot < TEMP_SLOTS) atomic_store(&temp_used[slot], 0);
 }
 
+void crmq_set_exit_text(const char *text) {
+    atomic_store(&exit_text_length, 0);
+    if (text == NULL) return;
+    size_t n = strlen(text);
+    if (n > EXIT_TEXT_MAX) return;
+    memcpy(exit_text, text, n);
+    atomic_store(&exit_text_length, (int)n);
+}
+
 #define GUARD_SLOTS 16
 
 static _Atomic(uintptr_t) guard_base[GUARD_SLOTS];
 static _Atomic(size_t) guard_length[GUARD_SLOTS];
 static atomic_int guard_faulted[GUARD_SLOTS];
 static atomic_int guard_installed;
+// The SIGBUS action before the guard (Swift's crash reporter, or the default), which gets
+// every SIGBUS that is not a fault inside a guarded mapping.
+static struct sigaction previous_bus_action;
+
+static void pass_on_bus_error(int sig, siginfo_t *info) {
+    sigaction(SIGBUS, &previous_bus_action, NULL);
+    // Sent by kill() rather than raised by a fault: the faulting instruction will not run
+    // again to deliver it, so deliver it now.
+    if (info->si_code <= 0) raise(sig);
+}
 
 static void on_bus_error(int sig, siginfo_t *info, void *context) {
     (void)context;
+    if (info->si_code <= 0) {
+        pass_on_bus_error(sig, info);
+        return;
+    }
     uintptr_t address = (uintptr_t)info->si_addr;
     for (int i = 0; i < GUARD_SLOTS; i++) {
         uintptr_t base = atomic_load(&guard_base[i]);
@@ -89,8 +120,9 @@ static void on_bus_error(int sig, siginfo_t *info, void *context) {
             }
         }
     }
-    // Not a guarded mapping: die of SIGBUS as before the guard.
-    signal(sig, SIG_DFL);
+    // Not a guarded mapping: the faulting instruction runs again and the previous action
+    // (a crash report, then death) takes it.
+    pass_on_bus_error(sig, info);
 }
 
 int crmq_guard_mapping(const void *base, size_t length) {
@@ -101,7 +133,7 @@ int crmq_guard_mapping(const void *base, size_t length) {
         sa.sa_sigaction = on_bus_error;
         sa.sa_flags = SA_SIGINFO | SA_NODEFER;
         sigemptyset(&sa.sa_mask);
-        sigaction(SIGBUS, &sa, NULL);
+        sigaction(SIGBUS, &sa, &previous_bus_action);
     }
     for (int i = 0; i < GUARD_SLOTS; i++) {
         uintptr_t free_slot = 0;

@@ -332,6 +332,16 @@ public struct AtomicFileWriter {
         for _ in 0..<40 {
             var st = stat()
             guard lstat(current, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return current }
+            // As the kernel's protected_symlinks: a link in a sticky, world-writable folder
+            // (/tmp) is followed only when it is ours or the folder owner's.
+            var folder = stat()
+            if stat(FileSystem.folder(of: current), &folder) == 0, folder.st_mode & S_ISVTX != 0,
+                folder.st_mode & S_IWOTH != 0, st.st_uid != geteuid(), st.st_uid != folder.st_uid
+            {
+                throw Diagnostic(
+                    SaveMessage.cannotWrite(reason: "'\(current)' is a link another user owns in a shared folder"),
+                    at: .path(path))
+            }
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let n = readlink(current, &buffer, buffer.count - 1)
             guard n > 0 else { return current }
@@ -344,6 +354,9 @@ public struct AtomicFileWriter {
     /// The prefix of the temporary files of `name` written by process `pid`.
     static func temporaryPrefix(_ name: String, pid: Int32) -> String { ".\(name).crmq-\(pid)-" }
 
+    /// How old a temporary file must be before another process may take it for stale.
+    static let staleAfterSeconds = 600
+
     /// Removes temporary files in `folder` left by a crmq process that no longer runs
     /// (killed with SIGKILL, or the machine stopped). Names carry the writer's process id;
     /// a file whose writer is alive is left alone.
@@ -355,8 +368,34 @@ public struct AtomicFileWriter {
             guard parts.count >= 3, parts[parts.count - 3].hasSuffix(".crmq"), parts[parts.count - 1].utf8.count == 6,
                 let pid = Int32(parts[parts.count - 2]), pid > 0
             else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { unlink(FileSystem.join(folder, name)) }
+            let full = FileSystem.join(folder, name)
+            // Also old and our own: a process id says nothing about a save running on
+            // another machine (a network file system) or in another PID namespace.
+            var st = stat()
+            guard lstat(full, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_uid == geteuid(),
+                time(nil) - st.st_mtim.tv_sec > staleAfterSeconds
+            else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(full) }
         }
+    }
+
+    /// Creates `prefix` + six random letters, exclusively and private (0600). The name is
+    /// registered for removal on a fatal signal *before* the file exists, so there is no
+    /// moment when a signal could leave it behind (mkstemp would create it first). A name
+    /// that exists already carries this process's id, so it is this process's own or a
+    /// stale one of a dead process with the same id: removing it on a signal harms no one.
+    private static func createTemporary(_ prefix: String, for path: String) throws(Diagnostic) -> (Int32, String, Int32) {
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        for _ in 0..<100 {
+            let name = prefix + String((0..<6).map { _ in letters.randomElement()! })
+            let slot = crmq_temp_register(name)
+            let fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0 { return (fd, name, slot) }
+            let e = errno
+            crmq_temp_unregister(slot)
+            if e != EEXIST { throw Diagnostic(SaveMessage.cannotWrite(reason: FileSystem.errorText(e)), at: .path(path)) }
+        }
+        throw Diagnostic(SaveMessage.cannotWrite(reason: "no free name for a temporary file"), at: .path(path))
     }
 
     /// Runs `body` to produce the file's content and replaces `path` with it.
@@ -387,13 +426,8 @@ public struct AtomicFileWriter {
         }
         removeStaleTemporaries(in: folder)
 
-        let prefix = temporaryPrefix(FileSystem.fileName(of: target), pid: getpid())
-        var template = Array(FileSystem.join(folder, prefix + "XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw Diagnostic(SaveMessage.cannotWrite(reason: FileSystem.errorText(errno)), at: .path(path)) }
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        let slot = crmq_temp_register(tempPath)
+        let prefix = FileSystem.join(folder, temporaryPrefix(FileSystem.fileName(of: target), pid: getpid()))
+        let (fd, tempPath, slot) = try createTemporary(prefix, for: path)
         defer { crmq_temp_unregister(slot) }
         var closed = false
         func fail(_ d: Diagnostic) -> Diagnostic {
@@ -421,7 +455,7 @@ public struct AtomicFileWriter {
             _ = fchown(fd, existing.st_uid, existing.st_gid)
             fchmod(fd, existing.st_mode & 0o7777)
         } else {
-            // mkstemp creates 0600; a new file gets the usual permissions (umask applies).
+            // The temporary is created 0600; a new file gets the usual permissions (umask applies).
             let mask = umask(0)
             umask(mask)
             fchmod(fd, 0o666 & ~mask)

@@ -116,12 +116,31 @@ public final class Presenter {
         }
     }
 
+    /// Results go to the `.output` file while one is open. A write that fails there (a
+    /// full disk, a FIFO whose reader left) closes it with an error, and this result and
+    /// the next ones go to the screen: nothing is lost and the session goes on.
     private func emitResult(_ text: String) {
         if let file = outputFile {
-            file.write(Data(text.utf8))
-        } else {
-            write(text, .results)
+            do {
+                try file.write(contentsOf: Data(text.utf8))
+                return
+            } catch {
+                let path = outputPath ?? "the output file"
+                // Foundation wraps the system's error; its own text is vaguer than errno's.
+                let ns = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError ?? error as NSError
+                let reason = ns.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(ns.code))) : ns.localizedDescription
+                try? file.close()
+                outputFile = nil
+                outputPath = nil
+                write(DiagnosticRenderer.render(
+                    Diagnostic(
+                        id: "session.cannot-write",
+                        message: "cannot write '\(path)': \(reason); results go to the screen again",
+                        location: .path(path)),
+                    color: color), .status)
+            }
         }
+        write(text, .results)
     }
 
     /// Sends results to the file at `path` (`--output`), as `.output` does; false (with the
@@ -164,6 +183,9 @@ public final class Presenter {
                     color: color), .status)
                 return
             }
+            // A FIFO whose reader has gone would otherwise end the process with SIGPIPE;
+            // ignored, the write fails with EPIPE and emitResult reports it.
+            signal(SIGPIPE, SIG_IGN)
             let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
             outputFile = handle
             outputPath = path

@@ -68,12 +68,12 @@ public enum SVGChartRenderer {
         let includeZero = chart.kind != .line && chart.kind != .scatter
         let lo = values.min().map { includeZero ? min(0, $0) : $0 } ?? 0
         let hi = values.max().map { includeZero ? max(0, $0) : $0 } ?? 1
-        let (yTicks, yStep) = NiceNumbers.ticks(from: lo, to: hi, count: 5)
-        let yTexts = NiceNumbers.texts(yTicks, step: yStep)
+        let yScale = AxisScale(from: lo, to: hi, count: 5)
+        let (yPlaces, yTexts) = (yScale.places, yScale.labels)
         let yLabelWidth = yTexts.map(metrics.width).max() ?? fs
         var plot = Plot(
             left: fs * 2 + yLabelWidth, right: w - fs, top: top + fs * 0.5, bottom: h - fs * 3.2,
-            yLo: yTicks.first!, yHi: yTicks.last!)
+            yScale: yScale)
         // Category labels that do not fit side by side are turned 45° (on a phone-wide
         // chart, eight region names), with room made for them below the plot.
         if let labels = categoryLabels(chart), !labels.isEmpty {
@@ -96,8 +96,8 @@ public enum SVGChartRenderer {
 
         // y axis with grid lines
         out += "<g class=\"axis y\">\n"
-        for (t, text) in zip(yTicks, yTexts) {
-            let y = plot.y(t)
+        for (place, text) in zip(yPlaces, yTexts) {
+            let y = plot.bottom - place * (plot.bottom - plot.top)
             out += "<line class=\"tick\" x1=\(q(plot.left)) x2=\(q(plot.right)) y1=\(q(y)) y2=\(q(y)) stroke=\"currentColor\" stroke-opacity=\"0.15\"/>\n"
             out += "<text class=\"tick-label\" x=\(q(plot.left - fs * 0.4)) y=\(q(y + fs * 0.35)) text-anchor=\"end\" fill=\"currentColor\" fill-opacity=\"0.8\">\(escape(text))</text>\n"
         }
@@ -133,14 +133,14 @@ public enum SVGChartRenderer {
     /// The plot area and its y scale.
     struct Plot {
         var left, right, top, bottom: Double
-        var yLo, yHi: Double
+        var yScale: AxisScale
         var width: Double { right - left }
         /// How far a label may reach beyond the plot's sides (into the margins).
         var margin: Double { 8 }
         /// Category labels turned 45°, and every how many categories one is drawn.
         var rotated = false
         var every = 1
-        func y(_ v: Double) -> Double { bottom - (v - yLo) / (yHi - yLo) * (bottom - top) }
+        func y(_ v: Double) -> Double { bottom - yScale.fraction(v) * (bottom - top) }
     }
 
     // MARK: - Marks
@@ -176,9 +176,13 @@ public enum SVGChartRenderer {
 
     private static func histogram(_ chart: Chart, _ plot: Plot, _ m: Metrics) -> String {
         let counts = chart.series.first?.values ?? []
-        let edges = chart.binEdges ?? (0...counts.count).map(Double.init)
+        var edges = chart.binEdges ?? (0...counts.count).map(Double.init)
+        // Edges among the smallest doubles may round to the same double (4.5e-324 and
+        // 5.0e-324 are both 4.9e-324): then the bins are drawn evenly, named by their labels.
+        let even = zip(edges, edges.dropFirst()).contains { $0 >= $1 }
+        if even { edges = (0...counts.count).map(Double.init) }
         let lo = edges.first ?? 0, hi = edges.last ?? 1
-        let x = { (v: Double) in plot.left + (v - lo) / (hi - lo) * plot.width }
+        let x = { (v: Double) in plot.left + DecimalShift.fraction(v, from: lo, to: hi) * plot.width }
         let valueText = TerminalChartRenderer.valueText(ChartSeries(name: "count", values: counts))
         var out = "<g class=\"marks\">\n"
         for (k, value) in counts.enumerated() where k + 1 < edges.count {
@@ -188,9 +192,13 @@ public enum SVGChartRenderer {
             out += "<title>\(escape(chart.xValues[k])): \(escape(valueText(v)))</title></rect>\n"
         }
         out += "</g>\n"
-        let (all, step) = NiceNumbers.ticks(from: lo, to: hi, count: max(2, Int(plot.width / (m.fontSize * 5))))
-        let ticks = all.filter { $0 >= lo - step * 1e-9 && $0 <= hi + step * 1e-9 }
-        out += xAxis(spaced(zip(ticks, NiceNumbers.texts(ticks, step: step)).map { (x($0), $1) }, m), plot, m)
+        if even {
+            let labels = chart.xValues.map { DisplayText.cut(DisplayText.escapingControls($0), toWidth: 24) }
+            out += xAxis(spaced(labels.indices.map { (x(Double($0) + 0.5), labels[$0]) }, plot, m), plot, m)
+            return out
+        }
+        let ticks = AxisScale(from: lo, to: hi, count: max(2, Int(plot.width / (m.fontSize * 5)))).ticks(within: lo, hi)
+        out += xAxis(spaced(ticks.map { (x($0.value), $0.text) }, plot, m), plot, m)
         return out
     }
 
@@ -199,9 +207,9 @@ public enum SVGChartRenderer {
         let positions = chart.xPositions ?? chart.xValues.indices.map(Double.init)
         let xLo = positions.min() ?? 0, xHi = positions.max() ?? 0
         let inset = chart.xPositions == nil ? 0.5 : 0.0  // categories sit in the middle of their bands
-        let span = chart.xPositions == nil ? Double(max(n, 1)) : max(xHi - xLo, 0)
         let x = { (p: Double) -> Double in
-            span > 0 ? plot.left + (p - xLo + inset) / span * plot.width : (plot.left + plot.right) / 2
+            if chart.xPositions == nil { return plot.left + (p - xLo + inset) / Double(max(n, 1)) * plot.width }
+            return xHi > xLo ? plot.left + DecimalShift.fraction(p, from: xLo, to: xHi) * plot.width : (plot.left + plot.right) / 2
         }
         let radius = f(max(2.5, m.fontSize / 4))
         var out = "<g class=\"marks\">\n"
@@ -238,17 +246,14 @@ public enum SVGChartRenderer {
         // x ticks: round numbers over numeric positions (not dates); otherwise some of the x values.
         var ticks: [(x: Double, text: String)] = []
         if categoryLabels(chart) == nil {
-            let integral = positions.allSatisfy { $0 == $0.rounded() }
-            var (values, step) = NiceNumbers.ticks(from: xLo, to: xHi, count: max(2, Int(plot.width / (m.fontSize * 4))))
-            if integral && step != step.rounded() {
-                step = step < 1 ? 1 : 2
-                values = stride(from: (xLo / step).rounded(.up) * step, through: xHi, by: step).map { $0 }
-            }
-            let shown = values.filter { $0 >= xLo - step * 1e-9 && $0 <= xHi + step * 1e-9 }
-            ticks = spaced(zip(shown, NiceNumbers.texts(shown, step: step)).map { (x($0), $1) }, m)
+            let scale = AxisScale(from: xLo, to: xHi, count: max(2, Int(plot.width / (m.fontSize * 4))),
+                                  whole: positions.allSatisfy { $0 == $0.rounded() })
+            ticks = spaced(scale.ticks(within: xLo, xHi).map { (x($0.value), $0.text) }, plot, m)
         } else {
             let labels = categoryLabels(chart) ?? []
             ticks = stride(from: 0, to: n, by: plot.every).map { (x(positions[$0]), labels[$0]) }
+            // Every point at one x (all x equal): one label there, not several on top of each other.
+            if chart.xPositions != nil, xHi == xLo { ticks = Array(ticks.prefix(1)) }
         }
         out += xAxis(ticks, plot, m)
         return out
@@ -267,12 +272,26 @@ public enum SVGChartRenderer {
         values.first.map { $0.count == 10 && $0.filter { $0 == "-" }.count == 2 } ?? false
     }
 
-    /// Every other tick, or every third ..., as needed for their labels not to touch.
-    private static func spaced(_ ticks: [(x: Double, text: String)], _ m: Metrics) -> [(x: Double, text: String)] {
+    /// Every other tick, or every third ..., as needed for their labels not to touch, as
+    /// they are anchored (a label aligned to the plot's edge reaches further in).
+    private static func spaced(_ ticks: [(x: Double, text: String)], _ plot: Plot, _ m: Metrics) -> [(x: Double, text: String)] {
         guard ticks.count > 1 else { return ticks }
         let gap = abs(ticks[1].x - ticks[0].x)
         let widest = (ticks.map { m.width($0.text) }.max() ?? 0) + m.fontSize * 0.6
-        let every = max(1, Int((widest / max(gap, 1)).rounded(.up)))
+        func extent(_ t: (x: Double, text: String)) -> (Double, Double) {
+            let w = m.width(t.text)
+            switch anchor(x: t.x, width: w, plot) {
+            case "start": return (t.x - m.fontSize * 0.3, t.x - m.fontSize * 0.3 + w)
+            case "end": return (t.x + m.fontSize * 0.3 - w, t.x + m.fontSize * 0.3)
+            default: return (t.x - w / 2, t.x + w / 2)
+            }
+        }
+        var every = max(1, Int((widest / max(gap, 1)).rounded(.up)))
+        while every < ticks.count {
+            let kept = stride(from: 0, to: ticks.count, by: every).map { extent(ticks[$0]) }
+            if zip(kept, kept.dropFirst()).allSatisfy({ $0.1 + m.fontSize * 0.6 <= $1.0 }) { break }
+            every += 1
+        }
         return stride(from: 0, to: ticks.count, by: every).map { ticks[$0] }
     }
 
@@ -351,6 +370,8 @@ public enum SVGChartRenderer {
     private static func q(_ v: Double) -> String { "\"" + f(v) + "\"" }
 
     private static func f(_ v: Double) -> String {
+        // Positions are fractions of the plot, so always finite; a guard all the same.
+        guard v.isFinite, abs(v) < 1e9 else { return "0" }
         let r = (v * 10).rounded() / 10
         return r == r.rounded() ? String(Int(r)) : String(format: "%.1f", r)
     }

@@ -57,22 +57,19 @@ public enum TerminalChartRenderer {
         let valueWidth = zip(chart.series, valueTexts).flatMap { series, text in
             series.values.compactMap { $0.map { displayWidth(text($0)) } }
         }.max() ?? 1
-        let area = max(10, width - labelWidth - 3 - valueWidth)
-        var (ticks, step) = NiceNumbers.ticks(
-            from: min(0, all.min() ?? 0), to: max(0, all.max() ?? 1), count: max(2, area / 10))
-        if step != step.rounded(), all.allSatisfy({ $0 == $0.rounded() }) {
-            // Counts and other whole numbers get whole-number ticks.
-            step = step < 1 ? 1 : 2
-            ticks = NiceNumbers.ticks(from: min(0, all.min() ?? 0), to: max(0, all.max() ?? 1), step: step)
-        }
-        let lo = ticks.first!, hi = ticks.last!
-        let cellsPerUnit = Double(area) / (hi - lo)
-        let zero = Int((-lo * cellsPerUnit).rounded())
+        let area = max(3, width - labelWidth - 3 - valueWidth)
+        // Counts and other whole numbers get whole-number ticks.
+        let scale = AxisScale(from: min(0, all.min() ?? 0), to: max(0, all.max() ?? 1), count: max(2, area / 10),
+                              whole: all.allSatisfy { $0 == $0.rounded() })
+        // Columns from the axis's start, as a fraction of the area: overflow-free for any doubles.
+        let column = { (v: Double) -> Double in min(max(scale.fraction(v), 0), 1) * Double(area) }
+        let zero = Int(column(0).rounded())
 
         var lines: [String] = []
         let xLabel = DisplayText.escapingControls(chart.xLabel)
         let head = several ? legend(chart, color: color, bars: true) : DisplayText.escapingControls(chart.yLabel)
-        lines.append(pad(xLabel, labelWidth) + "  " + head)
+        let headLine = pad(xLabel, labelWidth) + "  " + head
+        lines.append(several ? headLine : DisplayText.cut(headLine, toWidth: width))
         for (row, label) in labels.enumerated() {
             for (k, series) in chart.series.enumerated() {
                 let name = k == 0 ? pad(label, labelWidth) : String(repeating: " ", count: labelWidth)
@@ -81,14 +78,15 @@ public enum TerminalChartRenderer {
                     continue
                 }
                 let fill = color ? "█" : fills[k % fills.count]
-                let cells = abs(v) * cellsPerUnit
+                let cells = abs(column(v) - column(0))
                 var bar: String
                 if v >= 0 {
-                    var full = Int(cells.rounded(.down))
+                    var full = min(area - zero, Int(cells.rounded(.down)))
                     var eighth = Int(((cells - Double(full)) * 8).rounded())
                     if eighth == 8 { full += 1; eighth = 0 }
+                    if full >= area - zero { (full, eighth) = (area - zero, 0) }
                     bar = String(repeating: fill, count: full) + (fill == "█" ? eighths[eighth] : "")
-                    if bar.isEmpty && v > 0 { bar = fill == "█" ? "▏" : fill }
+                    if bar.isEmpty && v > 0 && zero < area { bar = fill == "█" ? "▏" : fill }
                     bar = String(repeating: " ", count: zero) + paint(bar, k, color)
                 } else {
                     let full = min(zero, Int(cells.rounded()))
@@ -97,9 +95,7 @@ public enum TerminalChartRenderer {
                 lines.append(name + " │" + bar + " " + valueTexts[k](v))
             }
         }
-        lines += axis(ticks: zip(ticks, NiceNumbers.texts(ticks, step: step)).map { t, text in
-                          (Int(((t - lo) * cellsPerUnit).rounded()), text)
-                      },
+        lines += axis(ticks: zip(scale.places, scale.labels).map { f, text in (Int((f * Double(area)).rounded()), text) },
                       length: area, indent: labelWidth + 1)
         return lines
     }
@@ -138,21 +134,20 @@ public enum TerminalChartRenderer {
         let n = chart.xValues.count
         let rows = width >= 100 ? 16 : 12
         let all = chart.series.flatMap { $0.values.compactMap { $0 } }
-        let (yTicks, yStep) = NiceNumbers.ticks(from: all.min()!, to: all.max()!, count: rows / 3 + 1)
-        let yLo = yTicks.first!, yHi = yTicks.last!
-        let yTexts = NiceNumbers.texts(yTicks, step: yStep)
+        let yScale = AxisScale(from: all.min()!, to: all.max()!, count: rows / 3 + 1)
+        let yTexts = yScale.labels
         let labelWidth = yTexts.map(displayWidth).max() ?? 1
-        let plotWidth = max(10, width - labelWidth - 2)
+        let plotWidth = max(4, width - labelWidth - 2)
         let dotsX = plotWidth * 2, dotsY = rows * 4
 
         // x of each point in dots.
         let positions = chart.xPositions ?? chart.xValues.indices.map(Double.init)
         let xLo = positions.min() ?? 0, xHi = positions.max() ?? 0
         let dotX: (Double) -> Int = { p in
-            xHi > xLo ? Int(((p - xLo) / (xHi - xLo) * Double(dotsX - 1)).rounded()) : dotsX / 2
+            xHi > xLo ? Int((DecimalShift.fraction(p, from: xLo, to: xHi) * Double(dotsX - 1)).rounded()) : dotsX / 2
         }
         let dotY: (Double) -> Int = { v in  // from the top
-            dotsY - 1 - Int(((v - yLo) / (yHi - yLo) * Double(dotsY - 1)).rounded())
+            dotsY - 1 - Int((min(max(yScale.fraction(v), 0), 1) * Double(dotsY - 1)).rounded())
         }
 
         // Each cell: the dots set (Braille bits), the series that drew there last, a marker.
@@ -190,8 +185,8 @@ public enum TerminalChartRenderer {
         }
 
         var tickAtRow: [Int: String] = [:]
-        for (t, text) in zip(yTicks, yTexts) {
-            tickAtRow[Int(((yHi - t) / (yHi - yLo) * Double(dotsY - 1)).rounded()) / 4] = text
+        for (f, text) in zip(yScale.places, yTexts) {
+            tickAtRow[Int(((1 - f) * Double(dotsY - 1)).rounded()) / 4] = text
         }
         var lines: [String] = []
         let head = chart.series.count > 1 ? legend(chart, color: color, bars: false) : DisplayText.escapingControls(chart.yLabel)
@@ -229,15 +224,10 @@ public enum TerminalChartRenderer {
         var xTicks: [(column: Int, text: String)] = []
         let labelRoom = (chart.xValues.map(displayWidth).max() ?? 1) + 2
         if let xs = chart.xPositions, !isDateLabels(chart.xValues), xHi > xLo {
-            let integral = xs.allSatisfy { $0 == $0.rounded() }
-            var (ticks, step) = NiceNumbers.ticks(from: xLo, to: xHi, count: max(2, plotWidth / 6))
-            if integral && step != step.rounded() {
-                // Whole-number x (1 ... 10) gets whole-number ticks, not 2.5, 5.0, 7.5.
-                step = step < 1 ? 1 : 2
-                ticks = stride(from: (xLo / step).rounded(.up) * step, through: xHi, by: step).map { $0 }
-            }
-            let shown = ticks.filter { $0 >= xLo - step * 1e-9 && $0 <= xHi + step * 1e-9 }
-            xTicks = zip(shown, NiceNumbers.texts(shown, step: step)).map { (dotX($0) / 2 + 1, $1) }
+            // Whole-number x (1 ... 10) gets whole-number ticks, not 2.5, 5.0, 7.5.
+            let xScale = AxisScale(from: xLo, to: xHi, count: max(2, plotWidth / 6),
+                                   whole: xs.allSatisfy { $0 == $0.rounded() })
+            xTicks = xScale.ticks(within: xLo, xHi).map { (dotX($0.value) / 2 + 1, $0.text) }
         } else {
             let fit = max(1, plotWidth / labelRoom)
             let every = max(1, Int((Double(n) / Double(fit)).rounded(.up)))

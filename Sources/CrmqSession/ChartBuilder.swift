@@ -55,16 +55,8 @@ public enum ChartBuilder {
                 Note("summarize the rows first, e.g. by month: 'summarize ... by m = date_trunc(\"month\", date)'"),
             ])
         }
-        if let positions {
-            try checkScale(positions, name: table.schema[spec.x].name, file: file, at: spec.range)
-        }
         let series = spec.y.map { y in
             ChartSeries(name: table.schema[y].name, values: rows.map { number(table.columns[y].value(at: $0)) })
-        }
-        for (y, s) in zip(spec.y, series) {
-            // Bars are drawn from zero, so zero is part of their scale.
-            try checkScale(s.values.compactMap { $0 } + (kind == .bar ? [0] : []),
-                           name: table.schema[y].name, file: file, at: spec.range)
         }
         return Chart(
             kind: kind, xLabel: table.schema[spec.x].name,
@@ -77,45 +69,25 @@ public enum ChartBuilder {
         let column = table.columns[spec.x]
         let field = table.schema[spec.x]
         let values = (0..<table.rowCount).compactMap { number(column.value(at: $0)) }
-        try checkScale(values, name: field.name, file: file, at: spec.range)
         let bins = Bins(values, target: spec.bins ?? sturges(values.count), integral: field.type == .int,
                         exact: spec.bins != nil)
         let single = field.type == .int && bins.step == 1
-        // One style for every edge, and for the step in the axis label.
-        let style = AxisStyle(bins.edges, step: bins.unit)
+        // One style for every edge, and for the step in the axis label; but a step written
+        // in the edges' exponent (0.000000000000002e15) reads better on its own (2).
+        let digits = DecimalShift.digitExponent(bins.unit)
+        let style = AxisStyle(scaled: bins.scaledEdges, digitExponent: digits, shift: bins.shift)
+        let stepStyle = style.exponent == nil ? style : AxisStyle(scaled: [bins.step], digitExponent: digits, shift: bins.shift)
         var chart = Chart(
-            kind: .histogram, xLabel: "\(field.name) (bins of \(style.text(bins.step)))",
+            kind: .histogram, xLabel: "\(field.name) (bins of \(stepStyle.text(bins.scaledStep)))",
             yLabel: "count",
             xValues: bins.counts.indices.map { k in
-                let lo = style.text(bins.edges[k])
-                return single ? lo : lo + "–" + style.text(bins.edges[k + 1])
+                let lo = style.text(bins.scaledEdges[k])
+                return single ? lo : lo + "–" + style.text(bins.scaledEdges[k + 1])
             },
             xPositions: nil, series: [ChartSeries(name: "count", values: bins.counts.map { Double($0) })],
             title: spec.title)
         chart.binEdges = bins.edges
         return chart
-    }
-
-    /// The largest magnitude a chart draws (every int fits), and the narrowest spread of
-    /// its values (or, when they are all equal, the smallest magnitude besides 0): axis
-    /// ticks are cleaned to 10 decimals and labelled in full, so beyond these a scale has
-    /// no distinct ticks or labels of sensible width, and the values get an error instead.
-    static let largestMagnitude = 1e19
-    static let narrowestSpan = 1e-6
-
-    /// Refuses values a chart cannot be drawn to scale from: a query takes any finite
-    /// double, but 1.5e308, or 4.9e-324 apart from 0, has no axis to draw.
-    static func checkScale(_ values: [Double], name: String, file: SourceFile, at range: SourceRange) throws(Diagnostic) {
-        guard let lo = values.min(), let hi = values.max() else { return }
-        let span = hi / 2 - lo / 2  // half the spread: cannot overflow
-        let tooLarge = max(abs(lo), abs(hi)) > largestMagnitude
-        let tooNarrow = span > 0 ? span < narrowestSpan / 2 : (lo != 0 && abs(lo) < narrowestSpan)
-        if tooLarge || tooNarrow {
-            throw Diagnostic(
-                SessionMessage.chartScale(column: name, low: Value.double(lo).exactText, high: Value.double(hi).exactText),
-                in: file, at: range,
-                notes: [Note("a chart draws values up to 1e19 in size and at least 1e-6 apart; scale them first, e.g. 'extend v2 = v * 1e6'")])
-        }
     }
 
     /// Sturges' rule: ⌈log₂ n⌉ + 1 bins (14 for 5,000 values).
@@ -163,23 +135,45 @@ public enum ChartBuilder {
 /// when such widths can span the values in that many: fewer whole values than `target`
 /// give one bin each, and otherwise the fewest bins of the narrowest whole width that
 /// needs no more than `target`.
+///
+/// Any finite doubles are binned: values beyond 1e100 or below 1e-100 in size are binned
+/// divided by a power of ten (`shift`), so that no width or count overflows, and a spread
+/// of a few units in the last place is widened until the edges are distinct doubles.
 struct Bins {
+    /// The width of the bins, divided by 10^shift.
     var step: Double
     var edges: [Double]
     var counts: [Int]
     /// The step whose decimals the edges need (their labels): `step` itself for round
-    /// bins, a power of ten for exact bins of a width that is not round.
+    /// bins, a power of ten for exact bins of a width that is not round. Like `step`,
+    /// divided by 10^shift.
     var unit: Double
+    /// The power of ten the values were divided by; `scaledEdges` and `scaledStep` are
+    /// the edges and the step so divided (`edges` are the real ones, within the doubles).
+    var shift = 0
+    var scaledEdges: [Double]
+    var scaledStep: Double { step }
 
     init(_ values: [Double], target: Int, integral: Bool, exact: Bool = false) {
-        guard let lo = values.min(), let hi = values.max() else {
+        guard let rawLo = values.min(), let rawHi = values.max() else {
             step = 1
             edges = []
+            scaledEdges = []
             counts = []
             unit = 1
             return
         }
+        let shift = integral ? 0 : DecimalShift.shift(forLargest: max(abs(rawLo), abs(rawHi)))
+        let values = shift == 0 ? values : values.map { DecimalShift.scale($0, by: -shift) }
+        var lo = values.min()!, hi = values.max()!
         let target = max(1, target)
+        if hi > lo, !integral {
+            let narrowest = max(abs(lo), abs(hi)).ulp * 4 * Double(max(target, 16))
+            if hi - lo < narrowest {
+                let mid = lo / 2 + hi / 2
+                (lo, hi) = (mid - narrowest / 2, mid + narrowest / 2)
+            }
+        }
         var start: Double, step: Double, count: Int, unit: Double
         if hi > lo, exact, let round = Self.roundStep(lo, hi, count: target, integral: integral) {
             step = round
@@ -191,7 +185,7 @@ struct Bins {
         } else {
             step = hi > lo
                 ? Self.step(lo, hi, target: target, integral: integral)
-                : NiceNumbers.nearestStep(max(abs(lo) / 10, 1e-9))
+                : NiceNumbers.nearestStep(lo == 0 ? 1e-9 : abs(lo) / 10)
             if integral { step = max(1, step.rounded(.down)) }
             unit = step
             start = (lo / step).rounded(.down) * step
@@ -200,12 +194,18 @@ struct Bins {
         count = max(1, min(count, ChartLimits.maxBins * 2))
         var counts = Array(repeating: 0, count: count)
         for v in values {
-            let k = Int(((v - start) / step).rounded(.down))
+            let k = DecimalShift.clampedInt(((v - start) / step).rounded(.down))
             counts[min(max(k, 0), count - 1)] += 1
         }
         self.step = step
         self.unit = unit
-        self.edges = (0...count).map { NiceNumbers.clean(start + Double($0) * step, step: unit) }
+        self.shift = shift
+        let digits = DecimalShift.digitExponent(unit)
+        self.scaledEdges = (0...count).map { AxisScale.clean(start + Double($0) * step, digits: digits) }
+        self.edges = scaledEdges.map {
+            let e = DecimalShift.scale($0, by: shift)
+            return e.isFinite ? e : e < 0 ? -.greatestFiniteMagnitude : .greatestFiniteMagnitude
+        }
         self.counts = counts
     }
 
@@ -213,8 +213,8 @@ struct Bins {
     /// takes a maximum on its upper edge; single-value bins of whole numbers do not.
     static func count(_ lo: Double, _ hi: Double, step: Double, integral: Bool) -> Int {
         let start = (lo / step).rounded(.down) * step
-        if integral && step == 1 { return Int(hi - start) + 1 }
-        return max(1, Int(((hi - start) / step).rounded(.up)))
+        if integral && step == 1 { return DecimalShift.clampedInt(hi - start) + 1 }
+        return max(1, DecimalShift.clampedInt(((hi - start) / step).rounded(.up)))
     }
 
     /// The round step whose bins over `lo ... hi` come closest to `target` in number
@@ -255,11 +255,11 @@ struct Bins {
         -> (start: Double, step: Double, count: Int, unit: Double)
     {
         if integral {
-            let values = Int(hi - lo) + 1
+            let values = DecimalShift.clampedInt(hi - lo) + 1
             if values <= count { return (lo, 1, values, 1) }
             // Bins of width w ≥ 2 from lo: the last takes its upper edge.
-            let w = max(2, Int(((hi - lo) / Double(count)).rounded(.up)))
-            return (lo, Double(w), max(1, Int(((hi - lo) / Double(w)).rounded(.up))), 1)
+            let w = max(2, ((hi - lo) / Double(count)).rounded(.up))
+            return (lo, w, max(1, DecimalShift.clampedInt(((hi - lo) / w).rounded(.up))), 1)
         }
         // The coarsest unit (fewest digits in the labels) whose last bin still holds hi;
         // the finest tried always does.
@@ -288,35 +288,20 @@ public enum NiceNumbers {
     }
 
     /// Round ticks covering `lo ... hi`, about `count` of them: the first at or below `lo`,
-    /// the last at or above `hi`.
+    /// the last at or above `hi` (`AxisScale`, which also labels them).
     public static func ticks(from lo: Double, to hi: Double, count: Int) -> (ticks: [Double], step: Double) {
-        var lo = lo, hi = hi
-        if !(lo.isFinite && hi.isFinite) { return ([0, 1], 1) }
-        if lo == hi {
-            let pad = lo == 0 ? 1 : abs(lo) / 10
-            lo -= pad
-            hi += pad
-        }
-        let step = nearestStep((hi - lo) / Double(max(1, count - 1)))
-        let first = (lo / step).rounded(.down)
-        let last = (hi / step).rounded(.up)
-        let n = Int(last - first)
-        let ticks = (0...max(1, n)).map { clean((first + Double($0)) * step, step: step) }
-        return (ticks, step)
+        let axis = AxisScale(from: lo, to: hi, count: count)
+        return (axis.ticks, axis.step)
     }
 
     /// Multiples of `step` covering `lo ... hi`.
     public static func ticks(from lo: Double, to hi: Double, step: Double) -> [Double] {
-        let first = (lo / step).rounded(.down), last = max((hi / step).rounded(.up), first + 1)
-        return stride(from: first, through: last, by: 1).map { clean($0 * step, step: step) }
+        AxisScale(from: lo, to: hi, step: step).ticks
     }
 
     /// `v` with the float noise of `k * step` removed (0.30000000000000004 -> 0.3).
     public static func clean(_ v: Double, step: Double) -> Double {
-        let d = decimals(step)
-        let scale = pow(10, Double(d))
-        let r = (v * scale).rounded() / scale
-        return r == 0 ? 0 : r
+        AxisScale.clean(v, digits: DecimalShift.digitExponent(step))
     }
 
     /// The decimals a multiple of `step` needs.

@@ -226,6 +226,16 @@ public enum Help {
             set asof = date("2025-01-01")
               customers | count by lifecycle_stage
             """),
+        "history_size": (
+            """
+            The interactive shell keeps every statement entered in its history file (~/.crmq_history, or \
+            the file CRMQ_HISTORY names), appending each as it is made, so shells open at the same time \
+            all keep their entries. history_size is how many of the newest entries the file keeps \
+            (10,000 by default, at least 1): once it holds a tenth more, it is trimmed to that many. A \
+            shell starting recalls the newest history_size entries; set it in ~/.crmqrc to apply it at \
+            start. '.history' lists the entries.
+            """,
+            "set history_size = 50000"),
     ]
 
     static let languageTopics: [HelpTopic] = [

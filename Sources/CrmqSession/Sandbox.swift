@@ -22,10 +22,16 @@ public struct Sandbox: Sendable, Equatable {
         self.writeFiles = writeFiles.compactMap(Self.canonical)
     }
 
-    /// Whether the file or folder at `path` lies inside an allowed folder (or is one).
+    /// Whether the file or folder at `path` lies inside an allowed folder (or is one),
+    /// and is not hidden there: no part of its path below the folder starts with `.`, so a
+    /// script in a home folder cannot reach `.ssh/id_rsa` or `.netrc` beside it.
     public func mayRead(_ path: String) -> Bool {
         guard let c = Self.canonical(path) else { return false }
-        return readFolders.contains { Self.isInside(c, $0) }
+        return readFolders.contains { folder in
+            guard Self.isInside(c, folder) else { return false }
+            let below = c.dropFirst(folder == "/" ? 1 : folder.count + 1)
+            return !below.split(separator: "/").contains { $0.hasPrefix(".") }
+        }
     }
 
     /// Whether `path` is one of the files that may be written.

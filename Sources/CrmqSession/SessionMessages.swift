@@ -16,7 +16,6 @@ public enum SessionMessage: DiagnosticMessage {
     case internalError(String)
     case tooManyBars(Int)
     case tooManyPoints(Int)
-    case chartScale(column: String, low: String, high: String)
     case refusedInSafeMode(statement: String, reason: String)
     case loadTooLarge(path: String, bytes: Int, need: Int, limit: Int)
 
@@ -36,7 +35,6 @@ public enum SessionMessage: DiagnosticMessage {
         case .tooManyBars: "session.chart-too-many-bars"
         case .tooManyPoints: "session.chart-too-many-points"
         case .refusedInSafeMode: "safe.refused"
-        case .chartScale: "session.chart-scale"
         case .loadTooLarge: "load.memory-limit"
         }
     }
@@ -58,8 +56,6 @@ public enum SessionMessage: DiagnosticMessage {
             "'chart bar' draws at most \(ChartBuilder.maxBars) bars, but there are \(Session.count(n, "row"))"
         case .tooManyPoints(let n):
             "'chart line' draws at most \(Session.count(ChartBuilder.maxPoints, "point")), but there are \(Session.count(n, "row"))"
-        case .chartScale(let column, let low, let high):
-            "cannot draw '\(column)' to scale: its values run from \(low) to \(high)"
         case .refusedInSafeMode(let statement, let reason):
             "safe mode refuses '\(statement)': \(reason)"
         case .loadTooLarge(let path, let bytes, let need, let limit):

@@ -17,7 +17,14 @@ public struct Settings: Sendable {
             name: "max_cell_width", type: .int, defaultValue: .int(50),
             summary: "widest cell shown; longer values end in '…'",
             validate: { if case .int(let n) = $0, n < 4 { "max_cell_width must be at least 4" } else { nil } }),
+        SettingSpec(
+            name: "history_size", type: .int, defaultValue: .int(Int64(defaultHistorySize)),
+            summary: "entries the shell's history file keeps",
+            validate: { if case .int(let n) = $0, n < 1 { "history_size must be at least 1" } else { nil } }),
     ]
+
+    /// `history_size` by default: the newest entries the history file keeps (HistoryStore).
+    public static let defaultHistorySize = 10_000
 
     /// The limits of docs/safety.md.
     static let limits: [SettingSpec] = [

@@ -1,14 +1,19 @@
 import Foundation
+import CSystem
 
 /// The terminal's bracketed paste mode: asked for while the shell runs, so a paste reaches
 /// the line editor between ESC [200~ and ESC [201~ and is read whole. Turned off at exit
 /// and while the shell is suspended (Ctrl-Z), on again when it is resumed, so the shell
-/// that suspended it never gets the markers.
+/// that suspended it never gets the markers, and off when SIGTERM or SIGHUP ends it.
 enum BracketedPaste {
     private static let on: StaticString = "\u{1B}[?2004h"
     private static let off: StaticString = "\u{1B}[?2004l"
 
     static func install() {
+        // SIGTERM or SIGHUP ends the shell without its own clean-up: the handler that
+        // removes temporary files writes "off" too.
+        crmq_set_exit_text("\u{1B}[?2004l")
+        crmq_install_fatal_signal_cleanup()
         write(on)
         setHandler(SIGTSTP, suspend)
         setHandler(SIGCONT, resume)
@@ -17,6 +22,7 @@ enum BracketedPaste {
     static func uninstall() {
         signal(SIGTSTP, SIG_DFL)
         signal(SIGCONT, SIG_DFL)
+        crmq_set_exit_text(nil)
         write(off)
     }
 

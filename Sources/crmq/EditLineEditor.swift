@@ -3,8 +3,8 @@ import Foundation
 import CrmqSession
 
 /// The REPL's line editor on libedit's native API (histedit.h): emacs keys by default,
-/// `~/.editrc` honoured (vi mode with `bind -v`), history kept in a file that is saved as
-/// each entry is made, Tab completion from the session. The only file that imports
+/// `~/.editrc` honoured (vi mode with `bind -v`), history kept in a file shared with other
+/// shells, each entry appended as it is made (`HistoryStore`), Tab completion from the session. The only file that imports
 /// libedit.
 final class EditLineEditor: LineEditor {
     private var editLine: OpaquePointer?
@@ -12,9 +12,10 @@ final class EditLineEditor: LineEditor {
     /// The prompt libedit draws, owned here (libedit keeps the pointer it is given).
     private var promptText: UnsafeMutablePointer<CChar>?
     private var currentPrompt = ""
-    private let historyPath: String?
-    /// False when the history file exists but is not libedit's: never overwrite it.
-    private var historyWritable = true
+    /// The history file shared with other shells; nil for history in memory only.
+    private let historyStore: HistoryStore?
+    /// The last `history_size` given, for the entries left to write at the end.
+    private var historyLimit = Settings.defaultHistorySize
     private var warnedAboutHistory = false
     var completionSource: ((String) -> (text: String, completion: Completion))?
     /// Bytes to hand libedit before reading the terminal again: a bracketed paste's text,
@@ -32,7 +33,7 @@ final class EditLineEditor: LineEditor {
     /// nil when libedit cannot start (no usable terminal).
     /// `historyPath`: the history file, nil for history in memory only.
     init?(historyPath: String?) {
-        self.historyPath = historyPath
+        historyStore = historyPath.map(HistoryStore.init(path:))
         // Before el_init, so libedit reads and edits UTF-8 as characters.
         setlocale(LC_CTYPE, "")
         guard let el = crmq_el_init("crmq") else { return nil }
@@ -42,8 +43,8 @@ final class EditLineEditor: LineEditor {
         }
         editLine = el
         history = h
-        // Keep every entry: the file is never trimmed.
-        crmq_history_setsize(h, Int32.max)
+        // Until loadHistory applies history_size.
+        crmq_history_setsize(h, Int32(Settings.defaultHistorySize))
         crmq_history_setunique(h, 1)
         crmq_el_set_history(el, h)
         crmq_el_set_editor(el, "emacs")
@@ -58,7 +59,6 @@ final class EditLineEditor: LineEditor {
         if crmq_el_addfn(el, "crmq-complete", "complete the word at the cursor", completeFunction) == 0 {
             crmq_el_bind(el, "^I", "crmq-complete")
         }
-        loadHistory()
         // The terminal then marks a paste (ESC [200~ ... ESC [201~), which is read whole and
         // given to libedit as typed, with no completion on its Tabs (`readPaste`).
         if isatty(1) != 0, ProcessInfo.processInfo.environment["TERM"] != "dumb" {
@@ -74,6 +74,7 @@ final class EditLineEditor: LineEditor {
             bracketedPaste = false
             BracketedPaste.uninstall()
         }
+        if let problem = historyStore?.flush(limit: historyLimit) { warn(problem) }
         if let el = editLine { el_end(el) }  // restores the terminal
         if let h = history { history_end(h) }
         editLine = nil
@@ -306,10 +307,24 @@ final class EditLineEditor: LineEditor {
 
     // MARK: - History
 
-    func addHistory(_ entry: String) {
+    func loadHistory(keeping limit: Int) {
         guard let h = history else { return }
+        historyLimit = limit
+        crmq_history_setsize(h, Int32(clamping: limit))
+        guard let store = historyStore else { return }
+        let (entries, problem) = store.load(limit: limit)
+        for entry in entries { crmq_history_enter(h, entry) }
+        if let problem { warn(problem) }
+    }
+
+    func addHistory(_ entry: String, keeping limit: Int) {
+        guard let h = history else { return }
+        historyLimit = limit
+        crmq_history_setsize(h, Int32(clamping: limit))
+        // The same as the entry before it: libedit keeps one (H_SETUNIQUE), and so does the file.
+        if let newest = crmq_history_step(h, H_FIRST), String(cString: newest) == entry { return }
         crmq_history_enter(h, entry)
-        saveHistory()
+        if let problem = historyStore?.append(entry, limit: limit) { warn(problem) }
     }
 
     var historyEntries: [String] {
@@ -322,29 +337,6 @@ final class EditLineEditor: LineEditor {
             entry = crmq_history_step(h, H_PREV)
         }
         return entries
-    }
-
-    private func loadHistory() {
-        guard let path = historyPath, let h = history else { return }
-        guard let handle = FileHandle(forReadingAtPath: path) else { return }  // none yet
-        let head = (try? handle.read(upToCount: 12)) ?? Data()
-        try? handle.close()
-        if head.isEmpty { return }
-        guard head == Data("_HiStOrY_V2_".utf8), crmq_history_load(h, path) >= 0 else {
-            historyWritable = false
-            warn("\(path) is not a crmq history file; this session's history will not be saved to it")
-            return
-        }
-    }
-
-    /// Writes the whole history to a temporary file beside the real one and renames it
-    /// over, so a crash (even kill -9) leaves the old file or the new one, never half.
-    private func saveHistory() {
-        guard let path = historyPath, let h = history, historyWritable else { return }
-        let temporary = path + ".tmp\(getpid())"
-        if crmq_history_save(h, temporary) >= 0, rename(temporary, path) == 0 { return }
-        unlink(temporary)
-        warn("cannot save the history to \(path)")
     }
 
     private func warn(_ message: String) {

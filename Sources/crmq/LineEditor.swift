@@ -19,9 +19,11 @@ protocol LineEditor: AnyObject {
     /// Whether more input is already waiting to be read: the rest of a paste, lines typed
     /// ahead. The REPL reads on before running a statement that looks complete.
     var hasPendingInput: Bool { get }
+    /// Loads the newest `limit` entries of the history file, before the first prompt.
+    func loadHistory(keeping limit: Int)
     /// Records a whole statement (several lines for a multi-line one) as one history
-    /// entry, saving the history file at once.
-    func addHistory(_ entry: String)
+    /// entry, appending it to the history file at once; keeps the newest `limit` entries.
+    func addHistory(_ entry: String, keeping limit: Int)
     /// The history entries, oldest first (those loaded from the file included).
     var historyEntries: [String] { get }
     /// Tab: given the current line up to the cursor, the whole statement text up to the
@@ -46,8 +48,11 @@ final class PlainLineEditor: LineEditor {
     /// Unknown: standard input is read through stdio's buffer.
     var hasPendingInput: Bool { false }
 
-    func addHistory(_ entry: String) {
+    func loadHistory(keeping limit: Int) {}
+
+    func addHistory(_ entry: String, keeping limit: Int) {
         if historyEntries.last != entry { historyEntries.append(entry) }
+        if historyEntries.count > limit { historyEntries.removeFirst(historyEntries.count - max(limit, 1)) }
     }
 
     func close() {}

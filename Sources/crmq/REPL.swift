@@ -55,6 +55,8 @@ final class REPL {
             return (text, session.completions(text: text, cursor: text.utf8.count))
         }
         if let initFile { runInitFile(initFile) }
+        // After the init file, which may set history_size.
+        editor.loadHistory(keeping: historySize)
         while !session.quitRequested {
             let prompt = pending.isEmpty
                 ? Self.prompt : Self.continuationPrompt(for: Lexer.openConstruct(pending.joined(separator: "\n")))
@@ -78,7 +80,7 @@ final class REPL {
                 pending = []
                 let entry = Self.trimmingBlankLines(text)
                 if entry.isEmpty { continue }
-                editor.addHistory(entry)
+                editor.addHistory(entry, keeping: historySize)
                 // As typed (line numbers as shown); a blank last line ended by its line end,
                 // so that it ends a bracket left open as a blank line in a script does.
                 let blankLast = lines.last.map { $0.allSatisfy { $0 == " " || $0 == "\t" } } ?? false
@@ -88,6 +90,9 @@ final class REPL {
         }
         return 0
     }
+
+    /// The `history_size` setting.
+    private var historySize: Int { max(1, session.settings.int("history_size")) }
 
     /// Whether a line's first character other than a space or tab is `|`.
     static func startsWithPipe(_ line: String) -> Bool {
@@ -150,7 +155,7 @@ final class REPL {
 
     /// `CRMQ_HISTORY`, else `~/.crmq_history`; nil (history in memory only) when
     /// `CRMQ_HISTORY` is set but empty, or there is no home. Symbolic links are followed,
-    /// so saving (a rename) replaces the file they point at.
+    /// so trimming the file (a rename) replaces the file they point at.
     static func historyPath() -> String? {
         let path: String
         if let p = ProcessInfo.processInfo.environment["CRMQ_HISTORY"] {

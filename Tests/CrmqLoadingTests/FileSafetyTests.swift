@@ -102,10 +102,17 @@ import CrmqEngine
         let dir = TempFolder()
         // A process id that no process has: above the kernel's maximum.
         let gone = dir.file(".out.csv.crmq-2147483646-AbC123", "partial")
+        let recent = dir.file(".out.csv.crmq-2147483645-Recent", "partial")
         let alive = dir.file(".out.csv.crmq-\(getpid())-XyZ789", "partial")
         let unrelated = dir.file(".notes.crmq-keep", "mine")
+        // Old enough to be stale, except `recent` (a save elsewhere may still be writing it).
+        let old = Date().addingTimeInterval(-Double(AtomicFileWriter.staleAfterSeconds + 60))
+        for path in [gone, alive, unrelated] {
+            try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: path)
+        }
         try TableWriter.save(try table(), to: dir.path + "/other.csv")
         #expect(!FileManager.default.fileExists(atPath: gone))
+        #expect(FileManager.default.fileExists(atPath: recent))
         #expect(FileManager.default.fileExists(atPath: alive))
         #expect(FileManager.default.fileExists(atPath: unrelated))
     }

@@ -33,6 +33,23 @@ import Testing
         #expect(!sandbox.mayRead(""))
     }
 
+    /// A script kept in a home folder must not reach the hidden files beside it.
+    @Test func hiddenFilesAndFoldersInsideAnAllowedFolderAreRefused() throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/allowed/.ssh", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: root + "/allowed/.ssh/id_rsa", contents: Data("key\n".utf8))
+        FileManager.default.createFile(atPath: root + "/allowed/.netrc", contents: Data("machine\n".utf8))
+        try FileManager.default.createSymbolicLink(atPath: root + "/allowed/key.csv", withDestinationPath: root + "/allowed/.ssh/id_rsa")
+        let sandbox = Sandbox(readFolders: [root + "/allowed"])
+        #expect(!sandbox.mayRead(root + "/allowed/.ssh/id_rsa"))
+        #expect(!sandbox.mayRead(root + "/allowed/.netrc"))
+        #expect(!sandbox.mayRead(root + "/allowed/.ssh"))
+        #expect(!sandbox.mayRead(root + "/allowed/key.csv"))
+        #expect(sandbox.mayRead(root + "/allowed/inner"))
+        #expect(sandbox.mayRead(root + "/allowed/ok.csv"))
+    }
+
     @Test func writesAreOnlyTheNamedFiles() throws {
         let root = try folder()
         defer { try? FileManager.default.removeItem(atPath: root) }

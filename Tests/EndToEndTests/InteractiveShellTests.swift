@@ -345,6 +345,78 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: shell.historyFile.path))
     }
 
+    /// Two shells open at once on one history file, typing in turn: each entry is appended
+    /// as it is made, so neither loses the other's, and a shell started later has them all.
+    @Test func twoShellsAtOnceShareTheHistoryFile() throws {
+        let path = try Binary.temporaryFolder().appendingPathComponent("shared_history").path
+        let first = try Shell(environment: ["CRMQ_HISTORY": path])
+        let second = try Shell(environment: ["CRMQ_HISTORY": path])
+        try first.run("40 + 1")
+        try second.run("40 + 2")
+        try first.run("customers |\nwhere customer_id <= 3 | count")
+        try second.run("select \"a b\\c\"")
+        #expect(try first.quit() == 0)
+        #expect(try second.quit() == 0)
+        let file = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(file == "_HiStOrY_V2_\n40\\040+\\0401\n40\\040+\\0402\n"
+            + "customers\\040|\\012where\\040customer_id\\040<=\\0403\\040|\\040count\nselect\\040\"a\\040b\\134c\"\n", "\(file)")
+        let third = try Shell(environment: ["CRMQ_HISTORY": path])
+        let listed = try third.run(".history")
+        #expect(listed.contains("1  40 + 1\r\n2  40 + 2\r\n3  customers |\r\n   where customer_id <= 3 | count\r\n"
+            + "4  select \"a b\\c\"\r\n5  .history"), "\(listed)")
+        #expect(try third.quit() == 0)
+    }
+
+    /// Junk in the history file never stops the shell: after the cookie it is loaded as
+    /// entries and appended to; without the cookie it is recalled, left alone and reported.
+    @Test func aHistoryFileOfJunkIsReadWithoutHarm() throws {
+        let dir = try Binary.temporaryFolder()
+        var junk: [UInt8] = []
+        var state: UInt64 = 7
+        for _ in 0..<20_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            junk.append(UInt8(truncatingIfNeeded: state >> 33))
+        }
+        let withCookie = dir.appendingPathComponent("with_cookie")
+        try Data(Array("_HiStOrY_V2_\n".utf8) + junk + Array("\n1\\040+\\0401\n".utf8)).write(to: withCookie)
+        let shell = try Shell(environment: ["CRMQ_HISTORY": withCookie.path])
+        let out = try shell.run("40 + 6")
+        #expect(out.contains("46") && !out.contains("error"), "\(out)")
+        #expect(try shell.quit() == 0)
+        let end = Data("\n1\\040+\\0401\n40\\040+\\0406\n".utf8)
+        #expect(try Data(contentsOf: withCookie).suffix(end.count) == end)
+
+        let without = dir.appendingPathComponent("without_cookie")
+        try Data(junk + Array("\n2\\040+\\0402\n".utf8)).write(to: without)
+        let other = try PseudoTerminal(
+            ["--data", Self.small], environment: ["HOME": dir.path, "CRMQ_HISTORY": without.path])
+        let start = try other.expect(Self.prompt)
+        #expect(start.contains("is not a crmq history file"), "\(start)")
+        other.send(PseudoTerminal.up)
+        other.send("\r")
+        let recalled = try other.expect("\n" + Self.prompt)
+        #expect(recalled.contains("4"), "\(recalled)")
+        other.sendLine("40 + 7")
+        try other.expect("47")
+        other.send(PseudoTerminal.ctrlD)
+        #expect(try other.waitForExit() == 0)
+        #expect(try Data(contentsOf: without) == Data(junk + Array("\n2\\040+\\0402\n".utf8)))
+    }
+
+    /// `history_size` set in the init file applies to the history loaded at start.
+    @Test func historySizeFromTheInitFileLimitsWhatIsLoaded() throws {
+        let dir = try Binary.temporaryFolder()
+        let path = dir.appendingPathComponent("history")
+        try "_HiStOrY_V2_\n1\\040+\\0401\n2\\040+\\0402\n3\\040+\\0403\n".write(to: path, atomically: true, encoding: .utf8)
+        let rc = dir.appendingPathComponent("rc.crmq")
+        try "set history_size = 2\n".write(to: rc, atomically: true, encoding: .utf8)
+        let shell = try Shell(environment: ["CRMQ_HISTORY": path.path, "CRMQ_INIT": rc.path])
+        let listed = try shell.run(".history")
+        #expect(listed.contains("1  3 + 3\r\n2  .history"), "\(listed)")
+        #expect(!listed.contains("2 + 2"), "\(listed)")
+        #expect(try shell.quit() == 0)
+    }
+
     // MARK: - Ctrl-C and Ctrl-D
 
     @Test func ctrlCWhileTypingDiscardsTheLine() throws {
