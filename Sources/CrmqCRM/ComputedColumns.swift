@@ -61,6 +61,7 @@ extension CRM {
     /// types they may have.
     static let inputColumns: [String: [(name: String, types: [DataType])]] = [
         "transactions": [("customer_id", [.int]), ("date", [.date]), ("amount", [.int, .double])],
+        "interactions": [("customer_id", [.int]), ("date", [.date])],
     ]
 
     /// Why a loaded input table cannot feed the measures ("has no column 'date'"), nil when it can.
@@ -93,12 +94,20 @@ extension CRM {
             summary: "the date recency and 'last 12 months' count from"),
         SettingSpec(
             name: "margin", type: .double, defaultValue: .double(0.3),
-            summary: "profit margin on revenue, for clv",
+            summary: "profit margin on revenue, for clv and clp",
             validate: { if case .double(let m) = $0, !(0...1).contains(m) { "margin must be between 0 and 1" } else { nil } }),
         SettingSpec(
             name: "discount_rate", type: .double, defaultValue: .double(0.1),
             summary: "yearly discount rate, for clv",
             validate: { if case .double(let d) = $0, !(0..<1).contains(d) { "discount_rate must be at least 0 and below 1" } else { nil } }),
+        SettingSpec(
+            name: "cost_per_contact", type: .double, defaultValue: .double(5),
+            summary: "cost of one service contact, for clp",
+            validate: { if case .double(let c) = $0, !(c >= 0) { "cost_per_contact must be at least 0" } else { nil } }),
+        SettingSpec(
+            name: "marketing_cost", type: .double, defaultValue: .double(10),
+            summary: "yearly marketing cost per customer, for clp",
+            validate: { if case .double(let c) = $0, !(c >= 0) { "marketing_cost must be at least 0" } else { nil } }),
         intSetting("decline_days", 180, in: 1...3650,
             "idle days after which lifecycle is decline"),
         intSetting("identification_days", 90, in: 0...3650,

@@ -29,13 +29,21 @@ extension CRM {
         "regress": Regress.function,
     ]
 
-    /// Runs the CRM table functions for the executor, with the session's settings.
+    /// Runs the CRM table functions for the executor, with the session's settings and its
+    /// stored tables (which `customers(asof = ...)` computes from).
     public struct Runner: TableFunctionRunner {
         let settings: [String: Value]
-        public init(settings: [String: Value]) { self.settings = settings }
+        let tables: [String: Table]
+        public init(settings: [String: Value], tables: [String: Table] = [:]) {
+            self.settings = settings
+            self.tables = tables
+        }
         public func run(_ name: String, input: Table, options: [String: Value], cancellation: CancellationFlag)
             throws(EngineError) -> Table
         {
+            if name == CRM.customersAtDate.name, case .date(let d)? = options["asof"] {
+                return try CRM.customers(asOf: d, tables: tables, settings: settings, cancellation: cancellation)
+            }
             guard let f = CRM.tableFunctions[name] else { throw .missingTable(name + "()") }
             return try f.run(input, options, settings, cancellation)
         }

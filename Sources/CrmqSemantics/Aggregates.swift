@@ -24,6 +24,11 @@ extension CheckContext {
         case .collect(let c):
             collector = c
         }
+        if case .derived(let kind, _) = info.rule, kind == .retentionRate || kind == .churnRate,
+            let period = arguments.first
+        {
+            return periodRate(kind, fname, period, range: range, collector)
+        }
         let inner = Scope(columns: .row(collector.input), aggregates: .inside(fname))
         let bound = arguments.map { bind($0, in: inner) }
         let args = bound.compactMap { $0 }
@@ -139,5 +144,70 @@ extension CheckContext {
                 type: .bool, range: range)
             return avg(again, label: "avg(if(frequency >= 1, frequency >= 2, null))")
         }
+    }
+}
+
+// retention_rate(months = 12), retention_rate(from = date("2024-01-01")), and churn_rate the same.
+extension CheckContext {
+    /// The rate over a period from `start` to the as-of date: of the customers at the start
+    /// (signed up by then or signup unknown, churned known, and not churned before it), the
+    /// share not churned (retention) or churned (churn) at the as-of date. The input's
+    /// `churned` is as of the as-of date already (the session's customers are). A churn
+    /// without churn_date counts as one in the period, as in clv's yearly rate.
+    fileprivate func periodRate(
+        _ kind: DerivedAggregate, _ fname: String, _ period: Expr, range: SourceRange, _ collector: AggregateCollector
+    ) -> BoundExpr? {
+        guard case .binary(.equal, let key, let value) = period.kind, case .name(let option) = key.kind,
+            ["months", "from"].contains(option), let bound = bind(value, in: .scalar), case .literal(let v) = bound.kind
+        else {
+            report(.ratePeriod(function: fname), at: period.range)
+            return nil
+        }
+        guard let asOf = catalog.asOf else {
+            report(.ratePeriodNeedsAsOf(function: fname), at: period.range)
+            return nil
+        }
+        let start: BoundExpr
+        switch (option, v) {
+        case ("months", .int(let m)) where m > 0 && m <= 1200:
+            start = .call(.addMonths, [.literal(.date(asOf), range: range), .literal(.int(-m), range: range)],
+                          type: .date, range: range)
+        case ("from", .date(let d)):
+            start = .literal(.date(d), range: range)
+        default:
+            report(.ratePeriod(function: fname), at: period.range)
+            return nil
+        }
+        let input = collector.input
+        guard let c = input.index(of: "churned"), [.int, .double, .bool].contains(input[c].type) else {
+            report(.missingColumn(function: fname, column: "churned"), at: range)
+            return nil
+        }
+        func column(_ name: String) -> BoundExpr? {
+            guard let i = input.index(of: name), input[i].type == .date else { return nil }
+            return BoundExpr(.column(i), type: .date, range: range)
+        }
+        func call(_ f: ScalarFunction, _ args: BoundExpr...) -> BoundExpr { .call(f, args, type: .bool, range: range) }
+        let no = BoundExpr.literal(.bool(false), range: range), yes = BoundExpr.literal(.bool(true), range: range)
+        let churnedColumn = BoundExpr(.column(c), type: input[c].type, range: range)
+        let churned: BoundExpr = switch input[c].type {
+        case .bool: churnedColumn
+        case .int: call(.notEqual, churnedColumn, .literal(.int(0), range: range))
+        default: call(.notEqual, churnedColumn, .literal(.double(0), range: range))
+        }
+        var inBase = call(.isNotNull, churnedColumn)
+        if let signup = column("signup_date") {
+            inBase = call(.and, inBase, call(.coalesce, call(.lessEqual, signup, start), yes))
+        }
+        if let churnDate = column("churn_date") {
+            let goneBefore = call(.and, churned, call(.coalesce, call(.less, churnDate, start), no))
+            inBase = call(.and, inBase, call(.not, goneBefore))
+        }
+        let outcome = kind == .churnRate ? churned : call(.not, churned)
+        let perCustomer = BoundExpr.call(
+            .ifThenElse, [inBase, outcome, BoundExpr(.literal(.null), type: .bool, range: range)], type: .bool, range: range)
+        let label = "\(fname)(\(text(period.range)))"
+        return collector.column(
+            for: BoundAggregate(function: .avg, arguments: [perCustomer], type: .double, range: range), label: label)
     }
 }

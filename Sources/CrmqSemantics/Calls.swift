@@ -252,7 +252,7 @@ extension FunctionRule {
         case .dateTrunc, .percentile: counts = [2]
         case .convert: counts = [1]
         case .ordered: return count >= 2 ? nil : "a column and at least 1 level"
-        case .derived(_, let arity): counts = [arity]
+        case .derived(let kind, let arity): counts = kind == .retentionRate || kind == .churnRate ? [0, 1] : [arity]
         }
         if counts.contains(count) { return nil }
         if counts == [0] { return "no arguments" }

@@ -21,6 +21,9 @@ public protocol Catalog {
     /// (a computed column of `customers` whose `transactions` table is not loaded), as a
     /// sentence and a note on what to do; nil when the name means nothing special.
     func unavailableColumn(_ name: String) -> (reason: String, remedy: String?)?
+    /// The as-of date the CRM measures count from (days since 1970-01-01), nil if there is
+    /// none: what `retention_rate(months = 12)` counts back from.
+    var asOf: Int32? { get }
 }
 
 extension Catalog {
@@ -28,4 +31,5 @@ extension Catalog {
     public func tableFunction(_ name: String) -> TableFunctionSignature? { nil }
     public var tableFunctionNames: [String] { [] }
     public func unavailableColumn(_ name: String) -> (reason: String, remedy: String?)? { nil }
+    public var asOf: Int32? { nil }
 }

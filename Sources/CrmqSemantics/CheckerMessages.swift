@@ -33,6 +33,10 @@ enum CheckMessage: DiagnosticMessage {
     case nestedAggregate(inner: String, outer: String)
     case dateTruncUnit(String)
     case percentileFraction(String)
+    /// `retention_rate(months = 12)`: the period option is malformed.
+    case ratePeriod(function: String)
+    /// A period rate without an as-of date to count back from.
+    case ratePeriodNeedsAsOf(function: String)
     case tableFunctionAsValue(String)
 
     // Operators and types
@@ -99,6 +103,8 @@ enum CheckMessage: DiagnosticMessage {
         case .nestedAggregate: "check.nested-aggregate"
         case .dateTruncUnit: "check.date-trunc-unit"
         case .percentileFraction: "check.percentile-fraction"
+        case .ratePeriod: "check.rate-period"
+        case .ratePeriodNeedsAsOf: "check.rate-period-asof"
         case .tableFunctionAsValue: "check.table-function-as-value"
         case .cannotCompare: "check.compare-types"
         case .boolWithInt: "check.bool-with-int"
@@ -159,6 +165,10 @@ enum CheckMessage: DiagnosticMessage {
             "'date_trunc' needs the unit \"year\", \"quarter\", \"month\" or \"week\" as its first argument, but got \(text)"
         case .percentileFraction(let text):
             "'percentile' needs a number between 0 and 1 written as its second argument, but got \(text)"
+        case .ratePeriod(let function):
+            "'\(function)' takes no argument, or the period it is measured over: months = 12 (a whole number above 0) or from = date(\"2024-01-01\")"
+        case .ratePeriodNeedsAsOf(let function):
+            "'\(function)' over a period counts from the as-of date, and there is none: set asof, or load transactions"
         case .tableFunctionAsValue(let name): "table function '\(name)' can only be the source of a query"
         case .boolWithInt(let text, let value, let op):
             "\(text) is an int, not a bool; for a 0/1 column crmq writes '\(text.hasPrefix("'") ? String(text.dropFirst().dropLast()) : text) \(op) \(value ? 1 : 0)'"

@@ -44,9 +44,10 @@ struct AggregateOverload: Sendable {
 
 /// Aggregates that are formulas over the basic ones (CRM measures).
 enum DerivedAggregate: Sendable {
-    /// churn_rate() = avg(churned)
+    /// churn_rate() = avg(churned); with a period (months = n, from = date) the share of the
+    /// customers at its start who churned by the as-of date
     case churnRate
-    /// retention_rate() = 1 - avg(churned)
+    /// retention_rate() = 1 - avg(churned); with a period, 1 - churn_rate over it
     case retentionRate
     /// nps(x) = 100 * (avg(x >= 9) - avg(x <= 6))
     case nps
@@ -271,10 +272,12 @@ public enum FunctionCatalog {
         aggregate("percentile", "percentile(x, p)",
                   "The value below which a fraction p of x lies, interpolating between neighbours.",
                   "percentile(amount, 0.9)", .percentile),
-        aggregate("churn_rate", "churn_rate()", "The share of customers who churned: avg(churned).",
-                  "churn_rate()", .derived(.churnRate, arity: 0)),
-        aggregate("retention_rate", "retention_rate()", "The share of customers who stayed: 1 - avg(churned).",
-                  "retention_rate()", .derived(.retentionRate, arity: 0)),
+        aggregate("churn_rate", "churn_rate([months = n | from = date])",
+                  "The share of customers who churned by the as-of date: avg(churned). Over a period (months = 12, or from = date(\"2024-01-01\")): of the customers at its start (signed up by then, not churned before it), the share churned since.",
+                  "churn_rate(months = 12)", .derived(.churnRate, arity: 0)),
+        aggregate("retention_rate", "retention_rate([months = n | from = date])",
+                  "The share of customers who stayed: 1 - avg(churned), churn as of the as-of date. Over a period (months = 12, or from = date(\"2024-01-01\")): of the customers at its start (signed up by then, not churned before it), the share still customers at the as-of date; months = 12 is clv's yearly rate.",
+                  "retention_rate(months = 12)", .derived(.retentionRate, arity: 0)),
         aggregate("nps", "nps(score)",
                   "Net Promoter Score: percent of promoters (9-10) minus percent of detractors (0-6), -100 to 100.",
                   "nps(recommend)", .derived(.nps, arity: 1)),

@@ -86,27 +86,42 @@ extension CheckContext {
         }
     }
 
-    /// Checks a table-function call: its first argument is the input table, the rest are
-    /// named options (`customer = cust_id`), which the function itself then checks.
+    /// Checks a table-function call: its first argument is the input table (unless the
+    /// function reads a table of its own, `signature.source`), the rest are named options
+    /// (`customer = cust_id`), which the function itself then checks.
     func checkTableFunction(
         _ signature: TableFunctionSignature, name: Identifier, arguments: [Expr], range: SourceRange
     ) -> Plan? {
-        guard let first = arguments.first else {
-            report(.tableFunctionNeedsTable(signature.name, usage: signature.usage), at: range)
-            return nil
-        }
         let input: Plan
-        switch checkSource(first, hasStages: true) {
-        case .table(let plan)?: input = plan
-        case .scalar?, .chart?:
-            report(.tableFunctionNeedsTable(signature.name, usage: signature.usage), at: first.range)
-            return nil
-        case nil: return nil
+        let optionArguments: ArraySlice<Expr>
+        let inputRange: SourceRange
+        if let source = signature.source {
+            guard let schema = catalog.tableSchema(source) else {
+                reportUnknown(.unknownTable(source), name: source, at: name.range, among: catalog.tableNames, kind: "table")
+                return nil
+            }
+            input = Plan(.scan(table: source), schema: schema)
+            optionArguments = arguments[...]
+            inputRange = range
+        } else {
+            guard let first = arguments.first else {
+                report(.tableFunctionNeedsTable(signature.name, usage: signature.usage), at: range)
+                return nil
+            }
+            switch checkSource(first, hasStages: true) {
+            case .table(let plan)?: input = plan
+            case .scalar?, .chart?:
+                report(.tableFunctionNeedsTable(signature.name, usage: signature.usage), at: first.range)
+                return nil
+            case nil: return nil
+            }
+            optionArguments = arguments.dropFirst()
+            inputRange = first.range
         }
         var options: [String: TableFunctionOption] = [:]
         var optionRanges: [String: SourceRange] = [:]
         var failed = false
-        for argument in arguments.dropFirst() {
+        for argument in optionArguments {
             guard case .binary(.equal, let key, let value) = argument.kind, case .name(let option) = key.kind else {
                 report(.tableFunctionOptionForm(signature.name, usage: signature.usage), at: argument.range)
                 failed = true
@@ -136,7 +151,7 @@ extension CheckContext {
         case .success(let bound):
             return Plan(.tableFunction(name: signature.name, input: input, options: bound.options), schema: bound.schema)
         case .failure(let problem):
-            let at = problem.option.flatMap { optionRanges[$0] } ?? first.range
+            let at = problem.option.flatMap { optionRanges[$0] } ?? inputRange
             report(.tableFunctionProblem(problem.message), at: at, notes: problem.notes.map { Note($0) })
             return nil
         }

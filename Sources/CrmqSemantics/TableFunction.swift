@@ -30,13 +30,16 @@ public struct TableFunctionSignature: Sendable {
     public var example: String
     /// The option names it accepts.
     public var options: [String]
+    /// The table it reads when it takes no input table, every argument being an option
+    /// (`customers(asof = date("2025-01-01"))` reads customers); nil: the first argument is its input.
+    public var source: String?
     /// Given the input's schema and the options written, the resolved options (every
     /// option filled in, names checked) and the output schema; or what is wrong.
     public var bind: @Sendable (_ input: Schema, _ options: [String: TableFunctionOption])
         -> Result<(options: [String: Value], schema: Schema), TableFunctionProblem>
 
     public init(
-        name: String, usage: String, summary: String, example: String, options: [String],
+        name: String, usage: String, summary: String, example: String, options: [String], source: String? = nil,
         bind: @escaping @Sendable (Schema, [String: TableFunctionOption])
             -> Result<(options: [String: Value], schema: Schema), TableFunctionProblem>
     ) {
@@ -45,6 +48,7 @@ public struct TableFunctionSignature: Sendable {
         self.summary = summary
         self.example = example
         self.options = options
+        self.source = source
         self.bind = bind
     }
 }

@@ -54,7 +54,7 @@ public enum Help {
     /// Spellings of a topic a reader may use that are not its name.
     static let otherSpellings: [String: String] = [
         "10c": "ten_c", "10_c": "ten_c", "rfm_segments": "rfm", "rfm_segment": "rfm", "nps_score": "net_promoter",
-        "clp": "lifetime_value", "customer_lifetime_value": "lifetime_value", "loyalty_stages": "oliver_stages",
+        "customer_lifetime_value": "lifetime_value", "loyalty_stages": "oliver_stages",
         "wallet_share": "share_of_wallet",
     ]
 

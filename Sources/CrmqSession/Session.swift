@@ -209,10 +209,14 @@ public final class Session: @unchecked Sendable {
         if let plan {
             let usage = plan.scannedColumns()
             let computed = computedColumns
-            if !computed.isEmpty, let customers = tables[CRM.customersTable], let used = usage[CRM.customersTable] {
-                let needed = Set(used.filter { $0 >= customers.schema.count }.map { computed[$0 - customers.schema.count].name })
-                snapshot[CRM.customersTable] = try measures.customers(
-                    customers, with: computed, needed: needed, inputs: crmInputs(customers))
+            if let customers = tables[CRM.customersTable], let used = usage[CRM.customersTable] {
+                if computed.isEmpty {
+                    snapshot[CRM.customersTable] = measures.asOfView(customers, inputs: crmInputs(customers))
+                } else {
+                    let needed = Set(used.filter { $0 >= customers.schema.count }.map { computed[$0 - customers.schema.count].name })
+                    snapshot[CRM.customersTable] = try measures.customers(
+                        customers, with: computed, needed: needed, inputs: crmInputs(customers))
+                }
             }
             // Columns no node reads flow through filters, sorts and joins as free placeholders.
             for (name, used) in usage {
@@ -222,7 +226,7 @@ public final class Session: @unchecked Sendable {
         let frozen = snapshot
         return Executor(
             tables: { frozen[$0] }, cancellation: cancellation,
-            tableFunctions: CRM.Runner(settings: settings.all), budget: settings.memoryBudget)
+            tableFunctions: CRM.Runner(settings: settings.all, tables: tables), budget: settings.memoryBudget)
     }
 
     /// `table` with the columns at `used` as they are and every other column an all-null
@@ -273,9 +277,7 @@ public final class Session: @unchecked Sendable {
 
     /// The computed columns `customers` has now.
     private var computedColumns: [ComputedColumn] {
-        guard let customers = tables[CRM.customersTable] else { return [] }
-        let usable = tables.filter { CRM.inputProblem($0.key, schema: $0.value.schema) == nil }
-        return CRM.computedColumns(customers: customers.schema, loaded: Set(usable.keys))
+        CRM.computedColumns(tables: tables)
     }
 
     private func execute(_ plan: Plan) throws(EngineError) -> Table {
@@ -577,7 +579,7 @@ public final class Session: @unchecked Sendable {
             guard var table = tables[name] else { continue }
             let stored = table.schema.count
             let computed = name == CRM.customersTable ? computedColumns : []
-            if !computed.isEmpty {
+            if name == CRM.customersTable {
                 table = try measures.customers(
                     table, with: computed, needed: Set(computed.map(\.name)), inputs: crmInputs(table))
             }
@@ -662,8 +664,11 @@ extension Session: Catalog {
         guard name == CRM.customersTable else { return schema }
         return Schema(schema.fields + computedColumns.map { Field($0.name, $0.type) })
     }
+    public var asOf: Int32? { CRM.asOf(settings: settings.all, transactions: tables["transactions"]) }
+
     public func tableFunction(_ name: String) -> TableFunctionSignature? {
-        CRM.tableFunctions[name.lowercased()]?.signature
+        if name.lowercased() == CRM.customersAtDate.name { return CRM.customersAtDate }
+        return CRM.tableFunctions[name.lowercased()]?.signature
     }
     public var tableFunctionNames: [String] { CRM.tableFunctions.keys.sorted() }
     public var tableNames: [String] { tableOrder }

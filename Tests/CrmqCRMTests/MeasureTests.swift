@@ -89,7 +89,8 @@ struct Tables {
         #expect(try Tables.measure("recency", inputs) == [.null, .null, .null, .null])
         #expect(try Tables.measure("frequency", inputs) == [.int(0), .int(0), .int(0), .int(0)])
         #expect(try Tables.measure("tenure_days", inputs) == [.null, .null, .null, .null])
-        #expect(try Tables.measure("clv", inputs) == [.double(0), .double(0), .double(0), .double(0)])
+        // Nobody was a customer a year before asof: no yearly retention rate.
+        #expect(try Tables.measure("clv", inputs) == [.null, .null, .null, .null])
     }
 
     @Test func emptyTables() throws {
@@ -149,7 +150,7 @@ struct Tables {
 
 @Suite struct StageMeasureTests {
     @Test func lifecycle() throws {
-        // asof 2025-07-01. 1: churned. 2: last purchase 181 days ago. 3: young (30 days).
+        // asof 2025-07-01. 1: churned (lost). 2: last purchase 181 days ago. 3: young (30 days).
         // 4: one purchase. 5: stable (tenure >= 365, 6 purchases in 12 months). 6: development.
         // 7: never bought, young. 8: never bought, old. 9: churned after asof (active then).
         let c = Tables.customers(
@@ -166,7 +167,7 @@ struct Tables {
         rows += [(9, "2025-06-01", 1), (9, "2025-06-02", 1)]
         let inputs = Tables.inputs(c, Tables.transactions(rows), asof: "2025-07-01")
         #expect(try Tables.measure("lifecycle_stage", inputs) == [
-            "decline", "decline", "identification", "identification", "stability", "development",
+            "lost", "decline", "identification", "identification", "stability", "development",
             "identification", "decline", "development",
         ].map(Value.string))
         let lenient = Tables.inputs(c, Tables.transactions(rows), asof: "2025-07-01",
@@ -199,7 +200,7 @@ struct Tables {
     /// computed carry exactly the type the catalog announces.
     @Test func stagesAreOrderedCategories() throws {
         let expected: [String: [String]] = [
-            "lifecycle_stage": ["identification", "development", "stability", "decline"],
+            "lifecycle_stage": ["identification", "development", "stability", "decline", "lost"],
             "loyalty_stage": ["cognitive", "affective", "conative", "action"],
             "nps_group": ["detractor", "passive", "promoter"],
         ]
@@ -256,5 +257,59 @@ struct Tables {
         // Every threshold setting is named in the rule of a measure that reads it.
         let rules = CustomerMeasures.all.map(\.rule).joined(separator: " ")
         for s in CRM.settings { #expect(rules.contains(s.name), "\(s.name) is in no rule") }
+    }
+}
+
+/// `customers` as of the as-of date (what queries and measures see), and the rules that
+/// depend on churn as of then.
+@Suite struct AsOfViewTests {
+    @Test func laterSignupsAreDroppedAndLaterChurnIsUnknown() throws {
+        // 1: old, churned before asof. 2: churned on asof (not yet). 3: signed up after asof.
+        // 4: no signup date (kept). 5: churned after asof.
+        let c = Tables.customers(
+            [1, 2, 3, 4, 5], signup: ["2024-01-01", "2024-01-01", "2025-02-01", nil, "2024-06-01"],
+            churned: [true, true, false, false, true], churnDate: ["2024-10-01", "2025-01-01", nil, nil, "2025-03-01"])
+        let view = CRM.customersAsOf(c, asOf: Tables.day("2025-01-01"))
+        #expect((0..<view.rowCount).map { view.column(named: "customer_id")!.value(at: $0) } == [1, 2, 4, 5].map(Value.int))
+        #expect((0..<4).map { view.column(named: "churned")!.value(at: $0) } == [.bool(true), .bool(false), .bool(false), .bool(false)])
+        #expect((0..<4).map { view.column(named: "churn_date")!.value(at: $0) } == [
+            .date(Tables.day("2024-10-01")), .null, .null, .null,
+        ])
+    }
+
+    @Test func nothingChangesKeepsTheTable() throws {
+        let c = Tables.customers([1, 2], signup: ["2024-01-01", "2024-02-01"], churned: [true, false],
+                                 churnDate: ["2024-05-01", nil])
+        let view = CRM.customersAsOf(c, asOf: Tables.day("2025-01-01"))
+        guard case .int(let a) = c.columns[0].values, case .int(let b) = view.columns[0].values else {
+            Issue.record("ids are ints")
+            return
+        }
+        #expect(a.withUnsafeBufferPointer { $0.baseAddress } == b.withUnsafeBufferPointer { $0.baseAddress })
+        #expect(CRM.customersAsOf(c, asOf: nil).rowCount == 2)
+    }
+
+    @Test func aChurnedCustomerIsNeverActionLoyal() throws {
+        let c = Tables.customers([1, 2], churned: [false, true], churnDate: [nil, "2025-06-01"],
+                                 intent: [7, 7], satisfaction: [9, 9], trust: [6, 6])
+        let rows: [(Int64?, String?, Double?)] = (1...5).flatMap { m in [(1, "2025-0\(m)-01", 1), (2, "2025-0\(m)-01", 1)] }
+        let inputs = Tables.inputs(c, Tables.transactions(rows), asof: "2025-07-01")
+        #expect(try Tables.measure("loyalty_stage", inputs) == [.string("action"), .string("conative")])
+        #expect(try Tables.measure("lifecycle_stage", inputs)[1] == .string("lost"))
+    }
+
+    @Test func clvUsesTheYearlyRetentionRate() throws {
+        // A year before asof 2025-07-01: 1, 2, 3 and 5 were customers (4 signed up later, 5 had
+        // left already, so not). Of 1, 2, 3: 2 churned in the year. r = 2/3.
+        let c = Tables.customers(
+            [1, 2, 3, 4, 5], signup: ["2023-01-01", "2023-01-01", "2024-07-01", "2025-01-01", "2023-01-01"],
+            churned: [false, true, false, false, true], churnDate: [nil, "2025-01-01", nil, nil, "2024-01-01"])
+        let rows: [(Int64?, String?, Double?)] = [(1, "2025-03-01", 100)]
+        let inputs = Tables.inputs(c, Tables.transactions(rows), asof: "2025-07-01")
+        let r = 2.0 / 3
+        let clv = try Tables.measure("clv", inputs)
+        guard case .double(let v) = clv[0] else { Issue.record("clv \(clv)"); return }
+        #expect(abs(v - 0.3 * 100 * r / (1.1 - r)) < 1e-9)
+        #expect(clv[1] == .double(0))
     }
 }

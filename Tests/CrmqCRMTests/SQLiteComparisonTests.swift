@@ -15,11 +15,12 @@ struct SQLiteComparisonTests {
 
     static let columns = [
         "customer_id", "recency", "frequency", "monetary", "spend_12m", "share_of_wallet", "tenure_days",
-        "lifecycle_stage", "loyalty_stage", "nps_group", "clv", "satisfaction_gap",
+        "lifecycle_stage", "loyalty_stage", "nps_group", "clv", "clp", "satisfaction_gap",
     ]
 
     /// The rules of docs/crm.md in SQL. `p` holds the settings; `asof` null means the day
-    /// after the last transaction.
+    /// after the last transaction. `c` is customers as of asof: those signed up by then, with
+    /// a churn dated on or after asof not yet happened.
     static func sql(_ s: [String: Value]) -> String {
         func lit(_ name: String) -> String {
             switch s[name] ?? CRM.settings.first(where: { $0.name == name })!.defaultValue {
@@ -37,13 +38,16 @@ struct SQLiteComparisonTests {
             .import --csv --skip 1 "\(data.path)/customers.csv" c_raw
             CREATE TABLE t_raw(txn_id, customer_id, date, amount, category);
             .import --csv --skip 1 "\(data.path)/transactions.csv" t_raw
+            CREATE TABLE i_raw(customer_id, date, kind, resolved);
+            .import --csv --skip 1 "\(data.path)/interactions.csv" i_raw
             CREATE TABLE p AS SELECT
               coalesce(\(lit("asof")), (SELECT date(max(date), '+1 day') FROM t_raw WHERE date <> '')) AS asof,
               \(lit("decline_days")) AS decline_days, \(lit("identification_days")) AS identification_days,
               \(lit("stability_days")) AS stability_days, \(lit("stability_purchases")) AS stability_purchases,
               \(lit("conative_intent")) AS conative_intent, \(lit("affective_satisfaction")) AS affective_satisfaction,
               \(lit("affective_trust")) AS affective_trust, \(lit("action_purchases")) AS action_purchases,
-              \(lit("margin")) AS margin, \(lit("discount_rate")) AS discount_rate;
+              \(lit("margin")) AS margin, \(lit("discount_rate")) AS discount_rate,
+              \(lit("cost_per_contact")) AS cost_per_contact, \(lit("marketing_cost")) AS marketing_cost;
             CREATE TABLE c AS SELECT
               CAST(customer_id AS INTEGER) AS id, nullif(signup_date, '') AS signup,
               CAST(nullif(expectation, '') AS INTEGER) AS expectation,
@@ -52,8 +56,10 @@ struct SQLiteComparisonTests {
               CAST(nullif(repurchase_intent, '') AS INTEGER) AS intent,
               CAST(nullif(recommend, '') AS INTEGER) AS recommend,
               CAST(nullif(category_spend, '') AS REAL) AS category_spend,
-              CAST(nullif(churned, '') AS INTEGER) AS churned, nullif(churn_date, '') AS churn_date
-            FROM c_raw;
+              CASE WHEN churn_date <> '' AND churn_date >= p.asof THEN 0
+                ELSE CAST(nullif(churned, '') AS INTEGER) END AS churned,
+              CASE WHEN churn_date <> '' AND churn_date < p.asof THEN churn_date END AS churn_date
+            FROM c_raw, p WHERE signup_date = '' OR signup_date <= p.asof;
             CREATE TABLE t AS SELECT CAST(customer_id AS INTEGER) AS cid, date AS d,
               CAST(nullif(amount, '') AS REAL) AS amt
             FROM t_raw, p WHERE date <> '' AND date < p.asof;
@@ -63,10 +69,14 @@ struct SQLiteComparisonTests {
               (SELECT coalesce(sum(amt), 0.0) FROM t WHERE cid = c.id) AS mon,
               (SELECT coalesce(sum(amt), 0.0) FROM t, p WHERE cid = c.id AND d >= date(p.asof, '-365 days')) AS s12,
               (SELECT count(*) FROM t, p WHERE cid = c.id AND d >= date(p.asof, '-365 days')) AS n12,
+              (SELECT count(*) FROM i_raw WHERE CAST(customer_id AS INTEGER) = c.id AND date <> ''
+                AND date < p.asof) AS contacts,
               (churned = 1 AND (churn_date IS NULL OR churn_date < p.asof)) AS gone,
               CASE WHEN signup <= p.asof THEN CAST(julianday(p.asof) - julianday(signup) AS INTEGER) END AS tenure
             FROM c, p;
-            CREATE TABLE r AS SELECT 1.0 - avg(gone) AS rate FROM s WHERE churned IS NOT NULL;
+            CREATE TABLE r AS SELECT CAST(sum(NOT gone) AS REAL) / count(*) AS rate FROM s, p
+              WHERE churned IS NOT NULL AND (signup IS NULL OR signup <= date(p.asof, '-365 days'))
+                AND NOT (gone AND churn_date IS NOT NULL AND churn_date < date(p.asof, '-365 days'));
             .mode csv
             .headers off
             SELECT id,
@@ -74,21 +84,23 @@ struct SQLiteComparisonTests {
               freq, printf('%!.17g', mon), printf('%!.17g', s12),
               CASE WHEN category_spend > 0 THEN printf('%!.17g', s12 / category_spend) END,
               tenure,
-              CASE WHEN gone THEN 'decline'
+              CASE WHEN gone THEN 'lost'
                 WHEN coalesce(julianday(p.asof) - julianday(last), tenure) IS NULL THEN NULL
                 WHEN coalesce(julianday(p.asof) - julianday(last), tenure) > decline_days THEN 'decline'
                 WHEN tenure < identification_days OR freq <= 1 THEN 'identification'
                 WHEN tenure >= stability_days AND n12 >= stability_purchases THEN 'stability'
                 ELSE 'development' END,
               CASE WHEN intent IS NULL AND sat IS NULL AND trust IS NULL THEN NULL
-                WHEN intent >= conative_intent AND n12 >= action_purchases THEN 'action'
+                WHEN intent >= conative_intent AND n12 >= action_purchases AND NOT gone THEN 'action'
                 WHEN intent >= conative_intent THEN 'conative'
                 WHEN sat >= affective_satisfaction OR trust >= affective_trust THEN 'affective'
                 ELSE 'cognitive' END,
               CASE WHEN recommend BETWEEN 9 AND 10 THEN 'promoter' WHEN recommend BETWEEN 7 AND 8 THEN 'passive'
                 WHEN recommend BETWEEN 0 AND 6 THEN 'detractor' END,
-              printf('%!.17g', margin * s12 * (CASE WHEN gone THEN 0.0 ELSE r.rate END)
-                / (1 + discount_rate - (CASE WHEN gone THEN 0.0 ELSE r.rate END))),
+              CASE WHEN r.rate IS NOT NULL THEN printf('%!.17g', margin * s12 * (CASE WHEN gone THEN 0.0 ELSE r.rate END)
+                / (1 + discount_rate - (CASE WHEN gone THEN 0.0 ELSE r.rate END))) END,
+              CASE WHEN tenure IS NOT NULL THEN printf('%!.17g',
+                margin * mon - cost_per_contact * contacts - marketing_cost * tenure / 365.0) END,
               quality - expectation
             FROM s, p, r ORDER BY id;
             """
@@ -97,10 +109,13 @@ struct SQLiteComparisonTests {
 
     /// crmq's rows, computed through the CRM layer on the same files.
     static func crmq(_ settings: [String: Value]) throws -> [[Value]] {
-        let customers = try CSVReader.read(file: data.appendingPathComponent("customers.csv").path)
+        let stored = try CSVReader.read(file: data.appendingPathComponent("customers.csv").path)
         let transactions = try CSVReader.read(file: data.appendingPathComponent("transactions.csv").path)
+        let interactions = try CSVReader.read(file: data.appendingPathComponent("interactions.csv").path)
+        // What the session queries: customers as of asof.
+        let customers = CRM.customersAsOf(stored, asOf: CRM.asOf(settings: settings, transactions: transactions))
         let inputs = CRMInputs(
-            customers: customers, transactions: transactions, interactions: nil, settings: settings,
+            customers: customers, transactions: transactions, interactions: interactions, settings: settings,
             cancellation: CancellationFlag())
         var cols: [Column] = [customers.column(named: "customer_id")!]
         for name in columns.dropFirst() {
@@ -135,7 +150,10 @@ struct SQLiteComparisonTests {
         ]),
         ("asof 2025-01-04: a purchase exactly 365 days before, one the day before",
             ["asof": .date(CivilDate(year: 2025, month: 1, day: 4).days)]),
-        ("asof before the first purchase", ["asof": .date(CivilDate(year: 2023, month: 6, day: 1).days)]),
+        ("asof before the first purchase and most signups", ["asof": .date(CivilDate(year: 2023, month: 6, day: 1).days)]),
+        ("asof 2024-03-01: about half the customers signed up, some churn still to come",
+            ["asof": .date(CivilDate(year: 2024, month: 3, day: 1).days), "cost_per_contact": .double(12.5),
+             "marketing_cost": .double(0)]),
     ]
 
     @Test("every measure agrees with SQLite on every row", arguments: 0..<configurations.count)
@@ -156,7 +174,8 @@ struct SQLiteComparisonTests {
         }
         if k == 2 {
             // The comparison must reach every stage somewhere.
-            for s in ["identification", "development", "stability", "decline", "cognitive", "affective", "conative", "action"] {
+            for s in ["identification", "development", "stability", "decline", "lost", "cognitive", "affective", "conative",
+                      "action"] {
                 #expect(stages.contains(s), "no customer in \(s)")
             }
         }

@@ -60,8 +60,10 @@ func regions(_ n: Int) -> Table {
         // Below 0.1 the typical value keeps 4 significant digits, up to 6 decimals.
         #expect(column([0.012346, 0.05]) == ["0.01235", "0.05000"])
         #expect(column([0.0012346, 0.002]) == ["0.001235", "0.002000"])
-        // A small negative that rounds to zero has no sign.
-        #expect(column([0.1152, -0.00001, 0]) == ["0.1152", "0.0000", "0.0000"])
+        // A value that is not zero never reads as zero: scientific where its column's
+        // decimals would round it away; zero itself has no sign.
+        #expect(column([0.1152, -0.00001, 0]) == ["0.1152", "-1.0e-5", "0.0000"])
+        #expect(column([0.1152, -0.0]) == ["0.1152", "0.0000"])
         // A column of tiny or huge values is scientific throughout; a huge value in a
         // fixed column too.
         #expect(column([0.00001234, 0.00002]) == ["1.234e-5", "2.0e-5"])

@@ -8,15 +8,17 @@ import Testing
 @Suite(.serialized) struct InteractiveShellTests {
     static let prompt = "crmq> "
 
-    /// A small cut of the demo data (its first 200 customers, 1,000 transactions and 200
-    /// interactions), so that each shell starts fast; the slow-statement tests use the
-    /// whole demo.
+    /// A small cut of the demo data (its first 200 customers, its last 1,000 transactions
+    /// and first 200 interactions), so that each shell starts fast; the slow-statement tests
+    /// use the whole demo. The last transactions keep the default as-of date after every
+    /// signup, so all 200 customers exist as of it.
     static let small: String = {
         let folder = try! Binary.temporaryFolder().appendingPathComponent("small")
         try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for (name, rows) in [("customers", 200), ("transactions", 1000), ("interactions", 200)] {
+        for (name, rows) in [("customers", 200), ("transactions", -1000), ("interactions", 200)] {
             let text = try! String(contentsOfFile: Binary.demo + "/\(name).csv", encoding: .utf8)
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(rows + 1)
+            let all = text.split(separator: "\n")
+            let lines = [all[0]] + (rows > 0 ? all.dropFirst().prefix(rows) : all.dropFirst().suffix(-rows))
             try! (lines.joined(separator: "\n") + "\n").write(
                 to: folder.appendingPathComponent("\(name).csv"), atomically: true, encoding: .utf8)
         }

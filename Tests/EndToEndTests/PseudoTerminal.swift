@@ -134,7 +134,7 @@ final class PseudoTerminal {
     /// Waits until one of `needles` appears in the output after the last match; returns
     /// its index and the output up to the end of the match, and moves past it.
     @discardableResult
-    func expect(_ needles: [String], timeout: Double = 15) throws -> (index: Int, text: String) {
+    func expect(_ needles: [String], timeout: Double = 60) throws -> (index: Int, text: String) {
         let deadline = Date().addingTimeInterval(timeout)
         let patterns = needles.map { Array($0.utf8) }
         while true {
@@ -161,7 +161,7 @@ final class PseudoTerminal {
 
     /// Waits for `needle`; returns the output up to the end of it.
     @discardableResult
-    func expect(_ needle: String, timeout: Double = 15) throws -> String {
+    func expect(_ needle: String, timeout: Double = 60) throws -> String {
         try expect([needle], timeout: timeout).text
     }
 
@@ -204,7 +204,7 @@ final class PseudoTerminal {
 
     /// Waits for the process to end, reading its output meanwhile; its exit status, or
     /// 128 + the signal that ended it.
-    func waitForExit(timeout: Double = 15) throws -> Int32 {
+    func waitForExit(timeout: Double = 60) throws -> Int32 {
         if let exitStatus { return exitStatus }
         let deadline = Date().addingTimeInterval(timeout)
         while true {

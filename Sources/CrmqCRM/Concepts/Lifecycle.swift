@@ -3,7 +3,7 @@ extension CRM {
     static let lifecycleConcepts: [CRMConcept] = [
         CRMConcept(
             name: "lifecycle",
-            summary: "a customer relationship passes through identification, development and stability (crmq adds decline)",
+            summary: "a customer relationship passes through identification, development and stability (crmq adds decline and lost)",
             explanation: """
                 Customer relationships have a lifecycle, and loyalty is built by an evolution, not at once. The \
                 CRM course material describes three stages: identification (exploration), when loyalty is absent \
@@ -12,16 +12,17 @@ extension CRM {
                 intents are strong. Each stage calls for its own retention strategy, because the drivers of \
                 loyalty weigh differently in each ('help loyalty_model').
 
-                crmq adds a fourth stage of its own, decline, which the course material does not have: a \
-                customer who has churned or has not bought for a long time (the decline_days setting) is in \
-                decline, whatever their tenure. crmq gives each customer a stage in the column lifecycle_stage; \
+                crmq extends it with two stages of its own, which the course material does not have: lost, \
+                a customer who has left (churned as of the as-of date), and decline, a customer still there \
+                but fading (no purchase for the decline_days setting), whatever their tenure. crmq gives each customer a stage in the column lifecycle_stage; \
                 'help lifecycle_stage' shows the rules.
                 """,
             formula: """
                 identification: loyalty none or weak; the four intents weak or absent
                   development:    satisfaction, trust, behavioural loyalty; intents medium
                   stability:      emotional, sustainable loyalty; all four intents strong
-                  decline:        crmq's own: churned, or no purchase for decline_days
+                  decline:        crmq's own: no purchase for decline_days
+                  lost:           crmq's own: churned as of the as-of date
                 """,
             example: """
                 customers
@@ -39,7 +40,9 @@ extension CRM {
                 one (Gupta and Lehmann, 'Customers as assets', 2003) sums the yearly margin over the years the customer is expected to stay, \
                 discounted; a \
                 fitted model (BG/NBD with Gamma-Gamma) predicts purchases and spend. crmq's column clv uses the \
-                settings margin and discount_rate; 'help clv' gives its exact rule.
+                settings margin and discount_rate; 'help clv' gives its exact rule. The column clp is lifetime \
+                profit as the course defines it, with the settings margin, cost_per_contact and \
+                marketing_cost; 'help clp' gives its rule.
                 """,
             formula: """
                 CLP = lifetime revenue − lifetime cost of marketing and service
@@ -47,7 +50,7 @@ extension CRM {
                 """,
             example: """
                 customers | top 10 by clv
-                  | select customer_id, name, lifecycle_stage, monetary, clv
+                  | select customer_id, name, lifecycle_stage, monetary, clv, clp
                 """),
     ]
 }

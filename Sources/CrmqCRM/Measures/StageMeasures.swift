@@ -5,11 +5,11 @@ import CrmqEngine
 extension CustomerMeasures {
     static let lifecycleStage = ComputedColumn(
         name: "lifecycle_stage", type: levels(LifecycleStage.self),
-        summary: "identification, development, stability or decline",
+        summary: "identification, development, stability, decline or lost",
         rule: """
-            The first that holds: decline when the customer has churned by asof (churned true and \
-            churn_date missing or before asof) or has gone more than decline_days (180) without a \
-            purchase, counting from the last purchase, or from signup for a customer who never bought; \
+            The first that holds: lost when the customer has churned by asof (churned true and \
+            churn_date missing or before asof); decline when the customer has gone more than \
+            decline_days (180) without a purchase, counting from the last purchase, or from signup for a customer who never bought; \
             identification when tenure_days is below identification_days (90) or the customer has \
             made at most one purchase; stability when tenure_days is at least stability_days (365) and \
             the customer made at least stability_purchases (6) purchases in the last 12 months; \
@@ -22,9 +22,11 @@ extension CustomerMeasures {
 
             The CRM course material's lifecycle has three stages: identification/exploration (no or \
             weak loyalty), development (satisfaction, trust, behavioural loyalty, medium repurchase \
-            intent) and stability (emotional, lasting loyalty, strong on all four intents). Decline is \
-            crmq's own addition, for customers the course material's stages do not describe: those who \
-            have left or stopped buying.
+            intent) and stability (emotional, lasting loyalty, strong on all four intents). Decline and \
+            lost are crmq's own extension, for customers the course material's stages do not describe: \
+            lost for those who have left (churned as of asof), decline for those still customers but \
+            fading (no purchase for decline_days). The stages sort and group in the order \
+            identification < development < stability < decline < lost.
             """,
         needs: ["transactions"], requires: ["customer_id", "signup_date", "churned"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in
@@ -47,7 +49,7 @@ extension CustomerMeasures {
 
     /// In the order of the lifecycle, which is also the order its values sort and group in.
     enum LifecycleStage: String, CaseIterable {
-        case identification, development, stability, decline
+        case identification, development, stability, decline, lost
     }
 
     // The lifecycle rule for one customer (docs/crm.md).
@@ -55,7 +57,7 @@ extension CustomerMeasures {
         churned: Bool, recency: Int64?, tenure: Int64?, purchases: Int64, purchases12m: Int64,
         _ declineDays: Int64, _ identificationDays: Int64, _ stabilityDays: Int64, _ stabilityPurchases: Int64
     ) -> LifecycleStage? {
-        if churned { return .decline }
+        if churned { return .lost }
         // Never bought: the days since signup count as the days without a purchase.
         guard let idle = recency ?? tenure else { return nil }
         if idle > declineDays { return .decline }
@@ -69,8 +71,9 @@ extension CustomerMeasures {
         name: "loyalty_stage", type: levels(LoyaltyStage.self),
         summary: "cognitive, affective, conative or action (Oliver)",
         rule: """
-            The highest stage whose condition holds: action when conative and the customer made at \
-            least action_purchases (4) purchases in the last 12 months (repeat buying); conative when \
+            The highest stage whose condition holds: action when conative, the customer has not \
+            churned by asof (churned true and churn_date missing or before asof), and made at least \
+            action_purchases (4) purchases in the last 12 months (repeat buying); conative when \
             repurchase_intent is at least conative_intent (6, of 7: a committed intention to rebuy); \
             affective when satisfaction is at least affective_satisfaction (7, of 10) or trust is at \
             least affective_trust (5, of 7): liking; cognitive otherwise (beliefs only).
@@ -81,7 +84,9 @@ extension CustomerMeasures {
             Oliver's four loyalty stages (Oliver 1999, "Whence consumer loyalty?", Journal of \
             Marketing): cognitive (beliefs about the brand), affective (liking), conative (committed \
             intention to rebuy), action (rebuying that overcomes obstacles). The thresholds are crmq's \
-            own reading of the survey answers, and they are settings.
+            own reading of the survey answers, and they are settings. A customer who has left shows \
+            no action loyalty whatever they bought before leaving: a churned customer's stage is \
+            decided by the attitude alone, so it is conative at most.
             """,
         needs: ["transactions"], requires: ["customer_id", "repurchase_intent", "satisfaction", "trust"]
     ) { (inputs: CRMInputs) throws(EngineError) -> Column in
@@ -95,11 +100,12 @@ extension CustomerMeasures {
         let affectiveSatisfaction = Double(inputs.intSetting("affective_satisfaction"))
         let affectiveTrust = Double(inputs.intSetting("affective_trust"))
         let actionPurchases = inputs.intSetting("action_purchases")
+        let churned = churnedAsOf(inputs.customers, asOf: s.asOf)
         return labels(LoyaltyStage.self, count: n) { i in
             let r = intent?.value(i), sat = satisfaction?.value(i), tr = trust?.value(i)
             if r == nil && sat == nil && tr == nil { return nil }
             if let r, r >= conativeIntent {
-                return s.count12m(i) >= actionPurchases ? .action : .conative
+                return !churned[i] && s.count12m(i) >= actionPurchases ? .action : .conative
             }
             if let sat, sat >= affectiveSatisfaction { return .affective }
             if let tr, tr >= affectiveTrust { return .affective }

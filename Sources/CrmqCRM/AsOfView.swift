@@ -1,0 +1,64 @@
+import CrmqSemantics
+import CrmqEngine
+
+/// `customers` as it stood at the as-of date, which is what queries and measures see: a
+/// customer who signed up after asof does not exist yet, and a churn dated on or after asof
+/// has not happened yet (`churned` false, `churn_date` null). The as-of date is exclusive
+/// like everywhere else in crmq: purchases count when dated before it, so with the default
+/// (the day after the last transaction) every recorded purchase, signup and churn up to the
+/// last transaction day is in the past.
+extension CRM {
+    /// The as-of date (days since 1970-01-01): the `asof` setting, or when it is null the day
+    /// after the last dated transaction; nil when neither exists.
+    public static func asOf(settings: [String: Value], transactions: Table?) -> Int32? {
+        if case .date(let d) = settings["asof"] ?? .null { return d }
+        return defaultAsOf(transactions: transactions)
+    }
+
+    /// `customers` as of `asOf` (see above). The same table, storage and all, when nothing
+    /// changes (the usual case with the default as-of date), so caches keyed on it stay warm.
+    public static func customersAsOf(_ customers: Table, asOf: Int32?) -> Table {
+        guard let asOf else { return customers }
+        var table = customers
+        // Customers who signed up after asof are not rows yet. (A quick maximum first, which
+        // null slots cannot raise above a real date: most often nothing changes.)
+        if let signup = customers.column(named: "signup_date"), case .date(let days) = signup.values,
+            latest(days) > asOf
+        {
+            var keep: [Int] = []
+            var dropped = false
+            keep.reserveCapacity(customers.rowCount)
+            for i in 0..<customers.rowCount {
+                if !signup.isNull(i) && days[i] > asOf { dropped = true } else { keep.append(i) }
+            }
+            if dropped { table = table.gather(keep) }
+        }
+        // Churn dated on or after asof is unknown then.
+        guard let c = table.schema.index(of: "churned"), let d = table.schema.index(of: "churn_date"),
+            case .date(let churnDays) = table.columns[d].values, latest(churnDays) >= asOf
+        else { return table }
+        let dates = table.columns[d]
+        let later = (0..<table.rowCount).filter { !dates.isNull($0) && churnDays[$0] >= asOf }
+        guard !later.isEmpty else { return table }
+        var churned = table.columns[c]
+        switch churned.values {
+        case .bool(var a): for i in later { a[i] = false }; churned = Column(.bool(a), validity: churned.validity)
+        case .int(var a): for i in later { a[i] = 0 }; churned = Column(.int(a), validity: churned.validity)
+        case .double(var a): for i in later { a[i] = 0 }; churned = Column(.double(a), validity: churned.validity)
+        default: break
+        }
+        var valid = dates.validity ?? [Bool](repeating: true, count: table.rowCount)
+        for i in later { valid[i] = false }
+        var columns = table.columns
+        columns[c] = churned
+        columns[d] = Column(dates.values, validity: valid)
+        return Table(schema: table.schema, columns: columns, rowCount: table.rowCount)
+    }
+
+    /// The largest value of a date array (null slots included), `Int32.min` when empty.
+    private static func latest(_ days: [Int32]) -> Int32 {
+        var m = Int32.min
+        for d in days where d > m { m = d }
+        return m
+    }
+}
