@@ -26,6 +26,7 @@ extension CRM {
     public static let tableFunctions: [String: CRMTableFunction] = [
         "rfm": RFM.function,
         "cohorts": Cohorts.function,
+        "regress": Regress.function,
     ]
 
     /// Runs the CRM table functions for the executor, with the session's settings and its
