@@ -66,3 +66,24 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["crmq"]),
     ]
 )
+
+// The libFuzzer targets (Fuzz/, docs/safety.md): executables whose main runs libFuzzer's
+// driver (LLVMFuzzerRunDriver), so they link only with `-sanitize=fuzzer`. They exist only
+// when scripts/fuzz asks (CRMQ_FUZZ=1, in its own scratch folder .build-fuzz), so
+// `swift build` and `swift test` never see them.
+if Context.environment["CRMQ_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("syntax", ["CrmqSyntax", "CrmqRendering"]),
+        ("checker", ["CrmqSyntax", "CrmqSemantics", "CrmqSession", "CrmqLoading"]),
+        ("statements", ["CrmqSession", "CrmqRendering", "CrmqLoading", "CrmqSyntax"]),
+        ("csv", ["CrmqLoading", "CrmqEngine", "CrmqRendering"]),
+        ("history", ["CrmqSession"]),
+    ]
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
+    for target in fuzzTargets {
+        let name = "crmq-fuzz-" + target.name
+        package.targets.append(
+            .executableTarget(name: name, dependencies: target.dependencies + ["CFuzzDriver"], path: "Fuzz/" + target.name))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

@@ -44,6 +44,12 @@ static inline void *crmq_el_get_clientdata(EditLine *el) {
     return data;
 }
 
+/// Leaves line ends as they are in libedit's editing mode (stty -icrnl -inlcr there), so a
+/// pasted CR LF reaches the editor as it was sent instead of as two line ends.
+static inline int crmq_el_keep_carriage_returns(EditLine *el) {
+    return el_set(el, EL_SETTY, "-d", "-icrnl", "-inlcr", NULL);
+}
+
 /// Puts the terminal in libedit's editing mode (1) or back (0).
 static inline int crmq_el_prep_term(EditLine *el, int raw) {
     return el_set(el, EL_PREP_TERM, raw);

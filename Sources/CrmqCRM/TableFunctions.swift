@@ -30,6 +30,7 @@ extension CRM {
         "kmeans_elbow": KMeans.elbow,
         "kmeans_profile": KMeans.profile,
         "value_matrix": ValueMatrix.function,
+        "regress": Regress.function,
     ]
 
     /// Runs the CRM table functions for the executor, with the session's settings and its

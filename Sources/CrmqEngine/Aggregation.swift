@@ -47,6 +47,10 @@ enum Aggregation {
         guard let argument = agg.arguments.first else { return nullColumn(agg.type, count: groups) }
         let x = try evaluator.column(argument)
         let ids = g.ids
+        if [.corr, .covar, .covarPop].contains(agg.function) {
+            let y = try evaluator.column(agg.arguments[1])
+            return try comoments(x, y, agg.function, ids, groups, cancel)
+        }
         let valid = x.validity
         if case .null = x.values {
             return agg.function == .count || agg.function == .countDistinct
@@ -93,6 +97,8 @@ enum Aggregation {
             return Column(.double((0..<groups).map { totals[$0] / Double(max(counts[$0], 1)) }), validity: some)
         case .min, .max:
             return try minMax(x, isMax: agg.function == .max, ids, groups, some, cancel)
+        case .corr, .covar, .covarPop:
+            return nullColumn(agg.type, count: groups)  // handled above
         case .stddev:
             return try stddev(Datum.column(x).doubles.array(x.count), ids, valid, groups, cancel)
         case .median, .percentile:
@@ -342,6 +348,55 @@ enum Aggregation {
         }
         let out = (0..<groups).map { count[$0] >= 2 ? (m2[$0] / (count[$0] - 1)).squareRoot() : 0 }
         return Column(.double(out), validity: count.map { $0 >= 2 })
+    }
+
+    /// corr, covar and covar_pop over the rows where both x and y are non-null, by the
+    /// pairwise form of Welford's method (co-moment updated with the new mean of one and the
+    /// old of the other), which stays accurate when the means are large against the spread.
+    static func comoments(
+        _ x: Column, _ y: Column, _ f: AggregateFunction, _ ids: [Int32], _ groups: Int, _ cancel: CancellationFlag
+    ) throws(EngineError) -> Column {
+        let n = ids.count
+        if case .null = x.values { return nullColumn(.double, count: groups) }
+        if case .null = y.values { return nullColumn(.double, count: groups) }
+        let a = Datum.column(x).doubles.array(n), b = Datum.column(y).doubles.array(n)
+        var valid: [Bool]? = nil
+        if x.validity != nil || y.validity != nil {
+            valid = (0..<n).map { (x.validity?[$0] ?? true) && (y.validity?[$0] ?? true) }
+        }
+        var count = [Double](repeating: 0, count: groups)
+        var meanX = [Double](repeating: 0, count: groups), meanY = meanX
+        var m2X = meanX, m2Y = meanX, cXY = meanX
+        try cancel.chunks(n) { range in
+            for i in range where valid?[i] ?? true {
+                let g = Int(ids[i])
+                count[g] += 1
+                let dx = a[i] - meanX[g]
+                meanX[g] += dx / count[g]
+                let dy = b[i] - meanY[g]
+                meanY[g] += dy / count[g]
+                m2X[g] += dx * (a[i] - meanX[g])
+                m2Y[g] += dy * (b[i] - meanY[g])
+                cXY[g] += dx * (b[i] - meanY[g])
+            }
+        }
+        var out = [Double](repeating: 0, count: groups)
+        var ok = [Bool](repeating: false, count: groups)
+        for g in 0..<groups {
+            switch f {
+            case .covarPop:
+                if count[g] >= 1 { out[g] = cXY[g] / count[g]; ok[g] = true }
+            case .covar:
+                if count[g] >= 2 { out[g] = cXY[g] / (count[g] - 1); ok[g] = true }
+            default:
+                if count[g] >= 2, m2X[g] > 0, m2Y[g] > 0 {
+                    // Rounding can carry |r| a hair past 1.
+                    out[g] = Swift.min(1, Swift.max(-1, cXY[g] / (m2X[g] * m2Y[g]).squareRoot()))
+                    ok[g] = true
+                }
+            }
+        }
+        return Column(.double(out), validity: ok)
     }
 
     /// Quantiles with linear interpolation between the closest ranks (DuckDB's quantile_cont):

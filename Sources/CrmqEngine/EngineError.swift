@@ -14,9 +14,9 @@ public enum EngineError: Error, Sendable, Equatable {
     /// A limit (`MemoryBudget`) the statement would exceed; nothing in it is at fault, so the
     /// session reports it at the whole statement.
     case limit(EngineMessage)
-    /// A data-dependent failure of a whole step rather than of one expression (a table
-    /// function asked for more segments than its input has rows); reported at the statement.
-    case statement(EngineMessage)
+    /// A table function found its data unfit as a whole (a model over a constant column);
+    /// the plan keeps no range for it, so the session reports it at the whole statement.
+    case data(EngineMessage)
 }
 
 /// Runtime error messages of the engine.
@@ -30,7 +30,7 @@ public enum EngineMessage: DiagnosticMessage, Equatable {
     case invalidBinWidth
     /// A step would need more memory than the budget (`set memory_limit`).
     case memoryLimit(operation: String, rows: Int, bytes: Int, limit: Int)
-    /// A table function cannot run on the data it was given; the text names the function and the culprit.
+    /// What a table function says is wrong with the data it was given, naming the culprit.
     case tableFunction(String)
 
     public var id: String {
@@ -56,11 +56,11 @@ public enum EngineMessage: DiagnosticMessage, Equatable {
         case .dateOutOfRange: "date out of range: dates run from 0000-01-01 to 9999-12-31"
         case .invalidPercentile(let p): "percentile \(p) is outside 0 to 1"
         case .invalidBinWidth: "bin width must be greater than 0"
+        case .tableFunction(let message): message
         case .memoryLimit(let operation, let rows, let bytes, let limit):
             "\(operation) would make \(rows.grouped) rows (about \(MemoryBudget.describe(bytes))), "
                 + "more than the memory limit of \(MemoryBudget.describe(limit)); "
                 + "narrow it first, or raise the limit with 'set memory_limit'"
-        case .tableFunction(let text): text
         }
     }
 }

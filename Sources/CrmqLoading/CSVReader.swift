@@ -32,7 +32,8 @@ public struct NamedTable: Sendable {
 /// end in CR alone is an error); the last line may lack its line break; blank lines at
 /// the end are ignored (in a file with a single column, every line after the header is a
 /// row, an empty line a null; only the final line break starts no row); a UTF-8 byte-order mark is
-/// skipped. The file must be UTF-8. Every record must have as many fields as the header.
+/// skipped. The file must be UTF-8. Every record must have as many fields as the header,
+/// and a file has at most `maxColumns` columns.
 /// Column names must be non-empty and distinct.
 ///
 /// Type inference, per column, over all its non-empty cells:
@@ -53,6 +54,10 @@ public struct NamedTable: Sendable {
 /// Quoting does not change a cell's type otherwise (`"42"` is the integer 42). Cells are
 /// not trimmed: ` 42` (with a space) is text. Strings are dictionary-encoded.
 public enum CSVReader {
+    /// The most columns a file may have (`load.too-many-columns` beyond): a limit of its
+    /// own, far above any CRM export, instead of memory and stack running out.
+    public static let maxColumns = 16_384
+
     /// Reads one CSV file. Throws a diagnostic naming the file, line and column of the
     /// first problem; nothing is returned unless the whole file is read.
     public static func read(file path: String, limits: ReadLimits = .standard) throws(Diagnostic) -> Table {
@@ -136,6 +141,10 @@ public enum CSVReader {
         if scanner.restIsBlank(start) { throw CSVSyntaxError(message: .emptyFile, offset: start) }
         let (header, next) = try scanner.scanHeader(from: start)
         if let cr = scanner.loneCR(in: header) { throw CSVSyntaxError(message: .crLineEnds, offset: cr) }
+        if header.count > maxColumns {
+            throw CSVSyntaxError(
+                message: .tooManyColumns(found: header.count, limit: maxColumns), offset: header[maxColumns].start)
+        }
         let names = try headerNames(header, p)
         let parallel = tuning.workers > 1 && p.count - next >= tuning.parallelBytes
         let chunks =

@@ -165,18 +165,21 @@ struct ColumnConverter {
     }
 
     /// Creates one array of `rowCount` values per column, of its type, and runs `body`
-    /// with their storage; `values` gets the arrays. The arrays are built by nested
-    /// `unsafeUninitializedCapacity` calls (one per column), so values are written in
-    /// place and never copied. A string column's array holds codes; its dictionary is
-    /// still to be made.
+    /// with their storage; `values` gets the arrays. The first `nestedColumns` arrays are
+    /// built by nested `unsafeUninitializedCapacity` calls (one level per column), so
+    /// their values are written in place and never copied; the columns after those (a
+    /// wide file) are written to buffers of their own and moved into their arrays at the
+    /// end, so the nesting, and the stack, stay small however many columns there are. A
+    /// string column's array holds codes; its dictionary is still to be made.
     private func withStorage(
         _ types: [DataType], _ values: inout [ColumnValues?], _ body: ([Storage]) -> Void
     ) {
         values = Array(repeating: nil, count: types.count)
         var storages: [Storage] = []
+        let nested = min(types.count, Self.nestedColumns)
         func open(_ j: Int, _ values: inout [ColumnValues?]) {
-            if j == types.count {
-                body(storages)
+            if j == nested {
+                withBuffers(types, from: nested, &values, storages, body)
                 return
             }
             // The element types are trivial: rows that a failed column left unset are
@@ -220,6 +223,48 @@ struct ColumnConverter {
             }
         }
         open(0, &values)
+    }
+
+    /// Columns converted in place, by nested closures, before the rest use buffers of
+    /// their own: one stack frame each (a CSV file with 30,600 columns overflowed the
+    /// stack when every column nested).
+    static let nestedColumns = 64
+
+    /// Runs `body` with `storages` and, for columns `first...`, buffers allocated here,
+    /// then moves each buffer into its column's array in `values`.
+    private func withBuffers(
+        _ types: [DataType], from first: Int, _ values: inout [ColumnValues?], _ storages: [Storage],
+        _ body: ([Storage]) -> Void
+    ) {
+        var storages = storages
+        // At least one slot, so no buffer relies on a zero-size allocation.
+        let capacity = max(rowCount, 1)
+        for j in first..<types.count {
+            switch types[j] {
+            case .int: storages.append(.int(SendablePointer(UnsafeMutablePointer<Int64>.allocate(capacity: capacity))))
+            case .double: storages.append(.double(SendablePointer(UnsafeMutablePointer<Double>.allocate(capacity: capacity))))
+            case .bool: storages.append(.bool(SendablePointer(UnsafeMutablePointer<Bool>.allocate(capacity: capacity))))
+            case .date: storages.append(.date(SendablePointer(UnsafeMutablePointer<Int32>.allocate(capacity: capacity))))
+            default: storages.append(.string(SendablePointer(UnsafeMutablePointer<Int32>.allocate(capacity: capacity))))
+            }
+        }
+        body(storages)
+        func moved<T>(_ p: SendablePointer<T>) -> [T] {
+            defer { p.pointer!.deallocate() }
+            return [T](unsafeUninitializedCapacity: rowCount) { b, n in
+                if rowCount > 0 { b.baseAddress!.moveInitialize(from: p.pointer!, count: rowCount) }
+                n = rowCount
+            }
+        }
+        for j in first..<types.count {
+            switch storages[j] {
+            case .int(let p): values[j] = .int(moved(p))
+            case .double(let p): values[j] = .double(moved(p))
+            case .bool(let p): values[j] = .bool(moved(p))
+            case .date(let p): values[j] = .date(moved(p))
+            case .string(let p): values[j] = .string(codes: moved(p), dictionary: StringDictionary([]))
+            }
+        }
     }
 
     /// What one row range gave for every column.

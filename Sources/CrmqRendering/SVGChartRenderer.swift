@@ -19,9 +19,10 @@ import CrmqSession
 /// - `g.axis.y` / `g.axis.x`: a `line.domain`, and per tick a `line.tick` (grid lines
 ///   across the plot for y) and a `text.tick-label`; `text.axis-label` names the axis.
 /// - bar: `rect.bar.series-k` per value, grouped side by side per category;
-///   histogram: `rect.bar.bin` per bin, touching; line: `polyline.line.series-k` per
+///   histogram: `rect.bar.bin` per bin, touching; scatter: `circle.dot.series-k` per point;
+///   line: `polyline.line.series-k` per
 ///   unbroken run of values and `circle.point.series-k` per point (up to 100 points).
-///   Each mark has a `<title>` child with its label and value.
+///   Each mark but a scatter dot (thousands of them) has a `<title>` child with its label and value.
 /// - `g.legend` with a `rect.swatch.series-k` and `text` per series, only when there are
 ///   several (in rows, as many as the width needs).
 /// - `text.chart-title` when the chart has a title.
@@ -64,7 +65,7 @@ public enum SVGChartRenderer {
             top += Double(rows) * fs * 1.5
         }
         let values = chart.series.flatMap { $0.values.compactMap { $0 } }
-        let includeZero = chart.kind != .line
+        let includeZero = chart.kind != .line && chart.kind != .scatter
         let lo = values.min().map { includeZero ? min(0, $0) : $0 } ?? 0
         let hi = values.max().map { includeZero ? max(0, $0) : $0 } ?? 1
         let yScale = AxisScale(from: lo, to: hi, count: 5)
@@ -112,7 +113,7 @@ public enum SVGChartRenderer {
             switch chart.kind {
             case .bar: out += bars(chart, plot, metrics)
             case .histogram: out += histogram(chart, plot, metrics)
-            case .line: out += lines(chart, plot, metrics)
+            case .line, .scatter: out += lines(chart, plot, metrics)
             }
         }
         let xLabel = DisplayText.cut(DisplayText.escapingControls(chart.xLabel), toWidth: Int((w - 2 * fs) / metrics.charWidth))
@@ -215,7 +216,7 @@ public enum SVGChartRenderer {
         for (k, series) in chart.series.enumerated() {
             var run: [String] = []
             func flush() {
-                if run.count > 1 {
+                if run.count > 1, chart.kind == .line {
                     out += "<polyline class=\"line series-\(k)\" points=\"\(run.joined(separator: " "))\" fill=\"none\" stroke=\"\(color(k))\" stroke-width=\"2\"/>\n"
                 }
                 run = []
@@ -226,7 +227,14 @@ public enum SVGChartRenderer {
             }
             flush()
             let valueText = TerminalChartRenderer.valueText(series)
-            if n <= 100 {
+            if chart.kind == .scatter {
+                // Small, translucent dots, so that dense regions look dense.
+                let r = f(max(1.5, m.fontSize / 6))
+                for (i, value) in series.values.enumerated() {
+                    guard let v = value else { continue }
+                    out += "<circle class=\"dot series-\(k)\" cx=\(q(x(positions[i]))) cy=\(q(plot.y(v))) r=\"\(r)\" fill=\"\(color(k))\" fill-opacity=\"0.5\"/>\n"
+                }
+            } else if n <= 100 {
                 for (i, value) in series.values.enumerated() {
                     guard let v = value else { continue }
                     out += "<circle class=\"point series-\(k)\" cx=\(q(x(positions[i]))) cy=\(q(plot.y(v))) r=\"\(radius)\" fill=\"\(color(k))\">"
@@ -255,7 +263,7 @@ public enum SVGChartRenderer {
     /// dates), cut to 14 characters; nil when the x axis has round numeric ticks.
     private static func categoryLabels(_ chart: Chart) -> [String]? {
         if chart.kind == .histogram { return nil }
-        if chart.kind == .line, let xs = chart.xPositions, !isDateLabels(chart.xValues),
+        if chart.kind == .line || chart.kind == .scatter, let xs = chart.xPositions, !isDateLabels(chart.xValues),
            let lo = xs.min(), let hi = xs.max(), hi > lo { return nil }
         return chart.xValues.map { DisplayText.cut(DisplayText.escapingControls($0), toWidth: 14) }
     }
@@ -351,6 +359,7 @@ public enum SVGChartRenderer {
     private static func defaultName(_ chart: Chart) -> String {
         switch chart.kind {
         case .histogram: "histogram of \(chart.xLabel)"
+        case .scatter: "scatter chart of \(chart.series.map(\.name).joined(separator: ", ")) against \(chart.xLabel)"
         case .bar, .line: "\(chart.kind.rawValue) chart of \(chart.series.map(\.name).joined(separator: ", ")) by \(chart.xLabel)"
         }
     }

@@ -16,7 +16,8 @@ import CrmqSession
 /// ```
 /// A line chart is drawn in Braille dots (2 × 4 per cell) with a y axis of round ticks,
 /// x labels below and a marker on each point when there is room. Several series are told
-/// apart by fill or marker (and colour when asked), named in a legend.
+/// apart by fill or marker (and colour when asked), named in a legend. A scatter chart is
+/// the line chart's dots without the lines between them.
 public enum TerminalChartRenderer {
     public static func render(_ chart: Chart, width: Int = 80, color: Bool = false) -> String {
         // Whatever a terminal or COLUMNS claims: a chart row of a billion cells helps nobody.
@@ -33,7 +34,7 @@ public enum TerminalChartRenderer {
         }
         switch chart.kind {
         case .bar, .histogram: lines += bars(chart, width: width, color: color)
-        case .line: lines += line(chart, width: width, color: color)
+        case .line, .scatter: lines += line(chart, width: width, color: color)
         }
         return lines.map { trimmedRight($0) }.joined(separator: "\n") + "\n"
     }
@@ -153,7 +154,9 @@ public enum TerminalChartRenderer {
         var bits = Array(repeating: Array(repeating: 0, count: plotWidth), count: rows)
         var owner = Array(repeating: Array(repeating: -1, count: plotWidth), count: rows)
         var marker = Array(repeating: Array(repeating: -1, count: plotWidth), count: rows)
-        let showMarkers = n <= plotWidth / 3
+        // A scatter chart's points stay single dots: markers would hide how dense they are.
+        let showMarkers = chart.kind == .line && n <= plotWidth / 3
+        let joined = chart.kind == .line
         func set(_ x: Int, _ y: Int, _ k: Int) {
             guard x >= 0, x < dotsX, y >= 0, y < dotsY else { return }
             let (cx, cy) = (x / 2, y / 4)
@@ -167,7 +170,7 @@ public enum TerminalChartRenderer {
             for (i, value) in series.values.enumerated() {
                 guard let v = value else { previous = nil; continue }
                 let p = (dotX(positions[i]), dotY(v))
-                if let q = previous {
+                if joined, let q = previous {
                     let steps = max(abs(p.0 - q.0), abs(p.1 - q.1), 1)
                     for s in 0...steps {
                         let t = Double(s) / Double(steps)

@@ -6,6 +6,8 @@ import CrmqSyntax
 //   bar, line:  x any column; y numeric, one series each. Omitted: x = the first column,
 //               y = the numeric columns after x (for a written x alone: the numeric columns
 //               other than x).
+//   scatter:    x and y numeric, one point per row whose x and y are not null; omitted:
+//               the first two numeric columns that are not identifiers.
 //   histogram:  one numeric column, binned; omitted: the first numeric column that is not
 //               an identifier (`id`, `..._id`), or the first numeric column.
 
@@ -70,6 +72,26 @@ extension CheckContext {
                 return nil
             }
             return make(x, [])
+        case .scatter:
+            let isId = { (i: Int) in schema[i].name.lowercased() == "id" || schema[i].name.lowercased().hasSuffix("_id") }
+            if let x = indexes.first, !isNumeric(x) {
+                report(.scatterXNotNumeric(column: schema[x].name, type: schema[x].type), at: chart.columns[0].range)
+                return nil
+            }
+            for (k, y) in indexes.enumerated().dropFirst() where !isNumeric(y) {
+                report(.chartYNotNumeric(kind: kind, column: schema[y].name, type: schema[y].type),
+                       at: chart.columns[k].range)
+                failed = true
+            }
+            if failed { return nil }
+            let measures = schema.fields.indices.filter { isNumeric($0) && !isId($0) && !indexes.contains($0) }
+            let chosen = indexes + measures.prefix(max(0, 2 - indexes.count))
+            guard chosen.count >= 2 else {
+                report(.chartNeedsNumeric(kind: kind, columns: describe(schema)), at: stage.range,
+                       notes: [Note("name the columns: 'chart scatter x, y' (both numbers)")])
+                return nil
+            }
+            return make(chosen[0], Array(chosen.dropFirst()))
         case .bar, .line:
             if indexes.count > 1 {
                 for (k, y) in indexes.enumerated().dropFirst() where !isNumeric(y) {

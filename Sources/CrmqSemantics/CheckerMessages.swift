@@ -70,6 +70,7 @@ enum CheckMessage: DiagnosticMessage {
     // Charts
     case chartNotATable(user: String)
     case chartYNotNumeric(kind: String, column: String, type: DataType)
+    case scatterXNotNumeric(column: String, type: DataType)
     case histogramNotNumeric(column: String, type: DataType)
     case histogramOneColumn(given: Int)
     case chartNeedsNumeric(kind: String, columns: String)
@@ -125,7 +126,7 @@ enum CheckMessage: DiagnosticMessage {
         case .settingNeedsValue: "check.setting-needs-value"
         case .saveNeedsTable: "check.save-not-table"
         case .chartNotATable: "check.chart-not-table"
-        case .chartYNotNumeric, .histogramNotNumeric: "check.chart-not-numeric"
+        case .chartYNotNumeric, .histogramNotNumeric, .scatterXNotNumeric: "check.chart-not-numeric"
         case .histogramOneColumn: "check.histogram-columns"
         case .chartNeedsNumeric: "check.chart-needs-numeric"
         case .chartBinsOnlyHistogram, .chartBinsRange: "check.chart-bins"
@@ -144,7 +145,7 @@ enum CheckMessage: DiagnosticMessage {
         case .tableFunctionNeedsTable(let name, let usage): "'\(name)' needs a table as its first argument: \(usage)"
         case .tableFunctionOptionForm(let name, let usage): "after the table, '\(name)' takes options written 'option = value': \(usage)"
         case .unknownTableFunctionOption(let option, let function): "'\(function)' has no option '\(option)'"
-        case .tableFunctionOptionValue(let option): "option '\(option)' takes a column name or a constant"
+        case .tableFunctionOptionValue(let option): "option '\(option)' takes a column name, columns joined with '+', or a constant"
         case .tableFunctionProblem(let message): message
         case .notATable(let text): "'\(text)' is not a table"
         case .queryAsValue: "a query cannot be used as a value here"
@@ -201,6 +202,8 @@ enum CheckMessage: DiagnosticMessage {
         case .chartNotATable(let user): "a chart is not a table: \(user) needs rows, so leave out '| chart ...'"
         case .chartYNotNumeric(let kind, let column, let type):
             "'chart \(kind)' draws numbers on the y axis, but '\(column)' is \(type)"
+        case .scatterXNotNumeric(let column, let type):
+            "'chart scatter' places points by two numbers, but its x '\(column)' is \(type)"
         case .histogramNotNumeric(let column, let type):
             "'chart histogram' bins numbers, but '\(column)' is \(type)"
         case .histogramOneColumn(let given):

@@ -237,6 +237,11 @@ public enum FunctionCatalog {
         AggregateOverload(parameters: p, result: r, function: f)
     }
 
+    /// The overloads of a two-number aggregate: each of x and y an int or a double.
+    private static func pairs(_ f: AggregateFunction) -> [AggregateOverload] {
+        [DataType.int, .double].flatMap { x in [DataType.int, .double].map { y in agg([x, y], .double, f) } }
+    }
+
     private static let aggregates: [FunctionInfo] = [
         aggregate("count", "count() or count(x)", "The number of rows, or of non-null values of x.", "count()",
                   .aggregate([agg([], .int, .countRows), agg([nil], .int, .count)])),
@@ -255,6 +260,15 @@ public enum FunctionCatalog {
                   "median(amount)", .aggregate([agg([.int], .double, .median), agg([.double], .double, .median)])),
         aggregate("stddev", "stddev(x)", "The sample standard deviation of x.", "stddev(amount)",
                   .aggregate([agg([.int], .double, .stddev), agg([.double], .double, .stddev)])),
+        aggregate("corr", "corr(x, y)",
+                  "The Pearson correlation of x and y, -1 to 1, over the rows where both are non-null.",
+                  "corr(satisfaction, recommend)", .aggregate(pairs(.corr))),
+        aggregate("covar", "covar(x, y)",
+                  "The sample covariance of x and y (dividing by n - 1), over the rows where both are non-null.",
+                  "covar(trust, recommend)", .aggregate(pairs(.covar))),
+        aggregate("covar_pop", "covar_pop(x, y)",
+                  "The population covariance of x and y (dividing by n), over the rows where both are non-null.",
+                  "covar_pop(trust, recommend)", .aggregate(pairs(.covarPop))),
         aggregate("percentile", "percentile(x, p)",
                   "The value below which a fraction p of x lies, interpolating between neighbours.",
                   "percentile(amount, 0.9)", .percentile),

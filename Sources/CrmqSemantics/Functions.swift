@@ -107,6 +107,13 @@ public enum AggregateFunction: String, Sendable, CaseIterable {
     case median
     /// stddev(x): sample standard deviation, int/double -> double; null for fewer than two values
     case stddev
+    /// corr(x, y): Pearson correlation of the pairs where both are non-null, -> double;
+    /// null for fewer than two pairs or a constant x or y
+    case corr
+    /// covar(x, y): sample covariance (divides by n - 1) of the non-null pairs, -> double; null below two pairs
+    case covar
+    /// covar_pop(x, y): population covariance (divides by n) of the non-null pairs, -> double; null without pairs
+    case covarPop
     /// percentile(x, p): p a literal in [0, 1], linear interpolation (DuckDB's quantile_cont), -> double
     case percentile
 }

@@ -140,5 +140,5 @@ public struct ChartSpec: Sendable {
 
 /// The kinds of chart, as the plan layer names them (no AST types below the checker's output).
 public enum ChartStyleKind: String, Sendable, CaseIterable {
-    case bar, line, histogram
+    case bar, line, histogram, scatter
 }

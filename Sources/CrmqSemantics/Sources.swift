@@ -72,8 +72,20 @@ extension CheckContext {
     }
 }
 
-// table-function := name '(' source { ',' option '=' (name | literal) } ')'
+// table-function := name '(' source { ',' option '=' (name { '+' name } | literal) } ')'
 extension CheckContext {
+    /// The names of `a + b + c` (a list of columns, written as in a model formula), or nil
+    /// when the expression is anything else.
+    static func addedNames(_ e: Expr) -> [String]? {
+        switch e.kind {
+        case .name(let n): return [n]
+        case .binary(.add, let l, let r):
+            guard let left = addedNames(l), let right = addedNames(r) else { return nil }
+            return left + right
+        default: return nil
+        }
+    }
+
     /// Checks a table-function call: its first argument is the input table (unless the
     /// function reads a table of its own, `signature.source`), the rest are named options
     /// (`customer = cust_id`), which the function itself then checks.
@@ -125,6 +137,8 @@ extension CheckContext {
             optionRanges[option] = argument.range
             if case .name(let column) = value.kind {
                 options[option] = .name(column)
+            } else if let columns = Self.addedNames(value) {
+                options[option] = .names(columns)
             } else if let bound = bind(value, in: .scalar), case .literal(let v) = bound.kind {
                 options[option] = .value(v)
             } else {

@@ -3,6 +3,8 @@
 public enum TableFunctionOption: Sendable, Equatable {
     case name(String)
     case value(Value)
+    /// Several columns joined with `+`, as in a model formula: `x = trust + satisfaction`.
+    case names([String])
 }
 
 /// What a table function says is wrong with a call: a message, and the option it is

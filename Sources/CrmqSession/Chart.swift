@@ -1,6 +1,6 @@
 /// The kinds of chart `chart` draws.
 public enum ChartKind: String, Sendable, CaseIterable {
-    case bar, line, histogram
+    case bar, line, histogram, scatter
 }
 
 /// A chart as data: what `query | chart ...` produces. The session builds it from the

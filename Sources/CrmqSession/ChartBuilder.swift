@@ -9,21 +9,24 @@ import CrmqEngine
 ///   line:      one point per row; over numbers or dates the x positions are numeric,
 ///              rows whose x is null are left out and the points are put in x order;
 ///              otherwise the rows are evenly spaced in their order.
+///   scatter:   one dot per row whose x is not null, at (x, y): the line's points, unjoined.
 ///   histogram: the non-null values of x counted into bins (`Bins`): with round edges,
 ///              and exactly `bins n` of them when n is written.
 public enum ChartBuilder {
     public static let maxBars = 50
     public static let maxPoints = 10_000
+    /// Points of a scatter chart: enough for every customer of the demo data.
+    public static let maxScatterPoints = 100_000
 
     public static func chart(of table: Table, _ spec: ChartSpec, file: SourceFile) throws(Diagnostic) -> Chart {
         switch spec.style {
         case .histogram: return try histogram(of: table, spec, file: file)
-        case .bar, .line: return try categorical(table, spec, file: file)
+        case .bar, .line, .scatter: return try categorical(table, spec, file: file)
         }
     }
 
     private static func categorical(_ table: Table, _ spec: ChartSpec, file: SourceFile) throws(Diagnostic) -> Chart {
-        let kind: ChartKind = spec.style == .bar ? .bar : .line
+        let kind: ChartKind = spec.style == .bar ? .bar : spec.style == .scatter ? .scatter : .line
         let xColumn = table.columns[spec.x]
         let xType = table.schema[spec.x].type
         var rows = Array(0..<table.rowCount)
@@ -33,7 +36,7 @@ public enum ChartBuilder {
                 Note("group the rows first ('count by', 'summarize ... by'), or keep the largest: '| top \(maxBars) by ...'"),
             ])
         }
-        if kind == .line, xType.isNumeric || xType == .date {
+        if kind == .line || kind == .scatter, xType.isNumeric || xType == .date {
             rows = rows.filter { !xColumn.isNull($0) }
             let position = { (i: Int) -> Double in number(xColumn.value(at: i)) ?? 0 }
             rows = rows.enumerated().sorted { a, b in
@@ -41,6 +44,11 @@ public enum ChartBuilder {
                 return pa != pb ? pa < pb : a.offset < b.offset
             }.map(\.element)
             positions = rows.map(position)
+        }
+        if kind == .scatter, rows.count > maxScatterPoints {
+            throw Diagnostic(SessionMessage.tooManyPoints(rows.count), in: file, at: spec.range, notes: [
+                Note("a scatter chart draws at most \(maxScatterPoints.grouped) points: sample the rows first, e.g. '| where customer_id % 10 == 0'"),
+            ])
         }
         if kind == .line, rows.count > maxPoints {
             throw Diagnostic(SessionMessage.tooManyPoints(rows.count), in: file, at: spec.range, notes: [

@@ -397,9 +397,9 @@ public enum Help {
             Example:
               transactions | distinct category
             """),
-        HelpTopic("chart", "operators", "draw the rows as a bar, line or histogram chart",
+        HelpTopic("chart", "operators", "draw the rows as a bar, line, histogram or scatter chart",
             """
-              source | chart bar|line|histogram [x [, y ...]] [bins n] [title "text"]
+              source | chart bar|line|histogram|scatter [x [, y ...]] [bins n] [title "text"]
 
             The last stage of a query. In the table view it draws a Unicode chart that fits
             the terminal (80 columns when the width is unknown), in colour on a terminal
@@ -410,6 +410,7 @@ public enum Help {
               bar        one bar per row (at most 50), labelled by x; each y is a series
               line       a line over x (in x order when x is a number or a date)
               histogram  counts of one numeric column in bins of equal width
+              scatter    a dot per row at (x, y), both numbers ('help scatter')
 
             Omitted columns: x is the first column and y every numeric column after it;
             a histogram takes the first numeric column that is not an id. 'bins n' draws
@@ -421,6 +422,22 @@ public enum Help {
               customers | summarize retention = retention_rate() by satisfaction | chart line satisfaction, retention
               customers | count by region | chart bar region, n title "Customers by region"
               transactions | chart histogram amount bins 20
+            """),
+        HelpTopic("scatter", "operators", "chart scatter x, y: one dot per row, to see how two numbers move together",
+            """
+              source | chart scatter [x [, y ...]] [title "text"]
+
+            One dot per row at (x, y); x and every y must be numbers, and rows whose x is
+            null are left out (at most 100,000 points: sample bigger tables first). In a
+            terminal the dots are Braille (2 x 4 per character cell), so dense regions fill
+            in; notebooks draw translucent SVG dots. Several y columns are several series.
+            Omitted columns: the first two numeric columns that are not ids. Survey answers
+            are whole numbers, so their dots fall on a grid: 'summarize' first (the mean of
+            y by x), or compare with corr(x, y).
+
+            Examples:
+              customers | chart scatter satisfaction, recommend
+              customers | where tenure_days > 0 | chart scatter tenure_days, clv
             """),
         // The expression language
         HelpTopic("expressions", "language", "operators and literals inside where, select, extend ...",

@@ -652,7 +652,7 @@ public final class Session: @unchecked Sendable {
             return Diagnostic(message, in: file, at: range)
         case .missingTable(let name):
             return Diagnostic(SessionMessage.unknownTable(name), in: file, at: statement.range)
-        case .limit(let message), .statement(let message):
+        case .limit(let message), .data(let message):
             return Diagnostic(message, in: file, at: statement.range)
         }
     }

@@ -143,13 +143,13 @@ public enum StageKind: Sendable {
     case join(source: Expr, on: [JoinKey], kind: JoinKind)
     /// `distinct item, ...`
     case distinct([NamedExpr])
-    /// `chart bar|line|histogram [x [, y ...]] [bins n] [title "text"]`; only as the last stage.
+    /// `chart bar|line|histogram|scatter [x [, y ...]] [bins n] [title "text"]`; only as the last stage.
     case chart(ChartStage)
 }
 
 /// The kinds of chart the `chart` stage draws.
 public enum ChartStyle: String, Sendable, CaseIterable {
-    case bar, line, histogram
+    case bar, line, histogram, scatter
 }
 
 /// `chart kind [x [, y ...]] [bins n] [title "text"]`: columns by name; the checker fills

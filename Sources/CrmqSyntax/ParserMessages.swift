@@ -122,7 +122,7 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
             "a query may have at most \(ParserState.maximumStages) stages; "
                 + "split it with 'let name = ...' and continue from the name"
         case .chartNotLast(let next): "'chart' must be the last stage, but '\(next)' follows it"
-        case .expectedChartKind(let found): "expected 'bar', 'line' or 'histogram' after 'chart', found \(found)"
+        case .expectedChartKind(let found): "expected 'bar', 'line', 'histogram' or 'scatter' after 'chart', found \(found)"
         case .unknownChartKind(let kind): "unknown chart kind '\(kind)'"
         case .chartBinsCount(let found): "'bins' needs a whole number of bins, such as 'bins 20', but found \(found)"
         }

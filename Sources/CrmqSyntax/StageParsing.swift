@@ -220,7 +220,7 @@ extension ParserState {
         return JoinKey(left: left, right: try expectName())
     }
 
-    // chart := 'chart' ( 'bar' | 'line' | 'histogram' ) [ IDENT { ',' IDENT } ] { chartOption }
+    // chart := 'chart' ( 'bar' | 'line' | 'histogram' | 'scatter' ) [ IDENT { ',' IDENT } ] { chartOption }
     // chartOption := 'bins' INTEGER | 'title' STRING
     // `bins` and `title` are options only when their value follows, so a column may have either name.
     private mutating func parseChart() throws(ParseAbort) -> ChartStage {

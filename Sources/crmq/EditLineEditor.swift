@@ -49,6 +49,9 @@ final class EditLineEditor: LineEditor {
         crmq_el_set_history(el, h)
         crmq_el_set_editor(el, "emacs")
         crmq_el_set_signal(el, 1)
+        // A paste's CR LF then arrives as sent, and pastedText makes it one line end; the
+        // terminal's ICRNL would have made it two, a blank line that ends an open bracket.
+        _ = crmq_el_keep_carriage_returns(el)
         crmq_el_set_clientdata(el, Unmanaged.passUnretained(self).toOpaque())
         crmq_el_set_prompt(el, promptFunction)
         crmq_el_set_getcfn(el, characterReader)

@@ -96,7 +96,7 @@ import Testing
     }
 
     @Test func moreSegmentsThanRowsIsAnErrorAtRunTime() {
-        #expect(throws: EngineError.statement(.tableFunction(
+        #expect(throws: EngineError.data(.tableFunction(
             "kmeans cannot make 10 segments of 9 rows (1 with a null in a chosen column left out); ask for k = 9 or fewer")))
         {
             try call("kmeans", Self.blobs, ["columns": .value(.string("x, y")), "k": .value(.int(10))])

@@ -141,6 +141,36 @@ import Testing
         #expect(rows(try run(one, keys: [], [agg(.stddev, [col(0, .int)], .double)])) == [[.null]])
     }
 
+    /// corr, covar and covar_pop take the rows where both are non-null, per group, and stay
+    /// accurate when the means are large against the spread.
+    @Test func comomentsArePairwiseAndStable() throws {
+        let xs: [Value] = [.int(1), .int(2), .int(3), .int(4), .null, .int(6), .int(1), .int(2), .int(5)]
+        let ys: [Value] = [.double(2), .double(4.5), .double(5.5), .double(8), .double(100), .null, .double(3), .double(3), .double(3)]
+        let ks: [Value] = [1, 1, 1, 1, 1, 1, 2, 2, 3].map { Value.int($0) }
+        let t = table([("k", .int, ks), ("x", .int, xs), ("y", .double, ys)])
+        let out = rows(try run(t, keys: [col(0, .int)], [
+            agg(.corr, [col(1, .int), col(2, .double)], .double), agg(.covar, [col(1, .int), col(2, .double)], .double),
+            agg(.covarPop, [col(1, .int), col(2, .double)], .double),
+        ]))
+        // Group 1 pairs: (1, 2), (2, 4.5), (3, 5.5), (4, 8): means 2.5 and 5; co-moment 9.5;
+        // squares 5 and 18.5.
+        guard case .double(let r) = out[0][1], case .double(let c) = out[0][2], case .double(let p) = out[0][3] else {
+            Issue.record("\(out)"); return
+        }
+        #expect(abs(r - 9.5 / (5 * 18.5).squareRoot()) < 1e-14)
+        #expect(abs(c - 9.5 / 3) < 1e-14 && abs(p - 9.5 / 4) < 1e-14)
+        // Group 2: y constant, so corr is null but the covariance is 0; group 3: one pair.
+        #expect(out[1][1] == .null && out[1][2] == .double(0))
+        #expect(out[2][1] == .null && out[2][2] == .null && out[2][3] == .double(0))
+
+        let big = table([("x", .double, [1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16].map { .double($0) }),
+                         ("y", .double, [1e9 + 1, 1e9 + 2, 1e9 + 2, 1e9 + 3].map { .double($0) })])
+        let b = rows(try run(big, keys: [], [agg(.covar, [col(0, .double), col(1, .double)], .double)]))
+        guard case .double(let cb) = b[0][0] else { Issue.record("\(b)"); return }
+        // Deviations -6, -3, 3, 6 and -1, 0, 0, 1: co-moment 12.
+        #expect(abs(cb - 4) < 1e-6)
+    }
+
     @Test func minMaxEveryType() throws {
         let t = table([
             ("d", .date, [date("2025-01-02"), .null, date("2024-12-31")]),

@@ -439,3 +439,35 @@ func histogramChart() -> Chart {
         for value in ["0.000", "-1.500", "0.600", "-0.125"] { #expect(text.contains(" " + value + "\n"), "\(value)") }
     }
 }
+
+/// Two far-apart points and one close to the first: a scatter chart draws three dots and
+/// nothing between them.
+let scatterChart = Chart(
+    kind: .scatter, xLabel: "satisfaction", yLabel: "recommend", xValues: ["1", "10", "2"],
+    xPositions: [1, 10, 2], series: [ChartSeries(name: "recommend", values: [0, 10, nil])], title: nil)
+
+@Suite struct ScatterChartTests {
+    @Test func terminalDotsAreNotJoined() {
+        let text = TerminalChartRenderer.render(scatterChart, width: 60)
+        let braille = text.unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }
+        // One Braille dot per point with a y value; a line would fill the cells between.
+        #expect(braille.count == 2)
+        #expect(braille.allSatisfy { [1, 2, 4, 8, 16, 32, 64, 128].contains($0.value - 0x2800) })
+        #expect(!text.contains("●"))
+        #expect(text.contains("satisfaction"))
+        for line in text.split(separator: "\n") { #expect(displayWidth(String(line)) <= 60) }
+    }
+
+    @Test func svgDrawsDotsWithoutLines() throws {
+        let svg = try #require(SVGTree.parse(SVGChartRenderer.render(scatterChart)))
+        #expect(svg.all("polyline").isEmpty)
+        let dots = svg.all("circle", class: "dot")
+        #expect(dots.count == 2)
+        // The higher value is drawn higher and further right.
+        #expect(dots[1].number("cy")! < dots[0].number("cy")! && dots[1].number("cx")! > dots[0].number("cx")!)
+        #expect(svg.attributes["aria-label"] == "scatter chart of recommend against satisfaction")
+        // A numeric x axis with round ticks, not a label per point.
+        let ticks = svg.all("g", class: "x").flatMap { $0.all("text", class: "tick-label") }.map(\.text)
+        #expect(ticks.contains("2") && ticks.contains("10") && ticks.allSatisfy { Double($0) != nil })
+    }
+}

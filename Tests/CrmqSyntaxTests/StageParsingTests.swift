@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func chartErrors() {
-        #expect(Syntax.messages("t | chart") == ["expected 'bar', 'line' or 'histogram' after 'chart', found end of input"])
+        #expect(Syntax.messages("t | chart") == ["expected 'bar', 'line', 'histogram' or 'scatter' after 'chart', found end of input"])
         #expect(Syntax.messages("t | chart lines x") == ["unknown chart kind 'lines'"])
         #expect(Syntax.parse("t | chart lines x").diagnostics.first?.notes.first?.message == "did you mean 'line'?")
         #expect(Syntax.messages("t | chart histogram x bins") ==

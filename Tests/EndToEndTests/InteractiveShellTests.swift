@@ -281,6 +281,18 @@ import Testing
         #expect(try shell.quit() == 0)
     }
 
+    /// A paste with Windows line ends (CR LF) inside an open bracket: one line end each, not
+    /// a blank line that would end the bracket; Enter (CR) still runs a typed line.
+    @Test func aPasteWithCRLFLineEndsKeepsItsBracketOpen() throws {
+        let shell = try Shell()
+        shell.terminal.send("\u{1B}[200~customers | where (customer_id == 1\r\n  or customer_id == 2) | count\r\n\u{1B}[201~")
+        let out = try shell.terminal.expect("\n" + Self.prompt)
+        #expect(out.contains("2") && out.contains("1 row") && !out.contains("error"), "\(out)")
+        let typed = try shell.run("40 + 2")
+        #expect(typed.contains("42"), "\(typed)")
+        #expect(try shell.quit() == 0)
+    }
+
     /// `let t = t | ...` reads the `t` it replaces: extending it would run it again over its
     /// own result (x multiplied twice), so a `|` line after it is the usual error.
     @Test func aLetThatReadsItsOwnNameIsNotExtended() throws {
@@ -413,6 +425,9 @@ import Testing
         #expect(recalled.contains("4"), "\(recalled)")
         other.sendLine("40 + 7")
         try other.expect("47")
+        // Ctrl-D only at the next prompt: sent while the terminal is still in its line mode,
+        // the terminal itself would take it as end-of-file and no one would read it.
+        try other.expect("\n" + Self.prompt)
         other.send(PseudoTerminal.ctrlD)
         #expect(try other.waitForExit() == 0)
         #expect(try Data(contentsOf: without) == Data(junk + Array("\n2\\040+\\0402\n".utf8)))

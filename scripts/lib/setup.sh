@@ -29,3 +29,30 @@ ensure_toolchain() {
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
     fi
 }
+
+# Python packages the cross-checks under scripts/checks/ compare crmq with (PyPI):
+# numpy: regression coefficients and corr/covar (scripts/checks/regression_check.py);
+# scikit-learn: k-means inertia (scripts/checks/kmeans_check.py).
+# Add a package here when a check needs it; ensure_venv installs whatever is missing.
+CRMQ_CHECK_PACKAGES=(numpy scikit-learn)
+
+# ensure_venv DIR PACKAGE...: a Python virtual environment at DIR holding the packages
+# (created, or topped up, when one of them does not import). Prints nothing on stdout.
+ensure_venv() {
+    local venv="$1"
+    shift
+    local modules=()
+    for p in "$@"; do
+        case "$p" in
+            scikit-learn) modules+=(sklearn) ;;
+            *) modules+=("$p") ;;
+        esac
+    done
+    local imports
+    imports="$(IFS=,; echo "${modules[*]}")"
+    if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import $imports" 2>/dev/null; then
+        echo "preparing $venv ($*) ..." >&2
+        [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+        "$venv/bin/pip" install -q "$@" >&2
+    fi
+}

@@ -68,12 +68,20 @@ extension CRM {
                 lifecycle stage to the next, which is why the CRM course material concludes that satisfaction alone cannot \
                 control churn, that value must come first, and that switching costs can lock in target customers. \
                 The dataset holds every driver and intent as a survey answer (1–7; recommend 0–10), so the model \
-                can be checked stage by stage.
+                can be fitted stage by stage with regress: a linear regression of each intent on the four drivers. \
+                Read std_coefficient (beta, the standardised coefficient): the change in the intent, in standard \
+                deviations, when one driver rises by one standard deviation and the others stay put. Betas are \
+                comparable between drivers measured on different scales, so the largest beta is the strongest \
+                driver; compare one driver's beta across the stages to see its weight shift. p says whether a \
+                weight could be chance (below 0.05 it rarely is), and r2 how much of the intent the four drivers \
+                explain together. The drivers are correlated with each other, so a beta is a driver's own \
+                contribution over and above the others, not its correlation with the intent (corr gives that).
                 """,
-            formula: "trust (+), perceived_value (+), satisfaction (+), switching_cost (+)  →  repurchase_intent, price_tolerance, cross_buy_intent, recommend",
+            formula: "intent = b0 + b1·trust + b2·perceived_value + b3·satisfaction + b4·switching_cost + e   (beta_j = b_j · sd(driver_j) / sd(intent))",
             example: """
-                customers
-                  | summarize trust = avg(trust), value = avg(perceived_value), satisfaction = avg(satisfaction), switching = avg(switching_cost), repurchase = avg(repurchase_intent) by lifecycle_stage
+                regress(customers, y = repurchase_intent + price_tolerance + cross_buy_intent + recommend, x = trust + perceived_value + satisfaction + switching_cost, by = lifecycle_stage)
+                  | where term != "(intercept)"
+                  | select lifecycle_stage, outcome, term, std_coefficient, p, r2
                 """),
         CRMConcept(
             name: "oliver_stages",

@@ -103,7 +103,7 @@ enum KMeans {
                     option: "key", notes: [Suggestions.note(for: n, among: input.names, kind: "column")]))
             }
             key = n
-        case .value?:
+        case .value?, .names?:
             return .failure(TableFunctionProblem(
                 "\(function)'s option key takes a column name, e.g. key = customer_id", option: "key"))
         case nil:
@@ -119,6 +119,7 @@ enum KMeans {
         var columns: [String]
         switch options["columns"] {
         case .name(let n)?: columns = [n]
+        case .names(let ns)?: columns = ns
         case .value(.string(let text))?:
             columns = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
             if columns.contains(where: \.isEmpty) {
@@ -305,7 +306,7 @@ enum KMeans {
         let p = points(input, columns: columns)
         let n = p.rows.count
         if n == 0 {
-            throw .statement(.tableFunction(
+            throw .data(.tableFunction(
                 "\(name) has no rows to cluster: every row has a null in \(columns.map { "'\($0)'" }.joined(separator: ", "))"
                     + (input.rowCount == 0 ? " (the input is empty)" : "")))
         }
@@ -343,7 +344,7 @@ enum KMeans {
 
         let k = int(options, "k")
         guard k <= n else {
-            throw .statement(.tableFunction(
+            throw .data(.tableFunction(
                 "\(name) cannot make \(k) segments of \(n) row\(n == 1 ? "" : "s")"
                     + (n < input.rowCount ? " (\(input.rowCount - n) with a null in a chosen column left out)" : "")
                     + "; ask for k = \(n) or fewer"))

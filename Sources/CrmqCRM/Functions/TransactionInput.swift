@@ -38,7 +38,7 @@ enum TransactionInput {
         for role in roles {
             let name: String
             switch options[role.option] {
-            case .value?:
+            case .value?, .names?:
                 return .failure(TableFunctionProblem(
                     "\(function)'s option \(role.option) takes a column name, e.g. \(role.option) = \(role.defaultName)",
                     option: role.option))

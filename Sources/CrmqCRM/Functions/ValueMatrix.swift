@@ -53,9 +53,9 @@ enum ValueMatrix {
             -> Result<String?, TableFunctionProblem>
         {
             switch options[option] {
-            case .value?:
+            case .value?, .names?:
                 return .failure(TableFunctionProblem(
-                    "value_matrix's option \(option) takes a column name (\(meaning))", option: option))
+                    "value_matrix's option \(option) takes one column name (\(meaning))", option: option))
             case .name(let n)?:
                 guard let i = input.index(of: n) else {
                     return .failure(TableFunctionProblem(

@@ -1,0 +1,3 @@
+// The declaration is the whole of this module (include/CFuzzDriver.h); SwiftPM wants a
+// source file in every C target.
+#include "CFuzzDriver.h"
