@@ -76,7 +76,7 @@ enum KMeans {
         return what + """
 
 
-            How: the chosen columns (columns = "a, b, c", or a single name; default: every int or double \
+            How: the chosen columns (columns = a + b + c or "a, b, c", or a single name; default: every int or double \
             column except the key) are standardised (minus their mean, divided by their standard deviation, \
             as scikit-learn's StandardScaler; a constant column becomes 0), rows with a null in any of them \
             are left out, then k-means++ picks k starting centres at random (seed = n, default 1: the same \
