@@ -143,6 +143,15 @@ public final class Presenter {
         write(text, .results)
     }
 
+    /// Whether `path` is the file results are being written to now (the same file, by
+    /// device and inode, whatever the path says).
+    public func isCurrentOutput(_ path: String) -> Bool {
+        guard let file = outputFile else { return false }
+        var open = stat(), named = stat()
+        guard fstat(file.fileDescriptor, &open) == 0, stat(path, &named) == 0 else { return false }
+        return open.st_dev == named.st_dev && open.st_ino == named.st_ino
+    }
+
     /// Sends results to the file at `path` (`--output`), as `.output` does; false (with the
     /// error written) when it cannot be opened.
     public func redirect(to path: String) -> Bool {

@@ -43,6 +43,10 @@ public final class Session: @unchecked Sendable {
     public private(set) var dataFolder: String?
     /// Files named on the command line for output (`--output`): the only ones safe mode writes.
     public var commandLineOutputs: [String] = []
+    /// Whether a path names the file results are being written to (the front end's
+    /// `.output` file): a save there would replace it under the open output, and every
+    /// later result would go to the file just unlinked.
+    public var isCurrentOutput: ((String) -> Bool)?
     /// In safe mode, `memory_limit` may be lowered but not raised above what it was on entry.
     private var safeMemoryCeiling: MemoryBudget?
 
@@ -313,6 +317,9 @@ public final class Session: @unchecked Sendable {
         case .load(let path, let alias):
             return try load(path: path, alias: alias, statement: statement, file: file)
         case .save(let plan, let path):
+            if isCurrentOutput?(path) == true {
+                throw Diagnostic(SessionMessage.saveOverOutput(path), in: file, at: statement.range)
+            }
             let table = try execute(plan)
             try TableWriter.save(table, to: path, cancellation: cancellation)
             return .message("saved \(Self.count(table.rowCount, "row")) to \(path)")

@@ -17,6 +17,7 @@ public enum SessionMessage: DiagnosticMessage {
     case tooManyBars(Int)
     case tooManyPoints(Int)
     case refusedInSafeMode(statement: String, reason: String)
+    case saveOverOutput(String)
     case loadTooLarge(path: String, bytes: Int, need: Int, limit: Int)
 
     public var id: String {
@@ -35,6 +36,7 @@ public enum SessionMessage: DiagnosticMessage {
         case .tooManyBars: "session.chart-too-many-bars"
         case .tooManyPoints: "session.chart-too-many-points"
         case .refusedInSafeMode: "safe.refused"
+        case .saveOverOutput: "save.over-output"
         case .loadTooLarge: "load.memory-limit"
         }
     }
@@ -56,6 +58,8 @@ public enum SessionMessage: DiagnosticMessage {
             "'chart bar' draws at most \(ChartBuilder.maxBars) bars, but there are \(Session.count(n, "row"))"
         case .tooManyPoints(let n):
             "'chart line' draws at most \(Session.count(ChartBuilder.maxPoints, "point")), but there are \(Session.count(n, "row"))"
+        case .saveOverOutput(let path):
+            "cannot save to '\(path)': results are being written to it (.output or --output); save under another name, or end the output with '.output' first"
         case .refusedInSafeMode(let statement, let reason):
             "safe mode refuses '\(statement)': \(reason)"
         case .loadTooLarge(let path, let bytes, let need, let limit):

@@ -33,6 +33,7 @@ final class FrontEnd {
         }
         presenter.resultColor = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         presenter.chartWidth = Terminal.width()
+        session.isCurrentOutput = { [presenter] path in presenter.isCurrentOutput(path) }
         let folder = noData ? nil : data ?? DefaultData.folder()
         if let folder {
             do {

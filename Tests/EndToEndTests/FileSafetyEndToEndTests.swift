@@ -38,6 +38,20 @@ import Testing
         #expect(f.stderr.contains("cannot write 'sub': it is a folder"), "\(f.stderr)")
     }
 
+    /// `save` onto the file results are going to would replace it under the open output,
+    /// and every later result would go to a file no longer there: refused.
+    @Test func savingOverTheOutputFileIsRefused() throws {
+        let dir = try Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try Binary.run(
+            ["-o", "out.txt", "--format", "csv", "-c",
+             "customers | count; save (customers | take 2) to \"./out.txt\"; customers | where customer_id == 1 | select customer_id"],
+            in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("cannot save to './out.txt': results are being written to it"), "\(r.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("out.txt"), encoding: .utf8) == "n\n5000\n")
+    }
+
     @Test func aNotebookIsWrittenAtomicallyThroughALink() throws {
         let dir = try Binary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
