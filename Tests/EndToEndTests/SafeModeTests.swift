@@ -101,7 +101,8 @@ import Testing
         let layout = try Layout()
         let out = layout.root.appendingPathComponent("result.csv").path
         let result = try layout.run(
-            ".mode csv\ncustomers | count\nsave (customers | count) to \"result.csv\"\n.output \(out)\ncustomers | count",
+            // The save comes after `.output` alone: saving onto the open output is refused.
+            ".mode csv\ncustomers | count\n.output\nsave (customers | count) to \"result.csv\"\n.output \(out)\ncustomers | count",
             extra: ["--output", out])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try String(contentsOfFile: out, encoding: .utf8) == "n\n2\n")
