@@ -42,7 +42,9 @@ extension CRM {
                 different confidences. To read rules(transactions): start from the top (highest lift) and keep \
                 rules with enough support to matter; read confidence in the direction of the offer (for A's \
                 buyers, offer B); treat lift within a few hundredths of 1 as chance, the more so on small data; \
-                a rule of two items to a third is news only when its lift beats that of its parts. In crmq a \
+                a rule of two items to a third says more than its pairs only when its lift stands out among \
+                the rules of the same two items, as baskets holding two given items are bigger than most and \
+                any third item is likelier in them. In crmq a \
                 basket is an order (order_id) and an item a product line (category); the demo data has four \
                 associations planted by its generator, which the rules find (docs/dataset.md).
                 """,

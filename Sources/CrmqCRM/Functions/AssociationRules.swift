@@ -56,7 +56,7 @@ enum AssociationRules {
     {
         var resolved: [String: Value] = [:]
         for (option, defaultName, meaning) in [
-            ("basket", "order_id", "the column that says which basket (order) a row belongs to"),
+            ("basket", "order_id", "the column saying which basket, or order, each row belongs to"),
             ("item", "category", "the column of the items bought"),
         ] {
             let name: String
