@@ -35,7 +35,7 @@ import Testing
         let r = try call("rules", Self.lines(Self.textbook), ["min_lift": .value(.int(0)), "min_confidence": .value(.int(0))])
         #expect(r.schema.names == ["antecedent", "consequent", "support", "confidence", "lift", "baskets"])
         let antecedents = Self.strings(r, "antecedent"), consequents = Self.strings(r, "consequent")
-        let at = try #require(zip(antecedents, consequents).firstIndex { $0 == ("beer", "diapers") })
+        let at = try #require(antecedents.indices.first { (antecedents[$0], consequents[$0]) == ("beer", "diapers") })
         // beer and diapers are together in 3 of 5 baskets; beer in 3, diapers in 4.
         #expect(ints(r, "baskets")[at] == 3)
         #expect(Self.doubles(r, "support")[at] == 3.0 / 5)
@@ -46,7 +46,7 @@ import Testing
         // Sorted by lift, highest first; a rule and its reverse have the same lift, to the bit.
         let lifts = Self.doubles(r, "lift")
         #expect(zip(lifts, lifts.dropFirst()).allSatisfy { $0 >= $1 })
-        let back = try #require(zip(antecedents, consequents).firstIndex { $0 == ("diapers", "beer") })
+        let back = try #require(antecedents.indices.first { (antecedents[$0], consequents[$0]) == ("diapers", "beer") })
         #expect(lifts[back] == lifts[at])
         #expect(Self.doubles(r, "confidence")[back] == 3.0 / 4)
     }

@@ -22,7 +22,7 @@ extension CRM {
                 """),
         CRMConcept(
             name: "basket_analysis",
-            summary: "shopping-basket analysis: which products are bought together; association rules with support, confidence and lift",
+            summary: "shopping-basket analysis: which products are bought together; association rules, support, confidence, lift",
             explanation: """
                 Cross-selling, in the CRM course material, attracts existing customers to buy the firm's other \
                 products ('help cross_sell'); it names a cross-sell model among CRM's data-mining models and \
@@ -39,7 +39,9 @@ extension CRM {
                 exclude each other (one or the other, as substitutes). That is why lift > 1 matters: a rule of \
                 high confidence towards a common item can have lift 1, and then pushing B to A's buyers sells \
                 no more than pushing it to anyone. Lift is symmetric: A → B and B → A have the same lift and \
-                different confidences. To read rules(transactions): start from the top (highest lift) and keep \
+                different confidences.
+
+                To read rules(transactions): start from the top (highest lift) and keep \
                 rules with enough support to matter; read confidence in the direction of the offer (for A's \
                 buyers, offer B); treat lift within a few hundredths of 1 as chance, the more so on small data; \
                 a rule of two items to a third says more than its pairs only when its lift stands out among \

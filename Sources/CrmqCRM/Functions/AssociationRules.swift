@@ -37,10 +37,12 @@ enum AssociationRules {
 
             A basket is the set of distinct items of the rows sharing a basket value (basket = col, default \
             order_id); an item is a value of item = col (default category; int or string). Rows with a null \
-            basket or item are left out; an item twice in one basket counts once. With N baskets:
-              support(A → B) = baskets holding A and B / N (baskets is that count)
-              confidence(A → B) = baskets holding A and B / baskets holding A
-              lift(A → B) = confidence(A → B) / (baskets holding B / N)
+            basket or item are left out; an item twice in one basket counts once.
+
+            With N baskets, and n(X) the baskets holding every item of X: support = n(A and B) / N \
+            (baskets is n(A and B)); confidence = n(A and B) / n(A); lift = confidence / (n(B) / N), \
+            which is 1 when A and B are bought independently.
+
             min_support (default 0.01) must be above 0 and at most 1; min_confidence (default 0.2) 0 to 1; \
             min_lift (default 1) 0 or more; max_items (default 2) is the largest itemset: 2 for rules \
             A → B between two items, 3 also for rules of two items to a third. Itemsets are found by \
