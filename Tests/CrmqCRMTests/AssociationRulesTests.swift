@@ -127,6 +127,29 @@ import Testing
         #expect(first.map { "\($0) \($1)" } == ["i0 i1", "i0 i2999"])
     }
 
+    @Test func manyItemsCountTriplesInAHashTable() throws {
+        // 200 items, each triple {i, i + 1, i + 2} (mod 200) in two of 400 baskets: an item is in
+        // 6 baskets, a pair of neighbours in 4, a pair two apart in 2.
+        var baskets: [[String]] = []
+        for i in 0..<200 {
+            let triple = (0..<3).map { "i\((i + $0) % 200)" }
+            baskets.append(triple)
+            baskets.append(triple)
+        }
+        let r = try call("rules", Self.lines(baskets), [
+            "max_items": .value(.int(3)), "min_support": .value(.double(0.004)), "min_confidence": .value(.int(0)),
+            "min_lift": .value(.int(0)),
+        ])
+        let rules = (0..<r.rowCount).map { "\(Self.strings(r, "antecedent")[$0]) -> \(Self.strings(r, "consequent")[$0])" }
+        let outer = try #require(rules.firstIndex(of: "i100 + i102 -> i101"))
+        #expect(Self.doubles(r, "confidence")[outer] == 1)
+        #expect(Self.doubles(r, "lift")[outer] == 2.0 * 400 / (2 * 6))
+        let inner = try #require(rules.firstIndex(of: "i100 + i101 -> i102"))
+        #expect(Self.doubles(r, "confidence")[inner] == 0.5)
+        // 200 triples, three rules each; 400 pairs (neighbours and two apart), two rules each.
+        #expect(r.rowCount == 200 * 3 + 400 * 2)
+    }
+
     @Test func badOptionsAreProblemsNamingTheOption() {
         let schema = Self.lines(Self.textbook).schema
         #expect(problem("rules", schema, ["min_support": .value(.int(0))])?.option == "min_support")

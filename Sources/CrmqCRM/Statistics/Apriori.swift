@@ -144,7 +144,8 @@ struct BasketSet {
 /// Srikant 1994): items are counted first; pairs only of frequent items; triples only when
 /// all three of their pairs are frequent. Counts are exact integers, so the result does not
 /// depend on the order of the baskets. Items are numbered densely, so small item sets
-/// count pairs and triples in flat arrays; large ones in hash tables.
+/// count pairs and triples in flat arrays (up to about 2,900 and 128 frequent items); larger
+/// ones in hash tables.
 struct AprioriMiner {
     /// An itemset and the number of baskets holding it.
     struct Itemset {
@@ -221,6 +222,8 @@ struct AprioriMiner {
         func isFrequent(_ a: Int, _ b: Int) -> Bool {
             densePairs ? pairFrequent[a * m + b] : frequentPairs.contains(UInt64(a) << 32 | UInt64(b))
         }
+        let denseTriples = m * m * m <= 1 << 21
+        var tripleCounts = denseTriples ? [Int32](repeating: 0, count: m * m * m) : []
         var tripleTable: [UInt64: Int32] = [:]
         try Self.forEachBasket(set, frequentIndex, &local, cancellation) { f, k in
             guard k >= 3 else { return }
@@ -231,16 +234,26 @@ struct AprioriMiner {
                     guard isFrequent(a, b) else { continue }
                     for z in (y + 1)..<k {
                         let c = Int(f[z])
-                        if isFrequent(a, c) && isFrequent(b, c) {
+                        guard isFrequent(a, c) && isFrequent(b, c) else { continue }
+                        if denseTriples {
+                            tripleCounts[(a * m + b) * m + c] += 1
+                        } else {
                             tripleTable[UInt64(a) << 42 | UInt64(b) << 21 | UInt64(c), default: 0] += 1
                         }
                     }
                 }
             }
         }
-        for (key, c) in tripleTable where frequent(Int(c)) {
-            let a = Int(key >> 42), b = Int(key >> 21 & 0x1F_FFFF), d = Int(key & 0x1F_FFFF)
-            triples.append(Itemset(items: [frequentItem[a], frequentItem[b], frequentItem[d]], count: Int(c)))
+        if denseTriples {
+            for (key, c) in tripleCounts.enumerated() where c > 0 && frequent(Int(c)) {
+                let a = key / (m * m), b = key / m % m, d = key % m
+                triples.append(Itemset(items: [frequentItem[a], frequentItem[b], frequentItem[d]], count: Int(c)))
+            }
+        } else {
+            for (key, c) in tripleTable where frequent(Int(c)) {
+                let a = Int(key >> 42), b = Int(key >> 21 & 0x1F_FFFF), d = Int(key & 0x1F_FFFF)
+                triples.append(Itemset(items: [frequentItem[a], frequentItem[b], frequentItem[d]], count: Int(c)))
+            }
         }
     }
 
