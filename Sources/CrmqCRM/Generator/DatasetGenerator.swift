@@ -15,8 +15,8 @@ import Darwin
 ///
 /// Work is done in blocks of `blockSize` customers on all cores, in four phases:
 /// 1. profiles: each customer's attitudes, churn and purchase propensity;
-/// 2. purchases, after one global number (the rate scale giving about 12 purchases per
-///    customer) is known; each block sorts its purchases by day;
+/// 2. purchases (orders of one or more lines), after one global number (the rate scale
+///    giving about 12 order lines per customer) is known; each block sorts its lines by day;
 /// 3. category spend (which needs the last purchase day of the whole dataset), contacts,
 ///    and the customers file's text;
 /// 4. the transactions and interactions files' text, in day order, in parallel chunks.
@@ -30,7 +30,7 @@ public struct DatasetGenerator: Sendable {
 
     /// Customers per block of work.
     static let blockSize = 4096
-    /// Purchases per customer the rate scale aims at (over the whole table).
+    /// Purchases (order lines) per customer the rate scale aims at (over the whole table).
     static let purchasesPerCustomer = 12.0
     /// Rows per chunk of transactions or interactions text.
     static let rowsPerChunk = 250_000
@@ -229,7 +229,7 @@ struct PurchaseBlock: Sendable {
     var opensOrder: [Bool] = []
     /// `dayStart[d]..<dayStart[d + 1]` are the rows of day d.
     var dayStart: [Int32] = []
-    /// The orders of the days before d.
+    /// `ordersBefore[d]`: the orders (first lines) of the days before d.
     var ordersBefore: [Int32] = []
     var lastDay = -1
 
