@@ -31,6 +31,7 @@ extension CRM {
         "kmeans_profile": KMeans.profile,
         "value_matrix": ValueMatrix.function,
         "regress": Regress.function,
+        "rules": AssociationRules.function,
     ]
 
     /// Runs the CRM table functions for the executor, with the session's settings and its
