@@ -397,6 +397,9 @@ enum Logit {
     static func separationMessage(
         _ function: String, columns: [[Double]], y: [Double], predictors: [String], outcome: String
     ) -> String {
+        func text(_ v: Double) -> String {
+            v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : Value.double(v).exactText
+        }
         for (j, c) in columns.enumerated() {
             var low = [Double.infinity, .infinity], high = [-Double.infinity, -.infinity]
             for (v, o) in zip(c, y) {
@@ -406,9 +409,9 @@ enum Logit {
             }
             let cut: String?
             if high[0] < low[1] {
-                cut = "every training row with \(predictors[j]) above \(Value.double(high[0]).exactText) has \(outcome) = 1 and every other has 0"
+                cut = "every training row with \(predictors[j]) above \(text(high[0])) has \(outcome) = 1 and every other has 0"
             } else if high[1] < low[0] {
-                cut = "every training row with \(predictors[j]) above \(Value.double(high[1]).exactText) has \(outcome) = 0 and every other has 1"
+                cut = "every training row with \(predictors[j]) above \(text(high[1])) has \(outcome) = 0 and every other has 1"
             } else {
                 cut = nil
             }

@@ -15,7 +15,7 @@ import CrmqEngine
 /// Newton–Raphson steps (the same steps as iteratively reweighted least squares), each solved
 /// by Cholesky. The columns are standardised for the iterations, so the information matrix
 /// is well scaled whatever their units, and the results are mapped back to the columns' units.
-struct LogisticFit {
+struct LogisticFit: Equatable {
     /// The intercept, then one coefficient per column, in the columns' own units.
     var coefficients: [Double]
     /// The coefficients' covariance, row-major (k + 1) × (k + 1): the inverse of the observed
