@@ -157,3 +157,20 @@ import Testing
         #expect(Logit.keyBits(c, 0) == 0xAF63_DC4C_8601_EC8C)
     }
 }
+
+@Suite struct RadixSortTests {
+    @Test func sortsLikeTheStandardLibrary() {
+        var random = Xoshiro(seed: 9)
+        var values: [Double] = [0, -0.0, 1, -1, 0.5, 0.5, -1e-300, 1e300, -1e300, .infinity, -.infinity]
+        for _ in 0..<5000 { values.append(random.normal() * 1000) }
+        for _ in 0..<500 { values.append(Double(random.below(7))) }
+        let sorted = radixSorted(values)
+        let expected = values.sorted()
+        #expect(sorted.count == expected.count)
+        // -0.0 and 0 compare equal but may come in either order.
+        #expect(zip(sorted, expected).allSatisfy { $0 == $1 })
+        #expect(radixSorted([]) == [])
+        #expect(radixSorted([3]) == [3])
+        #expect(radixSorted([0.25, 0.25, 0.25]) == [0.25, 0.25, 0.25])
+    }
+}

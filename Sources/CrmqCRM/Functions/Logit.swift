@@ -99,9 +99,9 @@ enum Logit {
             false/true); x columns are numbers (bool as 0/1). The split is seeded and does not depend on the \
             order or the number of rows: each row's key is hashed with the seed (SplitMix64; seed = n, default \
             1) to a number u in [0, 1), and the row is held out when u < holdout (default 0.3; 0 fits every \
-            row). The model is the unpenalised maximum-likelihood fit (Newton-Raphson, as \
-            scikit-learn's penalty=None), stopped when no standardised coefficient moves by 1e-10 or after \
-            max_iter steps (default 100). Errors name the culprit: an outcome other than 0/1, a constant or \
+            row). The model is the unpenalised maximum-likelihood fit (Newton-Raphson; scikit-learn's \
+            LogisticRegression without a penalty gives the same), stopped when no standardised coefficient \
+            moves by 1e-10, or failing after max_iter steps (default 100). Errors name the culprit: an outcome other than 0/1, a constant or \
             collinear predictor, too few training rows, an outcome with one value only, and separation (a \
             predictor, or a combination, that splits the outcomes perfectly: then no finite estimate exists). \
             'help churn_model' says how to read the three tables.

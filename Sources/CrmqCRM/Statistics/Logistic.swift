@@ -97,6 +97,15 @@ struct LogisticFit: Equatable {
                 return .failure(.separation)
             }
             iterations += 1
+            var largest = 0.0
+            for t in 0..<d { largest = max(largest, abs(step[t])) }
+            if largest <= stepTolerance {
+                // Converged: a step this small changes no standard error beyond its tenth digit,
+                // so the information matrix at hand serves, without another pass.
+                for t in 0..<d { beta[t] += step[t] }
+                converged = true
+                break
+            }
             // Step halving: a Newton step that lowers the likelihood is shortened.
             var scale = 1.0
             var next = beta
@@ -107,14 +116,8 @@ struct LogisticFit: Equatable {
                 if trial.logLikelihood >= current.logLikelihood - 1e-12 * abs(current.logLikelihood) { break }
                 scale /= 2
             }
-            var largest = 0.0
-            for t in 0..<d { largest = max(largest, abs(next[t] - beta[t])) }
             beta = next
             current = trial
-            if largest <= stepTolerance {
-                converged = true
-                break
-            }
             // Complete separation: every row fitted (almost) exactly.
             if current.logLikelihood > -1e-9 * Double(n) {
                 return .failure(.separation)
@@ -285,26 +288,62 @@ struct LogisticFit: Equatable {
 /// n₁n₀, which is what the trapezoids of the ROC curve add up to). Nil without both labels.
 enum AUC {
     static func of(scores: [Double], labels: [Bool]) -> Double? {
-        let n = scores.count
-        let order = (0..<n).sorted { scores[$0] < scores[$1] }
-        var negativesBelow = 0.0, sum = 0.0, positives = 0.0, negatives = 0.0
-        var i = 0
-        while i < n {
-            var j = i
-            var pos = 0.0, neg = 0.0
-            while j < n && scores[order[j]] == scores[order[i]] {
-                if labels[order[j]] { pos += 1 } else { neg += 1 }
-                j += 1
-            }
-            sum += pos * (negativesBelow + neg / 2)
-            negativesBelow += neg
-            positives += pos
-            negatives += neg
-            i = j
+        // The two classes' scores sorted apart (plain Double sorts, much faster than sorting
+        // indices through a closure), then, for each positive, the negatives below it and
+        // those tied with it, by two pointers that only move forward.
+        var positives: [Double] = [], negatives: [Double] = []
+        positives.reserveCapacity(scores.count)
+        negatives.reserveCapacity(scores.count)
+        for (s, l) in zip(scores, labels) {
+            if l { positives.append(s) } else { negatives.append(s) }
         }
-        guard positives > 0, negatives > 0 else { return nil }
-        return sum / (positives * negatives)
+        guard !positives.isEmpty, !negatives.isEmpty else { return nil }
+        positives = radixSorted(positives)
+        negatives = radixSorted(negatives)
+        var below = 0, notAbove = 0
+        var sum = 0.0
+        for v in positives {
+            while below < negatives.count && negatives[below] < v { below += 1 }
+            if notAbove < below { notAbove = below }
+            while notAbove < negatives.count && negatives[notAbove] <= v { notAbove += 1 }
+            sum += Double(below) + Double(notAbove - below) / 2
+        }
+        return sum / (Double(positives.count) * Double(negatives.count))
     }
+}
+
+/// `values` in ascending order (no NaN), by a least-significant-digit radix sort of their
+/// bit patterns made to sort as unsigned integers (negative values' bits flipped, the sign
+/// bit of the others set), a byte at a time, skipping bytes every value shares: several
+/// times faster than the standard library's comparison sort on the million scores of a
+/// large holdout.
+func radixSorted(_ values: [Double]) -> [Double] {
+    let n = values.count
+    guard n > 1 else { return values }
+    var keys = values.map { v -> UInt64 in
+        let b = v.bitPattern
+        return b >> 63 == 1 ? ~b : b | (1 << 63)
+    }
+    var scratch = [UInt64](repeating: 0, count: n)
+    keys.withUnsafeMutableBufferPointer { a in
+        scratch.withUnsafeMutableBufferPointer { b in
+            var from = a, to = b
+            for shift in stride(from: 0, to: 64, by: 8) {
+                var counts = [Int](repeating: 0, count: 257)
+                for key in from { counts[Int((key >> UInt64(shift)) & 0xFF) + 1] += 1 }
+                if counts.contains(n) { continue }
+                for i in 1...256 { counts[i] += counts[i - 1] }
+                for key in from {
+                    let digit = Int((key >> UInt64(shift)) & 0xFF)
+                    to[counts[digit]] = key
+                    counts[digit] += 1
+                }
+                swap(&from, &to)
+            }
+            if from.baseAddress != a.baseAddress { for i in 0..<n { a[i] = from[i] } }
+        }
+    }
+    return keys.map { k in Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k) }
 }
 
 /// The standard normal distribution.
