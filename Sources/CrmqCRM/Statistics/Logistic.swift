@@ -58,7 +58,7 @@ struct LogisticFit: Equatable {
         for v in y { positives += v }
         if positives == 0 || positives == Double(n) { return .failure(.oneClass) }
 
-        // Standardise (population standard deviation) into a row-major design.
+        // Standardise (population standard deviation) into a column-major design.
         var means = [Double](repeating: 0, count: k), scales = [Double](repeating: 1, count: k)
         for (j, c) in columns.enumerated() {
             var s = 0.0
@@ -75,7 +75,7 @@ struct LogisticFit: Equatable {
         z.withUnsafeMutableBufferPointer { z in
             for j in 0..<k {
                 let c = columns[j], m = means[j], s = scales[j]
-                for i in 0..<n { z[i * k + j] = (c[i] - m) / s }
+                for i in 0..<n { z[j * n + i] = (c[i] - m) / s }
             }
         }
 
@@ -159,6 +159,9 @@ struct LogisticFit: Equatable {
 
     /// One pass over the rows, on every core when there are many: per chunk, the
     /// log-likelihood, the gradient and the upper triangle of XᵀWX, added in chunk order.
+    /// `z` is column-major (column j at j·n): within a chunk the linear predictors, weights and
+    /// residuals are computed as vectors, and each entry of XᵀWX is one dot product of two of
+    /// them, which keeps its running sums in registers.
     static func pass(z: [Double], y: [Double], n: Int, k: Int, beta: [Double]) -> Pass {
         let d = k + 1
         let packed = d * (d + 1) / 2
@@ -171,37 +174,49 @@ struct LogisticFit: Equatable {
                     partial.withUnsafeMutableBufferPointer { out in
                         let parts = n >= Parallel.minimumRows / 4 ? min(Parallel.cores, chunks) : 1
                         Parallel.forEach(chunks, parts: parts) { _, range in
-                            var row = [Double](repeating: 0, count: d)
-                            row[0] = 1
-                            row.withUnsafeMutableBufferPointer { row in
-                                for c in range {
-                                    let o = out.baseAddress! + c * width
-                                    var ll = 0.0, extreme = 0.0
-                                    for i in (c * chunk)..<min(n, (c + 1) * chunk) {
-                                        var eta = beta[0]
-                                        for j in 0..<k {
-                                            row[j + 1] = z[i * k + j]
-                                            eta += beta[j + 1] * row[j + 1]
-                                        }
-                                        // Stable forms: p = σ(η); log(1 + e^η) = max(η, 0) + log1p(e^−|η|).
-                                        let e = exp(-abs(eta))
-                                        let p = eta >= 0 ? 1 / (1 + e) : e / (1 + e)
-                                        let w = p * (1 - p)
-                                        if w < 1e-10 { extreme += 1 }
-                                        ll += y[i] * eta - (max(eta, 0) + log1p(e))
-                                        let r = y[i] - p
-                                        var t = 2 + d
-                                        for a in 0..<d {
-                                            o[2 + a] += r * row[a]
-                                            let wa = w * row[a]
-                                            for b in a..<d {
-                                                o[t] += wa * row[b]
-                                                t += 1
-                                            }
-                                        }
+                            // eta, then w, r and w·z_a for one chunk.
+                            let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * chunk)
+                            defer { scratch.deallocate() }
+                            let eta = scratch, w = scratch + chunk, r = scratch + 2 * chunk, wz = scratch + 3 * chunk
+                            for c in range {
+                                let o = out.baseAddress! + c * width
+                                let lo = c * chunk, m = min(n, lo + chunk) - lo
+                                for i in 0..<m { eta[i] = beta[0] }
+                                for j in 0..<k {
+                                    let b = beta[j + 1], column = z.baseAddress! + j * n + lo
+                                    for i in 0..<m { eta[i] += b * column[i] }
+                                }
+                                var ll = 0.0, extreme = 0.0
+                                for i in 0..<m {
+                                    // Stable forms: p = σ(η); log(1 + e^η) = max(η, 0) + log1p(e^−|η|).
+                                    let h = eta[i]
+                                    let e = exp(-abs(h))
+                                    let p = h >= 0 ? 1 / (1 + e) : e / (1 + e)
+                                    let v = p * (1 - p)
+                                    if v < 1e-10 { extreme += 1 }
+                                    ll += y[lo + i] * h - (max(h, 0) + log1p(e))
+                                    w[i] = v
+                                    r[i] = y[lo + i] - p
+                                }
+                                o[0] = ll
+                                o[1] = extreme
+                                // Gradient: Σr, Σr·z_j. Information: Σw, Σw·z_j, Σw·z_a·z_b (a ≤ b).
+                                o[2] = sum(r, m)
+                                for j in 0..<k { o[3 + j] = dot(r, z.baseAddress! + j * n + lo, m) }
+                                var t = 2 + d
+                                o[t] = sum(w, m)
+                                t += 1
+                                for j in 0..<k {
+                                    o[t] = dot(w, z.baseAddress! + j * n + lo, m)
+                                    t += 1
+                                }
+                                for a in 0..<k {
+                                    let za = z.baseAddress! + a * n + lo
+                                    for i in 0..<m { wz[i] = w[i] * za[i] }
+                                    for b in a..<k {
+                                        o[t] = dot(wz, z.baseAddress! + b * n + lo, m)
+                                        t += 1
                                     }
-                                    o[0] = ll
-                                    o[1] = extreme
                                 }
                             }
                         }
@@ -226,6 +241,44 @@ struct LogisticFit: Equatable {
             }
         }
         return Pass(logLikelihood: ll, gradient: Array(sums[0..<d]), information: information, extremeRows: Int(extreme))
+    }
+
+    /// Σ x[i]·y[i] over m values, in four running sums (independent additions the processor
+    /// overlaps), added in a fixed order.
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ m: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var i = 0
+        while i + 4 <= m {
+            s0 += x[i] * y[i]
+            s1 += x[i + 1] * y[i + 1]
+            s2 += x[i + 2] * y[i + 2]
+            s3 += x[i + 3] * y[i + 3]
+            i += 4
+        }
+        while i < m {
+            s0 += x[i] * y[i]
+            i += 1
+        }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    @inline(__always)
+    static func sum(_ x: UnsafePointer<Double>, _ m: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var i = 0
+        while i + 4 <= m {
+            s0 += x[i]
+            s1 += x[i + 1]
+            s2 += x[i + 2]
+            s3 += x[i + 3]
+            i += 4
+        }
+        while i < m {
+            s0 += x[i]
+            i += 1
+        }
+        return (s0 + s1) + (s2 + s3)
     }
 
     /// The lower-triangular L with LLᵀ = `m` (row-major d × d); or nil and the first pivot
