@@ -174,3 +174,82 @@ import Testing
         #expect(radixSorted([0.25, 0.25, 0.25]) == [0.25, 0.25, 0.25])
     }
 }
+
+/// The table functions on hand-made tables (scripts/checks/churn_check.py compares them with
+/// scikit-learn on generated data).
+@Suite struct LogitFunctionTests {
+    /// 400 customers whose churn follows satisfaction, noisily; ids from 1001, in `order`.
+    static func customers(_ order: [Int]) -> Table {
+        var random = Xoshiro(seed: 11)
+        var satisfaction: [Double] = [], churned: [Int64] = []
+        for _ in 0..<400 {
+            let s = Double(1 + random.below(10))
+            satisfaction.append(s)
+            churned.append(random.uniform() < LogisticFit.probability(1.5 - 0.4 * s) ? 1 : 0)
+        }
+        return table([
+            ("customer_id", .int, order.map { .int(Int64(1001 + $0)) }),
+            ("satisfaction", .double, order.map { .double(satisfaction[$0]) }),
+            ("churned", .int, order.map { .int(churned[$0]) }),
+        ])
+    }
+
+    static let options: [String: TableFunctionOption] = [
+        "y": .name("churned"), "x": .name("satisfaction"), "holdout": .value(.double(0.3)), "seed": .value(.int(42)),
+    ]
+
+    /// The split follows the key, not the row order: reversed rows hold out the same customers
+    /// and give the same model.
+    @Test func splitAndFitDoNotDependOnRowOrder() throws {
+        let forward = Self.customers(Array(0..<400)), backward = Self.customers(Array((0..<400).reversed()))
+        let a = try call("logit_score", forward, Self.options), b = try call("logit_score", backward, Self.options)
+        var held: [Int64: Value] = [:]
+        for row in rows(a) { if case .int(let id) = row[0] { held[id] = row[2] } }
+        for row in rows(b) { if case .int(let id) = row[0] { #expect(held[id] == row[2]) } }
+        let heldOut = rows(a).filter { $0[2] == .bool(true) }.count
+        #expect(heldOut > 80 && heldOut < 160, "about 30% of 400: \(heldOut)")
+
+        let ca = try call("logit", forward, Self.options), cb = try call("logit", backward, Self.options)
+        for (x, y) in zip(column(ca, "coefficient"), column(cb, "coefficient")) {
+            guard case .double(let u) = x, case .double(let v) = y else { Issue.record("no coefficient"); continue }
+            #expect(abs(u - v) < 1e-9 * abs(u))
+        }
+        #expect(column(ca, "holdout_auc") == column(cb, "holdout_auc"))
+        #expect(ints(ca, "holdout_n") == [Int64(heldOut), Int64(heldOut)])
+        // A lower satisfaction raises churn: the fitted odds ratio is below 1.
+        if case .double(let ratio) = column(ca, "odds_ratio")[1] { #expect(ratio < 1) }
+    }
+
+    @Test func theGainTableAddsUp() throws {
+        let g = try call("logit_gain", Self.customers(Array(0..<400)), Self.options.merging(["bins": .value(.int(4))]) { $1 })
+        #expect(g.schema.names == ["bin", "customers", "churned", "rate", "mean_probability", "depth", "gain", "lift", "cumulative_lift"])
+        let sizes = ints(g, "customers")
+        #expect(sizes.count == 4 && sizes.max()! - sizes.min()! <= 1)
+        #expect(column(g, "depth").last == .double(1))
+        #expect(column(g, "gain").last == .double(1))
+        #expect(column(g, "cumulative_lift").last == .double(1))
+    }
+
+    @Test func hugePredictorValuesAreAnError() throws {
+        var t = Self.customers(Array(0..<400))
+        t = table([
+            ("customer_id", .int, column(t, "customer_id")),
+            ("satisfaction", .double, column(t, "satisfaction").enumerated().map { $0.offset == 7 ? .double(1e200) : $0.element }),
+            ("churned", .int, column(t, "churned")),
+        ])
+        do {
+            _ = try call("logit", t, Self.options.merging(["holdout": .value(.int(0))]) { $1 })
+            Issue.record("no error")
+        } catch let EngineError.data(.tableFunction(message)) {
+            #expect(message.contains("'satisfaction' has 1e+200 in the row with customer_id = 1008: too large"), "\(message)")
+        }
+    }
+
+    @Test func bindNamesTheCulprit() {
+        let schema = Self.customers([0]).schema
+        #expect(problem("logit", schema, ["x": .name("satisfaction")])?.message.contains("needs y") == true)
+        #expect(problem("logit", schema, ["y": .name("churned"), "x": .name("satisfaction"), "holdout": .value(.double(1.5))])?.option == "holdout")
+        #expect(problem("logit_score", schema, ["y": .name("churned"), "x": .name("satisfaction"), "key": .name("nope")])?.option == "key")
+        #expect(problem("logit_gain", schema, ["y": .name("churned"), "x": .name("satisfaction"), "bins": .value(.int(0))])?.option == "bins")
+    }
+}

@@ -335,8 +335,14 @@ enum Logit {
 
         var columns: [[Double]] = []
         var sds: [Double] = []
-        for column in x {
+        for (j, column) in x.enumerated() {
             let values = trainIndex.map { column.values[scored[$0]] }
+            // Engine doubles are finite (overflow gives null), but a table function may be fed anything.
+            if let bad = values.firstIndex(where: { !$0.isFinite || abs($0) > 1e150 }) {
+                throw .data(.tableFunction(
+                    "\(function)'s predictor '\(predictors[j])' has \(values[bad]) in the row with \(keyName) = "
+                        + "\(keyColumn.value(at: scored[trainIndex[bad]]).exactText): too large to fit; rescale it"))
+            }
             var s = 0.0
             for v in values { s += v }
             let m = s / Double(fitted)
