@@ -326,7 +326,8 @@ enum Logit {
         let k = predictors.count
         let fitted = trainIndex.count
         let left = n - scored.count
-        let leftOut = left > 0 ? " (\(left) of \(n) rows left out for a null in \(keyName) or x)" : ""
+        let leftOut = n == 0 ? " (the input is empty)"
+            : left > 0 ? " (\(left) of \(n) rows left out for a null in \(keyName) or x)" : ""
         guard fitted > k + 1 else {
             throw .data(.tableFunction(
                 "\(function) has too few rows to fit: \(fitted) training row\(fitted == 1 ? "" : "s") with \(yName) known"
