@@ -32,6 +32,9 @@ extension CRM {
         "value_matrix": ValueMatrix.function,
         "regress": Regress.function,
         "rules": AssociationRules.function,
+        "logit": Logit.function,
+        "logit_gain": Logit.gain,
+        "logit_score": Logit.score,
     ]
 
     /// Runs the CRM table functions for the executor, with the session's settings and its

@@ -7,10 +7,10 @@ extension CRM {
             explanation: """
                 The CRM course material names four kinds of data-mining model in CRM. A segmentation model groups customers \
                 ('help segmentation'); a value-assessment model estimates what each customer is worth ('help \
-                lifetime_value'); a churn-prediction model scores who is likely to leave ('help churn'); a \
-                cross-sell model predicts who will buy which other product line ('help cross_sell'). crmq does \
-                not fit classifiers, but each model's first cut is a query: RFM segments, clv, churn by segment \
-                or by recency, product lines per customer. The models are one step of the database-marketing \
+                lifetime_value'); a churn-prediction model scores who is likely to leave ('help churn_model': \
+                logit fits one); a cross-sell model predicts who will buy which other product line ('help \
+                cross_sell'). Each model's first cut is a query: RFM segments, clv, churn by segment or by \
+                recency, product lines per customer. The models are one step of the database-marketing \
                 process ('help database_marketing').
                 """,
             formula: nil,
