@@ -159,7 +159,7 @@ public enum Help {
     static var functionTopics: [HelpTopic] {
         FunctionCatalog.functions.map { f in
             HelpTopic(
-                f.name, f.isAggregate ? "aggregates" : "functions", summaryLine(f.summary),
+                f.name, f.isAggregate ? "aggregates" : f.isWindow ? "window functions" : "functions", summaryLine(f.summary),
                 "  \(f.signature)\n\nExample:\n  \(f.example)")
         }
     }

@@ -114,5 +114,5 @@ import CrmqSession
         #expect(complete("customers | take li").candidates == ["limit"])
     }
 
-    let stageOperatorsForTest = ["where", "select", "extend", "sort", "take", "top", "count", "summarize", "join", "distinct", "chart"]
+    let stageOperatorsForTest = ["where", "select", "extend", "sort", "take", "top", "count", "summarize", "join", "distinct", "chart", "window"]
 }
