@@ -39,7 +39,7 @@ enum CheckMessage: DiagnosticMessage {
     case ratePeriodNeedsAsOf(function: String)
     case tableFunctionAsValue(String)
     /// A window function outside the items of a `window` stage.
-    case windowOutsideWindow(String)
+    case windowOutsideWindow(String, signature: String)
     /// `lag(rank())`, `sum(rank())`, `lag(sum(x))`: the phrases name kind and function.
     case nestedWindow(inner: String, outer: String)
     /// An aggregate or window function in a window stage's `by` or `sort`.
@@ -186,8 +186,8 @@ enum CheckMessage: DiagnosticMessage {
         case .ratePeriodNeedsAsOf(let function):
             "'\(function)' over a period counts from the as-of date, and there is none: set asof, or load transactions"
         case .tableFunctionAsValue(let name): "table function '\(name)' can only be the source of a query"
-        case .windowOutsideWindow(let name):
-            "window function '\(name)' can only be used in the items of a 'window' stage: 'window name = \(name)(...) [by groups] [sort order]'"
+        case .windowOutsideWindow(let name, let signature):
+            "window function '\(name)' can only be used in the items of a 'window' stage: 'window name = \(signature) [by groups] [sort order]'"
         case .nestedWindow(let inner, let outer):
             "\(inner) cannot be used inside \(outer); compute it in a 'window' stage of its own first and use its column"
         case .windowKey(let kind, let name, let clause):

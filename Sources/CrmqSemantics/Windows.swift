@@ -82,8 +82,9 @@ extension CheckContext {
             report(.nestedWindow(inner: "window function '\(fname)'", outer: "window function '\(outer)'"), at: range)
             return nil
         case .outsideSummarize, .inBy, .collect:
-            let example = FunctionCatalog.function(named: fname)?.example
-            report(.windowOutsideWindow(fname), at: range, notes: example.map { [Note("for example: \($0)")] } ?? [])
+            let info = FunctionCatalog.function(named: fname)
+            report(.windowOutsideWindow(fname, signature: info?.signature ?? fname + "()"), at: range,
+                   notes: info.map { [Note("for example: \($0.example)")] } ?? [])
             return nil
         }
         let inner = Scope(columns: .row(collector.input), aggregates: .insideWindow(fname))
