@@ -36,6 +36,11 @@ enum Syntax {
         parse(text).diagnostics.map(\.message)
     }
 
+    /// The ids of the diagnostics of `text`.
+    static func errors(_ text: String) -> [String] {
+        parse(text).diagnostics.map(\.id)
+    }
+
     static func render(_ kind: StatementKind) -> String {
         switch kind {
         case .query(let p): return render(p)
