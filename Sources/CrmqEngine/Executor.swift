@@ -107,7 +107,7 @@ public struct Executor: Sendable {
             try budget.check(rows: table.rowCount, columns: needed.count + 2, operation: "the window")
             return try Windowing.run(
                 table, groups: groups, order: order, computations: computations, keeping: inputNeeds[0],
-                schema: plan.schema, cancel: cancellation)
+                needed: needed, schema: plan.schema, cancel: cancellation)
 
         case .topNPerGroup(let input, let groups, let keys, let count):
             let table = try execute(input, needed: inputNeeds[0])

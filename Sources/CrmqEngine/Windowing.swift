@@ -18,7 +18,7 @@ enum Windowing {
 
     static func run(
         _ table: Table, groups: [BoundExpr], order: [SortKey], computations: [WindowComputation],
-        keeping: Set<Int>, schema: Schema, cancel: CancellationFlag
+        keeping: Set<Int>, needed: Set<Int>, schema: Schema, cancel: CancellationFlag
     ) throws(EngineError) -> Table {
         let n = table.rowCount
         let evaluator = ExpressionEvaluator(table: table, cancellation: cancel)
@@ -37,8 +37,13 @@ enum Windowing {
         let runs = try Self.runs(groupKeys, orderKeys, perm: perm, n: n, cancel: cancel)
         let sortedEvaluator = ExpressionEvaluator(table: sorted, cancellation: cancel)
         var columns = sorted.columns
-        for c in computations {
+        for (j, c) in computations.enumerated() {
             try cancel.check()
+            // A column no stage above reads is not computed (nor can it fail).
+            if !needed.contains(table.columns.count + j) {
+                columns.append(Column(.null(count: n)))
+                continue
+            }
             switch c {
             case .function(let call):
                 columns.append(try function(call, runs, sortedEvaluator, n: n, cancel: cancel))
@@ -76,42 +81,59 @@ enum Windowing {
     }
 
     /// Group and peer starts over the sorted positions: a key starts a new run where its
-    /// value or nullness differs from the previous position's.
+    /// value or nullness differs from the previous position's (two nulls tie).
     static func runs(_ groupKeys: [NormalizedKey], _ orderKeys: [NormalizedKey], perm: [Int32]?, n: Int,
                      cancel: CancellationFlag) throws(EngineError) -> Runs
     {
-        func differs(_ keys: [NormalizedKey], _ a: Int, _ b: Int) -> Bool {
-            for key in keys {
-                if let valid = key.validity {
-                    if valid[a] != valid[b] { return true }
-                    if !valid[a] { continue }
-                }
-                if key.values[a] != key.values[b] { return true }
-            }
-            return false
-        }
-        var starts: [Int] = n > 0 ? [0] : []
+        var groupStart = [Bool](repeating: false, count: n)
+        if n > 0 { groupStart[0] = true }
+        for key in groupKeys { try markChanges(key, perm: perm, into: &groupStart, cancel: cancel) }
+        var newPeer = groupStart
+        for key in orderKeys { try markChanges(key, perm: perm, into: &newPeer, cancel: cancel) }
+        var starts: [Int] = []
         var ids = [Int32](repeating: 0, count: n)
-        var newPeer = [Bool](repeating: false, count: n)
-        if n > 0 { newPeer[0] = true }
-        var group: Int32 = 0
-        try cancel.chunks(n) { range in
-            for i in range where i > 0 {
-                let a = perm.map { Int($0[i - 1]) } ?? i - 1
-                let b = perm.map { Int($0[i]) } ?? i
-                if differs(groupKeys, a, b) {
-                    group += 1
-                    starts.append(i)
-                    newPeer[i] = true
-                } else if differs(orderKeys, a, b) {
-                    newPeer[i] = true
+        try cancel.check()
+        groupStart.withUnsafeBufferPointer { g in
+            ids.withUnsafeMutableBufferPointer { id in
+                var group: Int32 = -1
+                for i in 0..<n {
+                    if g[i] {
+                        group += 1
+                        starts.append(i)
+                    }
+                    id[i] = group
                 }
-                ids[i] = group
             }
         }
         starts.append(n)
-        if n == 0 { starts = [0] }
         return Runs(starts: starts, ids: ids, newPeer: newPeer)
+    }
+
+    /// Sets `flags[i]` where the key (in the order of `perm`) differs from position i - 1.
+    private static func markChanges(
+        _ key: NormalizedKey, perm: [Int32]?, into flags: inout [Bool], cancel: CancellationFlag
+    ) throws(EngineError) {
+        let n = flags.count
+        guard n > 1 else { return }
+        func ordered<T>(_ a: [T]) -> [T] {
+            guard let perm else { return a }
+            return a.withUnsafeBufferPointer { a in perm.map { a[Int($0)] } }
+        }
+        let values = ordered(key.values)
+        try cancel.check()
+        let valid = key.validity.map(ordered)
+        try cancel.check()
+        values.withUnsafeBufferPointer { v in
+            flags.withUnsafeMutableBufferPointer { f in
+                if let valid {
+                    valid.withUnsafeBufferPointer { ok in
+                        for i in 1..<n where ok[i] != ok[i - 1] || (ok[i] && v[i] != v[i - 1]) { f[i] = true }
+                    }
+                } else {
+                    for i in 1..<n where v[i] != v[i - 1] { f[i] = true }
+                }
+            }
+        }
     }
 
     /// One window function over the rows in window order.
