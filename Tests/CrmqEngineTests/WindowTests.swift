@@ -137,6 +137,15 @@ import Testing
         #expect(runtimeMessage { _ = try executor(["t": t]).execute(plan) } == .integerOverflow(operation: "running_sum"))
     }
 
+    @Test func aColumnNoStageReadsIsNotComputed() throws {
+        let t = table([("v", .int, [.int(Int64.max), .int(1)])])
+        let window = Plan(
+            .window(scan("t", t), groups: [], order: [], computations: [fn(.runningSum, [col(0, .int)], type: .int)]),
+            schema: Schema(t.schema.fields + [Field("s", .int)]))
+        let plan = Plan(.project(window, [col(0, .int)]), schema: t.schema)
+        #expect(rows(try executor(["t": t]).execute(plan)) == [[.int(Int64.max)], [.int(1)]])
+    }
+
     @Test func aCancelledWindowStops() {
         let t = data(100_000, seed: 3)
         let flag = CancellationFlag()
