@@ -277,7 +277,7 @@ private struct CompletionContext {
     /// Whether a token can end an expression (so what follows is an operator or keyword).
     static func endsExpression(_ t: Token) -> Bool {
         switch t.kind {
-        case .identifier: !["by", "on", "kind"].contains(t.text.lowercased())
+        case .identifier: !["by", "on", "kind", "sort", "per"].contains(t.text.lowercased())
         case .integer, .decimal, .string, .symbol(.rightParen): true
         case .keyword(let k): k == .true || k == .false || k == .null
         default: false
