@@ -33,6 +33,7 @@ ensure_toolchain() {
 # Python packages the cross-checks under scripts/checks/ compare crmq with (PyPI):
 # numpy: regression coefficients and corr/covar (scripts/checks/regression_check.py);
 # scikit-learn: k-means inertia (scripts/checks/kmeans_check.py).
+# (scripts/checks/windows_check.py needs none: it compares with SQLite through Python's own sqlite3.)
 # Add a package here when a check needs it; ensure_venv installs whatever is missing.
 CRMQ_CHECK_PACKAGES=(numpy scikit-learn)
 
