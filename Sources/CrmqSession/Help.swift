@@ -22,9 +22,11 @@ public struct HelpTopic: Sendable {
 /// The help catalogue: every topic `help <topic>` knows. docs/language.md says the
 /// same at more length; a test checks that every topic appears there.
 public enum Help {
-    public static var topics: [HelpTopic] { languageTopics + functionTopics + crmTopics }
+    /// Built once: the topics are fixed, and building them wraps every text (a `help`
+    /// statement built them all several times).
+    public static let topics: [HelpTopic] = languageTopics + functionTopics + crmTopics
 
-    public static var topicNames: [String] { topics.map(\.name) }
+    public static let topicNames: [String] = topics.map(\.name)
 
     /// The text for a topic. Case, spaces, hyphens and underscores do not matter
     /// (`help Share of Wallet` finds `share_of_wallet`); a leading '.' finds session commands.
