@@ -61,6 +61,16 @@ import CrmqSession
         #expect(html.contains(#"<a href="https://example.com/l.png">logo</a>"#))
     }
 
+    /// Found by the statements fuzz target: a prose line of many `[` made the Markdown
+    /// parser try links at every depth, exponentially (the notebook never rendered).
+    @Test func deeplyNestedBracketsAreTextAndRenderAtOnce() {
+        let brackets = String(repeating: "[", count: 100)
+        let html = ProseHTML.html(["Acquisition sho\(brackets)uld be judged by value", "", "[a [link](https://example.com)] stays"])
+        #expect(html.contains("sho\(brackets)uld be judged"), "\(html)")
+        #expect(html.contains(#"<a href="https://example.com">link</a>"#), "\(html)")
+        #expect(!html.contains("\u{F8FE}"))
+    }
+
     @Test func aLineStartingWithCodeContinuesItsParagraph() {
         let html = ProseHTML.html(["`count(x)` counts the answers,", "`count()` the customers."])
         #expect(html == "<p><code>count(x)</code> counts the answers, <code>count()</code> the customers.</p>")

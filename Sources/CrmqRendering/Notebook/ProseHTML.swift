@@ -10,6 +10,35 @@ public enum ProseHTML {
     /// after, in text, code and link targets alike. A private-use character that prose
     /// does not contain (one that does is kept as its character reference).
     private static let lessThan: Character = "\u{F8FF}"
+    /// Stands in for a `[` nested deeper than `maxBracketDepth`, which Ink then reads as
+    /// text: Ink tries every `[` as the start of a link, and its time grows exponentially
+    /// with the nesting (a line of 100 `[` never finished). Markdown needs no deeper
+    /// nesting than a link inside an image.
+    private static let deepBracket: Character = "\u{F8FE}"
+    static let maxBracketDepth = 2
+
+    /// `text` with each `[` nested deeper than `maxBracketDepth` replaced by `deepBracket`.
+    static func flatteningDeepBrackets(_ text: String) -> String {
+        var depth = 0
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text {
+            switch c {
+            case "[":
+                depth += 1
+                out.append(depth > maxBracketDepth ? deepBracket : c)
+            case "]":
+                depth = max(0, depth - 1)
+                out.append(c)
+            case "\n" where out.hasSuffix("\n"):
+                depth = 0  // a blank line ends the paragraph and any link in it
+                out.append(c)
+            default:
+                out.append(c)
+            }
+        }
+        return out
+    }
 
     public static func html(_ markdownLines: [String]) -> String {
         html(joiningCodeLines(markdownLines).joined(separator: "\n"))
@@ -38,7 +67,8 @@ public enum ProseHTML {
 
     public static func html(_ markdown: String) -> String {
         var input = markdown.replacingOccurrences(of: String(lessThan), with: "&#xF8FF;")
-        input = input.replacingOccurrences(of: "<", with: String(lessThan))
+            .replacingOccurrences(of: String(deepBracket), with: "&#xF8FE;")
+        input = flatteningDeepBrackets(input.replacingOccurrences(of: "<", with: String(lessThan)))
         var parser = MarkdownParser()
         parser.addModifier(Modifier(target: .links) { html, markdown in link(html: html, markdown: markdown) })
         parser.addModifier(Modifier(target: .images) { _, markdown in image(markdown: markdown) })
@@ -46,6 +76,7 @@ public enum ProseHTML {
         parser.addModifier(Modifier(target: .html) { _, markdown in escape(String(markdown)) })
         let out = parser.html(from: input)
         return out.replacingOccurrences(of: String(lessThan), with: "&lt;")
+            .replacingOccurrences(of: String(deepBracket), with: "[")
     }
 
     /// `<a href="URL">text</a>` with the URL checked and escaped for an attribute.
