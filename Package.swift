@@ -27,7 +27,9 @@ let package = Package(
         .target(name: "CSystem"),
         .target(name: "CrmqEngine", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CAllocator"]),
         .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CSystem"]),
-        .target(name: "CrmqCRM", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqLoading"]),
+        .target(name: "CrmqCRM", dependencies: [
+            "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading",
+        ]),
         .target(
             name: "CrmqSession",
             dependencies: [
@@ -57,7 +59,9 @@ let package = Package(
         .testTarget(name: "CrmqEngineTests", dependencies: ["CrmqSemantics", "CrmqEngine"]),
         .testTarget(name: "CrmqLoadingTests", dependencies: ["CrmqEngine", "CrmqLoading"]),
         .testTarget(name: "CrmqRenderingTests", dependencies: ["CrmqSession", "CrmqRendering"]),
-        .testTarget(name: "CrmqSessionTests", dependencies: ["CrmqSession", "CrmqSemantics", "CrmqEngine"]),
+        .testTarget(
+            name: "CrmqSessionTests",
+            dependencies: ["CrmqSession", "CrmqSource", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqCRM"]),
         .testTarget(name: "CrmqCRMTests", dependencies: ["CrmqCRM", "CrmqEngine", "CrmqLoading"]),
         .testTarget(
             name: "GoldenTests",

@@ -113,6 +113,12 @@ public indirect enum PlanKind: Sendable, Equatable {
     /// A table function (`rfm(transactions)`) over its input's rows, with its options
     /// resolved: column names as strings, settings and literals as values.
     case tableFunction(name: String, input: Plan, options: [String: Value])
+    /// A named definition of the CRM layer (`customers` as of a date with its computed
+    /// columns): its rows are `definition`'s, a plain plan over the stored tables with the
+    /// settings it depends on frozen into it as literals and listed in `arguments`. A backend
+    /// that knows the definition by name may compute the same rows its own way (the in-memory
+    /// engine's purchase pass); a backend that does not runs `definition`.
+    case definition(name: String, arguments: [String: Value], Plan)
 }
 
 /// A statement after checking, ready for the session to carry out.

@@ -22,7 +22,7 @@ extension Plan {
     public var order: RowOrder {
         switch kind {
         case .scan: .stored
-        case .filter, .project, .limit, .appendShare: .input
+        case .filter, .project, .limit, .appendShare, .definition: .input
         case .sort(_, let keys), .topN(_, let keys, _): .sorted(keys)
         case .aggregate: .groupKeys
         case .join: .leftThenRight
@@ -44,6 +44,44 @@ extension Plan: CustomStringConvertible {
         return out
     }
 
+    /// A projection: `extend` when it keeps every input column in place (only the columns it
+    /// adds or replaces are shown), otherwise `select`; a run of input columns kept in place
+    /// is shortened, and columns that are null placeholders (read by no node) are listed last.
+    private func projectText(_ input: Plan, _ exprs: [BoundExpr]) -> String {
+        func name(_ i: Int) -> String { ExpressionText.name(schema.fields[i].name) }
+        func kept(_ i: Int) -> Bool {
+            if case .column(let c) = exprs[i].kind, c == i, i < input.schema.count,
+                input.schema.fields[c].name == schema.fields[i].name { return true }
+            return false
+        }
+        var prefix = 0
+        while prefix < exprs.count, kept(prefix) { prefix += 1 }
+        var items: [String] = []
+        var placeholders: [String] = []
+        let extend = exprs.count >= input.schema.count
+            && (0..<input.schema.count).allSatisfy { i in kept(i) || input.schema.fields[i].name == schema.fields[i].name }
+        if !extend {
+            if prefix > 3 {
+                items.append("\(name(0)) … \(name(prefix - 1))")
+            } else {
+                items += (0..<prefix).map(name)
+            }
+        }
+        for i in (extend ? 0 : prefix)..<exprs.count where !(extend && kept(i)) {
+            let e = exprs[i]
+            if case .literal(.null) = e.kind, e.type != .null {
+                placeholders.append(name(i))
+            } else if case .column(let c) = e.kind, input.schema.fields[c].name == schema.fields[i].name {
+                items.append(name(i))
+            } else {
+                items.append("\(name(i)) = \(e.text(over: input.schema))")
+            }
+        }
+        var text = (extend ? "extend " : "select ") + items.joined(separator: ", ")
+        if !placeholders.isEmpty { text += "  -- null, as no node reads them: " + placeholders.joined(separator: ", ") }
+        return text
+    }
+
     /// This node alone: its operation, its expressions, and where it sets the order of rows.
     private var nodeText: String {
         func over(_ input: Plan, _ e: BoundExpr) -> String { e.text(over: input.schema) }
@@ -57,11 +95,7 @@ extension Plan: CustomStringConvertible {
         case .filter(let input, let predicate):
             return "where \(over(input, predicate))"
         case .project(let input, let exprs):
-            let items = exprs.enumerated().map { i, e in
-                if case .column(let c) = e.kind, input.schema.fields[c].name == schema.fields[i].name { return name(i) }
-                return "\(name(i)) = \(over(input, e))"
-            }
-            return "select " + items.joined(separator: ", ")
+            return projectText(input, exprs)
         case .sort(let input, let keys):
             return "sort \(keysText(input, keys))  -- stable: ties keep input order; nulls last"
         case .limit(_, let count):
@@ -93,6 +127,9 @@ extension Plan: CustomStringConvertible {
                 + "  -- left order; a left row's matches in right order"
         case .distinct:
             return "distinct  -- in order of first appearance"
+        case .definition(let name, let arguments, _):
+            let args = arguments.keys.sorted().map { "\($0) = \(ExpressionText.literal(arguments[$0]!))" }
+            return "definition \(name)(\(args.joined(separator: ", ")))  -- the rows of the plan below"
         case .tableFunction(let name, _, let options):
             let args = options.keys.sorted().map { "\($0) = \(ExpressionText.literal(options[$0]!))" }
             return "\(name)(\(args.joined(separator: ", ")))"
@@ -190,6 +227,10 @@ struct ExpressionText {
             return i < input.count ? Self.name(input.fields[i].name) : "#\(i)"
         case .literal(let v):
             return Self.literal(v)
+        case .call(.intToDouble, let args) where args.count == 1:
+            // A cast the checker made of an int literal is the double it makes.
+            if case .literal(.int(let v)) = args[0].kind { return Self.literal(.double(Double(v))) }
+            return "double(" + text(args[0]) + ")"
         case .call(let f, let args):
             if let (op, strength) = Self.infix(f), args.count == 2 {
                 func side(_ a: BoundExpr, right: Bool) -> String {

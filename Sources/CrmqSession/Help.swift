@@ -179,7 +179,8 @@ public enum Help {
                     "A column of customers (\(c.type)), computed from its column\(c.requires.count == 1 ? "" : "s") "
                         + c.requires.joined(separator: ", ")
                         + c.needs.map { " and the \($0) table" }.joined() + ".")
-                    + "\n\n" + paragraphs(c.rule))
+                    + "\n\n" + paragraphs(c.rule)
+                    + (CustomerDefinitions.helpText(c.name).map { "\n\n" + $0 } ?? ""))
         }
         let functions = CRM.tableFunctions.values.sorted { $0.signature.name < $1.signature.name }.map { f in
             HelpTopic(

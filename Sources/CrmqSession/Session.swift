@@ -197,8 +197,15 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    private func execute(_ plan: Plan) throws(EngineError) -> Table {
-        try backend.run(plan)
+    private func execute(_ plan: Plan) throws -> Table {
+        try backend.run(try expanded(plan))
+    }
+
+    /// The rewrite pass of the CRM layer: what `plan` reads as `customers` (as of asof, with
+    /// computed columns) and, with asof set, as `transactions` and `interactions`, expanded
+    /// into plain plans over the stored tables (`CRM.expand`).
+    func expanded(_ plan: Plan) throws(DiagnosticList) -> Plan {
+        try CRM.expand(plan, tables: tables, settings: settings.all)
     }
 
     /// Evaluates a checked scalar expression (no columns) to one value.
@@ -259,7 +266,7 @@ public final class Session: @unchecked Sendable {
         case .dotCommand(let name, let arguments):
             return try dotCommand(name, arguments, statement: statement, file: file)
         case .explain(.query(let plan)):
-            return .message(plan.description)
+            return .message(try expanded(plan).description)
         case .explain(.scalar(let expr)):
             return .message("value " + expr.text(over: Schema([])))
         case .explain:

@@ -23,6 +23,8 @@ final class InMemoryBackend: Backend, @unchecked Sendable {
     }
     /// Computed customer columns already computed for the current tables and settings.
     private var measures = MeasureCache()
+    /// How many definitions the fast passes computed (for tests: the fast path was taken).
+    private(set) var fastDefinitionRuns = 0
 
     init(store: TableStore, settings: Settings, cancellation: CancellationFlag) {
         self.store = store
@@ -56,32 +58,40 @@ final class InMemoryBackend: Backend, @unchecked Sendable {
             customers, with: computed, needed: Set(computed.map(\.name)), inputs: crmInputs(customers))
     }
 
-    /// An executor over the stored tables as `plan` sees them: `customers` with the computed
-    /// columns the plan reads (computed now, or taken from the cache).
+    /// An executor over the stored tables, where columns no node of `plan` reads are
+    /// placeholders, and which computes the definition of `customers` with the fast passes.
     private func executor(for plan: Plan? = nil) throws(EngineError) -> Executor {
         let tables = store.tables
         var snapshot = tables
         if let plan {
-            let usage = plan.scannedColumns()
-            let computed = computedColumns
-            if let customers = tables[CRM.customersTable], let used = usage[CRM.customersTable] {
-                if computed.isEmpty {
-                    snapshot[CRM.customersTable] = measures.asOfView(customers, inputs: crmInputs(customers))
-                } else {
-                    let needed = Set(used.filter { $0 >= customers.schema.count }.map { computed[$0 - customers.schema.count].name })
-                    snapshot[CRM.customersTable] = try measures.customers(
-                        customers, with: computed, needed: needed, inputs: crmInputs(customers))
-                }
-            }
             // Columns no node reads flow through filters, sorts and joins as free placeholders.
-            for (name, used) in usage {
+            for (name, used) in plan.scannedColumns() {
                 if let table = snapshot[name] { snapshot[name] = Self.keeping(used, of: table) }
             }
         }
         let frozen = snapshot
         return Executor(
             tables: { frozen[$0] }, cancellation: cancellation,
-            tableFunctions: CRM.Runner(settings: settings.all, tables: tables), budget: settings.memoryBudget)
+            tableFunctions: CRM.Runner(settings: settings.all, tables: tables),
+            definitions: FastDefinitions(backend: self), budget: settings.memoryBudget)
+    }
+
+    /// `customers` as the definition of `arguments` makes it (`CRM.expand`), computed by the
+    /// purchase pass and the other fast measures and cached; nil when the arguments are not
+    /// the current settings or the schema is not the current one (the plan runs instead).
+    fileprivate func fastCustomers(arguments: [String: Value], schema: Schema) throws(EngineError) -> Table? {
+        guard let customers = store[CRM.customersTable] else { return nil }
+        var current = CRM.frozenSettings(settings.all, transactions: store["transactions"])
+        let columns = arguments["columns"]?.exactText ?? ""
+        current["columns"] = .string(columns)
+        let computed = computedColumns
+        guard current == arguments,
+            schema.fields.map(\.name) == customers.schema.fields.map(\.name) + computed.map(\.name)
+        else { return nil }
+        fastDefinitionRuns += 1
+        if computed.isEmpty { return measures.asOfView(customers, inputs: crmInputs(customers)) }
+        let needed = Set(columns.split(separator: ",").map(String.init))
+        return try measures.customers(customers, with: computed, needed: needed, inputs: crmInputs(customers))
     }
 
     /// `table` with the columns at `used` as they are and every other column an all-null
@@ -95,9 +105,20 @@ final class InMemoryBackend: Backend, @unchecked Sendable {
         return Table(schema: table.schema, columns: columns, rowCount: table.rowCount)
     }
 
-    private func crmInputs(_ customers: Table) -> CRMInputs {
+    fileprivate func crmInputs(_ customers: Table) -> CRMInputs {
         CRMInputs(
             customers: customers, transactions: store["transactions"], interactions: store["interactions"],
             settings: settings.all, cancellation: cancellation)
+    }
+}
+
+/// The in-memory engine's way to the definitions it knows (`PlanKind.definition`).
+private struct FastDefinitions: DefinitionRunner, @unchecked Sendable {
+    let backend: InMemoryBackend
+    func run(_ name: String, arguments: [String: Value], schema: Schema, cancellation: CancellationFlag)
+        throws(EngineError) -> Table?
+    {
+        guard name == CRM.customersTable else { return nil }
+        return try backend.fastCustomers(arguments: arguments, schema: schema)
     }
 }
