@@ -168,29 +168,45 @@ public enum CustomerDefinitions {
         return Plan(.project(body, exprs), schema: schema)
     }
 
-    /// `help <column>`'s definition: the expression and the fragments it reads.
+    /// `help <column>`'s definition: the column's expression, then what it reads, each
+    /// defined in turn, down to the stored tables; made from the texts the plans are made from.
     public static func helpText(_ name: String) -> String? {
-        guard let c = columns.first(where: { $0.name == name }) else { return nil }
-        var text = "Definition (crmq, over customers as of asof; `explain customers | select \(name)` shows the plan):\n\n"
-        text += "    \(name) = \(c.expression)\n"
+        guard columns.contains(where: { $0.name == name }) else { return nil }
+        var lines: [String] = []
+        var fragments: [String] = []
         var seen: Set<String> = []
-        func helpersOf(_ reads: [String]) {
-            for r in reads where !seen.contains(r) {
-                seen.insert(r)
-                if let h = helpers.first(where: { $0.name == r }) {
-                    text += "    \(h.name) = \(h.expression)\n"
-                    helpersOf(h.reads)
-                }
-                switch r {
-                case "purchases": text += "\n  purchases, joined on customer_id (left):\n" + indent(purchases) + "\n"
-                case "contacts": text += "\n  contacts, joined on customer_id (left):\n" + indent(contacts) + "\n"
-                case "retention": text += "\n  _r, the yearly retention rate:\n" + indent(retention) + "\n"
-                case "_churned": text += "    _churned = churned as of asof (true, or not 0), null counting as false\n"
-                default: break
-                }
+        func define(_ n: String) {
+            guard !seen.contains(n) else { return }
+            seen.insert(n)
+            if let c = (columns + helpers).first(where: { $0.name == n }) {
+                lines.append("  \(c.name) = \(c.expression)")
+                for r in c.reads { define(r) }
+                return
+            }
+            switch n {
+            case "purchases":
+                fragments.append("_n, _last, _revenue, _n_12m and _revenue_12m: each customer's purchases\n"
+                    + "before asof (joined on customer_id, kind left):\n" + indent(purchases))
+            case "contacts":
+                fragments.append("_contacts: each customer's service contacts before asof (joined on\n"
+                    + "customer_id, kind left; 0 without an interactions table):\n" + indent(contacts))
+            case "retention":
+                fragments.append("_r: the yearly retention rate, one row joined to every customer:\n"
+                    + indent(retention.replacingOccurrences(of: "CUSTOMERS", with: "customers")))
+            case "_churned":
+                lines.append("  _churned = churned as of asof: churned true (or not 0), a null counting as false")
+            default: break
             }
         }
-        helpersOf(c.reads)
+        define(name)
+        var text = "Definition, in crmq (`explain customers | select \(name)` shows the plan it\n"
+            + "becomes, with the settings' values):\n\n" + lines.joined(separator: "\n")
+        for f in fragments { text += "\n\n" + f }
+        text += "\n\ncustomers is the stored table as of asof:\n" + indent("""
+            customers | where signup_date is null or signup_date <= asof
+              | extend churned = if(churn_date >= asof and churned is not null, 0, churned),
+                  churn_date = if(churn_date >= asof, null, churn_date)
+            """)
         return text
     }
 

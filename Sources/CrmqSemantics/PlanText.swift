@@ -77,6 +77,9 @@ extension Plan: CustomStringConvertible {
                 items.append("\(name(i)) = \(e.text(over: input.schema))")
             }
         }
+        if extend && items.isEmpty && !placeholders.isEmpty {
+            return "extend null columns, as no node reads them: " + placeholders.joined(separator: ", ")
+        }
         var text = (extend ? "extend " : "select ") + items.joined(separator: ", ")
         if !placeholders.isEmpty { text += "  -- null, as no node reads them: " + placeholders.joined(separator: ", ") }
         return text
