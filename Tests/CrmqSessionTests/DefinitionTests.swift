@@ -96,4 +96,34 @@ import CrmqCRM
             Self.expectSame(fast, plain, "fixtures, asof \(asof)")
         }
     }
+
+    static func expandedPlan(_ session: Session, _ text: String) throws -> Plan {
+        let file = SourceFile(name: "test", text: text)
+        let statement = Parser.parse(file).script.statements[0]
+        guard case .query(let plan) = try Checker(catalog: session, file: file).check(statement) else {
+            throw CancellationError()
+        }
+        return try session.expanded(plan)
+    }
+
+    /// Plans are values: the same query gives equal plans wherever its text stands, and the
+    /// settings a definition uses are part of the plan.
+    @Test func plansAreValuesWithTheSettingsInThem() throws {
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("GoldenTests/data")
+        let session = Session()
+        _ = try session.loadFolder(data.path)
+        let a = try Self.expandedPlan(session, "customers | where clv > 100 | select customer_id")
+        let b = try Self.expandedPlan(session, "   customers   |   where clv > 100\n  | select customer_id")
+        #expect(a == b)
+        #expect(a != (try Self.expandedPlan(session, "customers | where clv > 101 | select customer_id")))
+        session.settings["margin"] = .double(0.5)
+        let c = try Self.expandedPlan(session, "customers | where clv > 100 | select customer_id")
+        #expect(a != c)
+        #expect(c.description.contains("0.5 * spend_12m"))
+        // With asof set, transactions are read up to the day before it.
+        #expect(!(try Self.expandedPlan(session, "transactions | count")).description.contains("where date <"))
+        session.settings["asof"] = Self.dates(["2025-01-01"])[0]
+        #expect((try Self.expandedPlan(session, "transactions | count")).description.contains("where date < date(\"2025-01-01\")"))
+    }
 }
