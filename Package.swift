@@ -29,7 +29,9 @@ let package = Package(
         .target(name: "CCrmqSystem"),
         .target(name: "CrmqEngine", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CAllocator"]),
         .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CCrmqSystem"]),
-        .target(name: "CrmqCRM", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqLoading"]),
+        .target(name: "CrmqCRM", dependencies: [
+            "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading",
+        ]),
         // Plans compiled to SQL, with the dialect differences in one place (PostgreSQL; Spark SQL).
         .target(name: "CrmqSQL", dependencies: ["CrmqSource", "CrmqSemantics"]),
         // The PostgreSQL backend: connection settings, the remote catalog, plans compiled to
@@ -69,10 +71,12 @@ let package = Package(
         .testTarget(name: "CrmqEngineTests", dependencies: ["CrmqSemantics", "CrmqEngine"]),
         .testTarget(name: "CrmqLoadingTests", dependencies: ["CrmqEngine", "CrmqLoading"]),
         .testTarget(name: "CrmqRenderingTests", dependencies: ["CrmqSession", "CrmqRendering"]),
-        .testTarget(name: "CrmqSessionTests", dependencies: ["CrmqSession", "CrmqSemantics", "CrmqEngine"]),
         .testTarget(
             name: "CrmqPostgresTests",
             dependencies: ["CrmqPostgres", "CrmqSQL", "CrmqSemantics", "CrmqEngine", "CrmqSyntax", "CrmqSession", "CrmqLoading"]),
+        .testTarget(
+            name: "CrmqSessionTests",
+            dependencies: ["CrmqSession", "CrmqSource", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqCRM"]),
         .testTarget(name: "CrmqCRMTests", dependencies: ["CrmqCRM", "CrmqEngine", "CrmqLoading"]),
         .testTarget(
             name: "GoldenTests",

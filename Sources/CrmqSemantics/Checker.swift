@@ -71,6 +71,12 @@ extension CheckContext {
             return .help(topic: topic?.name)
         case .dotCommand(let name, let arguments):
             return .dotCommand(name: name.name, arguments: arguments.map(\.value))
+        case .explain(let pipeline):
+            switch checkPipeline(pipeline) {
+            case .table(let plan), .chart(let plan, _): return .explain(.query(plan))
+            case .scalar(let value): return .explain(.scalar(value))
+            case nil: return nil
+            }
         }
     }
 

@@ -181,7 +181,8 @@ public enum Help {
                     "A column of customers (\(c.type)), computed from its column\(c.requires.count == 1 ? "" : "s") "
                         + c.requires.joined(separator: ", ")
                         + c.needs.map { " and the \($0) table" }.joined() + ".")
-                    + "\n\n" + paragraphs(c.rule))
+                    + "\n\n" + paragraphs(c.rule)
+                    + (CustomerDefinitions.helpText(c.name).map { "\n\n" + $0 } ?? ""))
         }
         let functions = CRM.tableFunctions.values.sorted { $0.signature.name < $1.signature.name }.map { f in
             HelpTopic(
@@ -288,6 +289,19 @@ public enum Help {
 
             Example:
               set max_rows = 100
+            """),
+        HelpTopic("explain", "statements", "print the plan a query runs, with the CRM measures' definitions",
+            """
+              explain <query>
+
+            Prints the checked plan instead of running it: one step a line, each step's
+            input indented below it, and where a step sets the order of the rows. What the
+            query reads as customers is shown expanded: the stored table as of asof with the
+            computed columns the query uses, each computed from the raw tables by its
+            definition (help clv shows the same text), with the settings' current values.
+
+            Example:
+              explain customers | count by loyalty_stage
             """),
         HelpTopic("help", "statements", "explain a statement, operator, function or concept",
             """

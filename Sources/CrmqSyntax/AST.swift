@@ -63,6 +63,8 @@ public enum StatementKind: Sendable {
     case help(topic: Identifier?)
     /// `.name arg arg ...`: arguments split at spaces, double quotes group.
     case dotCommand(name: Identifier, arguments: [StringLiteral])
+    /// `explain <pipeline>`: the checked plan, printed instead of run.
+    case explain(Pipeline)
 }
 
 /// `source | stage | stage ...`. A pipeline with no stages may be a table name,

@@ -56,6 +56,9 @@ extension ParserState {
                 case "load": return try parseLoad()
                 case "save": return try parseSave()
                 case "set": return try parseSet()
+                case "explain" where peek().kind != .statementEnd && peek().kind != .endOfFile:
+                    advance()
+                    return .explain(try parsePipeline(nested: false))
                 default: break
                 }
             }

@@ -48,6 +48,7 @@ enum Syntax {
         case .help(let topic): return "help" + (topic.map { " \($0.name)" } ?? "")
         case .dotCommand(let name, let arguments):
             return ".\(name.name)" + arguments.map { " [\($0.value)]" }.joined()
+        case .explain(let p): return "explain \(render(p))"
         }
     }
 
