@@ -46,6 +46,7 @@ let package = Package(
             name: "CrmqSession",
             dependencies: [
                 "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading", "CrmqCRM",
+                "CrmqSQL", "CrmqPostgres",
             ]),
         .target(
             name: "CrmqRendering",

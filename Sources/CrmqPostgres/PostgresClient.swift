@@ -95,20 +95,23 @@ public final class PostgresClient: @unchecked Sendable {
 
     /// Runs a statement and returns its rows as a table of the given schema (the SQL must
     /// give one column per field, of the types `SQLDialect.resultCast` makes).
-    public func query(_ statement: SQLStatement, schema: Schema) throws(ConnectionError) -> Table {
-        let rows = try rows(statement)
+    public func query(_ statement: SQLStatement, schema: Schema, cancellation: CancellationFlag? = nil) throws(ConnectionError) -> Table {
+        let rows = try rows(statement, cancellation: cancellation)
         return try ResultDecoder.table(rows, schema: schema)
     }
 
-    /// Runs a statement and returns its rows as PostgreSQL sent them.
-    public func rows(_ statement: SQLStatement) throws(ConnectionError) -> [PostgresRow] {
+    /// Runs a statement and returns its rows as PostgreSQL sent them. While it runs, a set
+    /// `cancellation` flag (Ctrl-C) is seen within 20 ms and the server asked to stop.
+    public func rows(_ statement: SQLStatement, cancellation: CancellationFlag? = nil) throws(ConnectionError) -> [PostgresRow] {
         let query = PostgresQuery(unsafeSQL: statement.text, binds: statement.postgresBindings())
         running.withLock { $0 = true }
         defer { running.withLock { $0 = false } }
         let connection = self.connection
         let logger = self.logger
         do {
-            return try blocking { try await connection.query(query, logger: logger).collect() }
+            return try blocking(whileWaiting: { [weak self] in
+                if cancellation?.isCancelled == true { self?.cancel() }
+            }) { try await connection.query(query, logger: logger).collect() }
         } catch {
             throw ConnectionError.from(error, endpoint: endpoint)
         }
@@ -118,7 +121,8 @@ public final class PostgresClient: @unchecked Sendable {
     /// connection (`pg_cancel_backend`, which signals the backend as PostgreSQL's cancel
     /// request does). Returns at once; the running call then throws `.cancelled`.
     public func cancel() {
-        guard running.withLock({ $0 }) else { return }
+        // Once per statement: `running` is cleared by the first call.
+        guard running.withLock({ let was = $0; $0 = false; return was }) else { return }
         let endpoint = self.endpoint
         let pid = backendPID
         Thread.detachNewThread {
@@ -137,7 +141,10 @@ public final class PostgresClient: @unchecked Sendable {
 
 /// Runs async work to completion from synchronous code (never from a NIO or cooperative
 /// thread, which would deadlock: crmq's statements run on their own threads).
-func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+/// `whileWaiting` runs every 20 ms until the work is done.
+func blocking<T: Sendable>(
+    whileWaiting: (() -> Void)? = nil, _ body: @escaping @Sendable () async throws -> T
+) throws -> T {
     let box = Mutex<Result<T, any Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
     Task {
@@ -146,7 +153,11 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) thr
         box.withLock { $0 = result }
         done.signal()
     }
-    done.wait()
+    if let whileWaiting {
+        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut { whileWaiting() }
+    } else {
+        done.wait()
+    }
     return try box.withLock { $0! }.get()
 }
 
@@ -186,6 +197,10 @@ extension ConnectionError {
 
     private static func describe(_ error: any Error) -> String {
         if let e = error as? IOError { return String(cString: strerror(e.errnoCode)).lowercased() }
+        if let e = error as? NIOConnectionError {
+            if let first = e.connectionErrors.first { return describe(first.error) }
+            if let dns = e.dnsAError ?? e.dnsAAAAError { return "cannot resolve '\(e.host)': \(dns)" }
+        }
         if let e = error as? ChannelError, case .connectTimeout = e { return "timed out" }
         return String(describing: error)
     }

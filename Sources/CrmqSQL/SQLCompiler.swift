@@ -177,6 +177,10 @@ public struct SQLCompiler {
             let select = columns.isEmpty ? "" : passThrough(input.schema.count, t) + ", "
             return "SELECT \(select)\(order) AS o FROM (\(child)) AS \(t)" + (columns.isEmpty ? "" : " GROUP BY \(columns.joined(separator: ", "))")
 
+        case .definition(_, _, let definition):
+            // A CRM definition runs as its plain plan over the stored tables.
+            return try node(definition, ordered: ordered)
+
         case .tableFunction(let name, _, _):
             throw SQLCompileError("the table function '\(name)' runs only in memory so far; 'disconnect' first, or 'let' its input in memory")
         }

@@ -77,6 +77,18 @@ extension CheckContext {
             case .scalar(let value): return .explain(.scalar(value))
             case nil: return nil
             }
+        case .explainSQL(let pipeline):
+            switch checkPipeline(pipeline) {
+            case .table(let plan), .chart(let plan, _): return .explainSQL(plan)
+            case .scalar(let value):
+                report(.explainSQLNeedsTable, at: value.range)
+                return nil
+            case nil: return nil
+            }
+        case .connect(let url):
+            return .connect(url: url.value)
+        case .disconnect:
+            return .disconnect
         }
     }
 

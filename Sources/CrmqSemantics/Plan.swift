@@ -142,6 +142,11 @@ public enum CheckedStatement: Sendable {
     /// `explain <query>`: the statement's plan (after the session expands what it reads),
     /// printed instead of run.
     indirect case explain(CheckedStatement)
+    /// `explain sql <query>`: the SQL the connected database would run for the query.
+    case explainSQL(Plan)
+    /// `connect "url"`: the URL as written.
+    case connect(url: String)
+    case disconnect
 }
 
 /// What a `chart` stage draws, checked against the rows flowing into it.

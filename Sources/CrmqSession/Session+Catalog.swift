@@ -10,6 +10,10 @@ import CrmqCRM
 // The session as the checker's catalog, and why a computed column is missing.
 extension Session: Catalog {
     public func tableSchema(_ name: String) -> Schema? {
+        if let database = remote {
+            if database.localNames.contains(name) { return tables[name]?.schema }
+            return database.table(name)?.schema
+        }
         guard let schema = tables[name]?.schema else { return nil }
         guard name == CRM.customersTable else { return schema }
         return Schema(schema.fields + computedColumns.map { Field($0.name, $0.type) })
@@ -21,11 +25,19 @@ extension Session: Catalog {
         return CRM.tableFunctions[name.lowercased()]?.signature
     }
     public var tableFunctionNames: [String] { CRM.tableFunctions.keys.sorted() }
-    public var tableNames: [String] { tableOrder }
+    public var tableNames: [String] {
+        guard let database = remote else { return tableOrder }
+        return database.tables.map(\.name) + tableOrder.filter { database.localNames.contains($0) }
+    }
     public func scalarValue(_ name: String) -> Value? { scalars[name] }
     public var scalarNames: [String] { scalars.keys.sorted() }
     public func settingType(_ name: String) -> DataType? { Settings.spec(name)?.type }
     public func unavailableColumn(_ name: String) -> (reason: String, remedy: String?)? {
+        if remote != nil, CustomerMeasures.all.contains(where: { $0.name == name }) {
+            return (
+                "'\(name)' is a computed column of customers, which crmq computes from the tables in memory; on a connected database it is not available yet",
+                "'disconnect', or 'let' the rows you need into memory and load them as CSV files")
+        }
         guard let c = CustomerMeasures.all.first(where: { $0.name == name }), let (why, remedy) = missingInputs(of: c)
         else { return nil }
         return ("'\(name)' is a computed column of customers and \(why)", remedy)

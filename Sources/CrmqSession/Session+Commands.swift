@@ -34,14 +34,16 @@ extension Session {
             return .help(Help.dotCommandsText)
         case "tables":
             guard arguments.isEmpty else { throw usage() }
+            if let database = remote { return .table(remoteTablesTable(database)) }
             return .table(tablesTable())
         case "schema":
             guard arguments.count <= 1 else { throw usage() }
-            if let t = arguments.first, tables[t] == nil {
+            if let t = arguments.first, tableSchema(t) == nil {
                 throw Diagnostic(
                     SessionMessage.unknownTable(t), in: file, at: statement.range,
-                    notes: [Note(Suggestions.note(for: t, among: tableOrder, kind: "table"))])
+                    notes: [Note(Suggestions.note(for: t, among: tableNames, kind: "table"))])
             }
+            if let database = remote { return .table(remoteSchemaTable(arguments.first, database)) }
             return .table(try schemaTable(arguments.first))
         case "mode":
             guard arguments.count == 1, let mode = OutputMode(rawValue: arguments[0].lowercased()) else { throw usage() }

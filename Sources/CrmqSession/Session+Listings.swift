@@ -87,4 +87,56 @@ extension Session {
             Column.from(specs.map { .string($0.summary) }, type: .string),
         ])
     }
+
+    /// `.tables` while connected: the database's tables (rows are not counted: that would
+    /// read them whole), then the tables made in the session since connecting.
+    func remoteTablesTable(_ database: RemoteDatabase) -> Table {
+        var names: [Value] = [], rows: [Value] = [], columns: [Value] = [], from: [Value] = []
+        for t in database.tables {
+            names.append(.string(t.name))
+            rows.append(.null)
+            columns.append(.int(Int64(t.schema.count)))
+            from.append(.string("database (\(t.databaseSchema))"))
+        }
+        for name in tableOrder where database.localNames.contains(name) {
+            guard let table = tables[name] else { continue }
+            names.append(.string(name))
+            rows.append(.int(Int64(table.rowCount)))
+            columns.append(.int(Int64(table.schema.count)))
+            from.append(.string(letNames.contains(name) ? "let" : "load"))
+        }
+        return Table(schema: Schema([
+            Field("name", .string), Field("rows", .int), Field("columns", .int), Field("from", .string),
+        ]), columns: [
+            Column.from(names, type: .string), Column.from(rows, type: .int),
+            Column.from(columns, type: .int), Column.from(from, type: .string),
+        ])
+    }
+
+    /// `.schema` while connected: each column's crmq type and the database's type.
+    func remoteSchemaTable(_ only: String?, _ database: RemoteDatabase) -> Table {
+        var t: [Value] = [], c: [Value] = [], ty: [Value] = [], db: [Value] = []
+        for table in database.tables where only == nil || only == table.name {
+            for (i, f) in table.schema.fields.enumerated() {
+                t.append(.string(table.name))
+                c.append(.string(f.name))
+                ty.append(.string(f.type.rawValue))
+                db.append(.string(table.databaseTypes[i]))
+            }
+        }
+        for name in tableOrder where database.localNames.contains(name) && (only == nil || only == name) {
+            for f in tables[name]?.schema.fields ?? [] {
+                t.append(.string(name))
+                c.append(.string(f.name))
+                ty.append(.string(f.type.rawValue))
+                db.append(.string("(in memory)"))
+            }
+        }
+        return Table(schema: Schema([
+            Field("table", .string), Field("column", .string), Field("type", .string), Field("database type", .string),
+        ]), columns: [
+            Column.from(t, type: .string), Column.from(c, type: .string),
+            Column.from(ty, type: .string), Column.from(db, type: .string),
+        ])
+    }
 }

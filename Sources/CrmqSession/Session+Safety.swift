@@ -37,6 +37,8 @@ extension Session {
             }
         case .save(_, let path):
             guard sandbox.mayWrite(path) else { throw refuse(written) }
+        case .connect:
+            throw refuse("a script in safe mode may not reach a database or anything else on the network")
         case .dotCommand("read", let arguments):
             if let path = arguments.first, arguments.count == 1, !sandbox.mayRead(path) { throw refuse(outside) }
         case .dotCommand("output", let arguments):

@@ -18,6 +18,9 @@ public final class Session: @unchecked Sendable {
     let store = TableStore()
     /// What runs plans and expressions: the in-memory engine.
     let backend: InMemoryBackend
+    /// The connected database, whose tables queries read while connected (`connect`;
+    /// Session+Connection).
+    var remote: RemoteDatabase?
 
     /// Tables by name: loaded files and `let`-bound query results.
     public var tables: [String: Table] { store.tables }
@@ -54,7 +57,13 @@ public final class Session: @unchecked Sendable {
         let cancellation = CancellationFlag()
         self.cancellation = cancellation
         backend = InMemoryBackend(store: store, settings: Settings(), cancellation: cancellation)
-        store.changed = { [backend] in backend.tableChanged($0) }
+        store.changed = { [backend, weak self] name in
+            backend.tableChanged(name)
+            // While connected, a name bound in the session is a local table (sent again
+            // when a query next mixes it with the database's tables).
+            self?.remote?.localNames.insert(name)
+            self?.remote?.sent[name] = nil
+        }
     }
 
     /// Turns safe mode on for the rest of the session (`--safe`; `set safe = true`).
@@ -197,8 +206,11 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    private func execute(_ plan: Plan) throws -> Table {
-        try backend.run(try expanded(plan))
+    private func execute(_ plan: Plan, statement: Statement, file: SourceFile) throws -> Table {
+        if let database = remote, !readsOnlyLocalTables(plan, database) {
+            return try runInDatabase(plan, database, statement: statement, file: file)
+        }
+        return try backend.run(try expanded(plan))
     }
 
     /// The rewrite pass of the CRM layer: what `plan` reads as `customers` (as of asof, with
@@ -216,14 +228,14 @@ public final class Session: @unchecked Sendable {
     private func carryOut(_ checked: CheckedStatement, statement: Statement, file: SourceFile) throws -> Outcome {
         switch checked {
         case .query(let plan):
-            return .table(try execute(plan))
+            return .table(try execute(plan, statement: statement, file: file))
         case .chart(let plan, let spec):
-            let table = try execute(plan)
+            let table = try execute(plan, statement: statement, file: file)
             return .chart(try ChartBuilder.chart(of: table, spec, file: file), table)
         case .scalar(let expr):
             return .value(try evaluateScalar(expr))
         case .letTable(let name, let plan):
-            let table = try execute(plan)
+            let table = try execute(plan, statement: statement, file: file)
             store.store(table, as: name, fromLet: true)
             return .message("\(name): \(Self.describe(table))")
         case .letScalar(let name, let expr):
@@ -236,7 +248,7 @@ public final class Session: @unchecked Sendable {
             if isCurrentOutput?(path) == true {
                 throw Diagnostic(SessionMessage.saveOverOutput(path), in: file, at: statement.range)
             }
-            let table = try execute(plan)
+            let table = try execute(plan, statement: statement, file: file)
             try TableWriter.save(table, to: path, cancellation: cancellation)
             return .message("saved \(Self.count(table.rowCount, "row")) to \(path)")
         case .set(let name, let expr):
@@ -266,7 +278,17 @@ public final class Session: @unchecked Sendable {
         case .dotCommand(let name, let arguments):
             return try dotCommand(name, arguments, statement: statement, file: file)
         case .explain(.query(let plan)):
+            if let database = remote, !readsOnlyLocalTables(plan, database) { return .message(plan.description) }
             return .message(try expanded(plan).description)
+        case .explainSQL(let plan):
+            guard let database = remote else {
+                throw Diagnostic(SessionMessage.notConnected, in: file, at: statement.range)
+            }
+            return .message(try compileForDatabase(plan, database, send: false).description)
+        case .connect(let url):
+            return try connect(url, statement: statement, file: file)
+        case .disconnect:
+            return disconnect()
         case .explain(.scalar(let expr)):
             return .message("value " + expr.text(over: Schema([])))
         case .explain:

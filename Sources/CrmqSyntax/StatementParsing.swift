@@ -58,7 +58,19 @@ extension ParserState {
                 case "set": return try parseSet()
                 case "explain" where peek().kind != .statementEnd && peek().kind != .endOfFile:
                     advance()
+                    if isWord("sql"), peek().kind != .statementEnd, peek().kind != .endOfFile, peek().kind != .symbol(.pipe) {
+                        advance()
+                        return .explainSQL(try parsePipeline(nested: false))
+                    }
                     return .explain(try parsePipeline(nested: false))
+                case "connect":
+                    advance()
+                    guard current.kind == .string else { throw fail(.expectedConnectionURL(found: describe(current))) }
+                    let token = advance()
+                    return .connect(url: StringLiteral(Lexer.stringValue(of: token.text), range: token.range))
+                case "disconnect" where peek().kind == .statementEnd || peek().kind == .endOfFile:
+                    advance()
+                    return .disconnect
                 default: break
                 }
             }
