@@ -181,6 +181,11 @@ public struct SQLCompiler {
             // A CRM definition runs as its plain plan over the stored tables.
             return try node(definition, ordered: ordered)
 
+        case .window:
+            throw SQLCompileError("'window' runs only in memory so far; 'disconnect' first, or 'let' its input in memory")
+        case .topNPerGroup:
+            throw SQLCompileError("'top ... per' runs only in memory so far; 'disconnect' first, or 'let' its input in memory")
+
         case .tableFunction(let name, _, _):
             throw SQLCompileError("the table function '\(name)' runs only in memory so far; 'disconnect' first, or 'let' its input in memory")
         }

@@ -13,6 +13,9 @@ public enum RowOrder: Sendable, Equatable {
     case leftThenRight
     /// Rows in the order they first appear in the input.
     case firstAppearance
+    /// Groups in ascending order of their keys (nulls last), each group's rows by the sort
+    /// keys (stable: ties keep the input's order).
+    case groupsThenSorted([BoundExpr], [SortKey])
     /// As the table function's help describes.
     case tableFunction
 }
@@ -28,6 +31,8 @@ extension Plan {
         case .join: .leftThenRight
         case .distinct: .firstAppearance
         case .tableFunction: .tableFunction
+        case .window(_, let groups, let order, _): .groupsThenSorted(groups, order)
+        case .topNPerGroup(_, let groups, let keys, _): .groupsThenSorted(groups, keys)
         }
     }
 }
@@ -136,6 +141,29 @@ extension Plan: CustomStringConvertible {
         case .tableFunction(let name, _, let options):
             let args = options.keys.sorted().map { "\($0) = \(ExpressionText.literal(options[$0]!))" }
             return "\(name)(\(args.joined(separator: ", ")))"
+        case .window(let input, let groups, let order, let computations):
+            let first = input.schema.count
+            let items = computations.enumerated().map { j, c -> String in
+                let call: String
+                switch c {
+                case .aggregate(let a): call = a.text(over: input.schema)
+                case .function(let f):
+                    var args = f.arguments.map { over(input, $0) }
+                    if f.function == .ntile { args = [String(f.parameter)] }
+                    if f.function == .lag || f.function == .lead {
+                        args.insert(String(f.parameter), at: min(1, args.count))
+                    }
+                    call = f.function.rawValue + "(" + args.joined(separator: ", ") + ")"
+                }
+                return "\(name(first + j)) = \(call)"
+            }
+            var text = "window " + items.joined(separator: ", ")
+            if !groups.isEmpty { text += " by " + groups.map { over(input, $0) }.joined(separator: ", ") }
+            if !order.isEmpty { text += " sort " + keysText(input, order) }
+            return text + "  -- groups in key order, nulls last; within a group the sort, ties in input order"
+        case .topNPerGroup(let input, let groups, let keys, let count):
+            return "top \(count) by \(keysText(input, keys)) per \(groups.map { over(input, $0) }.joined(separator: ", "))"
+                + "  -- groups in key order, nulls last; within a group the keys, ties in input order"
         }
     }
 }
