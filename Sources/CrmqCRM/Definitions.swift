@@ -232,9 +232,11 @@ extension CRM {
     /// tables, so that the plan says everything and depends on no setting. A scan of
     /// `customers` becomes the definition of `customers` (as of asof, with the computed
     /// columns some node of the plan reads); with `asof` set, a scan of `transactions` or
-    /// `interactions` keeps only the rows dated before it.
+    /// `interactions` leaves out the rows dated on or after it.
+    /// `defaultAsOf` is the as-of date when `asof` is null (`CRM.defaultAsOf`). A filter on
+    /// transactions is left out when no transaction is dated on or after asof.
     public static func expand(
-        _ plan: Plan, tables: [String: Table], settings: [String: Value]
+        _ plan: Plan, tables: [String: Table], settings: [String: Value], defaultAsOf: Int32?
     ) throws(DiagnosticList) -> Plan {
         let usage = plan.scannedColumns()
         var customers: Plan?
@@ -242,7 +244,7 @@ extension CRM {
             let schema = plan.scannedSchema(customersTable)
         {
             let needed = used.sorted().filter { $0 >= stored.schema.count }.map { schema[$0].name }
-            var frozen = frozenSettings(settings, transactions: tables["transactions"])
+            var frozen = frozenSettings(settings, defaultAsOf: defaultAsOf)
             let definition = try CustomerDefinitions.plan(
                 schema: schema, stored: tables.mapValues(\.schema), needed: needed, settings: frozen)
             frozen["columns"] = .string(needed.joined(separator: ","))
@@ -253,11 +255,14 @@ extension CRM {
         return plan.replacingScans { name, scan in
             if name == customersTable, let customers, scan.schema == customers.schema { return customers }
             if let asOf, ["transactions", "interactions"].contains(name), let i = scan.schema.index(of: "date"),
-                scan.schema[i].type == .date
+                scan.schema[i].type == .date, !(name == "transactions" && (defaultAsOf ?? .max) <= asOf)
             {
-                let before = BoundExpr(.call(.less, [
-                    BoundExpr(.column(i), type: .date, range: .at(0)),
-                    BoundExpr(.literal(.date(asOf)), type: .date, range: .at(0)),
+                // A row without a date stays: nothing says it came after asof.
+                let date = BoundExpr(.column(i), type: .date, range: .at(0))
+                let before = BoundExpr(.call(.or, [
+                    BoundExpr(.call(.isNull, [date]), type: .bool, range: .at(0)),
+                    BoundExpr(.call(.less, [date, BoundExpr(.literal(.date(asOf)), type: .date, range: .at(0))]),
+                              type: .bool, range: .at(0)),
                 ]), type: .bool, range: .at(0))
                 return Plan(.filter(scan, predicate: before), schema: scan.schema)
             }
@@ -266,10 +271,10 @@ extension CRM {
     }
 
     /// The CRM settings with `asof` resolved (its default: the day after the last transaction).
-    public static func frozenSettings(_ settings: [String: Value], transactions: Table?) -> [String: Value] {
+    public static func frozenSettings(_ settings: [String: Value], defaultAsOf: Int32?) -> [String: Value] {
         var frozen: [String: Value] = [:]
         for s in CRM.settings { frozen[s.name] = settings[s.name] ?? s.defaultValue }
-        frozen["asof"] = asOf(settings: settings, transactions: transactions).map { .date($0) } ?? .null
+        if case .date = settings["asof"] ?? .null {} else { frozen["asof"] = defaultAsOf.map { .date($0) } ?? .null }
         return frozen
     }
 }

@@ -14,7 +14,10 @@ extension Session: Catalog {
         guard name == CRM.customersTable else { return schema }
         return Schema(schema.fields + computedColumns.map { Field($0.name, $0.type) })
     }
-    public var asOf: Int32? { CRM.asOf(settings: settings.all, transactions: tables["transactions"]) }
+    public var asOf: Int32? {
+        if case .date(let d)? = settings["asof"] { return d }
+        return store.defaultAsOf
+    }
 
     public func tableFunction(_ name: String) -> TableFunctionSignature? {
         if name.lowercased() == CRM.customersAtDate.name { return CRM.customersAtDate }

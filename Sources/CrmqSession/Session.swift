@@ -205,7 +205,7 @@ public final class Session: @unchecked Sendable {
     /// computed columns) and, with asof set, as `transactions` and `interactions`, expanded
     /// into plain plans over the stored tables (`CRM.expand`).
     func expanded(_ plan: Plan) throws(DiagnosticList) -> Plan {
-        try CRM.expand(plan, tables: tables, settings: settings.all)
+        try CRM.expand(plan, tables: tables, settings: settings.all, defaultAsOf: store.defaultAsOf)
     }
 
     /// Evaluates a checked scalar expression (no columns) to one value.

@@ -124,6 +124,10 @@ import CrmqCRM
         // With asof set, transactions are read up to the day before it.
         #expect(!(try Self.expandedPlan(session, "transactions | count")).description.contains("where date <"))
         session.settings["asof"] = Self.dates(["2025-01-01"])[0]
-        #expect((try Self.expandedPlan(session, "transactions | count")).description.contains("where date < date(\"2025-01-01\")"))
+        #expect((try Self.expandedPlan(session, "transactions | count")).description.contains("where date is null or date < date(\"2025-01-01\")"))
+        // A date after the last transaction needs no filter on transactions.
+        session.settings["asof"] = Self.dates(["2030-01-01"])[0]
+        #expect(!(try Self.expandedPlan(session, "transactions | count")).description.contains("where"))
+        #expect((try Self.expandedPlan(session, "interactions | count")).description.contains("where date is null or"))
     }
 }

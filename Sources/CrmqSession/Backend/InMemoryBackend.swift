@@ -81,7 +81,7 @@ final class InMemoryBackend: Backend, @unchecked Sendable {
     /// the current settings or the schema is not the current one (the plan runs instead).
     fileprivate func fastCustomers(arguments: [String: Value], schema: Schema) throws(EngineError) -> Table? {
         guard let customers = store[CRM.customersTable] else { return nil }
-        var current = CRM.frozenSettings(settings.all, transactions: store["transactions"])
+        var current = CRM.frozenSettings(settings.all, defaultAsOf: store.defaultAsOf)
         let columns = arguments["columns"]?.exactText ?? ""
         current["columns"] = .string(columns)
         let computed = computedColumns
