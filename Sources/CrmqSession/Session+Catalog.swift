@@ -69,6 +69,6 @@ extension Session {
 
     /// The computed columns `customers` has now.
     var computedColumns: [ComputedColumn] {
-        backend.computedColumns
+        CRM.computedColumns(tables: tables)
     }
 }
