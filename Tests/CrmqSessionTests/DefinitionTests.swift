@@ -130,4 +130,20 @@ import CrmqCRM
         #expect(!(try Self.expandedPlan(session, "transactions | count")).description.contains("where"))
         #expect((try Self.expandedPlan(session, "interactions | count")).description.contains("where date is null or"))
     }
+
+    /// The session's backend is reached through the protocol alone: run a plan, cancel it.
+    @Test func theBackendRunsAndCancels() throws {
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("GoldenTests/data")
+        let session = Session()
+        _ = try session.loadFolder(data.path)
+        let plan = try Self.expandedPlan(session, "customers | select customer_id, clv")
+        let backend: any Backend = session.backend
+        #expect(try backend.run(plan).rowCount == 24)
+        #expect(try backend.evaluate(BoundExpr(.literal(.int(7)), type: .int, range: .at(0))) == .int(7))
+        backend.cancel()
+        #expect(throws: EngineError.self) { try backend.run(plan) }
+        session.cancellation.reset()
+        #expect(try backend.run(plan).rowCount == 24)
+    }
 }
