@@ -58,6 +58,12 @@ extension ParserState {
                 case "set": return try parseSet()
                 case "explain" where peek().kind != .statementEnd && peek().kind != .endOfFile:
                     advance()
+                    // `explain let name = <query>` explains the query.
+                    if current.kind == .identifier, current.text.lowercased() == "let", peek().kind != .symbol(.pipe),
+                        case .let(_, let value) = try parseLet()
+                    {
+                        return .explain(value)
+                    }
                     return .explain(try parsePipeline(nested: false))
                 default: break
                 }

@@ -50,6 +50,7 @@ import Testing
         #expect(Syntax.render("explain 1 + 2") == "explain (+ 1 2)")
         #expect(Syntax.render("explain | count") == "explain | count")
         #expect(Syntax.render("explain") == "explain")
+        #expect(Syntax.render("explain let a = t | take 1") == "explain t | take 1")
     }
 
     @Test func severalStatements() {
