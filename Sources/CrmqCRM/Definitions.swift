@@ -105,9 +105,14 @@ public enum CustomerDefinitions {
         if has("signup_date", .date) { asOf += " | where signup_date is null or signup_date <= asof" }
         let churnedType = stored.index(of: "churned").map { stored[$0].type }
         if let type = churnedType, has("churn_date", .date) {
-            let no = type == .bool ? "false" : type == .double ? "0.0" : "0"
-            asOf += " | extend churned = if(churn_date >= asof and churned is not null, \(no), churned),"
-                + " churn_date = if(churn_date >= asof, null, churn_date)"
+            // A churn dated on or after asof has not happened (a churned that is not a flag stays).
+            if [.bool, .int, .double].contains(type) {
+                let no = type == .bool ? "false" : type == .double ? "0.0" : "0"
+                asOf += " | extend churned = if(churn_date >= asof and churned is not null, \(no), churned),"
+            } else {
+                asOf += " | extend"
+            }
+            asOf += " churn_date = if(churn_date >= asof, null, churn_date)"
         }
         if fragments.contains("_churned") {
             let churned = switch churnedType {
@@ -137,9 +142,40 @@ public enum CustomerDefinitions {
             text += "\n  | extend _one = 1 | join (\(base) | extend _one = 1) on _one kind left"
         }
         for name in order {
-            text += "\n  | extend \(name) = \(all.first { $0.name == name }!.expression)"
+            var expression = all.first { $0.name == name }!.expression
+            if let null = nullUnlessUsable(name, stored) {
+                expression = null
+            } else if name == "loyalty_stage" {
+                // An answer that is not a number counts as missing, as in the fast pass.
+                for answer in ["repurchase_intent", "satisfaction", "trust"] where !numeric(answer, stored) {
+                    expression = expression.replacingOccurrences(of: answer + " ", with: "if(false, 0, null) ")
+                }
+            }
+            text += "\n  | extend \(name) = \(expression)"
         }
         return text
+    }
+
+    private static func numeric(_ name: String, _ stored: Schema) -> Bool {
+        guard let i = stored.index(of: name) else { return false }
+        return [.int, .double, .bool].contains(stored[i].type)
+    }
+
+    /// A null of the column's type when a column it is computed from has a type the rule
+    /// cannot use (a signup_date read as text, a category_spend that is not a number): the
+    /// column is null then, as the fast passes make it.
+    private static func nullUnlessUsable(_ name: String, _ stored: Schema) -> String? {
+        func type(_ c: String) -> DataType? { stored.index(of: c).map { stored[$0].type } }
+        switch name {
+        case "tenure_days" where type("signup_date") != .date: return "if(false, 0, null)"
+        case "share_of_wallet" where !numeric("category_spend", stored): return "if(false, 0.0, null)"
+        case "clv" where !numeric("churned", stored): return "if(false, 0.0, null)"
+        case "satisfaction_gap" where type("perceived_quality") != .int || type("expectation") != .int:
+            return "if(false, 0, null)"
+        case "nps_group" where !numeric("recommend", stored):
+            return #"ordered(if(false, "", null), "detractor", "passive", "promoter")"#
+        default: return nil
+        }
     }
 
     /// The definition of `customers` as a plan: the stored table as of asof with the

@@ -146,4 +146,25 @@ import CrmqCRM
         session.cancellation.reset()
         #expect(try backend.run(plan).rowCount == 24)
     }
+
+    /// Input columns of types the rules cannot use give null columns both ways, not errors.
+    @Test func inputsOfOtherTypes() throws {
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("GoldenTests/data")
+        let session = Session()
+        _ = try session.loadFolder(data.path)
+        _ = session.run("""
+            let customers = customers
+              | select customer_id, name, signup_date = string(signup_date), region, channel,
+                  expectation = double(expectation), perceived_quality, satisfaction, trust = string(trust),
+                  repurchase_intent, recommend = string(recommend), category_spend = string(category_spend),
+                  churned = string(churned), churn_date
+            """, name: "test") { _ in }
+        #expect(session.tables["customers"]?.schema.fields.first { $0.name == "churned" }?.type == .string)
+        let (fast, plain) = try Self.bothWays(session)
+        Self.expectSame(fast, plain, "other types")
+        for name in ["tenure_days", "share_of_wallet", "nps_group", "satisfaction_gap", "clv"] {
+            #expect(fast.column(named: name)?.nullCount == fast.rowCount, "\(name) is null")
+        }
+    }
 }
