@@ -16,8 +16,10 @@ public final class Session: @unchecked Sendable {
 
     /// The tables and scalar `let` values (storage and catalog: TableStore, Session+Catalog).
     let store = TableStore()
-    /// What runs plans and expressions: the in-memory engine.
-    let backend: InMemoryBackend
+    /// What runs plans and expressions. The statement loop knows it only as a `Backend`.
+    let backend: any Backend
+    /// The in-memory engine behind `backend`, told when settings and tables change (its caches).
+    let memory: InMemoryBackend
 
     /// Tables by name: loaded files and `let`-bound query results.
     public var tables: [String: Table] { store.tables }
@@ -28,7 +30,7 @@ public final class Session: @unchecked Sendable {
     /// Scalar `let` bindings.
     public var scalars: [String: Value] { store.scalars }
     public var settings = Settings() {
-        didSet { backend.settings = settings }
+        didSet { memory.settings = settings }
     }
     /// Set to stop the running statement (Ctrl-C); reset before each statement.
     public let cancellation: CancellationFlag
@@ -53,8 +55,9 @@ public final class Session: @unchecked Sendable {
     public init() {
         let cancellation = CancellationFlag()
         self.cancellation = cancellation
-        backend = InMemoryBackend(store: store, settings: Settings(), cancellation: cancellation)
-        store.changed = { [backend] in backend.tableChanged($0) }
+        memory = InMemoryBackend(store: store, settings: Settings(), cancellation: cancellation)
+        backend = memory
+        store.changed = { [memory] in memory.tableChanged($0) }
     }
 
     /// Turns safe mode on for the rest of the session (`--safe`; `set safe = true`).

@@ -22,9 +22,9 @@ import CrmqCRM
             throw CancellationError()
         }
         let expanded = try session.expanded(plan)
-        let runs = session.backend.fastDefinitionRuns
+        let runs = session.memory.fastDefinitionRuns
         let fast = try session.backend.run(expanded)
-        #expect(session.backend.fastDefinitionRuns == runs + 1, "the in-memory engine took its fast path")
+        #expect(session.memory.fastDefinitionRuns == runs + 1, "the in-memory engine took its fast path")
         let tables = session.tables
         let plain = try Executor(tables: { tables[$0] }, cancellation: CancellationFlag()).execute(expanded)
         return (fast, plain)
