@@ -23,10 +23,10 @@ public struct CRMConcept: Sendable {
 
 extension CRM {
     /// Every concept of crm-concepts.md, in teaching order: why CRM, satisfaction and
-    /// loyalty, the lifecycle and value, the 10C measures, data mining, channels.
+    /// loyalty, the lifecycle and value, the 10C measures, data mining, the churn model, channels.
     /// Names are what a user types after `help`; they never reuse the name of a
     /// function, computed column or table function, which have their own topics.
     public static let concepts: [CRMConcept] =
         whyCRMConcepts + loyaltyConcepts + lifecycleConcepts + measureConcepts + dataMiningConcepts
-        + channelConcepts
+        + churnModelConcepts + channelConcepts
 }

@@ -340,6 +340,10 @@ extension Plan {
                 return Plan(.join(left: go(l), right: go(r), keys: k, kind: kind, rightColumns: rc), schema: p.schema)
             case .distinct(let i): return Plan(.distinct(go(i)), schema: p.schema)
             case .tableFunction(let n, let i, let o): return Plan(.tableFunction(name: n, input: go(i), options: o), schema: p.schema)
+            case .window(let i, let g, let o, let c):
+                return Plan(.window(go(i), groups: g, order: o, computations: c), schema: p.schema)
+            case .topNPerGroup(let i, let g, let k, let n):
+                return Plan(.topNPerGroup(go(i), groups: g, keys: k, count: n), schema: p.schema)
             case .definition: return p
             }
         }

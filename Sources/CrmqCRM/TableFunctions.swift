@@ -31,6 +31,10 @@ extension CRM {
         "kmeans_profile": KMeans.profile,
         "value_matrix": ValueMatrix.function,
         "regress": Regress.function,
+        "rules": AssociationRules.function,
+        "logit": Logit.function,
+        "logit_gain": Logit.gain,
+        "logit_score": Logit.score,
     ]
 
     /// Runs the CRM table functions for the executor, with the session's settings and its

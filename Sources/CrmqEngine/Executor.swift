@@ -112,6 +112,20 @@ public struct Executor: Sendable {
                 left: l, right: r, keys: keys, kind: kind, rightColumns: rightColumns, needed: needed,
                 schema: plan.schema, cancel: cancellation, budget: budget)
 
+        case .window(let input, let groups, let order, let computations):
+            let table = try execute(input, needed: inputNeeds[0])
+            try budget.check(rows: table.rowCount, columns: needed.count + 2, operation: "the window")
+            return try Windowing.run(
+                table, groups: groups, order: order, computations: computations, keeping: inputNeeds[0],
+                needed: needed, schema: plan.schema, cancel: cancellation)
+
+        case .topNPerGroup(let input, let groups, let keys, let count):
+            let table = try execute(input, needed: inputNeeds[0])
+            try budget.check(rows: table.rowCount, columns: 2, operation: "the top")
+            let top = try Windowing.topPerGroup(
+                table, groups: groups, keys: keys, count: count, keeping: needed, cancel: cancellation)
+            return renamed(top, plan.schema)
+
         case .distinct(let input):
             let table = try execute(input, needed: inputNeeds[0])
             let grouping = try Grouper.group(table.columns, rowCount: table.rowCount, ordered: false, cancel: cancellation)

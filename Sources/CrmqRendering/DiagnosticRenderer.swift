@@ -54,23 +54,62 @@ public enum DiagnosticRenderer {
         }
     }
 
-    /// The source line of the range's start with the caret line under it.
+    /// The source line of the range's start with the caret line under it. A line longer
+    /// than `wholeLineBytes` is shown as a window around the range (`…` where it is cut):
+    /// at most `contextCharacters` before the range, `rangeCharacters` of it and
+    /// `contextCharacters` after, so a diagnostic costs the same on a line of any length.
     static func snippet(_ file: SourceFile, _ range: SourceRange, _ style: Style) -> String {
-        let start = min(max(0, range.start), file.bytes.count)
+        let bytes = file.bytes
+        let start = min(max(0, range.start), bytes.count)
         let lineIndex = file.lineIndex(of: start)
         let lineNumber = lineIndex + 1
         let lineStart = file.lineStarts[lineIndex]
-        let text = file.lineText(lineNumber)
-        let lineBytes = Array(text.utf8)
-        let startInLine = min(start - lineStart, lineBytes.count)
-        let endInLine = min(max(range.end, start) - lineStart, lineBytes.count)
+        var lineEnd = lineIndex + 1 < file.lineStarts.count ? file.lineStarts[lineIndex + 1] - 1 : bytes.count
+        if lineEnd > lineStart, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+        lineEnd = max(lineEnd, lineStart)
+        let rangeStart = min(start, lineEnd)
+        let rangeEnd = min(max(range.end, start), lineEnd)
 
-        let before = String(decoding: lineBytes[0..<startInLine], as: UTF8.self)
-        let inside = String(decoding: lineBytes[startInLine..<endInLine], as: UTF8.self)
-        let (shownBefore, column) = expandingTabs(before, from: 0)
-        let (shownInside, endColumn) = expandingTabs(inside, from: column)
-        let (shownAfter, _) = expandingTabs(String(decoding: lineBytes[endInLine...], as: UTF8.self), from: endColumn)
+        if lineEnd - lineStart <= wholeLineBytes {
+            let (shownBefore, column) = expandingTabs(window(bytes, from: lineStart, to: rangeStart).text, from: 0)
+            let (shownInside, endColumn) = expandingTabs(window(bytes, from: rangeStart, to: rangeEnd).text, from: column)
+            let (shownAfter, _) = expandingTabs(window(bytes, from: rangeEnd, to: lineEnd).text, from: endColumn)
+            return lines(lineNumber, shownBefore, shownInside, shownAfter, style)
+        }
+        // Only a bounded slice of bytes on each side is decoded: a character is at most a
+        // few bytes, except for long grapheme clusters, which are simply cut.
+        let byteWindow = 4 * (contextCharacters + rangeCharacters)
+        let before = window(bytes, from: max(lineStart, rangeStart - byteWindow), to: rangeStart)
+        let inside = window(bytes, from: rangeStart, to: min(rangeEnd, rangeStart + byteWindow))
+        let after = window(bytes, from: rangeEnd, to: min(lineEnd, rangeEnd + byteWindow))
 
+        var beforeText = before.text
+        if before.text.count > contextCharacters {
+            beforeText = "…" + String(before.text.suffix(contextCharacters))
+        } else if before.cut {
+            beforeText = "…" + before.text
+        }
+        var insideText = inside.text
+        var insideCut = rangeEnd > rangeStart + byteWindow
+        if insideText.count > rangeCharacters {
+            insideText = String(insideText.prefix(rangeCharacters))
+            insideCut = true
+        }
+        var afterText = after.text
+        if insideCut {
+            afterText = "…"
+        } else if after.text.count > contextCharacters || lineEnd > rangeEnd + byteWindow {
+            afterText = String(after.text.prefix(contextCharacters)) + "…"
+        }
+
+        let (shownBefore, column) = expandingTabs(beforeText, from: 0)
+        let (shownInside, endColumn) = expandingTabs(insideText, from: column)
+        let (shownAfter, _) = expandingTabs(afterText, from: endColumn)
+        return lines(lineNumber, shownBefore, shownInside, shownAfter, style)
+    }
+
+    /// The numbered source line and the caret line under the range.
+    private static func lines(_ lineNumber: Int, _ shownBefore: String, _ shownInside: String, _ shownAfter: String, _ style: Style) -> String {
         let number = String(lineNumber)
         let gutter = "  " + String(repeating: " ", count: number.count) + " |"
         let underline = max(1, displayWidth(shownInside))
@@ -79,9 +118,27 @@ public enum DiagnosticRenderer {
             + gutter + " " + String(repeating: " ", count: displayWidth(shownBefore)) + style.caret(marks) + "\n"
     }
 
+    /// Lines up to this many bytes are shown whole.
+    static let wholeLineBytes = 240
+    /// Characters of a long line shown on each side of a diagnostic's range.
+    static let contextCharacters = 60
+    /// Characters of a long range underlined.
+    static let rangeCharacters = 80
+
+    /// The bytes `from..<to` as text, moved forward off UTF-8 continuation bytes at the
+    /// start when the slice begins inside a line (`cut`).
+    private static func window(_ bytes: [UInt8], from: Int, to: Int) -> (text: String, cut: Bool) {
+        guard from < to else { return ("", false) }
+        var lo = from
+        let cut = from > 0 && bytes[from - 1] != UInt8(ascii: "\n")
+        if cut { while lo < to, bytes[lo] & 0xC0 == 0x80 { lo += 1 } }
+        return (String(decoding: bytes[lo..<to], as: UTF8.self), cut)
+    }
+
     /// Text with tabs replaced by spaces to the next tab stop, and the display column
     /// after it, counting from `column`.
     private static func expandingTabs(_ text: String, from column: Int) -> (String, Int) {
+        if isPrintableASCII(text) { return (text, column + text.utf8.count) }
         var out = ""
         var col = column
         for c in text {

@@ -3,9 +3,16 @@
 /// zero-width characters 0, everything else 1. Measured per character (grapheme cluster),
 /// so an emoji sequence joined with ZWJ or a flag counts once.
 public func displayWidth(_ text: String) -> Int {
+    if isPrintableASCII(text) { return text.utf8.count }
     var width = 0
     for c in text { width += displayWidth(c) }
     return width
+}
+
+/// Whether every byte of `text` is printable ASCII (one column each, one character each):
+/// most table cells and source lines, measured without splitting them into characters.
+func isPrintableASCII(_ text: String) -> Bool {
+    text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
 }
 
 /// The terminal columns of one character (see `displayWidth(_: String)`).

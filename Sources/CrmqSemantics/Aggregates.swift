@@ -10,7 +10,7 @@ extension CheckContext {
     func bindAggregate(
         _ info: FunctionInfo, _ fname: String, _ arguments: [Expr], range: SourceRange, in scope: Scope
     ) -> BoundExpr? {
-        let collector: AggregateCollector
+        let collector: any AggregateSink
         switch scope.aggregates {
         case .outsideSummarize:
             report(.aggregateOutsideSummarize(fname), at: range)
@@ -21,8 +21,16 @@ extension CheckContext {
         case .inside(let outer):
             report(.nestedAggregate(inner: fname, outer: outer), at: range)
             return nil
+        case .insideWindow(let outer):
+            report(.nestedWindow(inner: "aggregate '\(fname)'", outer: "window function '\(outer)'"), at: range)
+            return nil
+        case .inWindowKeys(let clause):
+            report(.windowKey(kind: "aggregate", name: fname, clause: clause), at: range)
+            return nil
         case .collect(let c):
             collector = c
+        case .window(let w):
+            collector = w
         }
         if case .derived(let kind, _) = info.rule, kind == .retentionRate || kind == .churnRate,
             let period = arguments.first
@@ -65,7 +73,7 @@ extension CheckContext {
     }
 
     private func percentile(
-        _ fname: String, _ x: BoundExpr, fraction: Expr, label: String, range: SourceRange, _ collector: AggregateCollector
+        _ fname: String, _ x: BoundExpr, fraction: Expr, label: String, range: SourceRange, _ collector: any AggregateSink
     ) -> BoundExpr? {
         guard x.type.isNumeric || x.type == .null else {
             report(.argumentType(function: fname, position: 1, expected: "a number", text: shown(x), type: x.type),
@@ -89,7 +97,7 @@ extension CheckContext {
 
     // The CRM rates read the input's `churned` column (0/1 or true/false); nps reads a 0-10 score.
     private func derived(
-        _ kind: DerivedAggregate, _ fname: String, _ args: [BoundExpr], range: SourceRange, _ collector: AggregateCollector
+        _ kind: DerivedAggregate, _ fname: String, _ args: [BoundExpr], range: SourceRange, _ collector: any AggregateSink
     ) -> BoundExpr? {
         func avg(_ x: BoundExpr, label: String) -> BoundExpr {
             collector.column(for: BoundAggregate(function: .avg, arguments: [x], type: .double, range: range), label: label)
@@ -155,7 +163,7 @@ extension CheckContext {
     /// `churned` is as of the as-of date already (the session's customers are). A churn
     /// without churn_date counts as one in the period, as in clv's yearly rate.
     fileprivate func periodRate(
-        _ kind: DerivedAggregate, _ fname: String, _ period: Expr, range: SourceRange, _ collector: AggregateCollector
+        _ kind: DerivedAggregate, _ fname: String, _ period: Expr, range: SourceRange, _ collector: any AggregateSink
     ) -> BoundExpr? {
         guard case .binary(.equal, let key, let value) = period.kind, case .name(let option) = key.kind,
             ["months", "from"].contains(option), let bound = bind(value, in: .scalar), case .literal(let v) = bound.kind

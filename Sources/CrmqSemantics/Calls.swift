@@ -24,6 +24,9 @@ extension CheckContext {
         if info.kind == .aggregate {
             return bindAggregate(info, fname, arguments, range: range, in: scope)
         }
+        if case .window(let function, _) = info.rule {
+            return bindWindow(function, fname, arguments, range: range, in: scope)
+        }
         let bound = arguments.map { bind($0, in: scope) }
         let args = bound.compactMap { $0 }
         guard args.count == bound.count else { return nil }
@@ -76,8 +79,8 @@ extension CheckContext {
             return convertCall(fname, to: target, args[0], range: range)
         case .ordered:
             return orderedCall(args, range: range)
-        case .aggregate, .percentile, .derived:
-            return nil  // aggregates were handled above
+        case .aggregate, .percentile, .derived, .window:
+            return nil  // aggregates and window functions were handled above
         }
     }
 
@@ -253,6 +256,7 @@ extension FunctionRule {
         case .convert: counts = [1]
         case .ordered: return count >= 2 ? nil : "a column and at least 1 level"
         case .derived(let kind, let arity): counts = kind == .retentionRate || kind == .churnRate ? [0, 1] : [arity]
+        case .window(_, let arities): counts = arities
         }
         if counts.contains(count) { return nil }
         if counts == [0] { return "no arguments" }

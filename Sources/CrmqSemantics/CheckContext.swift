@@ -72,12 +72,19 @@ struct Scope {
         case grouped(AggregateCollector)
     }
 
-    /// Whether aggregate calls are allowed, and what to say when they are not.
+    /// Whether aggregate and window function calls are allowed, and what to say when they are not.
     enum Aggregates {
         case outsideSummarize
         case inBy
+        /// In the arguments of this aggregate.
         case inside(String)
         case collect(AggregateCollector)
+        /// The items of a `window` stage: window functions and aggregates (over the row's group).
+        case window(WindowCollector)
+        /// In the arguments of this window function.
+        case insideWindow(String)
+        /// In the `by` or `sort` keys ("by", "sort") of a `window` stage.
+        case inWindowKeys(String)
     }
 
     var columns: Columns
@@ -87,10 +94,18 @@ struct Scope {
     static func row(_ schema: Schema) -> Scope { Scope(columns: .row(schema), aggregates: .outsideSummarize) }
 }
 
+/// Where the aggregate calls of a stage's items go: a column each, of the node that computes them.
+protocol AggregateSink: AnyObject {
+    /// The columns the aggregates' arguments see.
+    var input: Schema { get }
+    /// The column computing `aggregate`, labelled `label` (its text: a repeated call is one column).
+    func column(for aggregate: BoundAggregate, label: String) -> BoundExpr
+}
+
 /// The aggregates found in the items of one `summarize`, in order of first use. Each becomes
 /// a column of the aggregate node after the keys; an identical call (same function and
 /// argument text) is computed once.
-final class AggregateCollector {
+final class AggregateCollector: AggregateSink {
     let input: Schema
     let keys: Schema
     private(set) var aggregates: [BoundAggregate] = []
@@ -112,5 +127,38 @@ final class AggregateCollector {
             index = aggregates.count - 1
         }
         return BoundExpr(.column(keys.count + index), type: aggregate.type, range: aggregate.range)
+    }
+}
+
+/// The window functions and aggregates found in the items of one `window` stage, in order of
+/// first use. Each becomes a column of the window node after the input's columns; an identical
+/// call (same text) is computed once.
+final class WindowCollector: AggregateSink {
+    let input: Schema
+    private(set) var computations: [WindowComputation] = []
+    private(set) var labels: [String] = []
+
+    init(input: Schema) {
+        self.input = input
+    }
+
+    func column(for aggregate: BoundAggregate, label: String) -> BoundExpr {
+        column(.aggregate(aggregate), label: label, range: aggregate.range)
+    }
+
+    func column(for call: BoundWindowCall, label: String) -> BoundExpr {
+        column(.function(call), label: label, range: call.range)
+    }
+
+    private func column(_ computation: WindowComputation, label: String, range: SourceRange) -> BoundExpr {
+        let index: Int
+        if let existing = labels.firstIndex(of: label) {
+            index = existing
+        } else {
+            computations.append(computation)
+            labels.append(label)
+            index = computations.count - 1
+        }
+        return BoundExpr(.column(input.count + index), type: computation.type, range: range)
     }
 }

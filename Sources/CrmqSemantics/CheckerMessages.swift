@@ -38,6 +38,16 @@ enum CheckMessage: DiagnosticMessage {
     /// A period rate without an as-of date to count back from.
     case ratePeriodNeedsAsOf(function: String)
     case tableFunctionAsValue(String)
+    /// A window function outside the items of a `window` stage.
+    case windowOutsideWindow(String, signature: String)
+    /// `lag(rank())`, `sum(rank())`, `lag(sum(x))`: the phrases name kind and function.
+    case nestedWindow(inner: String, outer: String)
+    /// An aggregate or window function in a window stage's `by` or `sort`.
+    case windowKey(kind: String, name: String, clause: String)
+    /// `rank()` in a window stage without `sort`.
+    case windowNeedsOrder(String)
+    case ntileCount(String)
+    case windowOffset(function: String, text: String)
 
     // Operators and types
     case cannotCompare(left: String, leftType: DataType, right: String, rightType: DataType)
@@ -106,6 +116,12 @@ enum CheckMessage: DiagnosticMessage {
         case .ratePeriod: "check.rate-period"
         case .ratePeriodNeedsAsOf: "check.rate-period-asof"
         case .tableFunctionAsValue: "check.table-function-as-value"
+        case .windowOutsideWindow: "check.window-outside-window"
+        case .nestedWindow: "check.nested-window"
+        case .windowKey: "check.window-key"
+        case .windowNeedsOrder: "check.window-needs-order"
+        case .ntileCount: "check.ntile-count"
+        case .windowOffset: "check.window-offset"
         case .cannotCompare: "check.compare-types"
         case .boolWithInt: "check.bool-with-int"
         case .operandTypes, .cannotNegate: "check.operand-types"
@@ -170,6 +186,18 @@ enum CheckMessage: DiagnosticMessage {
         case .ratePeriodNeedsAsOf(let function):
             "'\(function)' over a period counts from the as-of date, and there is none: set asof, or load transactions"
         case .tableFunctionAsValue(let name): "table function '\(name)' can only be the source of a query"
+        case .windowOutsideWindow(let name, let signature):
+            "window function '\(name)' can only be used in the items of a 'window' stage: 'window name = \(signature) [by groups] [sort order]'"
+        case .nestedWindow(let inner, let outer):
+            "\(inner) cannot be used inside \(outer); compute it in a 'window' stage of its own first and use its column"
+        case .windowKey(let kind, let name, let clause):
+            "\(kind) '\(name)' cannot be used in the '\(clause)' of a 'window' stage; compute it in a stage before"
+        case .windowNeedsOrder(let name):
+            "'\(name)' ranks rows by the window's order, and this window has none: add 'sort key [desc]', as in 'window r = \(name)() sort amount desc'"
+        case .ntileCount(let text):
+            "'ntile' needs the number of tiles, a whole number above 0 such as ntile(5), but got \(text)"
+        case .windowOffset(let function, let text):
+            "argument 2 of '\(function)' is how many rows back or ahead: a whole number, 0 or more, such as 1, but got \(text)"
         case .boolWithInt(let text, let value, let op):
             "\(text) is an int, not a bool; for a 0/1 column crmq writes '\(text.hasPrefix("'") ? String(text.dropFirst().dropLast()) : text) \(op) \(value ? 1 : 0)'"
         case .cannotCompare(let left, let leftType, let right, let rightType):

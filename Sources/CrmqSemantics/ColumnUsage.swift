@@ -26,6 +26,7 @@ extension Plan {
             .tableFunction(_, let input, _), .definition(_, _, let input):
             [input]
         case .join(let left, let right, _, _, _): [left, right]
+        case .window(let input, _, _, _), .topNPerGroup(let input, _, _, _): [input]
         }
     }
 
@@ -68,6 +69,17 @@ extension Plan {
         case .tableFunction(_, let input, _):
             // A table function reads the columns it was told to use; keep it simple: all.
             return [Set(0..<input.schema.count)]
+        case .window(let input, let groups, let order, let computations):
+            var inner = Set(needed.filter { $0 < input.schema.count })
+            for g in groups { inner.formUnion(g.columns) }
+            for k in order { inner.formUnion(k.expr.columns) }
+            for (j, c) in computations.enumerated() where needed.contains(input.schema.count + j) {
+                for e in c.arguments { inner.formUnion(e.columns) }
+            }
+            return [inner]
+        case .topNPerGroup(_, let groups, let keys, _):
+            let grouped = groups.reduce(needed) { $0.union($1.columns) }
+            return [keys.reduce(grouped) { $0.union($1.expr.columns) }]
         }
     }
 }

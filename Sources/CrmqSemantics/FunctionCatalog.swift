@@ -3,7 +3,9 @@
 public struct FunctionInfo: Sendable {
     /// Whether a call computes one value per row or one value per group (`summarize`).
     public enum Kind: String, Sendable {
-        case scalar, aggregate
+        /// One value per row; `aggregate`: one per group (`summarize`); `window`: one per row,
+        /// from the rows of its group in order (a `window` stage).
+        case scalar, aggregate, window
     }
 
     /// The name users type (function names are matched case-insensitively).
@@ -22,6 +24,7 @@ public struct FunctionInfo: Sendable {
     let rule: FunctionRule
 
     public var isAggregate: Bool { kind == .aggregate }
+    public var isWindow: Bool { kind == .window }
 
     /// Every name the function answers to.
     public var names: [String] { [name] + aliases }
@@ -72,11 +75,13 @@ enum FunctionRule: Sendable {
     case aggregate([AggregateOverload])
     case percentile
     case derived(DerivedAggregate, arity: Int)
+    /// A window function of a `window` stage, taking one of `arities` arguments.
+    case window(WindowFunction, arities: [Int])
 }
 
 /// The table of every user-facing scalar function and aggregate, in help order.
 public enum FunctionCatalog {
-    public static let functions: [FunctionInfo] = numbers + strings + dates + conversions + logic + aggregates
+    public static let functions: [FunctionInfo] = numbers + strings + dates + conversions + logic + aggregates + windows
 
     /// Every name a function answers to (aliases included), for suggestions and completion.
     public static var names: [String] { functions.flatMap(\.names) }
@@ -109,6 +114,14 @@ public enum FunctionCatalog {
         FunctionInfo(
             name: name, aliases: [], kind: .aggregate, category: "aggregates", signature: signature,
             summary: summary, example: example, rule: rule)
+    }
+
+    private static func window(
+        _ function: WindowFunction, _ arities: [Int], _ signature: String, _ summary: String, _ example: String
+    ) -> FunctionInfo {
+        FunctionInfo(
+            name: function.rawValue, aliases: [], kind: .window, category: "window functions", signature: signature,
+            summary: summary, example: example, rule: .window(function, arities: arities))
     }
 
     private static func one(_ p: [DataType], _ r: DataType, _ f: ScalarFunction) -> FunctionRule {
@@ -284,5 +297,38 @@ public enum FunctionCatalog {
         aggregate("repeat_rate", "repeat_rate()",
                   "Repeat purchase rate: of the customers with a purchase (frequency >= 1), the share with two or more.",
                   "repeat_rate()", .derived(.repeatRate, arity: 0)),
+    ]
+
+    private static let windows: [FunctionInfo] = [
+        window(.rowNumber, [0], "row_number()",
+               "The row's number in its group, 1, 2, 3, ... in the window's order; ties are numbered in input order.",
+               "customers | window n = row_number() by region sort monetary desc"),
+        window(.rank, [0], "rank()",
+               "The row's rank in its group in the window's order: tied rows share a rank and the next rank skips (1, 1, 3).",
+               "customers | window r = rank() sort monetary desc | where r <= 10"),
+        window(.denseRank, [0], "dense_rank()",
+               "Like rank, but without gaps after ties (1, 1, 2).",
+               "customers | window level = dense_rank() sort satisfaction desc"),
+        window(.percentRank, [0], "percent_rank()",
+               "(rank - 1) / (rows in the group - 1), from 0 for the first to 1 for the last; 0 in a group of one row.",
+               "customers | window p = percent_rank() sort clv desc"),
+        window(.cumeDist, [0], "cume_dist()",
+               "The share of the group's rows that come up to this row in order, ties included: the top 20% have cume_dist() <= 0.2.",
+               "customers | window top = cume_dist() sort monetary desc | where top <= 0.2"),
+        window(.ntile, [1], "ntile(n)",
+               "Splits each group in order into n tiles as equal as possible, numbered 1 to n (SQL's NTILE: the first tiles take one row more when the rows do not divide evenly).",
+               "customers | window quintile = ntile(5) sort monetary desc"),
+        window(.lag, [1, 2, 3], "lag(x [, offset [, default]])",
+               "x of the row offset rows (1 unless given) earlier in the group, in the window's order; default (null unless given) where there is none.",
+               "transactions | window previous = lag(date) by customer_id sort date"),
+        window(.lead, [1, 2, 3], "lead(x [, offset [, default]])",
+               "x of the row offset rows (1 unless given) later in the group, in the window's order; default (null unless given) where there is none.",
+               "transactions | window next = lead(date) by customer_id sort date"),
+        window(.runningSum, [1], "running_sum(x)",
+               "The sum of x over the group's rows so far in the window's order, this row included; nulls are skipped.",
+               "customers | window cumulative = running_sum(monetary) / sum(monetary) sort monetary desc"),
+        window(.share, [1], "share(x)",
+               "x divided by its total over the row's group: the row's share of the total (null when the total is 0).",
+               "customers | window share_in_region = share(monetary) by region"),
     ]
 }

@@ -119,6 +119,85 @@ public indirect enum PlanKind: Sendable, Equatable {
     /// that knows the definition by name may compute the same rows its own way (the in-memory
     /// engine's purchase pass); a backend that does not runs `definition`.
     case definition(name: String, arguments: [String: Value], Plan)
+    /// The rows ordered by `groups` (ascending, nulls last, a category by level, as `count by`
+    /// orders its groups), then within a group by `order` (stable: ties keep input order); then
+    /// one column appended per computation, computed for each row from the rows of its group
+    /// in that order. Output: the input columns in that row order, then the computations.
+    case window(Plan, groups: [BoundExpr], order: [SortKey], computations: [WindowComputation])
+    /// The first `count` rows of each group of `groups`, in key order (stable on ties). Output:
+    /// the input columns; groups in ascending order of their keys (nulls last), each group's
+    /// rows in key order.
+    case topNPerGroup(Plan, groups: [BoundExpr], keys: [SortKey], count: Int)
+}
+
+/// The functions of a `window` stage that look at a row's place in its group.
+public enum WindowFunction: String, Sendable, CaseIterable {
+    /// 1, 2, 3, ... in order; ties numbered in input order.
+    case rowNumber = "row_number"
+    /// 1 + the rows before the row's peers (rows with equal order keys): ties share a rank, gaps follow.
+    case rank
+    /// 1 + the distinct order-key values before the row's: ties share a rank, no gaps.
+    case denseRank = "dense_rank"
+    /// (rank - 1) / (rows - 1), 0 for a group of one row.
+    case percentRank = "percent_rank"
+    /// (rows up to and including the row's last peer) / rows.
+    case cumeDist = "cume_dist"
+    /// The tile 1...`parameter` of SQL's NTILE: rows / tiles rows each, the first rows % tiles tiles one more.
+    case ntile
+    /// The value `parameter` rows before (lag) or after (lead) in the group, else the default.
+    case lag, lead
+    /// The sum of the value over the group's rows up to and including this one (row by row,
+    /// not peers); null until the first non-null value.
+    case runningSum = "running_sum"
+    /// The value divided by its group's total (null when the total is null or 0).
+    case share
+
+    /// Whether the function compares order keys, so that it means nothing without an order.
+    public var needsOrder: Bool { [.rank, .denseRank, .percentRank, .cumeDist].contains(self) }
+}
+
+/// One window function call after checking.
+public struct BoundWindowCall: Sendable, Equatable {
+    public var function: WindowFunction
+    /// lag and lead: the value and the default (a null literal when none was written);
+    /// running_sum and share: the value; the others: none.
+    public var arguments: [BoundExpr]
+    /// ntile: the number of tiles; lag and lead: the offset; the others: 0.
+    public var parameter: Int
+    public var type: DataType
+    public var range: SourceRange
+    public init(function: WindowFunction, arguments: [BoundExpr], parameter: Int, type: DataType, range: SourceRange) {
+        self.function = function
+        self.arguments = arguments
+        self.parameter = parameter
+        self.type = type
+        self.range = range
+    }
+
+    public static func == (a: BoundWindowCall, b: BoundWindowCall) -> Bool {
+        a.function == b.function && a.arguments == b.arguments && a.parameter == b.parameter && a.type == b.type
+    }
+}
+
+/// One column a `window` node appends: a window function, or an aggregate over the whole group.
+public enum WindowComputation: Sendable, Equatable {
+    case function(BoundWindowCall)
+    case aggregate(BoundAggregate)
+
+    public var type: DataType {
+        switch self {
+        case .function(let f): f.type
+        case .aggregate(let a): a.type
+        }
+    }
+
+    /// The argument expressions, over the window's input.
+    public var arguments: [BoundExpr] {
+        switch self {
+        case .function(let f): f.arguments
+        case .aggregate(let a): a.arguments
+        }
+    }
 }
 
 /// A statement after checking, ready for the session to carry out.

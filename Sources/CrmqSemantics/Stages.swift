@@ -8,7 +8,8 @@ import CrmqSyntax
 //   extend name = e, ... -> project of every input column plus the new ones
 //   sort items           -> sort (ascending unless written)
 //   take n               -> limit
-//   top n by items       -> topN (descending unless written)
+//   top n by items       -> topN (descending unless written); with 'per': Windows.swift
+//   window ...           -> Windows.swift
 //   distinct items       -> distinct over a project of the items
 //   count, summarize     -> Summarize.swift;  join -> Join.swift;  chart -> Charts.swift
 
@@ -33,11 +34,14 @@ extension CheckContext {
         case .take(let count):
             guard let n = rowCount(count, stage: stage.name.name) else { return nil }
             return Plan(.limit(input, count: n), schema: input.schema)
-        case .top(let count, let items):
+        case .top(let count, let items, let per):
             let n = rowCount(count, stage: stage.name.name)
             let keys = sortKeys(items, in: row, descendingByDefault: true)
             guard let n, let keys else { return nil }
+            if !per.isEmpty { return topPerGroup(count: n, keys: keys, per: per, input) }
             return Plan(.topN(input, keys: keys, count: n), schema: input.schema)
+        case .window(let window):
+            return self.window(window, input)
         case .distinct(let items):
             guard let projected = project(items, input) else { return nil }
             return Plan(.distinct(projected), schema: projected.schema)

@@ -125,17 +125,21 @@ private struct CompletionContext {
             let hasBy = stageTokens.contains { $0.kind == .identifier && $0.text.lowercased() == "by" }
             switch stage {
             case "sort": return ["asc", "desc"]
-            case "top": return hasBy ? ["asc", "desc"] : ["by"]
+            case "top": return hasBy ? ["asc", "desc", "per"] : ["by"]
+            case "window":
+                let words = Set(stageTokens.map { $0.text.lowercased() })
+                return (words.contains("sort") ? ["asc", "desc"] : ["sort"]) + (words.contains("by") ? [] : ["by"])
             case "summarize": return hasBy ? [] : ["by"]
             default: return ["and", "or", "in", "between", "is", "not"]
             }
         }
         if stage == "count" && stageTokens.count == 1 { return ["by"] }
         if stage == "take" || (stage == "top" && stageTokens.count == 1) { return session.scalarNames }
-        // Aggregates belong in summarize's items (not its 'by' list).
-        let inItems = stage == "summarize"
-            && !stageTokens.contains { $0.kind == .identifier && $0.text.lowercased() == "by" }
-        return columns + session.scalarNames + functions(aggregates: inItems)
+        // Aggregates belong in summarize's items (not its 'by' list); window functions and
+        // aggregates in a window stage's items (not its 'by' or 'sort').
+        let inItems = ["summarize", "window"].contains(stage)
+            && !stageTokens.contains { $0.kind == .identifier && ["by", "sort"].contains($0.text.lowercased()) }
+        return columns + session.scalarNames + functions(aggregates: inItems, windows: inItems && stage == "window")
     }
 
     /// The columns of the rows flowing into the stage after `tokens[pipe]`: the pipeline
@@ -227,7 +231,7 @@ private struct CompletionContext {
 
     // MARK: - Candidate sources
 
-    private var functions: [String] { functions(aggregates: false) }
+    private var functions: [String] { functions(aggregates: false, windows: false) }
 
     /// What a query may start from: the tables (`let` tables included), then the table
     /// functions with their '(' (`cohorts(`, `rfm(`).
@@ -235,9 +239,11 @@ private struct CompletionContext {
         session.tableOrder + session.tableFunctionNames.map { $0 + "(" }
     }
 
-    /// Function names with their '(' — the scalar ones, then (where they fit) aggregates.
-    private func functions(aggregates: Bool) -> [String] {
-        FunctionCatalog.functions.filter { aggregates || !$0.isAggregate }.map { $0.name + "(" }
+    /// Function names with their '(' — the scalar ones, then (where they fit) aggregates and
+    /// window functions.
+    private func functions(aggregates: Bool, windows: Bool) -> [String] {
+        FunctionCatalog.functions.filter { ($0.isAggregate ? aggregates : true) && ($0.isWindow ? windows : true) }
+            .map { $0.name + "(" }
     }
 
     /// Files and folders whose path starts with `partial`; folders end in '/'.
@@ -272,7 +278,7 @@ private struct CompletionContext {
     /// Whether a token can end an expression (so what follows is an operator or keyword).
     static func endsExpression(_ t: Token) -> Bool {
         switch t.kind {
-        case .identifier: !["by", "on", "kind"].contains(t.text.lowercased())
+        case .identifier: !["by", "on", "kind", "sort", "per"].contains(t.text.lowercased())
         case .integer, .decimal, .string, .symbol(.rightParen): true
         case .keyword(let k): k == .true || k == .false || k == .null
         default: false

@@ -22,9 +22,11 @@ public struct HelpTopic: Sendable {
 /// The help catalogue: every topic `help <topic>` knows. docs/language.md says the
 /// same at more length; a test checks that every topic appears there.
 public enum Help {
-    public static var topics: [HelpTopic] { languageTopics + functionTopics + crmTopics }
+    /// Built once: the topics are fixed, and building them wraps every text (a `help`
+    /// statement built them all several times).
+    public static let topics: [HelpTopic] = languageTopics + functionTopics + crmTopics
 
-    public static var topicNames: [String] { topics.map(\.name) }
+    public static let topicNames: [String] = topics.map(\.name)
 
     /// The text for a topic. Case, spaces, hyphens and underscores do not matter
     /// (`help Share of Wallet` finds `share_of_wallet`); a leading '.' finds session commands.
@@ -55,7 +57,8 @@ public enum Help {
     static let otherSpellings: [String: String] = [
         "10c": "ten_c", "10_c": "ten_c", "rfm_segments": "rfm", "rfm_segment": "rfm", "nps_score": "net_promoter",
         "customer_lifetime_value": "lifetime_value", "loyalty_stages": "oliver_stages",
-        "wallet_share": "share_of_wallet",
+        "wallet_share": "share_of_wallet", "80_20": "pareto", "customer_pyramid": "pareto",
+        "customer_tiers": "pareto",
     ]
 
     /// A topic as `text(for:)` compares it: lower-case, with runs of spaces, hyphens and
@@ -159,7 +162,7 @@ public enum Help {
     static var functionTopics: [HelpTopic] {
         FunctionCatalog.functions.map { f in
             HelpTopic(
-                f.name, f.isAggregate ? "aggregates" : "functions", summaryLine(f.summary),
+                f.name, f.isAggregate ? "aggregates" : f.isWindow ? "window functions" : "functions", summaryLine(f.summary),
                 "  \(f.signature)\n\nExample:\n  \(f.example)")
         }
     }
@@ -358,12 +361,16 @@ public enum Help {
         HelpTopic("top", "operators", "the n rows with the largest (or smallest) values",
             """
               source | top n by expr [asc|desc], ...
+              source | top n by expr [asc|desc], ... per key, ...
 
             Descending unless 'asc'; the same as 'sort ... | take n' but without sorting
-            every row. Nulls come last.
+            every row. Nulls come last; tied rows keep their order. With 'per', the first
+            n rows of each group of the keys: groups in ascending order (nulls last), each
+            group's rows in the top order.
 
             Example:
               customers | top 10 by category_spend
+              customers | top 3 by share_of_wallet per region
             """),
         HelpTopic("count", "operators", "count rows, overall or per group",
             """
@@ -410,6 +417,33 @@ public enum Help {
 
             Example:
               transactions | distinct category
+            """),
+        HelpTopic("window", "operators", "rank, number, compare with neighbours, running sums and shares, per group",
+            """
+              source | window name = expr, ... [by key, ...] [sort key [asc|desc], ...]
+
+            Adds columns (as 'extend' does) computed from each row's group (the 'by'
+            keys; without 'by', all rows) in the 'sort' order (ascending unless 'desc').
+            An item may use the window functions (each has its own topic:
+            row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag, lead,
+            running_sum, share) and aggregates, which are computed over the whole group:
+            'monetary / sum(monetary)'. Arguments of a window function are row values.
+
+            The rows come out in window order: groups in ascending order of their keys
+            (nulls last), each group in the sort order; tied rows keep their input order.
+            Nulls sort last, also with 'desc', and tie with each other. Ties share a
+            rank (rank 1, 1, 3; dense_rank 1, 1, 2); row_number, ntile, lag, lead and
+            running_sum go row by row, ties in input order. ntile(n) is SQL's NTILE: the
+            first (rows mod n) tiles have one row more. lag and lead give null (or their
+            third argument) where the row before or after is not in the group. running_sum
+            skips nulls and is null until the first value; share(x) is null when the
+            group's total is 0. rank, dense_rank, percent_rank and cume_dist need 'sort'.
+
+            Example:
+              customers | window r = rank(), cumulative = running_sum(monetary) / sum(monetary) sort monetary desc
+              transactions | window gap = date - lag(date) by customer_id sort date
+              customers | window top = cume_dist() sort monetary desc
+                | summarize top_20 = sum(if(top <= 0.2, monetary, 0)) / sum(monetary)
             """),
         HelpTopic("chart", "operators", "draw the rows as a bar, line, histogram or scatter chart",
             """

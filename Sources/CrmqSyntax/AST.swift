@@ -135,8 +135,9 @@ public enum StageKind: Sendable {
     case sort([SortItem])
     /// `take n`
     case take(Expr)
-    /// `top n by item [asc|desc], ...` (descending by default)
-    case top(count: Expr, by: [SortItem])
+    /// `top n by item [asc|desc], ... [per key, ...]` (descending by default); with `per`, the
+    /// first n rows of each group of the keys
+    case top(count: Expr, by: [SortItem], per: [NamedExpr])
     /// `count [by item, ...]`
     case count(by: [NamedExpr])
     /// `summarize name = agg, ... [by item, ...]`
@@ -147,6 +148,22 @@ public enum StageKind: Sendable {
     case distinct([NamedExpr])
     /// `chart bar|line|histogram|scatter [x [, y ...]] [bins n] [title "text"]`; only as the last stage.
     case chart(ChartStage)
+    /// `window name = expr, ... [by key, ...] [sort item [asc|desc], ...]`: columns computed by window
+    /// functions (`rank()`, `lag(x)`, `running_sum(x)`, ...) and aggregates over each row's group
+    case window(WindowStage)
+}
+
+/// `window name = expr, ... [by key, ...] [sort item [asc|desc], ...]`: the items, the groups
+/// (`by`, as in `count by`) and the order within a group (`sort`, ascending unless written).
+public struct WindowStage: Sendable {
+    public var items: [NamedExpr]
+    public var by: [NamedExpr]
+    public var sort: [SortItem]
+    public init(items: [NamedExpr], by: [NamedExpr], sort: [SortItem]) {
+        self.items = items
+        self.by = by
+        self.sort = sort
+    }
 }
 
 /// The kinds of chart the `chart` stage draws.
@@ -226,7 +243,10 @@ extension Pipeline {
             case .select(let items), .extend(let items), .count(let items), .distinct(let items):
                 d = max(d, items.map(\.expr.depth).max() ?? 0)
             case .sort(let items): d = max(d, items.map(\.expr.depth).max() ?? 0)
-            case .top(let count, let by): d = max(d, count.depth, by.map(\.expr.depth).max() ?? 0)
+            case .top(let count, let by, let per):
+                d = max(d, count.depth, by.map(\.expr.depth).max() ?? 0, per.map(\.expr.depth).max() ?? 0)
+            case .window(let w):
+                d = max(d, (w.items + w.by).map(\.expr.depth).max() ?? 0, w.sort.map(\.expr.depth).max() ?? 0)
             case .summarize(let aggregates, let by):
                 d = max(d, (aggregates + by).map(\.expr.depth).max() ?? 0)
             case .join(let source, _, _): d = max(d, source.depth)

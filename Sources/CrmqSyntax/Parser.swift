@@ -29,7 +29,7 @@ public enum Parser {
 struct ParseAbort: Error {}
 
 /// The operators a pipeline stage may name, for "did you mean" notes and completion.
-public let stageOperators = ["where", "select", "extend", "sort", "take", "top", "count", "summarize", "join", "distinct", "chart"]
+public let stageOperators = ["where", "select", "extend", "sort", "take", "top", "count", "summarize", "join", "distinct", "chart", "window"]
 
 /// The words that start a statement other than a query.
 public let statementWords = ["let", "load", "save", "set", "help", "explain"]

@@ -18,7 +18,14 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
     case expectedBy(after: String)
     /// `top by x`: no row count before 'by'.
     case topNeedsCount
-    case extendNeedsName
+    /// `extend x + 1`, `window rank()`: a stage that adds columns needs their names.
+    case needsName(stage: String)
+    /// `top 3 by x per r = region`: the keys of `per` and of `window ... by` group and add no column.
+    case namedGroupKey(word: String, name: String, expression: String)
+    /// `extend r = rank() over (...)`: SQL's window clause; crmq has a `window` stage.
+    case overClause(stage: String)
+    /// `window ... partition by x`, `order by x`: SQL's clauses inside a window stage.
+    case windowClause(String, crmq: String)
     /// `summarize by region`: no aggregate before 'by'.
     case summarizeNeedsAggregate
     case statementCannotStart(String)
@@ -60,7 +67,9 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedPath: "parse.expected-path"
         case .expectedBy: "parse.expected-by"
         case .topNeedsCount: "parse.top-needs-count"
-        case .extendNeedsName: "parse.extend-needs-name"
+        case .needsName: "parse.extend-needs-name"
+        case .namedGroupKey: "parse.named-group-key"
+        case .overClause, .windowClause: "parse.window-clause"
         case .summarizeNeedsAggregate: "parse.summarize-needs-aggregate"
         case .statementCannotStart: "parse.statement-cannot-start"
         case .reservedWord: "parse.reserved-word"
@@ -95,7 +104,14 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedPath(let after, let found): "expected a file path in quotes after \(after), found \(found)"
         case .expectedBy(let after): "expected 'by' after \(after)"
         case .topNeedsCount: "expected the number of rows after 'top', as in 'top 10 by amount'"
-        case .extendNeedsName: "'extend' needs a name: write 'extend name = expression'"
+        case .needsName(let stage): "'\(stage)' needs a name: write '\(stage) name = expression'"
+        case .namedGroupKey(let word, let name, let expression):
+            "the keys after '\(word)' only group the rows and add no column, so they take no name: write '\(word) \(expression)' (not '\(name) = ...')"
+        case .overClause(let stage):
+            "crmq has no 'over': window functions are computed in a 'window' stage"
+                + (stage == "window" ? "" : " (not in '\(stage)')")
+                + ", with the groups after 'by' and the order after 'sort', as in 'window r = rank() by region sort revenue desc'"
+        case .windowClause(let clause, let crmq): "a 'window' stage has no '\(clause)'; crmq writes \(crmq)"
         case .summarizeNeedsAggregate:
             "'summarize' needs an aggregate before 'by', as in 'summarize n = count() by region'; to count rows per group, write 'count by ...'"
         case .statementCannotStart(let token): "a statement cannot start with \(token)"

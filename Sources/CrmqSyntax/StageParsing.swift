@@ -39,6 +39,18 @@ extension ParserState {
         if isWord("group"), Self.isWord(peek(), "by") {
             throw fail(.foreignOperator("group by", crmq: "'by x' at the end of 'summarize' or 'count'"))
         }
+        // SQL's window clauses: crmq's window functions are computed by a 'window' stage.
+        if isWord("over") {
+            throw fail(.overClause(stage: stage.name.name.lowercased()))
+        }
+        if stage.name.name.lowercased() == "window" {
+            if isWord("partition"), Self.isWord(peek(), "by") {
+                throw fail(.windowClause("partition by", crmq: "'by x' (the groups)"))
+            }
+            if isWord("order"), Self.isWord(peek(), "by") {
+                throw fail(.windowClause("order by", crmq: "'sort x [desc]' (the order within a group)"))
+            }
+        }
         throw fail(
             .expectedStageEnd(
                 stage: stage.name.name.lowercased(), closer: nested ? "')'" : "end of line",
@@ -49,7 +61,7 @@ extension ParserState {
     //        | 'sort' sortItem {',' sortItem} | 'take' expr | 'top' expr 'by' sortItem {',' sortItem}
     //        | 'count' [ 'by' named {',' named} ] | 'summarize' named {',' named} [ 'by' named {',' named} ]
     //        | 'join' joinSource 'on' joinKey {',' joinKey} [ 'kind' ( 'inner' | 'left' ) ]
-    //        | 'distinct' named {',' named} | chart
+    //        | 'distinct' named {',' named} | chart | window
     private mutating func parseStage() throws(ParseAbort) -> Stage {
         guard current.kind == .identifier, !current.text.hasPrefix("`") else {
             throw fail(.expectedOperator(found: describe(current)), notes: [operatorNote(for: nil)])
@@ -79,6 +91,7 @@ extension ParserState {
         case "join": kind = try parseJoin(start: operatorToken.range.start)
         case "distinct": kind = .distinct(try parseNamedList())
         case "chart": kind = .chart(try parseChart())
+        case "window": kind = .window(try parseWindow())
         default:
             if let crmq = foreignOperators[operatorToken.text.lowercased()] {
                 throw fail(.foreignOperator(operatorToken.text, crmq: crmq), at: operatorToken)
@@ -149,15 +162,52 @@ extension ParserState {
     }
 
     // extendItems := IDENT '=' expr { ',' IDENT '=' expr }
-    private mutating func parseExtendItems() throws(ParseAbort) -> [NamedExpr] {
+    private mutating func parseExtendItems(stage: String = "extend") throws(ParseAbort) -> [NamedExpr] {
         var items: [NamedExpr] = []
         repeat {
             let first = current
             let item = try parseNamed()
-            if item.name == nil { throw fail(.extendNeedsName, at: first) }
+            if item.name == nil { throw fail(.needsName(stage: stage), at: first) }
             items.append(item)
         } while eat(.comma)
         return items
+    }
+
+    // groupKeys := expr { ',' expr }   (the groups of 'top ... per' and 'window ... by')
+    // A key is not named: it groups the rows and adds no column. `=` would read as a
+    // comparison, so a name is caught here rather than becoming a true/false key.
+    private mutating func parseGroupKeys(after word: String) throws(ParseAbort) -> [NamedExpr] {
+        var keys: [NamedExpr] = []
+        repeat {
+            let first = current
+            let key = try parseNamed()
+            if let name = key.name {
+                throw fail(.namedGroupKey(word: word, name: name.name, expression: file.text(of: key.expr.range)), at: first)
+            }
+            keys.append(key)
+        } while eat(.comma)
+        return keys
+    }
+
+    // window := 'window' extendItems [ 'by' groupKeys ] [ 'sort' sortItem { ',' sortItem } ]
+    // The two clauses may come in either order, each once.
+    private mutating func parseWindow() throws(ParseAbort) -> WindowStage {
+        let items = try parseExtendItems(stage: "window")
+        var by: [NamedExpr]?
+        var sort: [SortItem]?
+        while true {
+            if by == nil, isWord("by") {
+                advance()
+                by = try parseGroupKeys(after: "by")
+            } else if sort == nil, isWord("sort") {
+                advance()
+                if isWord("by"), Self.startsExpression(peek()) { throw fail(.sortBy, at: current) }
+                sort = try parseSortItems()
+            } else {
+                break
+            }
+        }
+        return WindowStage(items: items, by: by ?? [], sort: sort ?? [])
     }
 
     // sortItem := expr [ 'asc' | 'desc' ]
@@ -174,13 +224,15 @@ extension ParserState {
         return items
     }
 
-    // top := 'top' expr 'by' sortItem { ',' sortItem }
+    // top := 'top' expr 'by' sortItem { ',' sortItem } [ 'per' groupKeys ]
     private mutating func parseTop(start: Int) throws(ParseAbort) -> StageKind {
         // `top by x`: the count is missing (`by` would otherwise read as a column name).
         if isWord("by") { throw fail(.topNeedsCount) }
         let count = try parseExpression()
         guard eatWord("by") else { throw fail(.expectedBy(after: quotedText(from: start))) }
-        return .top(count: count, by: try parseSortItems())
+        let keys = try parseSortItems()
+        let per = eatWord("per") ? try parseGroupKeys(after: "per") : []
+        return .top(count: count, by: keys, per: per)
     }
 
     // join := 'join' joinSource 'on' joinKey { ',' joinKey } [ 'kind' ( 'inner' | 'left' ) ]

@@ -77,7 +77,8 @@ import CrmqSemantics
                 ("category_spend", .double), ("churned", .int), ("churn_date", .date),
             ],
             "transactions.csv": [
-                ("txn_id", .int), ("customer_id", .int), ("date", .date), ("amount", .double), ("category", .string),
+                ("txn_id", .int), ("order_id", .int), ("customer_id", .int), ("date", .date), ("amount", .double),
+                ("category", .string),
             ],
             "interactions.csv": [("customer_id", .int), ("date", .date), ("kind", .string), ("resolved", .int)],
         ]
@@ -98,6 +99,60 @@ import CrmqSemantics
         let days = Self.dates(try Self.table(Self.demo, "transactions.csv"), "date").compactMap { $0 }
         #expect(days.first! >= 19358 && days.last! <= 19358 + 1095)  // 2023-01-01 ... 2025-12-31
         #expect(zip(days, days.dropFirst()).allSatisfy { $0 <= $1 }, "transactions are in date order")
+    }
+
+    @Test func ordersAreConsecutiveLinesOfOneCustomerAndDayInDifferentCategories() throws {
+        let t = try Self.table(Self.demo, "transactions.csv")
+        let order = Self.ints(t, "order_id"), who = Self.ints(t, "customer_id"), when = Self.dates(t, "date")
+        guard case .string(let codes, let dictionary) = t.column(named: "category")!.values else {
+            Issue.record("category is not a string column")
+            return
+        }
+        #expect(order.allSatisfy { $0 != nil })
+        var next: Int64 = 1, multi = 0, orders = 0
+        var i = 0
+        while i < t.rowCount {
+            // Orders are numbered 1, 2, ... as their first lines come.
+            #expect(order[i] == next, "row \(i + 1): order \(order[i]!), expected \(next)")
+            var j = i + 1
+            while j < t.rowCount && order[j] == order[i] { j += 1 }
+            let lines = i..<j
+            #expect(lines.allSatisfy { who[$0] == who[i] && when[$0] == when[i] }, "order \(next): one customer, one day")
+            let categories = lines.map { dictionary.values[Int(codes[$0])] }
+            #expect(categories == categories.sorted() && Set(categories).count == categories.count,
+                    "order \(next): different categories, in order: \(categories)")
+            if lines.count > 1 { multi += 1 }
+            orders += 1
+            next += 1
+            i = j
+        }
+        // No order number comes back later: every order's lines were together.
+        #expect(Set(order).count == orders)
+        // Most orders hold one line; a large minority hold several (docs/dataset.md).
+        let share = Double(multi) / Double(orders)
+        #expect(share > 0.3 && share < 0.55, "\(share) of orders hold several lines")
+        let perCustomer = Double(t.rowCount) / 5000
+        #expect(perCustomer > 11 && perCustomer < 13.5, "\(perCustomer) lines per customer")
+    }
+
+    @Test func rulesFindThePlantedAssociationsAndNothingElseStrong() throws {
+        let t = try Self.table(Self.demo, "transactions.csv")
+        let r = try call("rules", t, ["min_lift": .value(.int(0)), "min_confidence": .value(.int(0))])
+        var lift: [String: Double] = [:]
+        let a = column(r, "antecedent"), c = column(r, "consequent"), l = column(r, "lift")
+        for k in 0..<r.rowCount {
+            if case .string(let x) = a[k], case .string(let y) = c[k], case .double(let v) = l[k] { lift["\(x) \(y)"] = v }
+        }
+        let planted = ["Garden Home", "Sports Apparel", "Electronics Toys", "Beauty Apparel", "Beauty Home"]
+        for p in planted { #expect((lift[p] ?? 0) > 1.25, "\(p): lift \(lift[p] ?? 0)") }
+        // Apparel with Home goes with the gift set (Beauty adds both); the other pairs are chance.
+        for (rule, v) in lift {
+            let parts = rule.split(separator: " ").map(String.init)
+            let pair = Set(parts)
+            let known = planted.contains { Set($0.split(separator: " ").map(String.init)) == pair }
+                || pair == ["Apparel", "Home"]
+            if !known { #expect(v > 0.85 && v < 1.06, "\(rule): lift \(v) for unrelated categories") }
+        }
     }
 
     @Test func aboutTenPercentOfSurveyAnswersAreMissing() throws {

@@ -73,6 +73,39 @@ func range(of text: String, in file: SourceFile) -> SourceRange {
             """)
     }
 
+    /// A long line is shown as a window around the range, so a line of any length costs
+    /// the same to render and fits a terminal (a 4 KB line with many errors was rendered
+    /// whole for each).
+    @Test func aLongLineIsShownAsAWindowAroundTheRange() {
+        let prefix = String(repeating: "a + ", count: 500)
+        let suffix = String(repeating: " + b", count: 500)
+        let f = SourceFile(name: "long.crmq", text: "customers | extend x = " + prefix + "oops" + suffix + "\n")
+        let d = Diagnostic(id: "check.x", message: "unknown column 'oops'", location: .source(f, range(of: "oops", in: f)))
+        let lines = DiagnosticRenderer.render(d).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0] == "long.crmq:1:2024: error: unknown column 'oops'")
+        let shown = String(lines[1].dropFirst("  1 | ".count))
+        #expect(shown == "…" + String(prefix.suffix(60)) + "oops" + String(suffix.prefix(60)) + "…")
+        let caret = String(lines[2].dropFirst("    | ".count))
+        #expect(caret == String(repeating: " ", count: 61) + "^~~~")
+    }
+
+    @Test func aLongRangeIsUnderlinedUpToItsLimit() {
+        let long = String(repeating: "x", count: 300)
+        let f = SourceFile(name: "r.crmq", text: "let " + long + " = 1\n")
+        let d = Diagnostic(id: "check.x", message: "too long", location: .source(f, range(of: long, in: f)))
+        let lines = DiagnosticRenderer.render(d).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[1] == "  1 | let " + String(repeating: "x", count: 80) + "…")
+        #expect(lines[2] == "    |     ^" + String(repeating: "~", count: 79))
+    }
+
+    @Test func aWindowNeverSplitsACharacter() {
+        let f = SourceFile(name: "u.crmq", text: String(repeating: "é", count: 200) + " oops\n")
+        let d = Diagnostic(id: "check.x", message: "m", location: .source(f, range(of: "oops", in: f)))
+        let lines = DiagnosticRenderer.render(d).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[1] == "  1 | …" + String(repeating: "é", count: 59) + " oops")
+        #expect(lines[2] == "    | " + String(repeating: " ", count: 61) + "^~~~")
+    }
+
     @Test func gutterWidensWithTheLineNumber() {
         let f = SourceFile(name: "long.crmq", text: String(repeating: "\n", count: 120) + "bad")
         let d = Diagnostic(id: "x", message: "m", location: .source(f, range(of: "bad", in: f)))

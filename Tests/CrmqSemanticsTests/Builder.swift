@@ -226,7 +226,7 @@ final class Writer {
         case .top(let n, let items):
             let count = expr(n)
             put(" by ")
-            kind = .top(count: count, by: list(items, sortItem))
+            kind = .top(count: count, by: list(items, sortItem), per: [])
         case .count(let by):
             if !by.isEmpty { put("by ") }
             kind = .count(by: list(by, item))

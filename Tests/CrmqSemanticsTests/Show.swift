@@ -46,5 +46,19 @@ func show(_ p: Plan) -> String {
     case .tableFunction(let name, let input, let options):
         return "\(name)(\(show(input))\(options.keys.sorted().map { ", \($0) = \(options[$0]!)" }.joined()))"
     case .definition(let name, _, let plan): return "definition \(name)(\(show(plan)))"
+    case .window(let input, let groups, let order, let computations):
+        let shown = computations.map { c -> String in
+            switch c {
+            case .function(let f):
+                return f.function.rawValue + "(" + f.arguments.map(show).joined(separator: ", ")
+                    + (f.parameter != 0 ? "; \(f.parameter)" : "") + ")"
+            case .aggregate(let a): return show(a)
+            }
+        }
+        return "window(\(show(input)), [\(groups.map(show).joined(separator: ", "))], "
+            + "[\(order.map(show).joined(separator: ", "))], [\(shown.joined(separator: ", "))])"
+    case .topNPerGroup(let input, let groups, let keys, let count):
+        return "topNPerGroup(\(show(input)), [\(groups.map(show).joined(separator: ", "))], "
+            + "[\(keys.map(show).joined(separator: ", "))], \(count))"
     }
 }

@@ -48,6 +48,17 @@ import CrmqSession
         #expect(complete("transactions | summarize a").candidates == ["amount", "abs(", "add_days(", "add_months(", "avg("])
     }
 
+    @Test func windowFunctionsOnlyInTheItemsOfAWindow() {
+        #expect(complete("customers | window r = ra").candidates == ["rank("])
+        #expect(complete("customers | window s = su").candidates == ["substr(", "sum("])
+        #expect(complete("customers | extend r = ra").candidates == [])
+        #expect(complete("customers | window r = rank() sort re").candidates == ["region", "recency", "replace("])
+        #expect(complete("customers | window r = rank() ").candidates == ["sort", "by"])
+        #expect(complete("customers | window r = rank() by region ").candidates == ["sort"])
+        #expect(complete("customers | top 3 by monetary ").candidates == ["asc", "desc", "per"])
+        #expect(complete("customers | top 3 by monetary per reg").candidates == ["region"])
+    }
+
     @Test func columnsMadeByEarlierStages() {
         #expect(complete("customers | extend gap = satisfaction - 5 | where ga").candidates == ["gap"])
         #expect(complete("customers | summarize n = count() by region | sort ").candidates.prefix(2) == ["region", "n"])
@@ -120,5 +131,5 @@ import CrmqSession
         #expect(complete("customers | take li").candidates == ["limit"])
     }
 
-    let stageOperatorsForTest = ["where", "select", "extend", "sort", "take", "top", "count", "summarize", "join", "distinct", "chart"]
+    let stageOperatorsForTest = ["where", "select", "extend", "sort", "take", "top", "count", "summarize", "join", "distinct", "chart", "window"]
 }

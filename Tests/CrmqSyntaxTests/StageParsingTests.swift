@@ -17,6 +17,36 @@ import Testing
         #expect(Syntax.render("t | top 3 by a asc, b") == "t | top 3 by a asc, b")
     }
 
+    @Test func topPerGroup() {
+        #expect(Syntax.render("t | top 3 by share_of_wallet per region") == "t | top 3 by share_of_wallet per region")
+        #expect(Syntax.render("t | top 1 by a asc, b per year(d), c") == "t | top 1 by a asc, b per year(d), c")
+        // A column named 'per' is still a sort key after a comma.
+        #expect(Syntax.render("t | top 2 by a, per") == "t | top 2 by a, per")
+    }
+
+    @Test func window() {
+        #expect(Syntax.render("t | window r = rank() sort m desc") == "t | window r=rank() sort m desc")
+        #expect(Syntax.render("t | window r = rank(), s = share(m) by region sort m desc, id") ==
+            "t | window r=rank(), s=share(m) by region sort m desc, id")
+        // The clauses in either order, and either alone.
+        #expect(Syntax.render("t | WINDOW n = row_number() SORT d BY c") == "t | window n=row_number() by c sort d")
+        #expect(Syntax.render("t | window s = share(m) by a, b") == "t | window s=share(m) by a, b")
+        #expect(Syntax.render("t | window n = row_number()") == "t | window n=row_number()")
+        // 'window', 'by' and 'sort' are no reserved words.
+        #expect(Syntax.render("t | select window, by, sort") == "t | select window, by, sort")
+    }
+
+    @Test func windowErrors() {
+        #expect(Syntax.errors("t | window rank() sort a") == ["parse.extend-needs-name"])
+        #expect(Syntax.errors("t | window r = rank() partition by a") == ["parse.window-clause"])
+        #expect(Syntax.errors("t | window r = rank() order by a") == ["parse.window-clause"])
+        #expect(Syntax.errors("t | extend r = rank() over (order by a)") == ["parse.window-clause"])
+        #expect(Syntax.errors("t | window r = rank() by g = a") == ["parse.named-group-key"])
+        #expect(Syntax.errors("t | top 3 by x per g = a") == ["parse.named-group-key"])
+        #expect(Syntax.errors("t | top 3 by x per") == ["parse.expected-expression"])
+        #expect(Syntax.errors("t | window r = rank() sort a sort b") == ["parse.expected-stage-end"])
+    }
+
     @Test func countSummarizeDistinct() {
         #expect(Syntax.render("t | count") == "t | count")
         #expect(Syntax.render("interactions | count by kind") == "interactions | count by kind")

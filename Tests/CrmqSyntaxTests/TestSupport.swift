@@ -36,6 +36,11 @@ enum Syntax {
         parse(text).diagnostics.map(\.message)
     }
 
+    /// The ids of the diagnostics of `text`.
+    static func errors(_ text: String) -> [String] {
+        parse(text).diagnostics.map(\.id)
+    }
+
     static func render(_ kind: StatementKind) -> String {
         switch kind {
         case .query(let p): return render(p)
@@ -63,7 +68,11 @@ enum Syntax {
         case .extend(let items): return "extend \(render(items))"
         case .sort(let items): return "sort \(render(items))"
         case .take(let e): return "take \(render(e))"
-        case .top(let count, let by): return "top \(render(count)) by \(render(by))"
+        case .top(let count, let by, let per):
+            return "top \(render(count)) by \(render(by))" + (per.isEmpty ? "" : " per \(render(per))")
+        case .window(let w):
+            return "window \(render(w.items))" + (w.by.isEmpty ? "" : " by \(render(w.by))")
+                + (w.sort.isEmpty ? "" : " sort \(render(w.sort))")
         case .count(let by): return by.isEmpty ? "count" : "count by \(render(by))"
         case .summarize(let aggregates, let by):
             return "summarize \(render(aggregates))" + (by.isEmpty ? "" : " by \(render(by))")

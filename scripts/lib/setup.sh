@@ -32,7 +32,8 @@ ensure_toolchain() {
 
 # Python packages the cross-checks under scripts/checks/ compare crmq with (PyPI):
 # numpy: regression coefficients and corr/covar (scripts/checks/regression_check.py);
-# scikit-learn: k-means inertia (scripts/checks/kmeans_check.py).
+# scikit-learn: k-means inertia (scripts/checks/kmeans_check.py), logistic regression (scripts/checks/churn_check.py).
+# (scripts/checks/windows_check.py and baskets_check.py need none: SQLite through Python's own sqlite3, plain counts.)
 # Add a package here when a check needs it; ensure_venv installs whatever is missing.
 CRMQ_CHECK_PACKAGES=(numpy scikit-learn)
 

@@ -7,10 +7,10 @@ extension CRM {
             explanation: """
                 The CRM course material names four kinds of data-mining model in CRM. A segmentation model groups customers \
                 ('help segmentation'); a value-assessment model estimates what each customer is worth ('help \
-                lifetime_value'); a churn-prediction model scores who is likely to leave ('help churn'); a \
-                cross-sell model predicts who will buy which other product line ('help cross_sell'). crmq does \
-                not fit classifiers, but each model's first cut is a query: RFM segments, clv, churn by segment \
-                or by recency, product lines per customer. The models are one step of the database-marketing \
+                lifetime_value'); a churn-prediction model scores who is likely to leave ('help churn_model': \
+                logit fits one); a cross-sell model predicts who will buy which other product line ('help \
+                cross_sell'). Each model's first cut is a query: RFM segments, clv, churn by segment or by \
+                recency, product lines per customer. The models are one step of the database-marketing \
                 process ('help database_marketing').
                 """,
             formula: nil,
@@ -22,25 +22,40 @@ extension CRM {
                 """),
         CRMConcept(
             name: "basket_analysis",
-            summary: "shopping-basket analysis: which products are bought together",
+            summary: "shopping-basket analysis: which products are bought together; association rules, support, confidence, lift",
             explanation: """
-                Basket analysis, which the CRM course material names among the data-mining uses of modern information technology, \
-                finds which products are bought together, so that one can be offered with the other (cross-selling) \
-                or placed beside it. Its measures are the support of a pair (how often both are in one basket), \
-                the confidence of a rule (how often B is bought when A is) and its lift. crmq does not model \
-                baskets yet: a transaction has a customer, a date and a category but no basket. A customer's \
-                purchases on one day can stand in for a basket, and joining them with themselves counts the pairs \
-                of categories bought together.
+                Cross-selling, in the CRM course material, attracts existing customers to buy the firm's other \
+                products ('help cross_sell'); it names a cross-sell model among CRM's data-mining models and \
+                shopping-basket analysis among the data-mining uses of information technology. Basket analysis \
+                finds which products are bought together, so that one can be offered with the other, placed \
+                beside it or bundled with it. Its result is association rules A → B, 'baskets holding A also \
+                hold B' (Agrawal, Imielinski and Swami 1993), each with three measures. Support is the share of \
+                all baskets holding A and B: how much business the rule touches; a rule of tiny support is \
+                anecdote. Confidence is the share of A's baskets that also hold B: how often an offer of B to \
+                an A-buyer would match what they buy anyway; it is not symmetric, and it is high for any B that \
+                is common everywhere. Lift divides confidence by B's own share of baskets: how many times \
+                likelier B is with A than in any basket. Lift 1 is what chance gives (A says nothing about B); \
+                above 1, A and B go together, and the further above, the stronger the tie; below 1, they \
+                exclude each other (one or the other, as substitutes). That is why lift > 1 matters: a rule of \
+                high confidence towards a common item can have lift 1, and then pushing B to A's buyers sells \
+                no more than pushing it to anyone. Lift is symmetric: A → B and B → A have the same lift and \
+                different confidences.
+
+                To read rules(transactions): start from the top (highest lift) and keep \
+                rules with enough support to matter; read confidence in the direction of the offer (for A's \
+                buyers, offer B); treat lift within a few hundredths of 1 as chance, the more so on small data; \
+                a rule of two items to a third says more than its pairs only when its lift stands out among \
+                the rules of the same two items, as baskets holding two given items are bigger than most and \
+                any third item is likelier in them. In crmq a \
+                basket is an order (order_id) and an item a product line (category); the demo data has four \
+                associations planted by its generator, which the rules find (docs/dataset.md).
                 """,
             formula: """
-                support(A, B) = baskets with A and B / baskets
-                  confidence(A → B) = support(A, B) / support(A);  lift(A → B) = confidence(A → B) / support(B)
+                support(A → B) = baskets with A and B / baskets;  confidence(A → B) = baskets with A and B / baskets with A
+                  lift(A → B) = confidence(A → B) / (baskets with B / baskets)
                 """,
             example: """
-                transactions | distinct customer_id, date, category
-                  | join (transactions | distinct customer_id, date, category) on customer_id, date
-                  | where category < category_right
-                  | count by category, category_right | sort n desc | take 10
+                rules(transactions)
                 """),
         CRMConcept(
             name: "database_marketing",

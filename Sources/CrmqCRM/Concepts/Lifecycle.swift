@@ -52,5 +52,33 @@ extension CRM {
                 customers | top 10 by clv
                   | select customer_id, name, lifecycle_stage, monetary, clv, clp
                 """),
+        CRMConcept(
+            name: "pareto",
+            summary: "the 80/20 rule and customer tiers: how much of the value comes from the most valuable customers",
+            explanation: """
+                The Pareto principle, or 80/20 rule, says that a few causes often give most of the effect \
+                (Juran's 'vital few'; Koch, 'The 80/20 Principle', 1998): for customers, a small share of them \
+                brings most of the revenue and more of the profit. The split differs from firm to firm, so it is \
+                measured, not assumed: rank the customers by value and read the cumulative share of revenue down \
+                the list, the Pareto (concentration) curve. The CRM course material's one-to-one marketing serves \
+                the most valuable 'gold' customers first and names customer tiers among its key ideas; the customer \
+                pyramid (Zeithaml, Rust and Lemon, 'The Customer Pyramid', 2001) cuts the ranked customers into \
+                tiers such as platinum, gold, iron and lead, each served at its own cost and with its own offers. \
+                In crmq a window stage ranks the customers: cume_dist() is the share of customers at least as \
+                valuable as this one, so cume_dist() <= 0.2 marks the top 20%; ntile(n) cuts the ranked list into \
+                n tiers of equal size; running_sum(x) / sum(x) is the curve itself; 'top n by x per region' lists \
+                the best customers of each region. To read it: when the top 20% bring most of the revenue, value \
+                is concentrated, keeping the top tier comes first and losing one of them costs much; a flatter \
+                curve means value is spread and measures for everyone matter more. Rank by the value that fits \
+                the question: monetary (all purchases), spend_12m (the last year) or clv (the future).
+                """,
+            formula: """
+                cumulative share(k) = revenue of the k most valuable customers / total revenue
+                  top p share = revenue of the customers with cume_dist() <= p / total revenue
+                """,
+            example: """
+                customers | window top = cume_dist() sort monetary desc
+                  | summarize top_1 = sum(if(top <= 0.01, monetary, 0)) / sum(monetary), top_20 = sum(if(top <= 0.2, monetary, 0)) / sum(monetary)
+                """),
     ]
 }

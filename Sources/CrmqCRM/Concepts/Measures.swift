@@ -188,7 +188,7 @@ extension CRM {
                 Dissatisfaction easily leads to churn, but satisfaction alone does not prevent it ('help \
                 satisfaction_vs_loyalty'). The CRM course material says research shows that cutting churn by 5% \
                 can raise profit by 25% to 100%, naming no source ('help retention_economics'), and a \
-                churn-prediction model is one of the data-mining models it names. In the data, churned is 1 for a customer who left and churn_date \
+                churn-prediction model is one of the data-mining models it names ('help churn_model'). In the data, churned is 1 for a customer who left and churn_date \
                 says when; the aggregate churn_rate() is avg(churned). The example sets churn against the \
                 Net Promoter groups.
                 """,

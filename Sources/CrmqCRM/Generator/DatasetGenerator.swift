@@ -15,8 +15,8 @@ import Darwin
 ///
 /// Work is done in blocks of `blockSize` customers on all cores, in four phases:
 /// 1. profiles: each customer's attitudes, churn and purchase propensity;
-/// 2. purchases, after one global number (the rate scale giving about 12 purchases per
-///    customer) is known; each block sorts its purchases by day;
+/// 2. purchases (orders of one or more lines), after one global number (the rate scale
+///    giving about 12 order lines per customer) is known; each block sorts its lines by day;
 /// 3. category spend (which needs the last purchase day of the whole dataset), contacts,
 ///    and the customers file's text;
 /// 4. the transactions and interactions files' text, in day order, in parallel chunks.
@@ -30,7 +30,7 @@ public struct DatasetGenerator: Sendable {
 
     /// Customers per block of work.
     static let blockSize = 4096
-    /// Purchases per customer the rate scale aims at (over the whole table).
+    /// Purchases (order lines) per customer the rate scale aims at (over the whole table).
     static let purchasesPerCustomer = 12.0
     /// Rows per chunk of transactions or interactions text.
     static let rowsPerChunk = 250_000
@@ -67,9 +67,14 @@ public struct DatasetGenerator: Sendable {
         let extra = Self.purchasesPerCustomer / buyerShare - 1.0
         let scale = weighted > 0 ? extra / (weighted / Double(max(n, 1)) / buyerShare) : 0
 
-        // 2. Purchases, sorted by day within each block.
+        // 2. Purchases, sorted by day within each block: orders of about `linesPerOrder`
+        // lines, so that the lines come to about `purchasesPerCustomer`. (Contacts and
+        // category spend keep `scale`, the rate of lines.)
+        let orders = Self.purchasesPerCustomer / Vocabulary.linesPerOrder
+        let orderExtra = orders / buyerShare - 1.0
+        let orderScale = weighted > 0 ? orderExtra / (weighted / Double(max(n, 1)) / buyerShare) : 0
         let purchases: [PurchaseBlock] = parallelMap(blocks) { b in
-            PurchaseBlock(profiles[b], first: range(b).lowerBound, scale: scale, seed: seed, window: w)
+            PurchaseBlock(profiles[b], first: range(b).lowerBound, scale: orderScale, seed: seed, window: w)
         }
         let lastDay = purchases.reduce(-1) { max($0, $1.lastDay) }
 
@@ -94,12 +99,16 @@ public struct DatasetGenerator: Sendable {
         // 4. Transactions and interactions in day order.
         let transactions = Self.dayOrderedChunks(purchases.map(\.dayStart)) { days, firstRow, out in
             var id = firstRow + 1
+            // Orders are numbered in file order, as their first lines come.
+            var order = purchases.reduce(0) { $0 + Int($1.ordersBefore[days.lowerBound]) }
             for d in days {
                 for p in purchases {
                     let lo = Int(p.dayStart[d]), hi = Int(p.dayStart[d + 1])
                     for i in lo..<hi {
-                        out.reserve(64)
+                        if p.opensOrder[i] { order += 1 }
+                        out.reserve(80)
                         out.int(id); out.comma()
+                        out.int(order); out.comma()
                         out.int(Int(p.customer[i]) + 1); out.comma()
                         out.entry(Self.dates, d); out.comma()
                         out.cents(p.cents[i]); out.comma()
@@ -131,7 +140,7 @@ public struct DatasetGenerator: Sendable {
             files: [
                 .init(name: "customers.csv", chunks: [Array(customerHeader.utf8)] + third.map(\.bytes)),
                 .init(name: "transactions.csv",
-                      chunks: [Array("txn_id,customer_id,date,amount,category\n".utf8)] + transactions),
+                      chunks: [Array("txn_id,order_id,customer_id,date,amount,category\n".utf8)] + transactions),
                 .init(name: "interactions.csv", chunks: [Array("customer_id,date,kind,resolved\n".utf8)] + interactions),
             ],
             customerCount: n,
@@ -209,18 +218,23 @@ public struct DatasetGenerator: Sendable {
     }
 }
 
-/// A block's purchases, sorted by day (stable, so by customer within a day).
+/// A block's purchases (order lines), sorted by day (stable, so by customer within a day,
+/// and an order's lines stay together in the order they were drawn).
 struct PurchaseBlock: Sendable {
     /// Customer numbers (0-based, global).
     var customer: [Int32] = []
     var category: [UInt8] = []
     var cents: [Int] = []
+    /// Whether the line is the first of its order.
+    var opensOrder: [Bool] = []
     /// `dayStart[d]..<dayStart[d + 1]` are the rows of day d.
     var dayStart: [Int32] = []
+    /// `ordersBefore[d]`: the orders (first lines) of the days before d.
+    var ordersBefore: [Int32] = []
     var lastDay = -1
 
     init(_ profiles: [Profile], first: Int, scale: Double, seed: UInt64, window w: Window) {
-        var day: [Int16] = [], cust: [Int32] = [], cat: [UInt8] = [], amount: [Int] = []
+        var day: [Int16] = [], cust: [Int32] = [], cat: [UInt8] = [], amount: [Int] = [], opens: [Bool] = []
         for (k, p) in profiles.enumerated() where p.buyer {
             var r = Xoshiro(seed: seed, customer: first + k, phase: 2)
             let count = 1 + r.poisson(p.rateWeight * scale * p.exposure)
@@ -232,23 +246,52 @@ struct PurchaseBlock: Sendable {
                     d = Window.day(at: from + r.uniform() * p.exposure, in: w.purchaseCum)
                     d = min(max(d, p.firstPurchase), p.endDay)
                 }
-                let c = r.uniform() < 0.45 ? p.favourite : r.pick(Vocabulary.categoryCum)
-                let money = max(p.basket * Vocabulary.categoryPrice[c] * exp(r.normal(0, 0.55)), 0.99)
-                day.append(Int16(d))
-                cust.append(Int32(first + k))
-                cat.append(UInt8(c))
-                amount.append(Int((money * 100).rounded()))
+                // The order's lines, each in a different category: a shopping trip holds
+                // categories independently of each other; otherwise, or when the trip came
+                // out empty, one line (the favourite 45% of the time). Then the planted
+                // associations add their categories.
+                var held: UInt32 = 0
+                if r.uniform() < p.tripChance {
+                    for c in 0..<Vocabulary.categories.count where r.uniform() < Vocabulary.tripInclusion[c] {
+                        held |= 1 << c
+                    }
+                }
+                if held == 0 {
+                    held = 1 << (r.uniform() < 0.45 ? p.favourite : r.pick(Vocabulary.categoryCum))
+                }
+                for a in Vocabulary.associations where held & (1 << a.trigger) != 0 && r.uniform() < a.chance {
+                    for c in a.adds { held |= 1 << c }
+                }
+                var opensOrder = true
+                for c in 0..<Vocabulary.categories.count where held & (1 << c) != 0 {
+                    let money = max(p.basket * Vocabulary.categoryPrice[c] * exp(r.normal(0, 0.55)), 0.99)
+                    day.append(Int16(d))
+                    cust.append(Int32(first + k))
+                    cat.append(UInt8(c))
+                    amount.append(Int((money * 100).rounded()))
+                    opens.append(opensOrder)
+                    opensOrder = false
+                }
             }
         }
         // Counting sort by day.
         var start = [Int32](repeating: 0, count: Window.days + 1)
-        for d in day { start[Int(d) + 1] += 1 }
-        for d in 0..<Window.days { start[d + 1] += start[d] }
+        var orders = [Int32](repeating: 0, count: Window.days + 1)
+        for (i, d) in day.enumerated() {
+            start[Int(d) + 1] += 1
+            if opens[i] { orders[Int(d) + 1] += 1 }
+        }
+        for d in 0..<Window.days {
+            start[d + 1] += start[d]
+            orders[d + 1] += orders[d]
+        }
         dayStart = start
+        ordersBefore = orders
         var next = start
         customer = [Int32](repeating: 0, count: day.count)
         category = [UInt8](repeating: 0, count: day.count)
         cents = [Int](repeating: 0, count: day.count)
+        opensOrder = [Bool](repeating: false, count: day.count)
         for i in 0..<day.count {
             let d = Int(day[i])
             let to = Int(next[d])
@@ -256,6 +299,7 @@ struct PurchaseBlock: Sendable {
             customer[to] = cust[i]
             category[to] = cat[i]
             cents[to] = amount[i]
+            opensOrder[to] = opens[i]
             lastDay = max(lastDay, d)
         }
     }

@@ -26,6 +26,32 @@ enum Vocabulary {
     static let categoryPrice = [1.0, 0.7, 2.6, 1.2, 0.5, 1.4, 1.1, 0.8]
     static let kinds = ["complaint", "inquiry", "service", "feedback"]
 
+    /// The associations planted in the orders (docs/dataset.md, "Orders and baskets"): an
+    /// order holding a line in `trigger` also gets a line in each of `adds` with probability
+    /// `chance`. Triggers and added categories are disjoint, so the order of the list does not matter.
+    struct Association: Sendable {
+        var trigger: Int
+        var adds: [Int]
+        var chance: Double
+    }
+    // Category numbers: Apparel 0, Beauty 1, Electronics 2, Garden 3, Grocery 4, Home 5, Sports 6, Toys 7.
+    static let associations = [
+        Association(trigger: 3, adds: [5], chance: 0.45),  // Garden → Home
+        Association(trigger: 6, adds: [0], chance: 0.50),  // Sports → Apparel
+        Association(trigger: 2, adds: [7], chance: 0.35),  // Electronics → Toys
+        Association(trigger: 1, adds: [0, 5], chance: 0.25),  // Beauty → Apparel and Home (a gift set)
+    ]
+    /// The share of orders that are shopping trips, at an average cross-buy intent (times
+    /// exp(0.25 · (cross-buy intent − 3.8)) for the customer); the rest hold one line.
+    static let tripShare = 0.30
+    /// A trip holds each category independently with probability `tripSize` times its
+    /// share (about `tripSize` lines); an empty trip becomes a one-line order.
+    static let tripSize = 2.7
+    static let tripInclusion = categoryShare.map { min(tripSize * $0 / categoryShare.reduce(0, +), 0.9) }
+    /// The lines an order holds on average (about: it sets how many orders make the
+    /// purchases per customer the generator aims at).
+    static let linesPerOrder = 1.85
+
     static let firstNames = """
         James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard \
         Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Lisa Matthew Nancy Anthony Betty Mark \
@@ -118,6 +144,9 @@ struct Profile {
     /// The customer's typical basket in money (log-normal across customers).
     var basket = 0.0
     var favourite = 0
+    /// The chance that an order is a shopping trip of several lines: customers with more
+    /// cross-buy intent buy more product lines at once.
+    var tripChance = 0.0
 
     init(_ r: inout Xoshiro, window w: Window) {
         signup = Window.day(at: r.uniform() * w.signupCum[Window.days], in: w.signupCum)
@@ -173,5 +202,8 @@ struct Profile {
         rateWeight = r.gamma(shape: 1.6) * exp(0.15 * loyalty)
         basket = exp(r.normal(3.45, 0.45))
         favourite = r.pick(Vocabulary.categoryCum)
+        // Computed, not drawn: the phase's stream, and so every attitude and churn date, is
+        // the same as before orders had lines.
+        tripChance = min(Vocabulary.tripShare * exp(0.25 * (crossBuy - 3.8)), 0.9)
     }
 }
