@@ -105,9 +105,14 @@ public enum CustomerDefinitions {
         if has("signup_date", .date) { asOf += " | where signup_date is null or signup_date <= asof" }
         let churnedType = stored.index(of: "churned").map { stored[$0].type }
         if let type = churnedType, has("churn_date", .date) {
-            let no = type == .bool ? "false" : type == .double ? "0.0" : "0"
-            asOf += " | extend churned = if(churn_date >= asof and churned is not null, \(no), churned),"
-                + " churn_date = if(churn_date >= asof, null, churn_date)"
+            // A churn dated on or after asof has not happened (a churned that is not a flag stays).
+            if [.bool, .int, .double].contains(type) {
+                let no = type == .bool ? "false" : type == .double ? "0.0" : "0"
+                asOf += " | extend churned = if(churn_date >= asof and churned is not null, \(no), churned),"
+            } else {
+                asOf += " | extend"
+            }
+            asOf += " churn_date = if(churn_date >= asof, null, churn_date)"
         }
         if fragments.contains("_churned") {
             let churned = switch churnedType {
@@ -137,9 +142,40 @@ public enum CustomerDefinitions {
             text += "\n  | extend _one = 1 | join (\(base) | extend _one = 1) on _one kind left"
         }
         for name in order {
-            text += "\n  | extend \(name) = \(all.first { $0.name == name }!.expression)"
+            var expression = all.first { $0.name == name }!.expression
+            if let null = nullUnlessUsable(name, stored) {
+                expression = null
+            } else if name == "loyalty_stage" {
+                // An answer that is not a number counts as missing, as in the fast pass.
+                for answer in ["repurchase_intent", "satisfaction", "trust"] where !numeric(answer, stored) {
+                    expression = expression.replacingOccurrences(of: answer + " ", with: "if(false, 0, null) ")
+                }
+            }
+            text += "\n  | extend \(name) = \(expression)"
         }
         return text
+    }
+
+    private static func numeric(_ name: String, _ stored: Schema) -> Bool {
+        guard let i = stored.index(of: name) else { return false }
+        return [.int, .double, .bool].contains(stored[i].type)
+    }
+
+    /// A null of the column's type when a column it is computed from has a type the rule
+    /// cannot use (a signup_date read as text, a category_spend that is not a number): the
+    /// column is null then, as the fast passes make it.
+    private static func nullUnlessUsable(_ name: String, _ stored: Schema) -> String? {
+        func type(_ c: String) -> DataType? { stored.index(of: c).map { stored[$0].type } }
+        switch name {
+        case "tenure_days" where type("signup_date") != .date: return "if(false, 0, null)"
+        case "share_of_wallet" where !numeric("category_spend", stored): return "if(false, 0.0, null)"
+        case "clv" where !numeric("churned", stored): return "if(false, 0.0, null)"
+        case "satisfaction_gap" where type("perceived_quality") != .int || type("expectation") != .int:
+            return "if(false, 0, null)"
+        case "nps_group" where !numeric("recommend", stored):
+            return #"ordered(if(false, "", null), "detractor", "passive", "promoter")"#
+        default: return nil
+        }
     }
 
     /// The definition of `customers` as a plan: the stored table as of asof with the
@@ -232,9 +268,11 @@ extension CRM {
     /// tables, so that the plan says everything and depends on no setting. A scan of
     /// `customers` becomes the definition of `customers` (as of asof, with the computed
     /// columns some node of the plan reads); with `asof` set, a scan of `transactions` or
-    /// `interactions` keeps only the rows dated before it.
+    /// `interactions` leaves out the rows dated on or after it.
+    /// `defaultAsOf` is the as-of date when `asof` is null (`CRM.defaultAsOf`). A filter on
+    /// transactions is left out when no transaction is dated on or after asof.
     public static func expand(
-        _ plan: Plan, tables: [String: Table], settings: [String: Value]
+        _ plan: Plan, tables: [String: Table], settings: [String: Value], defaultAsOf: Int32?
     ) throws(DiagnosticList) -> Plan {
         let usage = plan.scannedColumns()
         var customers: Plan?
@@ -242,7 +280,7 @@ extension CRM {
             let schema = plan.scannedSchema(customersTable)
         {
             let needed = used.sorted().filter { $0 >= stored.schema.count }.map { schema[$0].name }
-            var frozen = frozenSettings(settings, transactions: tables["transactions"])
+            var frozen = frozenSettings(settings, defaultAsOf: defaultAsOf)
             let definition = try CustomerDefinitions.plan(
                 schema: schema, stored: tables.mapValues(\.schema), needed: needed, settings: frozen)
             frozen["columns"] = .string(needed.joined(separator: ","))
@@ -253,11 +291,14 @@ extension CRM {
         return plan.replacingScans { name, scan in
             if name == customersTable, let customers, scan.schema == customers.schema { return customers }
             if let asOf, ["transactions", "interactions"].contains(name), let i = scan.schema.index(of: "date"),
-                scan.schema[i].type == .date
+                scan.schema[i].type == .date, !(name == "transactions" && (defaultAsOf ?? .max) <= asOf)
             {
-                let before = BoundExpr(.call(.less, [
-                    BoundExpr(.column(i), type: .date, range: .at(0)),
-                    BoundExpr(.literal(.date(asOf)), type: .date, range: .at(0)),
+                // A row without a date stays: nothing says it came after asof.
+                let date = BoundExpr(.column(i), type: .date, range: .at(0))
+                let before = BoundExpr(.call(.or, [
+                    BoundExpr(.call(.isNull, [date]), type: .bool, range: .at(0)),
+                    BoundExpr(.call(.less, [date, BoundExpr(.literal(.date(asOf)), type: .date, range: .at(0))]),
+                              type: .bool, range: .at(0)),
                 ]), type: .bool, range: .at(0))
                 return Plan(.filter(scan, predicate: before), schema: scan.schema)
             }
@@ -266,10 +307,10 @@ extension CRM {
     }
 
     /// The CRM settings with `asof` resolved (its default: the day after the last transaction).
-    public static func frozenSettings(_ settings: [String: Value], transactions: Table?) -> [String: Value] {
+    public static func frozenSettings(_ settings: [String: Value], defaultAsOf: Int32?) -> [String: Value] {
         var frozen: [String: Value] = [:]
         for s in CRM.settings { frozen[s.name] = settings[s.name] ?? s.defaultValue }
-        frozen["asof"] = asOf(settings: settings, transactions: transactions).map { .date($0) } ?? .null
+        if case .date = settings["asof"] ?? .null {} else { frozen["asof"] = defaultAsOf.map { .date($0) } ?? .null }
         return frozen
     }
 }
@@ -299,6 +340,10 @@ extension Plan {
                 return Plan(.join(left: go(l), right: go(r), keys: k, kind: kind, rightColumns: rc), schema: p.schema)
             case .distinct(let i): return Plan(.distinct(go(i)), schema: p.schema)
             case .tableFunction(let n, let i, let o): return Plan(.tableFunction(name: n, input: go(i), options: o), schema: p.schema)
+            case .window(let i, let g, let o, let c):
+                return Plan(.window(go(i), groups: g, order: o, computations: c), schema: p.schema)
+            case .topNPerGroup(let i, let g, let k, let n):
+                return Plan(.topNPerGroup(go(i), groups: g, keys: k, count: n), schema: p.schema)
             case .definition: return p
             case .window(let i, let g, let o, let c):
                 return Plan(.window(go(i), groups: g, order: o, computations: c), schema: p.schema)

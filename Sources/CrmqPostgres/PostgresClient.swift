@@ -108,9 +108,13 @@ public final class PostgresClient: @unchecked Sendable {
         defer { running.withLock { $0 = false } }
         let connection = self.connection
         let logger = self.logger
+        // A connection the server ended is closed by postgres-nio when it reads the end;
+        // a statement sent on it then never gets an answer, so it is not sent.
+        if connection.isClosed { throw .lost(reason: "the server closed the connection") }
         do {
             return try blocking(whileWaiting: { [weak self] in
                 if cancellation?.isCancelled == true { self?.cancel() }
+                if connection.isClosed { throw ConnectionError.lost(reason: "the server closed the connection") }
             }) { try await connection.query(query, logger: logger).collect() }
         } catch {
             throw ConnectionError.from(error, endpoint: endpoint)
@@ -143,7 +147,7 @@ public final class PostgresClient: @unchecked Sendable {
 /// thread, which would deadlock: crmq's statements run on their own threads).
 /// `whileWaiting` runs every 20 ms until the work is done.
 func blocking<T: Sendable>(
-    whileWaiting: (() -> Void)? = nil, _ body: @escaping @Sendable () async throws -> T
+    whileWaiting: (() throws -> Void)? = nil, _ body: @escaping @Sendable () async throws -> T
 ) throws -> T {
     let box = Mutex<Result<T, any Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
@@ -154,7 +158,7 @@ func blocking<T: Sendable>(
         done.signal()
     }
     if let whileWaiting {
-        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut { whileWaiting() }
+        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut { try whileWaiting() }
     } else {
         done.wait()
     }

@@ -13,9 +13,6 @@ public enum RowOrder: Sendable, Equatable {
     case leftThenRight
     /// Rows in the order they first appear in the input.
     case firstAppearance
-    /// Groups in ascending order of their keys (nulls last), each group's rows by the sort
-    /// keys (stable: ties keep the input's order).
-    case groupsThenSorted([BoundExpr], [SortKey])
     /// As the table function's help describes.
     case tableFunction
 }
@@ -31,8 +28,10 @@ extension Plan {
         case .join: .leftThenRight
         case .distinct: .firstAppearance
         case .tableFunction: .tableFunction
-        case .window(_, let groups, let order, _): .groupsThenSorted(groups, order)
-        case .topNPerGroup(_, let groups, let keys, _): .groupsThenSorted(groups, keys)
+        case .window(_, let groups, let order, _):
+            .sorted(groups.map { SortKey(expr: $0, descending: false) } + order)
+        case .topNPerGroup(_, let groups, let keys, _):
+            .sorted(groups.map { SortKey(expr: $0, descending: false) } + keys)
         }
     }
 }
@@ -138,6 +137,24 @@ extension Plan: CustomStringConvertible {
         case .definition(let name, let arguments, _):
             let args = arguments.keys.sorted().map { "\($0) = \(ExpressionText.literal(arguments[$0]!))" }
             return "definition \(name)(\(args.joined(separator: ", ")))  -- the rows of the plan below"
+        case .window(let input, let groups, let order, let computations):
+            let first = input.schema.count
+            let items = computations.enumerated().map { j, c -> String in
+                let call = switch c {
+                case .function(let f):
+                    f.function.rawValue + "(" + (f.arguments.map { over(input, $0) }
+                        + (f.parameter != 0 ? [String(f.parameter)] : [])).joined(separator: ", ") + ")"
+                case .aggregate(let a): a.text(over: input.schema)
+                }
+                return "\(name(first + j)) = \(call)"
+            }
+            var text = "window " + items.joined(separator: ", ")
+            if !groups.isEmpty { text += " by " + groups.map { over(input, $0) }.joined(separator: ", ") }
+            if !order.isEmpty { text += " sort " + keysText(input, order) }
+            return text + "  -- rows by group keys ascending (nulls last), then the order, stable"
+        case .topNPerGroup(let input, let groups, let keys, let count):
+            return "top \(count) by \(keysText(input, keys)) per \(groups.map { over(input, $0) }.joined(separator: ", "))"
+                + "  -- groups in key order (nulls last), each group's rows in key order, stable"
         case .tableFunction(let name, _, let options):
             let args = options.keys.sorted().map { "\($0) = \(ExpressionText.literal(options[$0]!))" }
             return "\(name)(\(args.joined(separator: ", ")))"

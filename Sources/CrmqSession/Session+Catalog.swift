@@ -18,7 +18,10 @@ extension Session: Catalog {
         guard name == CRM.customersTable else { return schema }
         return Schema(schema.fields + computedColumns.map { Field($0.name, $0.type) })
     }
-    public var asOf: Int32? { CRM.asOf(settings: settings.all, transactions: tables["transactions"]) }
+    public var asOf: Int32? {
+        if case .date(let d)? = settings["asof"] { return d }
+        return store.defaultAsOf
+    }
 
     public func tableFunction(_ name: String) -> TableFunctionSignature? {
         if name.lowercased() == CRM.customersAtDate.name { return CRM.customersAtDate }
@@ -78,6 +81,6 @@ extension Session {
 
     /// The computed columns `customers` has now.
     var computedColumns: [ComputedColumn] {
-        backend.computedColumns
+        CRM.computedColumns(tables: tables)
     }
 }

@@ -30,14 +30,17 @@ extension Session {
     /// `.schema`: the columns of one table or of all, with their types and null counts;
     /// `customers` also lists its computed columns, marked as computed in a column `kind`,
     /// with their meaning (the summary `help <column>` starts with).
-    func schemaTable(_ only: String?) throws(EngineError) -> Table {
+    func schemaTable(_ only: String?) throws -> Table {
         var t: [Value] = [], c: [Value] = [], ty: [Value] = [], nulls: [Value] = []
         var kind: [Value] = [], meaning: [Value] = []
         for name in only.map({ [$0] }) ?? tableOrder {
             guard var table = tables[name] else { continue }
             let stored = table.schema.count
             let computed = name == CRM.customersTable ? computedColumns : []
-            if name == CRM.customersTable, let all = try backend.customersWithEveryMeasure() { table = all }
+            if name == CRM.customersTable, let schema = tableSchema(name) {
+                // customers as queries see it: every computed column, through the backend.
+                table = try backend.run(try expanded(Plan(.scan(table: name), schema: schema)))
+            }
             for (i, f) in table.schema.fields.enumerated() {
                 t.append(.string(name))
                 c.append(.string(f.name))

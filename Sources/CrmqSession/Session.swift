@@ -16,8 +16,10 @@ public final class Session: @unchecked Sendable {
 
     /// The tables and scalar `let` values (storage and catalog: TableStore, Session+Catalog).
     let store = TableStore()
-    /// What runs plans and expressions: the in-memory engine.
-    let backend: InMemoryBackend
+    /// What runs plans and expressions. The statement loop knows it only as a `Backend`.
+    let backend: any Backend
+    /// The in-memory engine behind `backend`, told when settings and tables change (its caches).
+    let memory: InMemoryBackend
     /// The connected database, whose tables queries read while connected (`connect`;
     /// Session+Connection).
     var remote: RemoteDatabase?
@@ -31,7 +33,7 @@ public final class Session: @unchecked Sendable {
     /// Scalar `let` bindings.
     public var scalars: [String: Value] { store.scalars }
     public var settings = Settings() {
-        didSet { backend.settings = settings }
+        didSet { memory.settings = settings }
     }
     /// Set to stop the running statement (Ctrl-C); reset before each statement.
     public let cancellation: CancellationFlag
@@ -56,9 +58,10 @@ public final class Session: @unchecked Sendable {
     public init() {
         let cancellation = CancellationFlag()
         self.cancellation = cancellation
-        backend = InMemoryBackend(store: store, settings: Settings(), cancellation: cancellation)
-        store.changed = { [backend, weak self] name in
-            backend.tableChanged(name)
+        memory = InMemoryBackend(store: store, settings: Settings(), cancellation: cancellation)
+        backend = memory
+        store.changed = { [memory, weak self] name in
+            memory.tableChanged(name)
             // While connected, a name bound in the session is a local table (sent again
             // when a query next mixes it with the database's tables).
             self?.remote?.localNames.insert(name)
@@ -217,7 +220,7 @@ public final class Session: @unchecked Sendable {
     /// computed columns) and, with asof set, as `transactions` and `interactions`, expanded
     /// into plain plans over the stored tables (`CRM.expand`).
     func expanded(_ plan: Plan) throws(DiagnosticList) -> Plan {
-        try CRM.expand(plan, tables: tables, settings: settings.all)
+        try CRM.expand(plan, tables: tables, settings: settings.all, defaultAsOf: store.defaultAsOf)
     }
 
     /// Evaluates a checked scalar expression (no columns) to one value.

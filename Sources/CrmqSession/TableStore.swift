@@ -1,5 +1,6 @@
 import CrmqSemantics
 import CrmqEngine
+import CrmqCRM
 
 /// The session's storage: tables by name (loaded files and `let`-bound query results) and
 /// scalar `let` values. A name is a table or a scalar, never both.
@@ -13,6 +14,16 @@ final class TableStore {
     /// Told the name of each table added, replaced or removed (the backend drops what it
     /// computed from it).
     var changed: (String) -> Void = { _ in }
+    /// The as-of date when `asof` is null (the day after the last transaction), computed once
+    /// per transactions table: every statement that reads customers needs it.
+    private var defaultAsOfMemo: Int32??
+
+    var defaultAsOf: Int32? {
+        if let memo = defaultAsOfMemo { return memo }
+        let d = CRM.defaultAsOf(transactions: tables["transactions"])
+        defaultAsOfMemo = .some(d)
+        return d
+    }
 
     subscript(name: String) -> Table? { tables[name] }
 
@@ -22,6 +33,7 @@ final class TableStore {
         tables[name] = table
         if fromLet { letNames.insert(name) } else { letNames.remove(name) }
         scalars[name] = nil
+        if name == "transactions" { defaultAsOfMemo = nil }
         changed(name)
     }
 
@@ -30,6 +42,7 @@ final class TableStore {
         scalars[name] = value
         guard tables.removeValue(forKey: name) != nil else { return }
         order.removeAll { $0 == name }
+        if name == "transactions" { defaultAsOfMemo = nil }
         changed(name)
     }
 }

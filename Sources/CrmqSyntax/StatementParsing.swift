@@ -62,6 +62,12 @@ extension ParserState {
                         advance()
                         return .explainSQL(try parsePipeline(nested: false))
                     }
+                    // `explain let name = <query>` explains the query.
+                    if current.kind == .identifier, current.text.lowercased() == "let", peek().kind != .symbol(.pipe),
+                        case .let(_, let value) = try parseLet()
+                    {
+                        return .explain(value)
+                    }
                     return .explain(try parsePipeline(nested: false))
                 case "connect":
                     advance()

@@ -140,3 +140,22 @@ struct PostgresParityTests {
         #expect(try db.client.tables().contains { $0.name == "customers" })
     }
 }
+
+@Suite(.enabled(if: serverURL != nil, "needs the PostgreSQL server scripts/test starts (CRMQ_TEST_POSTGRES_URL)"))
+struct PostgresConnectionTests {
+    /// A connection the server ended (an administrator, a restart) fails the next statement
+    /// at once with `.lost`; it must not wait forever.
+    @Test func aConnectionTheServerEndedFailsTheNextStatement() throws {
+        let client = try PostgresClient.connect(PostgresEndpoint.parse(serverURL!))
+        let other = try PostgresClient.connect(PostgresEndpoint.parse(serverURL!))
+        _ = try other.rows(SQLStatement("SELECT pg_terminate_backend(\(client.backendPID))"))
+        let started = Date()
+        #expect {
+            _ = try client.rows(SQLStatement("SELECT 1"))
+        } throws: { error in
+            guard let e = error as? ConnectionError, case .lost = e else { return false }
+            return true
+        }
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+}

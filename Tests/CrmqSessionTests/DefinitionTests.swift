@@ -22,9 +22,9 @@ import CrmqCRM
             throw CancellationError()
         }
         let expanded = try session.expanded(plan)
-        let runs = session.backend.fastDefinitionRuns
+        let runs = session.memory.fastDefinitionRuns
         let fast = try session.backend.run(expanded)
-        #expect(session.backend.fastDefinitionRuns == runs + 1, "the in-memory engine took its fast path")
+        #expect(session.memory.fastDefinitionRuns == runs + 1, "the in-memory engine took its fast path")
         let tables = session.tables
         let plain = try Executor(tables: { tables[$0] }, cancellation: CancellationFlag()).execute(expanded)
         return (fast, plain)
@@ -124,6 +124,47 @@ import CrmqCRM
         // With asof set, transactions are read up to the day before it.
         #expect(!(try Self.expandedPlan(session, "transactions | count")).description.contains("where date <"))
         session.settings["asof"] = Self.dates(["2025-01-01"])[0]
-        #expect((try Self.expandedPlan(session, "transactions | count")).description.contains("where date < date(\"2025-01-01\")"))
+        #expect((try Self.expandedPlan(session, "transactions | count")).description.contains("where date is null or date < date(\"2025-01-01\")"))
+        // A date after the last transaction needs no filter on transactions.
+        session.settings["asof"] = Self.dates(["2030-01-01"])[0]
+        #expect(!(try Self.expandedPlan(session, "transactions | count")).description.contains("where"))
+        #expect((try Self.expandedPlan(session, "interactions | count")).description.contains("where date is null or"))
+    }
+
+    /// The session's backend is reached through the protocol alone: run a plan, cancel it.
+    @Test func theBackendRunsAndCancels() throws {
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("GoldenTests/data")
+        let session = Session()
+        _ = try session.loadFolder(data.path)
+        let plan = try Self.expandedPlan(session, "customers | select customer_id, clv")
+        let backend: any Backend = session.backend
+        #expect(try backend.run(plan).rowCount == 24)
+        #expect(try backend.evaluate(BoundExpr(.literal(.int(7)), type: .int, range: .at(0))) == .int(7))
+        backend.cancel()
+        #expect(throws: EngineError.self) { try backend.run(plan) }
+        session.cancellation.reset()
+        #expect(try backend.run(plan).rowCount == 24)
+    }
+
+    /// Input columns of types the rules cannot use give null columns both ways, not errors.
+    @Test func inputsOfOtherTypes() throws {
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("GoldenTests/data")
+        let session = Session()
+        _ = try session.loadFolder(data.path)
+        _ = session.run("""
+            let customers = customers
+              | select customer_id, name, signup_date = string(signup_date), region, channel,
+                  expectation = double(expectation), perceived_quality, satisfaction, trust = string(trust),
+                  repurchase_intent, recommend = string(recommend), category_spend = string(category_spend),
+                  churned = string(churned), churn_date
+            """, name: "test") { _ in }
+        #expect(session.tables["customers"]?.schema.fields.first { $0.name == "churned" }?.type == .string)
+        let (fast, plain) = try Self.bothWays(session)
+        Self.expectSame(fast, plain, "other types")
+        for name in ["tenure_days", "share_of_wallet", "nps_group", "satisfaction_gap", "clv"] {
+            #expect(fast.column(named: name)?.nullCount == fast.rowCount, "\(name) is null")
+        }
     }
 }

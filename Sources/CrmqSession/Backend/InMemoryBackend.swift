@@ -50,14 +50,6 @@ final class InMemoryBackend: Backend, @unchecked Sendable {
     /// The computed columns `customers` has now.
     var computedColumns: [ComputedColumn] { CRM.computedColumns(tables: store.tables) }
 
-    /// `customers` as of the as-of date with every computed column (for `.schema`).
-    func customersWithEveryMeasure() throws(EngineError) -> Table? {
-        guard let customers = store[CRM.customersTable] else { return nil }
-        let computed = computedColumns
-        return try measures.customers(
-            customers, with: computed, needed: Set(computed.map(\.name)), inputs: crmInputs(customers))
-    }
-
     /// An executor over the stored tables, where columns no node of `plan` reads are
     /// placeholders, and which computes the definition of `customers` with the fast passes.
     private func executor(for plan: Plan? = nil) throws(EngineError) -> Executor {
@@ -81,7 +73,7 @@ final class InMemoryBackend: Backend, @unchecked Sendable {
     /// the current settings or the schema is not the current one (the plan runs instead).
     fileprivate func fastCustomers(arguments: [String: Value], schema: Schema) throws(EngineError) -> Table? {
         guard let customers = store[CRM.customersTable] else { return nil }
-        var current = CRM.frozenSettings(settings.all, transactions: store["transactions"])
+        var current = CRM.frozenSettings(settings.all, defaultAsOf: store.defaultAsOf)
         let columns = arguments["columns"]?.exactText ?? ""
         current["columns"] = .string(columns)
         let computed = computedColumns
