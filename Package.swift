@@ -33,7 +33,7 @@ let package = Package(
             "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading",
         ]),
         // Plans compiled to SQL, with the dialect differences in one place (PostgreSQL; Spark SQL).
-        .target(name: "CrmqSQL", dependencies: ["CrmqSource", "CrmqSemantics"]),
+        .target(name: "CrmqSQL", dependencies: ["CrmqSource", "CrmqSemantics", "CrmqEngine"]),
         // The PostgreSQL backend: connection settings, the remote catalog, plans compiled to
         // SQL (a dialect layer Spark SQL will share), rows decoded into tables.
         .target(
@@ -46,7 +46,7 @@ let package = Package(
             name: "CrmqSession",
             dependencies: [
                 "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading", "CrmqCRM",
-                "CrmqSQL", "CrmqPostgres",
+                "CrmqSQL",
             ]),
         .target(
             name: "CrmqRendering",
@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "crmq",
             dependencies: [
-                "CrmqSession", "CrmqRendering", "CrmqCRM", "CrmqEngine", "CrmqLoading", "CrmqDiagnostics", "CLibEdit", "CCrmqSystem",
+                "CrmqSession", "CrmqRendering", "CrmqCRM", "CrmqEngine", "CrmqLoading", "CrmqDiagnostics", "CrmqPostgres", "CLibEdit", "CCrmqSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The demo dataset travels with the binary (crmq_crmq.resources/demo beside it);

@@ -40,11 +40,10 @@ public final class PostgresClient: @unchecked Sendable {
             let logger = Logger(label: "crmq.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
             if let path = endpoint.searchPath {
                 let sql = "SET search_path TO " + path.map(PostgresDialect().quote).joined(separator: ", ")
-                _ = try blocking { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect() }
+                _ = try waitFor(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
             }
-            let rows = try blocking {
-                try await connection.query("SELECT pg_backend_pid(), current_setting('server_version')", logger: logger).collect()
-            }
+            let rows = try waitFor(connection.query(
+                PostgresQuery(unsafeSQL: "SELECT pg_backend_pid(), current_setting('server_version')"), logger: logger)).rows
             guard let row = rows.first else { throw ConnectionError.lost(reason: "the server answered nothing") }
             let (pid, version) = try row.decode((Int32, String).self)
             return PostgresClient(endpoint: endpoint, connection: connection, backendPID: pid, serverVersion: version)
@@ -95,7 +94,7 @@ public final class PostgresClient: @unchecked Sendable {
 
     /// Runs a statement and returns its rows as a table of the given schema (the SQL must
     /// give one column per field, of the types `SQLDialect.resultCast` makes).
-    public func query(_ statement: SQLStatement, schema: Schema, cancellation: CancellationFlag? = nil) throws(ConnectionError) -> Table {
+    public func fetch(_ statement: SQLStatement, schema: Schema, cancellation: CancellationFlag? = nil) throws(ConnectionError) -> Table {
         let rows = try rows(statement, cancellation: cancellation)
         return try ResultDecoder.table(rows, schema: schema)
     }
@@ -112,10 +111,10 @@ public final class PostgresClient: @unchecked Sendable {
         // a statement sent on it then never gets an answer, so it is not sent.
         if connection.isClosed { throw .lost(reason: "the server closed the connection") }
         do {
-            return try blocking(whileWaiting: { [weak self] in
+            return try waitFor(connection.query(query, logger: logger)) { [weak self] in
                 if cancellation?.isCancelled == true { self?.cancel() }
                 if connection.isClosed { throw ConnectionError.lost(reason: "the server closed the connection") }
-            }) { try await connection.query(query, logger: logger).collect() }
+            }.rows
         } catch {
             throw ConnectionError.from(error, endpoint: endpoint)
         }
@@ -132,7 +131,7 @@ public final class PostgresClient: @unchecked Sendable {
         Thread.detachNewThread {
             guard let side = try? PostgresClient.openConnection(endpoint) else { return }
             let logger = Logger(label: "crmq.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
-            _ = try? blocking { try await side.query("SELECT pg_cancel_backend(\(pid))", logger: logger).collect() }
+            _ = try? waitFor(side.query(PostgresQuery(unsafeSQL: "SELECT pg_cancel_backend(\(pid))"), logger: logger))
             try? side.close().wait()
         }
     }
@@ -143,17 +142,14 @@ public final class PostgresClient: @unchecked Sendable {
     public func close() { try? connection.close().wait() }
 }
 
-/// Runs async work to completion from synchronous code (never from a NIO or cooperative
-/// thread, which would deadlock: crmq's statements run on their own threads).
-/// `whileWaiting` runs every 20 ms until the work is done.
-func blocking<T: Sendable>(
-    whileWaiting: (() throws -> Void)? = nil, _ body: @escaping @Sendable () async throws -> T
-) throws -> T {
+/// Waits for a postgres-nio future from synchronous code, calling `whileWaiting` every
+/// 20 ms until it completes. Futures, not async calls: crmq's statements run synchronously,
+/// and blocking a thread of Swift's cooperative pool to await a task that needs the same
+/// pool deadlocks when every pool thread waits (as in a test run with many tests at once).
+func waitFor<T: Sendable>(_ future: EventLoopFuture<T>, whileWaiting: (() throws -> Void)? = nil) throws -> T {
     let box = Mutex<Result<T, any Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
-    Task {
-        let result: Result<T, any Error>
-        do { result = .success(try await body()) } catch { result = .failure(error) }
+    future.whenComplete { result in
         box.withLock { $0 = result }
         done.signal()
     }
@@ -207,5 +203,48 @@ extension ConnectionError {
         }
         if let e = error as? ChannelError, case .connectTimeout = e { return "timed out" }
         return String(describing: error)
+    }
+}
+
+/// The PostgreSQL client as the session's `DatabaseClient`.
+extension PostgresClient: DatabaseClient {
+    /// Connects from a URL, for `Session.connector`.
+    public static let connector: DatabaseConnector = { url throws(DatabaseError) in
+        do throws(ConnectionError) {
+            let endpoint = try PostgresEndpoint.parse(url)
+            return try PostgresClient.connect(endpoint)
+        } catch {
+            throw error.databaseError
+        }
+    }
+
+    public var displayURL: String { endpoint.displayURL }
+    public var serverDescription: String { "PostgreSQL " + serverVersion }
+    public var dialect: any SQLDialect { PostgresDialect() }
+
+    public func tables() throws(DatabaseError) -> [DatabaseTable] {
+        do { return try remoteTables() } catch { throw error.databaseError }
+    }
+
+    public func query(_ statement: SQLStatement, schema: Schema, cancellation: CancellationFlag) throws(DatabaseError) -> Table {
+        do {
+            return try fetch(statement, schema: schema, cancellation: cancellation)
+        } catch {
+            throw error.databaseError
+        }
+    }
+
+    public func uploadTemporary(_ table: Table, as name: String) throws(DatabaseError) {
+        do { try upload(table, as: name, temporary: true, replace: true) } catch { throw error.databaseError }
+    }
+}
+
+extension ConnectionError {
+    var databaseError: DatabaseError {
+        switch self {
+        case .cancelled: .cancelled
+        case .lost: .lost(message)
+        default: .failed(message)
+        }
     }
 }

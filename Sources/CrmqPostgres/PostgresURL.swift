@@ -253,7 +253,7 @@ public enum ConnectionError: Error, Equatable, Sendable {
         case .unreachable(let url, let reason): "cannot reach the PostgreSQL server at \(url): \(reason)"
         case .refused(let url, let message): "the PostgreSQL server at \(url) refused the login: \(message)"
         case .server(_, let message, let detail, _): "PostgreSQL: \(message)" + (detail.map { " (\($0))" } ?? "")
-        case .lost(let reason): "the connection to PostgreSQL was lost: \(reason); 'connect' again, or 'disconnect' to use the tables in memory"
+        case .lost(let reason): "the connection to PostgreSQL was lost: \(reason)"
         case .cancelled: "cancelled"
         case .unsupportedType(let column, let type): "column '\(column)' has the PostgreSQL type \(type), which crmq cannot read; cast it in a view (to text, numeric, date ...)"
         }

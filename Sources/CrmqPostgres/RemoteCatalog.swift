@@ -2,20 +2,6 @@ import PostgresNIO
 import CrmqSemantics
 import CrmqSQL
 
-/// A table (or view) of the connected database as crmq sees it: its columns in crmq's
-/// types, the database's own type names (for `.schema`), and how the SQL compiler reads it.
-public struct RemoteTable: Sendable, Equatable {
-    /// The name crmq uses: the table's name (the first schema of the search path that has
-    /// a table of that name wins, as in PostgreSQL).
-    public var name: String
-    /// The PostgreSQL schema holding it.
-    public var databaseSchema: String
-    public var schema: Schema
-    /// The column types as PostgreSQL names them.
-    public var databaseTypes: [String]
-    public var relation: SQLRelation
-}
-
 /// How PostgreSQL's types become crmq's (docs/backends.md, "Types"):
 ///
 /// | PostgreSQL | crmq |
@@ -49,7 +35,7 @@ public enum PostgresTypes {
 
 extension PostgresClient {
     /// The tables and views of the schemas on the search path, in path order, then by name.
-    public func tables() throws(ConnectionError) -> [RemoteTable] {
+    public func remoteTables() throws(ConnectionError) -> [DatabaseTable] {
         let enumRows = try rows(SQLStatement("""
             SELECT n.nspname::text, t.typname::text, e.enumlabel::text
             FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -69,7 +55,7 @@ extension PostgresClient {
             WHERE c.table_schema::name = ANY (current_schemas(false))
             ORDER BY 7, 2, c.ordinal_position
             """))
-        var tables: [RemoteTable] = []
+        var tables: [DatabaseTable] = []
         var index: [String: Int] = [:]
         let dialect = PostgresDialect()
         for row in columnRows {
@@ -83,7 +69,7 @@ extension PostgresClient {
             } else {
                 i = tables.count
                 index[table] = i
-                tables.append(RemoteTable(
+                tables.append(DatabaseTable(
                     name: table, databaseSchema: schema, schema: Schema([]), databaseTypes: [],
                     relation: SQLRelation(qualifiedName: dialect.quote(schema) + "." + dialect.quote(table), columns: [:])))
             }

@@ -5,26 +5,25 @@ import CrmqSyntax
 import CrmqSemantics
 import CrmqEngine
 import CrmqSQL
-import CrmqPostgres
 
-/// A connected PostgreSQL database (docs/backends.md): its tables, which replace the tables
+/// A connected database (docs/backends.md): its tables, which replace the tables
 /// in memory in the catalog while connected, and the tables made in the session since
 /// connecting (`let`, `load`), which stay in memory and are sent along when a query mixes
 /// them with the database's.
 final class RemoteDatabase {
-    let client: PostgresClient
-    var tables: [RemoteTable]
+    let client: any DatabaseClient
+    var tables: [DatabaseTable]
     /// Names made in the session since connecting: local tables a query may use.
     var localNames: Set<String> = []
     /// Local tables already sent this connection (forgotten when the name is bound again).
     var sent: [String: String] = [:]
 
-    init(client: PostgresClient, tables: [RemoteTable]) {
+    init(client: any DatabaseClient, tables: [DatabaseTable]) {
         self.client = client
         self.tables = tables
     }
 
-    func table(_ name: String) -> RemoteTable? { tables.first { $0.name == name } }
+    func table(_ name: String) -> DatabaseTable? { tables.first { $0.name == name } }
 
     /// The most rows of a local table a query may send to the database.
     static let localRowLimit = 100_000
@@ -33,41 +32,41 @@ final class RemoteDatabase {
 extension Session {
     /// `connect "url"`: connects, lists the database's tables, and runs later queries there.
     func connect(_ url: String, statement: Statement, file: SourceFile) throws -> Outcome {
-        let endpoint: PostgresEndpoint
+        let range: SourceRange
+        if case .connect(let literal) = statement.kind { range = literal.range } else { range = statement.range }
+        let database: RemoteDatabase
         do {
-            endpoint = try PostgresEndpoint.parse(url)
+            database = try openDatabase(url)
         } catch {
-            throw Diagnostic(SessionMessage.connection(error.message), in: file, at: urlRange(statement))
+            throw Diagnostic(SessionMessage.connection(error.message), in: file, at: range)
         }
-        let database = try openDatabase(endpoint, at: urlRange(statement), in: file)
         remote?.client.close()
         remote = database
-        let n = database.tables.count
         return .message(
-            "connected to \(endpoint.displayURL) (PostgreSQL \(database.client.serverVersion)): "
-                + "\(Self.count(n, "table")); 'disconnect' returns to the tables in memory")
+            "connected to \(database.client.displayURL) (\(database.client.serverDescription)): "
+                + "\(Self.count(database.tables.count, "table")); 'disconnect' returns to the tables in memory")
     }
 
     /// `--connect URL` on the command line: as the statement, for a front end.
     public func connect(url: String) throws(Diagnostic) -> String {
-        let file = SourceFile(name: "--connect", text: url)
-        let endpoint: PostgresEndpoint
         do {
-            endpoint = try PostgresEndpoint.parse(url)
+            remote = try openDatabase(url)
         } catch {
             throw Diagnostic(SessionMessage.connection(error.message))
         }
-        remote = try openDatabase(endpoint, at: nil, in: file)
-        return "connected to \(endpoint.displayURL)"
+        return "connected to \(remote!.client.displayURL)"
     }
 
-    private func openDatabase(_ endpoint: PostgresEndpoint, at range: SourceRange?, in file: SourceFile) throws(Diagnostic) -> RemoteDatabase {
+    private func openDatabase(_ url: String) throws(DatabaseError) -> RemoteDatabase {
+        guard let connector else {
+            throw .failed("this crmq cannot connect to databases (no database client was built into it)")
+        }
+        let client = try connector(url)
         do {
-            let client = try PostgresClient.connect(endpoint)
             return RemoteDatabase(client: client, tables: try client.tables())
         } catch {
-            if let range { throw Diagnostic(SessionMessage.connection(error.message), in: file, at: range) }
-            throw Diagnostic(SessionMessage.connection(error.message))
+            client.close()
+            throw error
         }
     }
 
@@ -76,12 +75,7 @@ extension Session {
         guard let database = remote else { return .message("not connected; queries run on the tables in memory") }
         database.client.close()
         remote = nil
-        return .message("disconnected from \(database.client.endpoint.displayURL); queries run on the tables in memory again")
-    }
-
-    private func urlRange(_ statement: Statement) -> SourceRange {
-        if case .connect(let url) = statement.kind { return url.range }
-        return statement.range
+        return .message("disconnected from \(database.client.displayURL); queries run on the tables in memory again")
     }
 
     /// Whether a plan reads only tables in memory (then it runs there even when connected).
@@ -93,7 +87,7 @@ extension Session {
     /// (as temporary tables, up to `RemoteDatabase.localRowLimit` rows each).
     func compileForDatabase(_ plan: Plan, _ database: RemoteDatabase, send: Bool) throws(Diagnostic) -> SQLStatement {
         var relations: [String: SQLRelation] = [:]
-        let dialect = PostgresDialect()
+        let dialect = database.client.dialect
         for name in plan.scannedColumns().keys {
             if database.localNames.contains(name), let table = tables[name] {
                 guard table.rowCount <= RemoteDatabase.localRowLimit else {
@@ -105,7 +99,7 @@ extension Session {
                 let remoteName = "crmq_local_" + name
                 if send, database.sent[name] == nil {
                     do {
-                        try database.client.upload(table, as: remoteName, temporary: true, replace: true)
+                        try database.client.uploadTemporary(table, as: remoteName)
                     } catch {
                         throw Diagnostic(SessionMessage.connection(error.message))
                     }
@@ -133,10 +127,12 @@ extension Session {
             return try database.client.query(sql, schema: plan.schema, cancellation: cancellation)
         } catch .cancelled {
             throw EngineError.cancelled
-        } catch .lost(let reason) {
+        } catch .lost(let message) {
             database.client.close()
             remote = nil
-            throw Diagnostic(SessionMessage.connection(ConnectionError.lost(reason: reason).message + "; disconnected"), in: file, at: statement.range)
+            throw Diagnostic(
+                SessionMessage.connection(message + "; the session is back on the tables in memory ('connect' again to go on)"),
+                in: file, at: statement.range)
         } catch {
             throw Diagnostic(SessionMessage.connection(error.message), in: file, at: statement.range)
         }

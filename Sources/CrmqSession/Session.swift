@@ -6,6 +6,7 @@ import CrmqSemantics
 import CrmqEngine
 import CrmqLoading
 import CrmqCRM
+import CrmqSQL
 
 /// A crmq session: the tables, `let` bindings and settings that statements see, and the
 /// one entry point every front end uses (REPL, `crmq run`, `-c`, tests, benchmarks):
@@ -48,6 +49,9 @@ public final class Session: @unchecked Sendable {
     public internal(set) var dataFolder: String?
     /// Files named on the command line for output (`--output`): the only ones safe mode writes.
     public var commandLineOutputs: [String] = []
+    /// Opens database connections for `connect` (the command line gives PostgreSQL's);
+    /// nil: `connect` says this crmq cannot connect.
+    public var connector: DatabaseConnector?
     /// Whether a path names the file results are being written to (the front end's
     /// `.output` file): a save there would replace it under the open output, and every
     /// later result would go to the file just unlinked.

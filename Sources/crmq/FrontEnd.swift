@@ -4,6 +4,7 @@ import CrmqDiagnostics
 import CrmqEngine
 import CrmqSession
 import CrmqRendering
+import CrmqPostgres
 
 /// The terminal front end: a session, a presenter writing to standard output and
 /// standard error, and the loops that feed them.
@@ -37,6 +38,7 @@ final class FrontEnd {
         presenter.resultColor = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         presenter.chartWidth = Terminal.width()
         session.isCurrentOutput = { [presenter] path in presenter.isCurrentOutput(path) }
+        session.connector = PostgresClient.connector
         let folder = noData ? nil : data ?? (connect == nil ? DefaultData.folder() : nil)
         if let folder {
             do {

@@ -46,7 +46,7 @@ final class ParityDatabase: @unchecked Sendable {
         client = try PostgresClient.connect(endpoint)
         for (name, table) in goldenTables { try client.upload(table, as: name) }
         var relations: [String: SQLRelation] = [:]
-        for t in try client.tables() { relations[t.name] = t.relation }
+        for t in try client.remoteTables() { relations[t.name] = t.relation }
         self.relations = relations
     }
 }
@@ -70,7 +70,7 @@ struct PostgresParityTests {
         let tables = goldenTables
         let expected = try Executor(tables: { tables[$0] }, cancellation: CancellationFlag()).execute(plan)
         let sql = try SQLCompiler.compile(plan, dialect: PostgresDialect()) { db.relations[$0] }
-        let actual = try db.client.query(sql, schema: plan.schema)
+        let actual = try db.client.fetch(sql, schema: plan.schema)
         #expect(actual.schema == expected.schema, sourceLocation: sourceLocation)
         try #require(actual.rowCount == expected.rowCount, "\(query): \(actual.rowCount) rows, expected \(expected.rowCount)\n\(sql)", sourceLocation: sourceLocation)
         for c in 0..<expected.schema.count {
@@ -130,14 +130,14 @@ struct PostgresParityTests {
                 Column.from([.int(1), .int(2), .int(3)], type: .int),
             ])
         try db.client.upload(hostile, as: "bad \"table\"")
-        let rel = try #require(try db.client.tables().first { $0.name == "bad \"table\"" })
+        let rel = try #require(try db.client.remoteTables().first { $0.name == "bad \"table\"" })
         #expect(rel.schema.names == [name, "it's"])
         let sql = try SQLCompiler.compile(
             Plan(.scan(table: "bad \"table\""), schema: rel.schema), dialect: PostgresDialect()) { _ in rel.relation }
-        let back = try db.client.query(sql, schema: rel.schema)
+        let back = try db.client.fetch(sql, schema: rel.schema)
         #expect(back.columns[0].value(at: 0) == .string("'); DROP TABLE customers; --"))
         #expect(back.columns[0].value(at: 1) == .string("$1"))
-        #expect(try db.client.tables().contains { $0.name == "customers" })
+        #expect(try db.client.remoteTables().contains { $0.name == "customers" })
     }
 }
 
