@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Markdown to HTML for notebook prose.
         .package(url: "https://github.com/JohnSundell/Ink.git", exact: "0.6.0"),
+        // The PostgreSQL backend's client (docs/backends.md).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -24,14 +26,27 @@ let package = Package(
         .target(name: "CAllocator"),
         // Signal-time clean-up of temporary files and the SIGBUS guard of file mappings:
         // signal handlers that must not allocate, written in C.
-        .target(name: "CSystem"),
+        .target(name: "CCrmqSystem"),
         .target(name: "CrmqEngine", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CAllocator"]),
-        .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CSystem"]),
-        .target(name: "CrmqCRM", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqLoading"]),
+        .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CCrmqSystem"]),
+        .target(name: "CrmqCRM", dependencies: [
+            "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading",
+        ]),
+        // Plans compiled to SQL, with the dialect differences in one place (PostgreSQL; Spark SQL).
+        .target(name: "CrmqSQL", dependencies: ["CrmqSource", "CrmqSemantics", "CrmqEngine"]),
+        // The PostgreSQL backend: connection settings, the remote catalog, plans compiled to
+        // SQL (a dialect layer Spark SQL will share), rows decoded into tables.
+        .target(
+            name: "CrmqPostgres",
+            dependencies: [
+                "CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqSQL",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         .target(
             name: "CrmqSession",
             dependencies: [
                 "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading", "CrmqCRM",
+                "CrmqSQL",
             ]),
         .target(
             name: "CrmqRendering",
@@ -42,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "crmq",
             dependencies: [
-                "CrmqSession", "CrmqRendering", "CrmqCRM", "CrmqEngine", "CrmqLoading", "CrmqDiagnostics", "CLibEdit", "CSystem",
+                "CrmqSession", "CrmqRendering", "CrmqCRM", "CrmqEngine", "CrmqLoading", "CrmqDiagnostics", "CrmqPostgres", "CLibEdit", "CCrmqSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The demo dataset travels with the binary (crmq_crmq.resources/demo beside it);
@@ -57,7 +72,12 @@ let package = Package(
         .testTarget(name: "CrmqEngineTests", dependencies: ["CrmqSemantics", "CrmqEngine"]),
         .testTarget(name: "CrmqLoadingTests", dependencies: ["CrmqEngine", "CrmqLoading"]),
         .testTarget(name: "CrmqRenderingTests", dependencies: ["CrmqSession", "CrmqRendering"]),
-        .testTarget(name: "CrmqSessionTests", dependencies: ["CrmqSession", "CrmqSemantics", "CrmqEngine"]),
+        .testTarget(
+            name: "CrmqPostgresTests",
+            dependencies: ["CrmqPostgres", "CrmqSQL", "CrmqSemantics", "CrmqEngine", "CrmqSyntax", "CrmqSession", "CrmqLoading"]),
+        .testTarget(
+            name: "CrmqSessionTests",
+            dependencies: ["CrmqSession", "CrmqSource", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqCRM"]),
         .testTarget(name: "CrmqCRMTests", dependencies: ["CrmqCRM", "CrmqEngine", "CrmqLoading"]),
         .testTarget(
             name: "GoldenTests",

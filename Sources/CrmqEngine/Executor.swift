@@ -7,14 +7,18 @@ public struct Executor: Sendable {
     let tables: @Sendable (String) -> Table?
     let cancellation: CancellationFlag
     let tableFunctions: (any TableFunctionRunner)?
+    /// Computes known definitions its own way (faster); nil: every definition runs as its plan.
+    let definitions: (any DefinitionRunner)?
     /// Checked before a step allocates a result larger than its input (a join's output)
     /// or reorders a whole table (sort, filter, distinct).
     let budget: MemoryBudget
 
     public init(
         tables: @escaping @Sendable (String) -> Table?, cancellation: CancellationFlag,
-        tableFunctions: (any TableFunctionRunner)? = nil, budget: MemoryBudget = .unlimited
+        tableFunctions: (any TableFunctionRunner)? = nil, definitions: (any DefinitionRunner)? = nil,
+        budget: MemoryBudget = .unlimited
     ) {
+        self.definitions = definitions
         self.tables = tables
         self.cancellation = cancellation
         self.tableFunctions = tableFunctions
@@ -42,6 +46,12 @@ public struct Executor: Sendable {
             let table = try runner.run(
                 name, input: try execute(input, needed: inputNeeds[0]), options: options, cancellation: cancellation)
             return renamed(table, plan.schema)
+
+        case .definition(let name, let arguments, let definition):
+            if let fast = try definitions?.run(name, arguments: arguments, schema: plan.schema, cancellation: cancellation) {
+                return fast
+            }
+            return try execute(definition, needed: needed)
 
         case .filter(let input, let predicate):
             let table = try execute(input, needed: inputNeeds[0])
@@ -159,6 +169,14 @@ public struct Executor: Sendable {
         guard schema.count == t.columns.count else { return t }
         return Table(schema: schema, columns: t.columns, rowCount: t.rowCount)
     }
+}
+
+/// Computes a plan's named definitions (`PlanKind.definition`) without running their plans,
+/// for the definitions it knows; the results must equal the plans'.
+public protocol DefinitionRunner: Sendable {
+    /// The definition's rows (columns named by `schema`), or nil to run its plan instead.
+    func run(_ name: String, arguments: [String: Value], schema: Schema, cancellation: CancellationFlag)
+        throws(EngineError) -> Table?
 }
 
 /// Runs table functions (`rfm`, `cohorts`, ...) for the executor; the layer that defines

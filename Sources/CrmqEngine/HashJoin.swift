@@ -7,7 +7,7 @@ import CrmqSemantics
 /// order, which gives the output order the plan promises.
 enum HashJoin {
     static func run(
-        left: Table, right: Table, keys: [(left: Int, right: Int)], kind: PlanJoinKind, rightColumns: [Int],
+        left: Table, right: Table, keys: [PlanJoinKey], kind: PlanJoinKind, rightColumns: [Int],
         needed: Set<Int>? = nil, schema: Schema, cancel: CancellationFlag, budget: MemoryBudget = .unlimited
     ) throws(EngineError) -> Table {
         let nl = left.rowCount, nr = right.rowCount

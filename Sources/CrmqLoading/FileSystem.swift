@@ -7,7 +7,7 @@ import Darwin
 #endif
 import CrmqDiagnostics
 import CrmqEngine
-import CSystem
+import CCrmqSystem
 
 // Plain POSIX calls rather than Foundation: the whole file mapped (or read into one
 // array), and errno for exact error messages.

@@ -71,6 +71,24 @@ extension CheckContext {
             return .help(topic: topic?.name)
         case .dotCommand(let name, let arguments):
             return .dotCommand(name: name.name, arguments: arguments.map(\.value))
+        case .explain(let pipeline):
+            switch checkPipeline(pipeline) {
+            case .table(let plan), .chart(let plan, _): return .explain(.query(plan))
+            case .scalar(let value): return .explain(.scalar(value))
+            case nil: return nil
+            }
+        case .explainSQL(let pipeline):
+            switch checkPipeline(pipeline) {
+            case .table(let plan), .chart(let plan, _): return .explainSQL(plan)
+            case .scalar(let value):
+                report(.explainSQLNeedsTable, at: value.range)
+                return nil
+            case nil: return nil
+            }
+        case .connect(let url):
+            return .connect(url: url.value)
+        case .disconnect:
+            return .disconnect
         }
     }
 

@@ -76,6 +76,7 @@ enum CheckMessage: DiagnosticMessage {
     case settingType(name: String, expected: DataType, text: String, type: DataType)
     case settingNeedsValue(String)
     case saveNeedsTable(String)
+    case explainSQLNeedsTable
 
     // Charts
     case chartNotATable(user: String)
@@ -141,6 +142,7 @@ enum CheckMessage: DiagnosticMessage {
         case .settingType: "check.setting-type"
         case .settingNeedsValue: "check.setting-needs-value"
         case .saveNeedsTable: "check.save-not-table"
+        case .explainSQLNeedsTable: "check.explain-sql-not-table"
         case .chartNotATable: "check.chart-not-table"
         case .chartYNotNumeric, .histogramNotNumeric, .scatterXNotNumeric: "check.chart-not-numeric"
         case .histogramOneColumn: "check.histogram-columns"
@@ -227,6 +229,7 @@ enum CheckMessage: DiagnosticMessage {
             "setting '\(name)' needs \(expected == .int ? "an" : "a") \(expected) value, but \(text) is \(type)"
         case .settingNeedsValue(let name): "setting '\(name)' needs a value: write 'set \(name) = ...'"
         case .saveNeedsTable(let text): "'save' needs a table, but \(text) is a value"
+        case .explainSQLNeedsTable: "'explain sql' shows the SQL of a query over tables; a value is computed by crmq itself"
         case .chartNotATable(let user): "a chart is not a table: \(user) needs rows, so leave out '| chart ...'"
         case .chartYNotNumeric(let kind, let column, let type):
             "'chart \(kind)' draws numbers on the y axis, but '\(column)' is \(type)"

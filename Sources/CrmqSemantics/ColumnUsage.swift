@@ -23,7 +23,7 @@ extension Plan {
         case .scan: []
         case .filter(let input, _), .project(let input, _), .sort(let input, _), .topN(let input, _, _),
             .limit(let input, _), .aggregate(let input, _, _), .appendShare(let input, _), .distinct(let input),
-            .tableFunction(_, let input, _):
+            .tableFunction(_, let input, _), .definition(_, _, let input):
             [input]
         case .join(let left, let right, _, _, _): [left, right]
         case .window(let input, _, _, _), .topNPerGroup(let input, _, _, _): [input]
@@ -44,7 +44,7 @@ extension Plan {
             return [inner]
         case .sort(_, let keys), .topN(_, let keys, _):
             return [keys.reduce(needed) { $0.union($1.expr.columns) }]
-        case .limit:
+        case .limit, .definition:
             return [needed]
         case .aggregate(_, let keys, let aggregates):
             var inner = Set<Int>()

@@ -28,7 +28,7 @@ extension CheckContext {
         let rightLabel: String
         if case .name(let name) = source.kind { rightLabel = "'\(name)'" } else { rightLabel = "the joined table" }
 
-        var pairs: [(left: Int, right: Int)] = []
+        var pairs: [PlanJoinKey] = []
         var failed = false
         for key in keys {
             let l = left.schema.index(of: key.left.name)
@@ -53,7 +53,7 @@ extension CheckContext {
                 failed = true
                 continue
             }
-            pairs.append((l, r))
+            pairs.append(PlanJoinKey(left: l, right: r))
         }
         if failed { return nil }
 

@@ -2,8 +2,9 @@ import CrmqSource
 
 /// An expression after checking: names resolved to column indexes, every node typed,
 /// operators and calls resolved to `ScalarFunction`s, implicit casts made explicit.
-/// The range points back at the source for runtime errors.
-public struct BoundExpr: Sendable {
+/// The range points back at the source for runtime errors; it is no part of the value
+/// (two expressions are equal when they compute the same thing).
+public struct BoundExpr: Sendable, Equatable {
     public var kind: BoundExprKind
     public var type: DataType
     public var range: SourceRange
@@ -13,9 +14,11 @@ public struct BoundExpr: Sendable {
         self.type = type
         self.range = range
     }
+
+    public static func == (a: BoundExpr, b: BoundExpr) -> Bool { a.kind == b.kind && a.type == b.type }
 }
 
-public indirect enum BoundExprKind: Sendable {
+public indirect enum BoundExprKind: Sendable, Equatable {
     /// The column at this index of the input schema.
     case column(Int)
     case literal(Value)
@@ -24,7 +27,7 @@ public indirect enum BoundExprKind: Sendable {
 
 /// One aggregate of a `summarize` or `count`: the function and its checked arguments
 /// (evaluated over the aggregate's input rows).
-public struct BoundAggregate: Sendable {
+public struct BoundAggregate: Sendable, Equatable {
     public var function: AggregateFunction
     public var arguments: [BoundExpr]
     public var type: DataType
@@ -35,10 +38,14 @@ public struct BoundAggregate: Sendable {
         self.type = type
         self.range = range
     }
+
+    public static func == (a: BoundAggregate, b: BoundAggregate) -> Bool {
+        a.function == b.function && a.arguments == b.arguments && a.type == b.type
+    }
 }
 
 /// A checked sort key over the input schema. Nulls sort last in both directions.
-public struct SortKey: Sendable {
+public struct SortKey: Sendable, Equatable {
     public var expr: BoundExpr
     public var descending: Bool
     public init(expr: BoundExpr, descending: Bool) {
@@ -49,13 +56,25 @@ public struct SortKey: Sendable {
 
 /// The kind of a join: inner keeps matching pairs; left keeps every left row,
 /// with nulls on the right where nothing matches.
-public enum PlanJoinKind: String, Sendable {
+public enum PlanJoinKind: String, Sendable, Equatable {
     case inner, left
 }
 
-/// A checked query plan: a value, separate from its execution (CrmqEngine runs it;
-/// it can equally be printed or compiled to SQL). Every node knows its output schema.
-public struct Plan: Sendable {
+/// A pair of join key columns: an index into the left input's schema and one into the right's.
+public struct PlanJoinKey: Sendable, Equatable {
+    public var left: Int
+    public var right: Int
+    public init(left: Int, right: Int) {
+        self.left = left
+        self.right = right
+    }
+}
+
+/// A checked query plan: a value, separate from its execution (a `Backend` runs it; it can
+/// equally be printed, `explain`, or compiled to SQL). Every node knows its output schema
+/// and the order of its rows (`order`). Plans compare equal when they compute the same rows
+/// (source ranges aside).
+public struct Plan: Sendable, Equatable {
     public var kind: PlanKind
     public var schema: Schema
     public init(_ kind: PlanKind, schema: Schema) {
@@ -64,7 +83,7 @@ public struct Plan: Sendable {
     }
 }
 
-public indirect enum PlanKind: Sendable {
+public indirect enum PlanKind: Sendable, Equatable {
     /// Rows of a named table of the session (a loaded table or a `let`-bound result).
     case scan(table: String)
     /// Rows where the predicate is true (false and null drop the row).
@@ -88,12 +107,18 @@ public indirect enum PlanKind: Sendable {
     /// matches nothing). Output: all left columns, then the right columns listed in
     /// `rightColumns` (the keys are not repeated). Left order is kept; matches of one left row
     /// follow right order.
-    case join(left: Plan, right: Plan, keys: [(left: Int, right: Int)], kind: PlanJoinKind, rightColumns: [Int])
+    case join(left: Plan, right: Plan, keys: [PlanJoinKey], kind: PlanJoinKind, rightColumns: [Int])
     /// Distinct rows of the input, in order of first appearance.
     case distinct(Plan)
     /// A table function (`rfm(transactions)`) over its input's rows, with its options
     /// resolved: column names as strings, settings and literals as values.
     case tableFunction(name: String, input: Plan, options: [String: Value])
+    /// A named definition of the CRM layer (`customers` as of a date with its computed
+    /// columns): its rows are `definition`'s, a plain plan over the stored tables with the
+    /// settings it depends on frozen into it as literals and listed in `arguments`. A backend
+    /// that knows the definition by name may compute the same rows its own way (the in-memory
+    /// engine's purchase pass); a backend that does not runs `definition`.
+    case definition(name: String, arguments: [String: Value], Plan)
     /// The rows ordered by `groups` (ascending, nulls last, a category by level, as `count by`
     /// orders its groups), then within a group by `order` (stable: ties keep input order); then
     /// one column appended per computation, computed for each row from the rows of its group
@@ -132,7 +157,7 @@ public enum WindowFunction: String, Sendable, CaseIterable {
 }
 
 /// One window function call after checking.
-public struct BoundWindowCall: Sendable {
+public struct BoundWindowCall: Sendable, Equatable {
     public var function: WindowFunction
     /// lag and lead: the value and the default (a null literal when none was written);
     /// running_sum and share: the value; the others: none.
@@ -148,10 +173,15 @@ public struct BoundWindowCall: Sendable {
         self.type = type
         self.range = range
     }
+
+    /// Source ranges aside, as for expressions.
+    public static func == (a: BoundWindowCall, b: BoundWindowCall) -> Bool {
+        a.function == b.function && a.arguments == b.arguments && a.parameter == b.parameter && a.type == b.type
+    }
 }
 
 /// One column a `window` node appends: a window function, or an aggregate over the whole group.
-public enum WindowComputation: Sendable {
+public enum WindowComputation: Sendable, Equatable {
     case function(BoundWindowCall)
     case aggregate(BoundAggregate)
 
@@ -189,6 +219,14 @@ public enum CheckedStatement: Sendable {
     case listSettings
     case help(topic: String?)
     case dotCommand(name: String, arguments: [String])
+    /// `explain <query>`: the statement's plan (after the session expands what it reads),
+    /// printed instead of run.
+    indirect case explain(CheckedStatement)
+    /// `explain sql <query>`: the SQL the connected database would run for the query.
+    case explainSQL(Plan)
+    /// `connect "url"`: the URL as written.
+    case connect(url: String)
+    case disconnect
 }
 
 /// What a `chart` stage draws, checked against the rows flowing into it.

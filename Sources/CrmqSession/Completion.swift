@@ -81,7 +81,7 @@ private struct CompletionContext {
         case ("help", 1): return Help.topicNames
         case ("set", 1): return Settings.specs.map(\.name)
         case ("save", 1): return session.tableOrder
-        case ("let", 3): return sources + session.scalarNames + functions
+        case ("let", 3), ("explain", 1): return sources + session.scalarNames + functions
         default: break
         }
         if last.kind == .symbol(.pipe) { return stageOperators }
@@ -95,6 +95,7 @@ private struct CompletionContext {
         }
         var pipelineStart = opens.last.map { $0 + 1 } ?? 0
         if opens.isEmpty, firstWord == "let", tokens.count > 3 { pipelineStart = 3 }
+        if opens.isEmpty, firstWord == "explain", tokens.count > 1 { pipelineStart = 1 }
         var depth = 0
         var lastPipe: Int?
         for i in pipelineStart..<tokens.count {

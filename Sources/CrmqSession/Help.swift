@@ -182,7 +182,8 @@ public enum Help {
                     "A column of customers (\(c.type)), computed from its column\(c.requires.count == 1 ? "" : "s") "
                         + c.requires.joined(separator: ", ")
                         + c.needs.map { " and the \($0) table" }.joined() + ".")
-                    + "\n\n" + paragraphs(c.rule))
+                    + "\n\n" + paragraphs(c.rule)
+                    + (CustomerDefinitions.helpText(c.name).map { "\n\n" + $0 } ?? ""))
         }
         let functions = CRM.tableFunctions.values.sorted { $0.signature.name < $1.signature.name }.map { f in
             HelpTopic(
@@ -289,6 +290,48 @@ public enum Help {
 
             Example:
               set max_rows = 100
+            """),
+        HelpTopic("connect", "statements", "run queries in a PostgreSQL database instead of memory",
+            """
+              connect "postgres://user@host:port/database?sslmode=prefer&search_path=sales"
+              disconnect
+
+            From now on the tables are the database's (those of the schemas on its search
+            path): .tables and .schema list them with their types, and a query over them is
+            compiled to one SQL statement and run there; its rows come back for display,
+            charts, let, save and notebooks. Tables made with let or load since connecting
+            stay in memory; a query may join them with the database's tables when they
+            have at most 100,000 rows (they are sent as temporary tables). The password
+            comes from the URL, PGPASSWORD or ~/.pgpass, as for psql. Ctrl-C stops a
+            running query on the server. 'explain sql <query>' prints the SQL. The CRM
+            computed columns of customers and the table functions run only in memory so
+            far. disconnect returns to the tables in memory. --connect URL does the same on
+            the command line. Safe mode refuses it. docs/backends.md has the details.
+
+            Example:
+              connect "postgres://analyst@localhost/crm"
+            """),
+        HelpTopic("disconnect", "statements", "leave the connected database: queries run in memory again",
+            """
+              disconnect
+
+            Closes the connection 'connect' opened; the tables in memory are the session's
+            tables again.
+            """),
+        HelpTopic("explain", "statements", "print the plan a query runs, with the CRM measures' definitions",
+            """
+              explain <query>
+
+            Prints the checked plan instead of running it: one step a line, each step's
+            input indented below it, and where a step sets the order of the rows. What the
+            query reads as customers is shown expanded: the stored table as of asof with the
+            computed columns the query uses, each computed from the raw tables by its
+            definition (help clv shows the same text), with the settings' current values.
+            Connected to a database (help connect), 'explain sql <query>' prints the one SQL
+            statement the query becomes there, its parameters listed below it.
+
+            Example:
+              explain customers | count by loyalty_stage
             """),
         HelpTopic("help", "statements", "explain a statement, operator, function or concept",
             """

@@ -19,6 +19,8 @@ public enum SessionMessage: DiagnosticMessage {
     case refusedInSafeMode(statement: String, reason: String)
     case saveOverOutput(String)
     case loadTooLarge(path: String, bytes: Int, need: Int, limit: Int)
+    case connection(String)
+    case notConnected
 
     public var id: String {
         switch self {
@@ -38,12 +40,16 @@ public enum SessionMessage: DiagnosticMessage {
         case .refusedInSafeMode: "safe.refused"
         case .saveOverOutput: "save.over-output"
         case .loadTooLarge: "load.memory-limit"
+        case .connection: "connect.error"
+        case .notConnected: "connect.not-connected"
         }
     }
 
     public var message: String {
         switch self {
         case .cancelled: "cancelled"
+        case .connection(let m): m
+        case .notConnected: "'explain sql' shows the SQL a connected database would run; connect first with connect \"postgres://user@host/database\""
         case .unknownHelpTopic(let t): "no help topic '\(t)'"
         case .unknownCommand(let c): "unknown command '\(c)'"
         case .commandUsage(let u): "usage: \(u)"

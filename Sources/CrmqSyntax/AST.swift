@@ -63,6 +63,14 @@ public enum StatementKind: Sendable {
     case help(topic: Identifier?)
     /// `.name arg arg ...`: arguments split at spaces, double quotes group.
     case dotCommand(name: Identifier, arguments: [StringLiteral])
+    /// `explain <pipeline>`: the checked plan, printed instead of run.
+    case explain(Pipeline)
+    /// `explain sql <pipeline>`: the SQL the connected database would run.
+    case explainSQL(Pipeline)
+    /// `connect "postgres://..."`: queries run in that database from now on.
+    case connect(url: StringLiteral)
+    /// `disconnect`: back to the tables in memory.
+    case disconnect
 }
 
 /// `source | stage | stage ...`. A pipeline with no stages may be a table name,

@@ -32,7 +32,7 @@ struct ParseAbort: Error {}
 public let stageOperators = ["where", "select", "extend", "sort", "take", "top", "count", "summarize", "join", "distinct", "chart", "window"]
 
 /// The words that start a statement other than a query.
-public let statementWords = ["let", "load", "save", "set", "help"]
+public let statementWords = ["let", "load", "save", "set", "help", "explain"]
 
 /// The parser's cursor over one file's tokens, with the diagnostics found so far.
 struct ParserState {

@@ -14,6 +14,7 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
     /// A name (of a binding, alias, setting, column) is missing.
     case expectedName(after: String, found: String)
     case expectedPath(after: String, found: String)
+    case expectedConnectionURL(found: String)
     /// `top 10 x`: the count must be followed by `by`.
     case expectedBy(after: String)
     /// `top by x`: no row count before 'by'.
@@ -65,6 +66,7 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedToken: "parse.expected-token"
         case .expectedName: "parse.expected-name"
         case .expectedPath: "parse.expected-path"
+        case .expectedConnectionURL: "parse.expected-url"
         case .expectedBy: "parse.expected-by"
         case .topNeedsCount: "parse.top-needs-count"
         case .needsName: "parse.extend-needs-name"
@@ -102,6 +104,8 @@ public enum ParseMessage: DiagnosticMessage, Equatable {
         case .expectedToken(let what, let after, let found): "expected \(what) after \(after), found \(found)"
         case .expectedName(let after, let found): "expected a name after \(after), found \(found)"
         case .expectedPath(let after, let found): "expected a file path in quotes after \(after), found \(found)"
+        case .expectedConnectionURL(let found):
+            "expected a connection URL in quotes after 'connect', found \(found), as in connect \"postgres://user@localhost/crm\""
         case .expectedBy(let after): "expected 'by' after \(after)"
         case .topNeedsCount: "expected the number of rows after 'top', as in 'top 10 by amount'"
         case .needsName(let stage): "'\(stage)' needs a name: write '\(stage) name = expression'"

@@ -56,6 +56,27 @@ extension ParserState {
                 case "load": return try parseLoad()
                 case "save": return try parseSave()
                 case "set": return try parseSet()
+                case "explain" where peek().kind != .statementEnd && peek().kind != .endOfFile:
+                    advance()
+                    if isWord("sql"), peek().kind != .statementEnd, peek().kind != .endOfFile, peek().kind != .symbol(.pipe) {
+                        advance()
+                        return .explainSQL(try parsePipeline(nested: false))
+                    }
+                    // `explain let name = <query>` explains the query.
+                    if current.kind == .identifier, current.text.lowercased() == "let", peek().kind != .symbol(.pipe),
+                        case .let(_, let value) = try parseLet()
+                    {
+                        return .explain(value)
+                    }
+                    return .explain(try parsePipeline(nested: false))
+                case "connect":
+                    advance()
+                    guard current.kind == .string else { throw fail(.expectedConnectionURL(found: describe(current))) }
+                    let token = advance()
+                    return .connect(url: StringLiteral(Lexer.stringValue(of: token.text), range: token.range))
+                case "disconnect" where peek().kind == .statementEnd || peek().kind == .endOfFile:
+                    advance()
+                    return .disconnect
                 default: break
                 }
             }

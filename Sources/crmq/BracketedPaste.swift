@@ -1,5 +1,5 @@
 import Foundation
-import CSystem
+import CCrmqSystem
 
 /// The terminal's bracketed paste mode: asked for while the shell runs, so a paste reaches
 /// the line editor between ESC [200~ and ESC [201~ and is read whole. Turned off at exit

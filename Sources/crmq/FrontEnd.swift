@@ -4,6 +4,7 @@ import CrmqDiagnostics
 import CrmqEngine
 import CrmqSession
 import CrmqRendering
+import CrmqPostgres
 
 /// The terminal front end: a session, a presenter writing to standard output and
 /// standard error, and the loops that feed them.
@@ -20,10 +21,13 @@ final class FrontEnd {
     convenience init(options: CommonOptions, script: String? = nil) throws {
         try self.init(
             data: options.data, noData: options.noData, format: options.format,
-            safe: options.safe, script: script, output: options.output)
+            safe: options.safe, script: script, output: options.output, connect: options.connect)
     }
 
-    init(data: String?, noData: Bool, format: OutputMode, safe: Bool, script: String?, output: String?) throws {
+    init(
+        data: String?, noData: Bool, format: OutputMode, safe: Bool, script: String?, output: String?,
+        connect: String? = nil
+    ) throws {
         Allocator.keepFreedMemory()
         self.safe = safe || SafeMode.fromEnvironment
         let colorErrors = isatty(2) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -34,10 +38,23 @@ final class FrontEnd {
         presenter.resultColor = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         presenter.chartWidth = Terminal.width()
         session.isCurrentOutput = { [presenter] path in presenter.isCurrentOutput(path) }
-        let folder = noData ? nil : data ?? DefaultData.folder()
+        session.connector = PostgresClient.connector
+        let folder = noData ? nil : data ?? (connect == nil ? DefaultData.folder() : nil)
         if let folder {
             do {
                 _ = try session.loadFolder(folder)
+            } catch {
+                FileHandle.standardError.write(Data(DiagnosticRenderer.render(error, color: colorErrors).utf8))
+                throw ExitCode(1)
+            }
+        }
+        if let connect {
+            if self.safe {
+                FileHandle.standardError.write(Data("crmq: error: --connect is refused in safe mode: a script in safe mode may not reach a database\n".utf8))
+                throw ExitCode(1)
+            }
+            do {
+                _ = try session.connect(url: connect)
             } catch {
                 FileHandle.standardError.write(Data(DiagnosticRenderer.render(error, color: colorErrors).utf8))
                 throw ExitCode(1)

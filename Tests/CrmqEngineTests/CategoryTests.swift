@@ -122,7 +122,7 @@ import Testing
                             ("label", .int, [.int(10), .int(20), .int(30)])])
         let both = Schema(people.schema.fields + [labels.schema[1]])
         let t = try executor(["l": people, "r": labels]).execute(Plan(
-            .join(left: scan("l", people), right: scan("r", labels), keys: [(1, 0)], kind: .inner, rightColumns: [1]),
+            .join(left: scan("l", people), right: scan("r", labels), keys: [PlanJoinKey(left: 1, right: 0)], kind: .inner, rightColumns: [1]),
             schema: both))
         #expect(rows(t) == [[.int(0), .string("action"), .int(20)], [.int(3), .string("conative"), .int(10)],
                             [.int(5), .string("action"), .int(20)]])

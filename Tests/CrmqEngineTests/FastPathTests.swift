@@ -164,7 +164,7 @@ import Testing
         for kind in [PlanJoinKind.inner, .left] {
             let fields = left.schema.fields + [right.schema[1], right.schema[2]]
             let out = try executor(["l": left, "r": right]).execute(Plan(
-                .join(left: scan("l", left), right: scan("r", right), keys: [(1, 0)], kind: kind, rightColumns: [1, 2]),
+                .join(left: scan("l", left), right: scan("r", right), keys: [PlanJoinKey(left: 1, right: 0)], kind: kind, rightColumns: [1, 2]),
                 schema: Schema(fields)))
             var expected: [[Value]] = []
             for (row, id) in leftIds.enumerated() {
@@ -202,7 +202,7 @@ import Testing
             let known = Set(ids)
             for kind in [PlanJoinKind.inner, .left] {
                 let out = try executor(["l": left, "r": right]).execute(Plan(
-                    .join(left: scan("l", left), right: scan("r", right), keys: [(1, 0)], kind: kind, rightColumns: [1]),
+                    .join(left: scan("l", left), right: scan("r", right), keys: [PlanJoinKey(left: 1, right: 0)], kind: kind, rightColumns: [1]),
                     schema: Schema(left.schema.fields + [right.schema[1]])))
                 var expected: [[Value]] = []
                 for (row, id) in leftIds.enumerated() {

@@ -6,7 +6,7 @@ import Testing
     func join(_ l: Table, _ r: Table, keys: [(left: Int, right: Int)], kind: PlanJoinKind, rightColumns: [Int]) throws -> Table {
         let fields = l.schema.fields + rightColumns.map { r.schema[$0] }
         return try executor(["l": l, "r": r]).execute(Plan(
-            .join(left: scan("l", l), right: scan("r", r), keys: keys, kind: kind, rightColumns: rightColumns),
+            .join(left: scan("l", l), right: scan("r", r), keys: keys.map { PlanJoinKey(left: $0.left, right: $0.right) }, kind: kind, rightColumns: rightColumns),
             schema: Schema(fields)))
     }
 

@@ -12,7 +12,7 @@ import Testing
 
     func selfJoin(_ t: Table, budget: MemoryBudget) throws(EngineError) -> Table {
         let plan = Plan(
-            .join(left: scan("t", t), right: scan("t", t), keys: [(0, 0)], kind: .inner, rightColumns: [1]),
+            .join(left: scan("t", t), right: scan("t", t), keys: [PlanJoinKey(left: 0, right: 0)], kind: .inner, rightColumns: [1]),
             schema: Schema(t.schema.fields + [Field("v2", .int)]))
         return try Executor(tables: { $0 == "t" ? t : nil }, cancellation: CancellationFlag(), budget: budget).execute(plan)
     }

@@ -45,6 +45,7 @@ func show(_ p: Plan) -> String {
     case .distinct(let input): return "distinct(\(show(input)))"
     case .tableFunction(let name, let input, let options):
         return "\(name)(\(show(input))\(options.keys.sorted().map { ", \($0) = \(options[$0]!)" }.joined()))"
+    case .definition(let name, _, let plan): return "definition \(name)(\(show(plan)))"
     case .window(let input, let groups, let order, let computations):
         let shown = computations.map { c -> String in
             switch c {

@@ -34,6 +34,12 @@ import CrmqSession
         #expect(complete("customers\n| su").candidates == ["summarize"])
     }
 
+    @Test func afterExplainAQuery() {
+        #expect(complete("expl").candidates == ["explain"])
+        #expect(complete("explain cust").candidates.contains("customers"))
+        #expect(complete("explain customers | where sat").candidates == ["satisfaction"])
+    }
+
     @Test func columnsOfTheTableFlowingIn() {
         #expect(complete("customers | where sat").candidates == ["satisfaction"])
         // Columns first, then scalar functions; aggregates only in summarize.

@@ -44,6 +44,15 @@ import Testing
         #expect(Syntax.render("`let` = 1") == "(== let 1)")
     }
 
+    /// `explain` takes a query; alone or before '|' it is a table name.
+    @Test func explain() {
+        #expect(Syntax.render("explain t | where a > 1") == "explain t | where (> a 1)")
+        #expect(Syntax.render("explain 1 + 2") == "explain (+ 1 2)")
+        #expect(Syntax.render("explain | count") == "explain | count")
+        #expect(Syntax.render("explain") == "explain")
+        #expect(Syntax.render("explain let a = t | take 1") == "explain t | take 1")
+    }
+
     @Test func severalStatements() {
         #expect(Syntax.render("let a = t; a | count\n.tables") == "let a = t; a | count; .tables")
         #expect(Syntax.render(".mode csv; customers | count") == ".mode [csv]; customers | count")

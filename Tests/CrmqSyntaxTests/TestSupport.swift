@@ -53,6 +53,10 @@ enum Syntax {
         case .help(let topic): return "help" + (topic.map { " \($0.name)" } ?? "")
         case .dotCommand(let name, let arguments):
             return ".\(name.name)" + arguments.map { " [\($0.value)]" }.joined()
+        case .explain(let p): return "explain \(render(p))"
+        case .explainSQL(let p): return "explain sql \(render(p))"
+        case .connect(let url): return "connect \"\(url.value)\""
+        case .disconnect: return "disconnect"
         }
     }
 

@@ -65,6 +65,7 @@ import Testing
         ".read /etc/passwd",
         "set safe = false",
         "set memory_limit = \"none\"",
+        "connect \"postgres://someone@127.0.0.1:1/db\"",
     ]
 
     @Test("safe mode allows", arguments: allowed)

@@ -17,8 +17,13 @@ ensure_toolchain() {
             exit 1
         fi
     fi
+    ensure_debian_packages "${CRMQ_DEBIAN_PACKAGES[@]}"
+}
+
+# ensure_debian_packages PACKAGE...: installs those not installed (apt-get update first).
+ensure_debian_packages() {
     local missing=()
-    for p in "${CRMQ_DEBIAN_PACKAGES[@]}"; do
+    for p in "$@"; do
         dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
     done
     if [ ${#missing[@]} -gt 0 ]; then

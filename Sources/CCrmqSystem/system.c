@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "CSystem.h"
+#include "CCrmqSystem.h"
 
 #include <signal.h>
 #include <stdatomic.h>

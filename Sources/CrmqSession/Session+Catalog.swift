@@ -1,0 +1,86 @@
+import Foundation
+import CrmqSource
+import CrmqDiagnostics
+import CrmqSyntax
+import CrmqSemantics
+import CrmqEngine
+import CrmqLoading
+import CrmqCRM
+
+// The session as the checker's catalog, and why a computed column is missing.
+extension Session: Catalog {
+    public func tableSchema(_ name: String) -> Schema? {
+        if let database = remote {
+            if database.localNames.contains(name) { return tables[name]?.schema }
+            return database.table(name)?.schema
+        }
+        guard let schema = tables[name]?.schema else { return nil }
+        guard name == CRM.customersTable else { return schema }
+        return Schema(schema.fields + computedColumns.map { Field($0.name, $0.type) })
+    }
+    public var asOf: Int32? {
+        if case .date(let d)? = settings["asof"] { return d }
+        return store.defaultAsOf
+    }
+
+    public func tableFunction(_ name: String) -> TableFunctionSignature? {
+        if name.lowercased() == CRM.customersAtDate.name { return CRM.customersAtDate }
+        return CRM.tableFunctions[name.lowercased()]?.signature
+    }
+    public var tableFunctionNames: [String] { CRM.tableFunctions.keys.sorted() }
+    public var tableNames: [String] {
+        guard let database = remote else { return tableOrder }
+        return database.tables.map(\.name) + tableOrder.filter { database.localNames.contains($0) }
+    }
+    public func scalarValue(_ name: String) -> Value? { scalars[name] }
+    public var scalarNames: [String] { scalars.keys.sorted() }
+    public func settingType(_ name: String) -> DataType? { Settings.spec(name)?.type }
+    public func unavailableColumn(_ name: String) -> (reason: String, remedy: String?)? {
+        if remote != nil, CustomerMeasures.all.contains(where: { $0.name == name }) {
+            return (
+                "'\(name)' is a computed column of customers, which crmq computes from the tables in memory; on a connected database it is not available yet",
+                "'disconnect', or 'let' the rows you need into memory and load them as CSV files")
+        }
+        guard let c = CustomerMeasures.all.first(where: { $0.name == name }), let (why, remedy) = missingInputs(of: c)
+        else { return nil }
+        return ("'\(name)' is a computed column of customers and \(why)", remedy)
+    }
+    public func settingAlternativeType(_ name: String) -> DataType? { Settings.alsoInt.contains(name) ? .int : nil }
+    public var settingNames: [String] { Settings.specs.map(\.name) }
+}
+
+extension Session {
+    /// What keeps a computed column from existing now ("needs the transactions table, which
+    /// is not loaded"), nil when it exists or `customers` stores a column of its name.
+    func missingInputs(of column: ComputedColumn) -> (why: String, remedy: String?)? {
+        guard let customers = tables[CRM.customersTable] else {
+            return ("needs the customers table, which is not loaded", nil)
+        }
+        if customers.schema.index(of: column.name) != nil { return nil }
+        if let table = column.needs.first(where: { tables[$0] == nil }) {
+            return (
+                "needs the \(table) table, which is not loaded",
+                "load it with 'load \"path/\(table).csv\"', or start crmq with --data on a folder that has \(table).csv")
+        }
+        for table in column.needs {
+            if let schema = tables[table]?.schema, let problem = CRM.inputProblem(table, schema: schema) {
+                return (
+                    "needs the \(table) table, but the loaded one \(problem)",
+                    "load a \(table) table with the columns customer_id, date and amount (docs/crm.md)")
+            }
+        }
+        let columnsMissing = column.requires.filter { customers.schema.index(of: $0) == nil }
+        if !columnsMissing.isEmpty {
+            return (
+                "is made from the column\(columnsMissing.count == 1 ? "" : "s") "
+                    + columnsMissing.map { "'\($0)'" }.joined(separator: ", ") + ", which customers does not have",
+                "'help \(column.name)' gives its rule")
+        }
+        return nil
+    }
+
+    /// The computed columns `customers` has now.
+    var computedColumns: [ComputedColumn] {
+        CRM.computedColumns(tables: tables)
+    }
+}

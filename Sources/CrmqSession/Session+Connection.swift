@@ -1,0 +1,140 @@
+import Foundation
+import CrmqSource
+import CrmqDiagnostics
+import CrmqSyntax
+import CrmqSemantics
+import CrmqEngine
+import CrmqSQL
+
+/// A connected database (docs/backends.md): its tables, which replace the tables
+/// in memory in the catalog while connected, and the tables made in the session since
+/// connecting (`let`, `load`), which stay in memory and are sent along when a query mixes
+/// them with the database's.
+final class RemoteDatabase {
+    let client: any DatabaseClient
+    var tables: [DatabaseTable]
+    /// Names made in the session since connecting: local tables a query may use.
+    var localNames: Set<String> = []
+    /// Local tables already sent this connection (forgotten when the name is bound again).
+    var sent: [String: String] = [:]
+
+    init(client: any DatabaseClient, tables: [DatabaseTable]) {
+        self.client = client
+        self.tables = tables
+    }
+
+    func table(_ name: String) -> DatabaseTable? { tables.first { $0.name == name } }
+
+    /// The most rows of a local table a query may send to the database.
+    static let localRowLimit = 100_000
+}
+
+extension Session {
+    /// `connect "url"`: connects, lists the database's tables, and runs later queries there.
+    func connect(_ url: String, statement: Statement, file: SourceFile) throws -> Outcome {
+        let range: SourceRange
+        if case .connect(let literal) = statement.kind { range = literal.range } else { range = statement.range }
+        let database: RemoteDatabase
+        do {
+            database = try openDatabase(url)
+        } catch {
+            throw Diagnostic(SessionMessage.connection(error.message), in: file, at: range)
+        }
+        remote?.client.close()
+        remote = database
+        return .message(
+            "connected to \(database.client.displayURL) (\(database.client.serverDescription)): "
+                + "\(Self.count(database.tables.count, "table")); 'disconnect' returns to the tables in memory")
+    }
+
+    /// `--connect URL` on the command line: as the statement, for a front end.
+    public func connect(url: String) throws(Diagnostic) -> String {
+        do {
+            remote = try openDatabase(url)
+        } catch {
+            throw Diagnostic(SessionMessage.connection(error.message))
+        }
+        return "connected to \(remote!.client.displayURL)"
+    }
+
+    private func openDatabase(_ url: String) throws(DatabaseError) -> RemoteDatabase {
+        guard let connector else {
+            throw .failed("this crmq cannot connect to databases (no database client was built into it)")
+        }
+        let client = try connector(url)
+        do {
+            return RemoteDatabase(client: client, tables: try client.tables())
+        } catch {
+            client.close()
+            throw error
+        }
+    }
+
+    /// `disconnect`.
+    func disconnect() -> Outcome {
+        guard let database = remote else { return .message("not connected; queries run on the tables in memory") }
+        database.client.close()
+        remote = nil
+        return .message("disconnected from \(database.client.displayURL); queries run on the tables in memory again")
+    }
+
+    /// Whether a plan reads only tables in memory (then it runs there even when connected).
+    func readsOnlyLocalTables(_ plan: Plan, _ database: RemoteDatabase) -> Bool {
+        plan.scannedColumns().keys.allSatisfy { database.localNames.contains($0) }
+    }
+
+    /// The SQL of a plan for the connected database: local tables it reads are sent first
+    /// (as temporary tables, up to `RemoteDatabase.localRowLimit` rows each).
+    func compileForDatabase(_ plan: Plan, _ database: RemoteDatabase, send: Bool) throws(Diagnostic) -> SQLStatement {
+        var relations: [String: SQLRelation] = [:]
+        let dialect = database.client.dialect
+        for name in plan.scannedColumns().keys {
+            if database.localNames.contains(name), let table = tables[name] {
+                guard table.rowCount <= RemoteDatabase.localRowLimit else {
+                    throw Diagnostic(SessionMessage.connection(
+                        "the query joins '\(name)', a table in memory of \(Self.count(table.rowCount, "row")), with tables of the database; "
+                            + "at most \(RemoteDatabase.localRowLimit.grouped) rows are sent along. Narrow it first, "
+                            + "or 'disconnect' and load the database's tables as CSV files"))
+                }
+                let remoteName = "crmq_local_" + name
+                if send, database.sent[name] == nil {
+                    do {
+                        try database.client.uploadTemporary(table, as: remoteName)
+                    } catch {
+                        throw Diagnostic(SessionMessage.connection(error.message))
+                    }
+                    database.sent[name] = remoteName
+                }
+                var columns: [String: String] = [:]
+                for f in table.schema.fields { columns[f.name] = dialect.quote(f.name) }
+                relations[name] = SQLRelation(qualifiedName: dialect.quote(remoteName), columns: columns)
+            } else if let t = database.table(name) {
+                relations[name] = t.relation
+            }
+        }
+        do {
+            return try SQLCompiler.compile(plan, dialect: dialect) { relations[$0] }
+        } catch {
+            throw Diagnostic(SessionMessage.connection(error.message))
+        }
+    }
+
+    /// Runs a plan in the connected database; Ctrl-C (the session's cancellation flag)
+    /// asks the server to stop it.
+    func runInDatabase(_ plan: Plan, _ database: RemoteDatabase, statement: Statement, file: SourceFile) throws -> Table {
+        let sql = try compileForDatabase(plan, database, send: true)
+        do {
+            return try database.client.query(sql, schema: plan.schema, cancellation: cancellation)
+        } catch .cancelled {
+            throw EngineError.cancelled
+        } catch .lost(let message) {
+            database.client.close()
+            remote = nil
+            throw Diagnostic(
+                SessionMessage.connection(message + "; the session is back on the tables in memory ('connect' again to go on)"),
+                in: file, at: statement.range)
+        } catch {
+            throw Diagnostic(SessionMessage.connection(error.message), in: file, at: statement.range)
+        }
+    }
+}
