@@ -77,7 +77,7 @@ let package = Package(
             dependencies: ["CrmqPostgres", "CrmqSQL", "CrmqSemantics", "CrmqEngine", "CrmqSyntax", "CrmqSession", "CrmqLoading"]),
         .testTarget(
             name: "CrmqSessionTests",
-            dependencies: ["CrmqSession", "CrmqSource", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqCRM"]),
+            dependencies: ["CrmqSession", "CrmqSource", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqCRM", "CrmqSQL"]),
         .testTarget(name: "CrmqCRMTests", dependencies: ["CrmqCRM", "CrmqEngine", "CrmqLoading"]),
         .testTarget(
             name: "GoldenTests",

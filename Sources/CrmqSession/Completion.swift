@@ -80,7 +80,7 @@ private struct CompletionContext {
         switch (firstWord, tokens.count) {
         case ("help", 1): return Help.topicNames
         case ("set", 1): return Settings.specs.map(\.name)
-        case ("save", 1): return session.tableOrder
+        case ("save", 1): return session.tableNames
         case ("let", 3), ("explain", 1): return sources + session.scalarNames + functions
         default: break
         }
@@ -198,7 +198,7 @@ private struct CompletionContext {
         case ".read", ".output": candidates = Self.files(matching: word, closingQuote: false)
         case ".mode": candidates = Self.matching(OutputMode.allCases.map(\.rawValue), word)
         case ".timer": candidates = Self.matching(["on", "off"], word)
-        case ".schema": candidates = Self.matching(session.tableOrder, word)
+        case ".schema": candidates = Self.matching(session.tableNames, word)
         default: candidates = []
         }
         return Completion(start: start, end: cursor, candidates: candidates)
@@ -236,7 +236,7 @@ private struct CompletionContext {
     /// What a query may start from: the tables (`let` tables included), then the table
     /// functions with their '(' (`cohorts(`, `rfm(`).
     private var sources: [String] {
-        session.tableOrder + session.tableFunctionNames.map { $0 + "(" }
+        session.tableNames + session.tableFunctionNames.map { $0 + "(" }
     }
 
     /// Function names with their '(' — the scalar ones, then (where they fit) aggregates and

@@ -1,0 +1,68 @@
+import Foundation
+import Synchronization
+import Testing
+import CrmqSemantics
+import CrmqEngine
+import CrmqSQL
+@testable import CrmqSession
+
+/// A database that answers from memory: the session's side of `connect` without a server
+/// (the PostgreSQL client is tested against a real one in CrmqPostgresTests).
+final class FakeDatabase: DatabaseClient, @unchecked Sendable {
+    let statements = Mutex<[SQLStatement]>([])
+    var displayURL: String { "fake://db" }
+    var serverDescription: String { "Fake 1.0" }
+    var dialect: any SQLDialect { PostgresDialect() }
+    func tables() throws(DatabaseError) -> [DatabaseTable] {
+        [DatabaseTable(
+            name: "orders", databaseSchema: "shop", schema: Schema([Field("order_id", .int), Field("total", .double)]),
+            databaseTypes: ["bigint", "numeric"],
+            relation: SQLRelation(qualifiedName: "\"shop\".\"orders\"", columns: ["order_id": "\"order_id\"", "total": "\"total\"::float8"]))]
+    }
+    func query(_ statement: SQLStatement, schema: Schema, cancellation: CancellationFlag) throws(DatabaseError) -> Table {
+        statements.withLock { $0.append(statement) }
+        return Table(schema: schema, columns: schema.fields.map { Column.from([], type: $0.type) }, rowCount: 0)
+    }
+    func uploadTemporary(_ table: Table, as name: String) throws(DatabaseError) {}
+    func close() {}
+}
+
+@Suite struct ConnectionTests {
+    func session(_ fake: FakeDatabase) -> Session {
+        let session = Session()
+        session.connector = { _ in fake }
+        return session
+    }
+
+    func run(_ session: Session, _ text: String) -> [StatementResult] {
+        var results: [StatementResult] = []
+        session.run(text, name: "t") { results.append($0) }
+        return results
+    }
+
+    @Test func theDatabasesTablesAreTheSessionsWhileConnected() {
+        let fake = FakeDatabase()
+        let s = session(fake)
+        s.register(Table(schema: Schema([Field("x", .int)]), columns: [Column.from([.int(1)], type: .int)]), as: "memory_only")
+        _ = run(s, "connect \"postgres://x@y/z\"")
+        #expect(s.tableNames == ["orders"])
+        #expect(s.tableSchema("memory_only") == nil)
+        #expect(s.completions(text: "ord", cursor: 3).candidates.contains("orders"))
+        _ = run(s, "orders | where total > 10 | select order_id")
+        let sql = fake.statements.withLock { $0.last }
+        #expect(sql?.text.contains("FROM \"shop\".\"orders\"") == true)
+        #expect(sql?.binds == [.int(10)] || sql?.binds == [.double(10)])
+        _ = run(s, "disconnect")
+        #expect(s.tableNames == ["memory_only"])
+    }
+
+    @Test func withoutAConnectorConnectSaysSo() {
+        let s = Session()
+        let results = run(s, "connect \"postgres://x@y/z\"")
+        guard case .diagnostics(let d)? = results.last?.outcome else {
+            Issue.record("no error: \(results)")
+            return
+        }
+        #expect(d.first?.message.contains("cannot connect to databases") == true)
+    }
+}
