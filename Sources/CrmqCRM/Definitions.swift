@@ -345,10 +345,6 @@ extension Plan {
             case .topNPerGroup(let i, let g, let k, let n):
                 return Plan(.topNPerGroup(go(i), groups: g, keys: k, count: n), schema: p.schema)
             case .definition: return p
-            case .window(let i, let g, let o, let c):
-                return Plan(.window(go(i), groups: g, order: o, computations: c), schema: p.schema)
-            case .topNPerGroup(let i, let g, let k, let n):
-                return Plan(.topNPerGroup(go(i), groups: g, keys: k, count: n), schema: p.schema)
             }
         }
         return go(self)

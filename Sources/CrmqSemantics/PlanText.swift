@@ -137,21 +137,6 @@ extension Plan: CustomStringConvertible {
         case .definition(let name, let arguments, _):
             let args = arguments.keys.sorted().map { "\($0) = \(ExpressionText.literal(arguments[$0]!))" }
             return "definition \(name)(\(args.joined(separator: ", ")))  -- the rows of the plan below"
-        case .window(let input, let groups, let order, let computations):
-            let first = input.schema.count
-            let items = computations.enumerated().map { j, c -> String in
-                let call = switch c {
-                case .function(let f):
-                    f.function.rawValue + "(" + (f.arguments.map { over(input, $0) }
-                        + (f.parameter != 0 ? [String(f.parameter)] : [])).joined(separator: ", ") + ")"
-                case .aggregate(let a): a.text(over: input.schema)
-                }
-                return "\(name(first + j)) = \(call)"
-            }
-            var text = "window " + items.joined(separator: ", ")
-            if !groups.isEmpty { text += " by " + groups.map { over(input, $0) }.joined(separator: ", ") }
-            if !order.isEmpty { text += " sort " + keysText(input, order) }
-            return text + "  -- rows by group keys ascending (nulls last), then the order, stable"
         case .topNPerGroup(let input, let groups, let keys, let count):
             return "top \(count) by \(keysText(input, keys)) per \(groups.map { over(input, $0) }.joined(separator: ", "))"
                 + "  -- groups in key order (nulls last), each group's rows in key order, stable"
@@ -178,9 +163,6 @@ extension Plan: CustomStringConvertible {
             if !groups.isEmpty { text += " by " + groups.map { over(input, $0) }.joined(separator: ", ") }
             if !order.isEmpty { text += " sort " + keysText(input, order) }
             return text + "  -- groups in key order, nulls last; within a group the sort, ties in input order"
-        case .topNPerGroup(let input, let groups, let keys, let count):
-            return "top \(count) by \(keysText(input, keys)) per \(groups.map { over(input, $0) }.joined(separator: ", "))"
-                + "  -- groups in key order, nulls last; within a group the keys, ties in input order"
         }
     }
 }
