@@ -1,3 +1,4 @@
+import Foundation
 import CrmqSemantics
 
 /// One SQL statement with its parameters: `$1 … $n` (or the dialect's markers) in `text`
@@ -21,7 +22,7 @@ public struct SQLStatement: Equatable, Sendable, CustomStringConvertible {
     private func shown(_ v: Value) -> String {
         switch v {
         case .null: "null"
-        case .string(let s): "'" + s.replacingAll("'", with: "''") + "'"
+        case .string(let s): "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
         case .date(let d): "date '\(CivilDate(days: d))'"
         default: v.exactText
         }
@@ -80,7 +81,7 @@ public struct PostgresDialect: SQLDialect {
     public var name: String { "PostgreSQL" }
 
     public func quote(_ identifier: String) -> String {
-        "\"" + identifier.replacingAll("\"", with: "\"\"").replacingAll("\u{0}", with: "") + "\""
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"").replacingOccurrences(of: "\u{0}", with: "") + "\""
     }
 
     public func parameter(_ index: Int, type: DataType) -> String { "$\(index)::" + typeName(type) }
@@ -133,31 +134,4 @@ public struct PostgresDialect: SQLDialect {
         "(\(text)) ~ '^[[:space:]]*[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?[[:space:]]*$'"
     }
     public func storageOrder(table: String) -> String? { "ctid" }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced (Foundation-free).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.range(of: target) {
-            out += rest[..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
-    }
-}
-
-extension Substring {
-    func range(of target: String) -> Range<Index>? {
-        guard !target.isEmpty else { return nil }
-        var i = startIndex
-        while i < endIndex {
-            if self[i...].hasPrefix(target) { return i..<index(i, offsetBy: target.count) }
-            i = index(after: i)
-        }
-        return nil
-    }
 }
