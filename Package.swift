@@ -68,7 +68,7 @@ let package = Package(
 
         .testTarget(name: "CrmqDiagnosticsTests", dependencies: ["CrmqDiagnostics"]),
         .testTarget(name: "CrmqSyntaxTests", dependencies: ["CrmqSyntax"]),
-        .testTarget(name: "CrmqSemanticsTests", dependencies: ["CrmqSyntax", "CrmqSemantics"]),
+        .testTarget(name: "CrmqSemanticsTests", dependencies: ["CrmqSyntax", "CrmqSemantics", "CrmqCRM"]),
         .testTarget(name: "CrmqEngineTests", dependencies: ["CrmqSemantics", "CrmqEngine"]),
         .testTarget(name: "CrmqLoadingTests", dependencies: ["CrmqEngine", "CrmqLoading"]),
         .testTarget(name: "CrmqRenderingTests", dependencies: ["CrmqSession", "CrmqRendering"]),

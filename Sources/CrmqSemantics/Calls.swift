@@ -6,18 +6,18 @@ import CrmqSyntax
 
 extension CheckContext {
     func bindCall(_ name: Identifier, _ arguments: [Expr], range: SourceRange, in scope: Scope) -> BoundExpr? {
-        guard let info = FunctionCatalog.function(named: name.name) else {
+        guard let info = function(named: name.name) else {
             if catalog.tableFunction(name.name) != nil {
                 report(.tableFunctionAsValue(name.name), at: name.range)
             } else {
                 reportUnknown(
                     .unknownFunction(name.name), name: name.name, at: name.range,
-                    among: FunctionCatalog.names + catalog.tableFunctionNames, kind: "function")
+                    among: functionNames + catalog.tableFunctionNames, kind: "function")
             }
             return nil
         }
         let fname = name.name.lowercased()
-        if let expected = info.rule.arityText(accepting: arguments.count) {
+        if info.definition == nil, let expected = info.rule.arityText(accepting: arguments.count) {
             report(.argumentCount(function: fname, expected: expected, given: arguments.count), at: range)
             return nil
         }
@@ -79,7 +79,7 @@ extension CheckContext {
             return convertCall(fname, to: target, args[0], range: range)
         case .ordered:
             return orderedCall(args, range: range)
-        case .aggregate, .percentile, .derived, .window:
+        case .aggregate, .percentile, .defined, .window:
             return nil  // aggregates and window functions were handled above
         }
     }
@@ -255,7 +255,7 @@ extension FunctionRule {
         case .dateTrunc, .percentile: counts = [2]
         case .convert: counts = [1]
         case .ordered: return count >= 2 ? nil : "a column and at least 1 level"
-        case .derived(let kind, let arity): counts = kind == .retentionRate || kind == .churnRate ? [0, 1] : [arity]
+        case .defined(let definition): counts = Array(Set(definition.forms.map(\.arity))).sorted()
         case .window(_, let arities): counts = arities
         }
         if counts.contains(count) { return nil }

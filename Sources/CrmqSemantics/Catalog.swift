@@ -24,6 +24,9 @@ public protocol Catalog {
     /// The as-of date the CRM measures count from (days since 1970-01-01), nil if there is
     /// none: what `retention_rate(months = 12)` counts back from.
     var asOf: Int32? { get }
+    /// The aggregates defined in crmq over the basic ones (the CRM layer's `retention_rate`,
+    /// `nps`, ...), bound by expanding their bodies.
+    var aggregateDefinitions: [AggregateDefinition] { get }
 }
 
 extension Catalog {
@@ -32,4 +35,5 @@ extension Catalog {
     public var tableFunctionNames: [String] { [] }
     public func unavailableColumn(_ name: String) -> (reason: String, remedy: String?)? { nil }
     public var asOf: Int32? { nil }
+    public var aggregateDefinitions: [AggregateDefinition] { [] }
 }

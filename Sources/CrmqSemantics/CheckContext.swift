@@ -8,7 +8,7 @@ import CrmqSyntax
 final class CheckContext {
     let catalog: any Catalog
     let file: SourceFile
-    private(set) var diagnostics: [Diagnostic] = []
+    var diagnostics: [Diagnostic] = []
 
     init(catalog: any Catalog, file: SourceFile) {
         self.catalog = catalog
@@ -87,8 +87,18 @@ struct Scope {
         case inWindowKeys(String)
     }
 
+    /// The body of a defined aggregate being bound in place of a call: what its aggregates
+    /// are labelled after, and the call's range their source ranges take.
+    struct Expansion {
+        var label: String
+        var range: SourceRange
+    }
+
     var columns: Columns
     var aggregates: Aggregates
+    /// Names bound to expressions before columns are looked up: a definition's parameters.
+    var parameters: [String: BoundExpr] = [:]
+    var expansion: Expansion? = nil
 
     static var scalar: Scope { Scope(columns: .none, aggregates: .outsideSummarize) }
     static func row(_ schema: Schema) -> Scope { Scope(columns: .row(schema), aggregates: .outsideSummarize) }
@@ -119,7 +129,9 @@ final class AggregateCollector: AggregateSink {
     /// The column (in the aggregate node's output) computing `aggregate`, labelled `label`.
     func column(for aggregate: BoundAggregate, label: String) -> BoundExpr {
         let index: Int
-        if let existing = labels.firstIndex(of: label) {
+        // The same text, or the same computation written another way (a defined aggregate's
+        // body next to a plain call: churn_rate() beside retention_rate()), is one column.
+        if let existing = labels.firstIndex(of: label) ?? aggregates.firstIndex(of: aggregate) {
             index = existing
         } else {
             aggregates.append(aggregate)
@@ -152,7 +164,7 @@ final class WindowCollector: AggregateSink {
 
     private func column(_ computation: WindowComputation, label: String, range: SourceRange) -> BoundExpr {
         let index: Int
-        if let existing = labels.firstIndex(of: label) {
+        if let existing = labels.firstIndex(of: label) ?? computations.firstIndex(of: computation) {
             index = existing
         } else {
             computations.append(computation)

@@ -37,6 +37,10 @@ enum CheckMessage: DiagnosticMessage {
     case ratePeriod(function: String)
     /// A period rate without an as-of date to count back from.
     case ratePeriodNeedsAsOf(function: String)
+    /// A defined aggregate whose body does not check on this input (the reason: the body's first error).
+    case definitionFailed(function: String, reason: String)
+    /// A definition whose body is not one crmq expression (a bad definition in the catalog).
+    case definitionInvalid(function: String, definition: String)
     case tableFunctionAsValue(String)
     /// A window function outside the items of a `window` stage.
     case windowOutsideWindow(String, signature: String)
@@ -116,6 +120,8 @@ enum CheckMessage: DiagnosticMessage {
         case .percentileFraction: "check.percentile-fraction"
         case .ratePeriod: "check.rate-period"
         case .ratePeriodNeedsAsOf: "check.rate-period-asof"
+        case .definitionFailed: "check.definition-failed"
+        case .definitionInvalid: "check.definition-invalid"
         case .tableFunctionAsValue: "check.table-function-as-value"
         case .windowOutsideWindow: "check.window-outside-window"
         case .nestedWindow: "check.nested-window"
@@ -187,6 +193,10 @@ enum CheckMessage: DiagnosticMessage {
             "'\(function)' takes no argument, or the period it is measured over: months = 12 (a whole number above 0) or from = date(\"2024-01-01\")"
         case .ratePeriodNeedsAsOf(let function):
             "'\(function)' over a period counts from the as-of date, and there is none: set asof, or load transactions"
+        case .definitionFailed(let function, let reason):
+            "'\(function)' cannot be computed on this table: in its definition, \(reason)"
+        case .definitionInvalid(let function, let definition):
+            "the definition of '\(function)' is not one crmq expression: \(definition)"
         case .tableFunctionAsValue(let name): "table function '\(name)' can only be the source of a query"
         case .windowOutsideWindow(let name, let signature):
             "window function '\(name)' can only be used in the items of a 'window' stage: 'window name = \(signature) [by groups] [sort order]'"

@@ -65,6 +65,7 @@ extension CheckContext {
 
     // Inside a stage a name is a column of the input, otherwise a scalar `let` (inlined).
     func bindName(_ name: String, range: SourceRange, in scope: Scope) -> BoundExpr? {
+        if let parameter = scope.parameters[name] { return parameter }
         switch scope.columns {
         case .row(let schema):
             if let i = schema.index(of: name) { return BoundExpr(.column(i), type: schema[i].type, range: range) }

@@ -45,20 +45,6 @@ struct AggregateOverload: Sendable {
     var function: AggregateFunction
 }
 
-/// Aggregates that are formulas over the basic ones (CRM measures).
-enum DerivedAggregate: Sendable {
-    /// churn_rate() = avg(churned); with a period (months = n, from = date) the share of the
-    /// customers at its start who churned by the as-of date
-    case churnRate
-    /// retention_rate() = 1 - avg(churned); with a period, 1 - churn_rate over it
-    case retentionRate
-    /// nps(x) = 100 * (avg(x >= 9) - avg(x <= 6))
-    case nps
-    /// repeat_rate() = avg(if(frequency >= 1, frequency >= 2, null)): of the customers who
-    /// bought, the share who bought again.
-    case repeatRate
-}
-
 /// How the checker types a call; most functions are a list of overloads, a few need rules.
 enum FunctionRule: Sendable {
     case overloads([ScalarOverload])
@@ -74,7 +60,8 @@ enum FunctionRule: Sendable {
     case ordered
     case aggregate([AggregateOverload])
     case percentile
-    case derived(DerivedAggregate, arity: Int)
+    /// An aggregate the catalog defines in crmq (AggregateDefinition).
+    case defined(AggregateDefinition)
     /// A window function of a `window` stage, taking one of `arities` arguments.
     case window(WindowFunction, arities: [Int])
 }
@@ -285,18 +272,6 @@ public enum FunctionCatalog {
         aggregate("percentile", "percentile(x, p)",
                   "The value below which a fraction p of x lies, interpolating between neighbours.",
                   "percentile(amount, 0.9)", .percentile),
-        aggregate("churn_rate", "churn_rate([months = n | from = date])",
-                  "The share of customers who churned by the as-of date: avg(churned). Over a period (months = 12, or from = date(\"2024-01-01\")): of the customers at its start (signed up by then, not churned before it), the share churned since.",
-                  "churn_rate(months = 12)", .derived(.churnRate, arity: 0)),
-        aggregate("retention_rate", "retention_rate([months = n | from = date])",
-                  "The share of customers who stayed: 1 - avg(churned), churn as of the as-of date. Over a period (months = 12, or from = date(\"2024-01-01\")): of the customers at its start (signed up by then, not churned before it), the share still customers at the as-of date; months = 12 is clv's yearly rate.",
-                  "retention_rate(months = 12)", .derived(.retentionRate, arity: 0)),
-        aggregate("nps", "nps(score)",
-                  "Net Promoter Score: percent of promoters (9-10) minus percent of detractors (0-6), -100 to 100.",
-                  "nps(recommend)", .derived(.nps, arity: 1)),
-        aggregate("repeat_rate", "repeat_rate()",
-                  "Repeat purchase rate: of the customers with a purchase (frequency >= 1), the share with two or more.",
-                  "repeat_rate()", .derived(.repeatRate, arity: 0)),
     ]
 
     private static let windows: [FunctionInfo] = [

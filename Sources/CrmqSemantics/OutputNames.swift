@@ -23,7 +23,7 @@ extension CheckContext {
         case .name(let name): return name
         case .call(let function, let arguments):
             // Function names are case-insensitive; the derived name uses the catalog's spelling.
-            let name = FunctionCatalog.function(named: function.name) == nil ? function.name : function.name.lowercased()
+            let name = self.function(named: function.name) == nil ? function.name : function.name.lowercased()
             guard let first = arguments.first else { return name }
             return derivedName(first).map { "\(name)_\($0)" }
         default: return nil

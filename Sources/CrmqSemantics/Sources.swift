@@ -53,14 +53,14 @@ extension CheckContext {
                 return nil
             }
             return checked
-        case .call(let name, let arguments) where FunctionCatalog.function(named: name.name) == nil:
+        case .call(let name, let arguments) where function(named: name.name) == nil:
             if let signature = catalog.tableFunction(name.name) {
                 return checkTableFunction(signature, name: name, arguments: arguments, range: source.range)
                     .map { .table($0) }
             }
             // A typo of a scalar function is more likely than of a table function when nothing follows.
             let tableFunctions = catalog.tableFunctionNames
-            let scalarNames = hasStages ? [] : FunctionCatalog.names
+            let scalarNames = hasStages ? [] : functionNames
             let useAll = !Suggestions.closest(to: name.name, among: tableFunctions + scalarNames).isEmpty
             reportUnknown(
                 .unknownTableFunction(name.name), name: name.name, at: name.range,

@@ -82,7 +82,7 @@ extension CheckContext {
             report(.nestedWindow(inner: "window function '\(fname)'", outer: "window function '\(outer)'"), at: range)
             return nil
         case .outsideSummarize, .inBy, .collect:
-            let info = FunctionCatalog.function(named: fname)
+            let info = self.function(named: fname)
             report(.windowOutsideWindow(fname, signature: info?.signature ?? fname + "()"), at: range,
                    notes: info.map { [Note("for example: \($0.example)")] } ?? [])
             return nil

@@ -242,7 +242,7 @@ private struct CompletionContext {
     /// Function names with their '(' — the scalar ones, then (where they fit) aggregates and
     /// window functions.
     private func functions(aggregates: Bool, windows: Bool) -> [String] {
-        FunctionCatalog.functions.filter { ($0.isAggregate ? aggregates : true) && ($0.isWindow ? windows : true) }
+        Help.allFunctions.filter { ($0.isAggregate ? aggregates : true) && ($0.isWindow ? windows : true) }
             .map { $0.name + "(" }
     }
 

@@ -44,7 +44,7 @@ public enum Help {
             key.removeLast(2)
             candidates = functionTopics
         }
-        if let f = FunctionCatalog.functions.first(where: { $0.aliases.contains { $0.lowercased() == key } }) {
+        if let f = allFunctions.first(where: { $0.aliases.contains { $0.lowercased() == key } }) {
             key = f.name.lowercased()
         }
         if let other = otherSpellings[key] { key = other }
@@ -160,12 +160,19 @@ public enum Help {
 
     /// One topic per user-facing function and aggregate, from the checker's catalogue.
     static var functionTopics: [HelpTopic] {
-        FunctionCatalog.functions.map { f in
-            HelpTopic(
+        allFunctions.map { f in
+            let definition = f.definition.map {
+                "\n\nDefinition (in crmq; `explain` shows it in a query's plan):\n"
+                    + $0.definitionText.map { "  " + $0 }.joined(separator: "\n")
+            }
+            return HelpTopic(
                 f.name, f.isAggregate ? "aggregates" : f.isWindow ? "window functions" : "functions", summaryLine(f.summary),
-                "  \(f.signature)\n\nExample:\n  \(f.example)")
+                "  \(f.signature)" + (definition ?? "") + "\n\nExample:\n  \(f.example)")
         }
     }
+
+    /// The built-in functions and the CRM layer's defined aggregates, in help order.
+    static let allFunctions = FunctionCatalog.functions(with: CRM.aggregates)
 
     /// The CRM layer's topics: its concepts, computed columns and table functions.
     static var crmTopics: [HelpTopic] {

@@ -23,6 +23,8 @@ extension Session: Catalog {
         return store.defaultAsOf
     }
 
+    public var aggregateDefinitions: [AggregateDefinition] { CRM.aggregates }
+
     public func tableFunction(_ name: String) -> TableFunctionSignature? {
         if name.lowercased() == CRM.customersAtDate.name { return CRM.customersAtDate }
         return CRM.tableFunctions[name.lowercased()]?.signature

@@ -1,6 +1,8 @@
 import CrmqSemantics
+import CrmqCRM
 
-/// The catalog the tests check against: two tables, a scalar `let`, a table `let` and two settings.
+/// The catalog the tests check against: two tables, a scalar `let`, a table `let`, settings,
+/// and the CRM layer's defined aggregates (retention_rate, nps, ...).
 struct FixtureCatalog: Catalog {
     var tables: [String: Schema] = [
         "customers": Schema([
@@ -23,4 +25,5 @@ struct FixtureCatalog: Catalog {
     var scalarNames: [String] { scalars.keys.sorted() }
     func settingType(_ name: String) -> DataType? { settings[name] }
     var settingNames: [String] { settings.keys.sorted() }
+    var aggregateDefinitions: [AggregateDefinition] { CRM.aggregates }
 }

@@ -98,13 +98,15 @@ struct SummarizeTests {
         #expect(named.messages.first?.hasSuffix("but got 'churned'") == true)
     }
 
+    // The CRM layer's definitions expand in place: retention_rate() is 1 - churn_rate(), and
+    // both read the one avg(churned) column.
     @Test func crmRates() {
         let c = check(P("customers", .summarize(
             [named("customers", f("count")), named("retention", f("retention_rate")),
              named("churn", f("churn_rate")), named("nps", f("nps", "recommend"))], by: ["satisfaction"])))
         #expect(c.plan.map(show)
             == "project(aggregate(scan(customers), [$4], [countRows(), avg($5), avg(greaterEqual($7, 9)), avg(lessEqual($7, 6))]), "
-            + "[$0, $1, subtract(1.0, $2), $2, multiply(100.0, subtract($3, $4))])")
+            + "[$0, $1, subtract(intToDouble(1), $2), $2, multiply(intToDouble(100), subtract($3, $4))])")
         #expect(c.schema == ["satisfaction:int", "customers:int", "retention:double", "churn:double", "nps:double"])
         let none = check(P("transactions", .summarize([named("r", f("retention_rate"))], by: [])))
         #expect(none.messages == ["'retention_rate' needs a 'churned' column"])

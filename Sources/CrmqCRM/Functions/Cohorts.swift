@@ -37,7 +37,7 @@ enum Cohorts {
             let range = DateRange(dateColumn), case .date(let days) = dateColumn.values
         else { return RFM.empty(schema) }
         let slots = try CustomerSlots(
-            customers: customerColumn, dates: dateColumn, before: asof, cancellation: cancellation)
+            customers: customerColumn, dates: dateColumn, window: .init(before: asof), cancellation: cancellation)
         guard slots.count > 0 else { return RFM.empty(schema) }
 
         let months = MonthTable(range)

@@ -7,8 +7,22 @@ import CrmqEngine
 /// string ids are their dictionary codes; other int ids go through a hash map once.
 ///
 /// A row whose slot is -1 does not count: its customer or date is null, or its date is
-/// not before the as-of date.
+/// outside the window (from the `from` date, on or after the as-of date).
 struct CustomerSlots {
+    /// The days that count, `from ..< asof`, tested with one unsigned comparison: the
+    /// hot loops below run it once per transaction.
+    struct DayWindow {
+        let from: Int32
+        let span: UInt32
+
+        init(from: Int32 = .min, before asof: Int32) {
+            self.from = from
+            span = asof > from ? UInt32(bitPattern: asof &- from) : 0
+        }
+
+        @inline(__always) func contains(_ day: Int32) -> Bool { UInt32(bitPattern: day &- from) < span }
+    }
+
     private enum Keys {
         /// slot = id - base
         case dense(base: Int64)
@@ -28,8 +42,8 @@ struct CustomerSlots {
 
     /// - Parameters:
     ///   - customers: int or string ids.
-    ///   - dates: the purchase dates; rows with a null date, or a date on or after `before`, get -1.
-    init(customers: Column, dates: Column, before asof: Int32, cancellation: CancellationFlag) throws(EngineError) {
+    ///   - dates: the purchase dates; rows with a null date, or a date outside `window`, get -1.
+    init(customers: Column, dates: Column, window: DayWindow, cancellation: CancellationFlag) throws(EngineError) {
         let n = customers.count
         var rows = [Int32](repeating: -1, count: n)
         guard case .date(let days) = dates.values else {
@@ -38,21 +52,21 @@ struct CustomerSlots {
             self.count = 0
             return
         }
-        // Valid rows: customer and date present, date before asof.
+        // Valid rows: customer and date present, date in the window.
         let valid: [Bool]? = switch (customers.validity, dates.validity) {
         case (nil, nil): nil
         case (let c?, nil): c
         case (nil, let d?): d
         case (let c?, let d?): zip(c, d).map { $0 && $1 }
         }
-        @inline(__always) func counts(_ i: Int) -> Bool { days[i] < asof && (valid?[i] ?? true) }
+        @inline(__always) func counts(_ i: Int) -> Bool { window.contains(days[i]) && (valid?[i] ?? true) }
 
         switch customers.values {
         case .int(let ids):
             let parts = partCount(rows: n)
             let bounds = Scratch<Int64>(zeroed: 2 * parts)
             Parallel.forEach(n, parts: parts) { part, range in
-                let (lo, hi) = Self.bounds(ids, days, asof, valid, range)
+                let (lo, hi) = Self.bounds(ids, days, window, valid, range)
                 bounds.pointer[2 * part] = lo
                 bounds.pointer[2 * part + 1] = hi
             }
@@ -75,7 +89,7 @@ struct CustomerSlots {
                 rows.withUnsafeMutableBufferPointer { out in
                     let out = SendablePointer(out.baseAddress!)
                     Parallel.forEach(n, parts: parts) { _, range in
-                        Self.denseSlots(ids, days, asof, valid, base, range, out.pointer, cancellation)
+                        Self.denseSlots(ids, days, window, valid, base, range, out.pointer, cancellation)
                     }
                 }
                 try cancellation.check()
@@ -120,20 +134,20 @@ struct CustomerSlots {
 
     /// The smallest and largest id of the counted rows of `range` (max > min when there is none).
     private static func bounds(
-        _ ids: [Int64], _ days: [Int32], _ asof: Int32, _ valid: [Bool]?, _ range: Range<Int>
+        _ ids: [Int64], _ days: [Int32], _ window: DayWindow, _ valid: [Bool]?, _ range: Range<Int>
     ) -> (Int64, Int64) {
         var lo = Int64.max
         var hi = Int64.min
         ids.withUnsafeBufferPointer { ids in
             days.withUnsafeBufferPointer { days in
                 if let valid {
-                    for i in range where days[i] < asof && valid[i] {
+                    for i in range where window.contains(days[i]) && valid[i] {
                         lo = min(lo, ids[i])
                         hi = max(hi, ids[i])
                     }
                 } else {
                     for i in range {
-                        let take = days[i] < asof
+                        let take = window.contains(days[i])
                         lo = min(lo, take ? ids[i] : .max)
                         hi = max(hi, take ? ids[i] : .min)
                     }
@@ -145,7 +159,7 @@ struct CustomerSlots {
 
     /// Writes id - base, or -1, for the rows of `range`.
     private static func denseSlots(
-        _ ids: [Int64], _ days: [Int32], _ asof: Int32, _ valid: [Bool]?, _ base: Int64, _ range: Range<Int>,
+        _ ids: [Int64], _ days: [Int32], _ window: DayWindow, _ valid: [Bool]?, _ base: Int64, _ range: Range<Int>,
         _ out: UnsafeMutablePointer<Int32>, _ cancellation: CancellationFlag
     ) {
         ids.withUnsafeBufferPointer { ids in
@@ -155,10 +169,10 @@ struct CustomerSlots {
                     let chunk = start..<min(range.upperBound, start + cancellationStride)
                     if let valid {
                         for i in chunk {
-                            out[i] = days[i] < asof && valid[i] ? Int32(truncatingIfNeeded: ids[i] &- base) : -1
+                            out[i] = window.contains(days[i]) && valid[i] ? Int32(truncatingIfNeeded: ids[i] &- base) : -1
                         }
                     } else {
-                        for i in chunk { out[i] = days[i] < asof ? Int32(truncatingIfNeeded: ids[i] &- base) : -1 }
+                        for i in chunk { out[i] = window.contains(days[i]) ? Int32(truncatingIfNeeded: ids[i] &- base) : -1 }
                     }
                 }
             }

@@ -3,7 +3,7 @@ import CrmqEngine
 import Dispatch
 import Synchronization
 
-/// `rfm(transactions [, customer = col, date = col, amount = col, asof = date])`: one row per
+/// `rfm(transactions [, customer = col, date = col, amount = col, asof = date, from = date])`: one row per
 /// customer with a purchase before the as-of date; recency, frequency and monetary value,
 /// their quintile scores and the segment they put the customer in (docs/crm.md).
 enum RFM {
@@ -12,10 +12,10 @@ enum RFM {
     static let function = CRMTableFunction(
         signature: TableFunctionSignature(
             name: "rfm",
-            usage: "rfm(transactions [, customer = col, date = col, amount = col, asof = date])",
+            usage: "rfm(transactions [, customer = col, date = col, amount = col, asof = date, from = date])",
             summary: "recency, frequency, monetary value, their 1-5 scores and the RFM segment of each customer",
             example: "rfm(transactions) | count by rfm_segment",
-            options: roles.map(\.option) + [TransactionInput.asofOption],
+            options: roles.map(\.option) + [TransactionInput.asofOption, TransactionInput.fromOption],
             bind: bind),
         details: details,
         run: run)
@@ -27,6 +27,8 @@ enum RFM {
         setting, else the day after the last transaction): recency (days since the last purchase), \
         frequency (purchases), monetary (their sum, rounded to cents), r_score, f_score, m_score, \
         rfm_score and rfm_segment.
+
+        Over a period: with from = date, only purchases on or after that day count, so frequency         and monetary are the period's and rfm(transactions, from = date("2025-01-01")) | summarize         repeat_rate() is the repeat-purchase rate over it (customers with no purchase in the period         have no row).
 
         Scores: each measure is cut into quintiles, 1 to 5, where 5 is best: the most recent last \
         purchase, the most purchases, the highest spend. The customers are ordered by the measure, \
@@ -85,11 +87,10 @@ enum RFM {
         let customerName: String = if case .string(let s)? = options["customer"] { s } else { "customer_id" }
         let schema = Schema([Field(customerName, customerColumn.type == .string ? .string : .int)] + measureFields)
 
-        guard let asof = TransactionInput.asof(options: options, settings: settings, dates: dateColumn) else {
-            return empty(schema)
-        }
+        guard let (asof, window) = TransactionInput.window(options: options, settings: settings, dates: dateColumn)
+        else { return empty(schema) }
         let slots = try CustomerSlots(
-            customers: customerColumn, dates: dateColumn, before: asof, cancellation: cancellation)
+            customers: customerColumn, dates: dateColumn, window: window, cancellation: cancellation)
         guard case .date(let days) = dateColumn.values, slots.count > 0 else { return empty(schema) }
 
         // One pass over the transactions, split across cores, each part with its own totals.

@@ -30,6 +30,9 @@ struct TransactionRole: Sendable {
 enum TransactionInput {
     /// The options every transaction function accepts besides its columns.
     static let asofOption = "asof"
+    /// The first day that counts (rfm): purchases before it are left out, so frequency and
+    /// monetary are over the period from it to the as-of date.
+    static let fromOption = "from"
 
     static func bind(
         _ function: String, roles: [TransactionRole], input: Schema, options: [String: TableFunctionOption]
@@ -67,18 +70,20 @@ enum TransactionInput {
             }
             resolved[role.option] = .string(name)
         }
-        switch options[asofOption] {
-        case nil:
-            resolved[asofOption] = .null
-        case .value(.date(let d))?:
-            resolved[asofOption] = .date(d)
-        case .value(.null)?:
-            resolved[asofOption] = .null
-        case .value(.string(let s))? where CivilDate.parse(s) != nil:
-            resolved[asofOption] = .date(CivilDate.parse(s)!.days)
-        default:
-            return .failure(TableFunctionProblem(
-                "\(function)'s option asof takes a date, e.g. asof = \"2026-01-01\"", option: asofOption))
+        for option in [asofOption, fromOption] {
+            switch options[option] {
+            case nil:
+                resolved[option] = .null
+            case .value(.date(let d))?:
+                resolved[option] = .date(d)
+            case .value(.null)?:
+                resolved[option] = .null
+            case .value(.string(let s))? where CivilDate.parse(s) != nil:
+                resolved[option] = .date(CivilDate.parse(s)!.days)
+            default:
+                return .failure(TableFunctionProblem(
+                    "\(function)'s option \(option) takes a date, e.g. \(option) = date(\"2026-01-01\")", option: option))
+            }
         }
         return .success(resolved)
     }
@@ -97,6 +102,15 @@ enum TransactionInput {
         if case .date(let d)? = options[asofOption] { return d }
         if case .date(let d)? = settings[asofOption] { return d }
         return DateRange(dates).map { $0.max + 1 }
+    }
+
+    /// The days whose purchases count: from the `from` option (if any) to before the as-of date.
+    static func window(options: [String: Value], settings: [String: Value], dates: Column)
+        -> (asof: Int32, window: CustomerSlots.DayWindow)?
+    {
+        guard let asof = asof(options: options, settings: settings, dates: dates) else { return nil }
+        let from: Int32 = if case .date(let d)? = options[fromOption] { d } else { .min }
+        return (asof, CustomerSlots.DayWindow(from: from, before: asof))
     }
 }
 
