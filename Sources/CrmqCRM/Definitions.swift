@@ -69,15 +69,10 @@ public enum CustomerDefinitions {
     /// The service contacts before asof of each customer id (clp).
     public static let contacts = "interactions | where date < asof | summarize _contacts = count() by customer_id"
 
-    /// clv's yearly retention rate r as one row: of the customers at add_days(asof, -365) days (signed
-    /// up by then or signup unknown, churned known, not gone before then), the share not
-    /// churned by asof. `CUSTOMERS` stands for `customers` as of asof with `_churned`.
-    public static let retention = """
-        CUSTOMERS | where churned is not null
-          | where coalesce(signup_date <= add_days(asof, -365), true)
-          | where not (_churned and coalesce(churn_date < add_days(asof, -365), false))
-          | summarize _r = avg(if(_churned, 0.0, 1.0))
-        """
+    /// clv's yearly retention rate r as one row: the CRM aggregate retention_rate(months = 12)
+    /// over `customers` as of asof (`CUSTOMERS`), so clv and a query asking for the yearly
+    /// rate read one definition (CRM.aggregates).
+    public static let retention = "CUSTOMERS | summarize _r = retention_rate(months = 12)"
 
     /// The definition as crmq source for `customers` with the stored schema `stored`, the
     /// computed columns `needed` (and what they read), and the tables `loaded` usable as inputs.
@@ -129,16 +124,16 @@ public enum CustomerDefinitions {
             text += loaded.contains("interactions")
                 ? "\n  | join (\(contacts)) on customer_id kind left" : "\n  | extend _contacts = 0"
         }
-        if fragments.contains("retention") {
-            // Without signup_date or churn_date, their conditions hold for everyone.
-            var base = retention.replacingOccurrences(of: "CUSTOMERS", with: asOf)
-            if !has("signup_date", .date) {
-                base = base.replacingOccurrences(of: "\n  | where coalesce(signup_date <= add_days(asof, -365), true)", with: "")
-            }
-            if !has("churn_date", .date) {
-                base = base.replacingOccurrences(
-                    of: "\n  | where not (_churned and coalesce(churn_date < add_days(asof, -365), false))", with: "")
-            }
+        if fragments.contains("retention"), !numeric("churned", stored) {
+            // clv is null without a usable churned (nullUnlessUsable); so is its r.
+            text += "\n  | extend _r = if(false, 0.0, null)"
+        } else if fragments.contains("retention") {
+            // Without signup_date or churn_date, the period's conditions on them hold for
+            // everyone: the columns stand in as null dates.
+            var customers = asOf
+            if !has("signup_date", .date) { customers += " | extend signup_date = if(false, asof, null)" }
+            if !has("churn_date", .date) { customers += " | extend churn_date = if(false, asof, null)" }
+            let base = retention.replacingOccurrences(of: "CUSTOMERS", with: customers)
             text += "\n  | extend _one = 1 | join (\(base) | extend _one = 1) on _one kind left"
         }
         for name in order {
@@ -261,6 +256,9 @@ struct DefinitionCatalog: Catalog {
     var scalarNames: [String] { settings.keys.sorted() }
     func settingType(_ name: String) -> DataType? { nil }
     var settingNames: [String] { [] }
+    /// The frozen as-of date: what retention_rate(months = 12) counts back from.
+    var asOf: Int32? { if case .date(let d)? = settings["asof"] { d } else { nil } }
+    var aggregateDefinitions: [AggregateDefinition] { CRM.aggregates }
 }
 
 extension CRM {

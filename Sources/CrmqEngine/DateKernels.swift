@@ -150,16 +150,7 @@ enum DateKernels {
     static func addMonths(_ a: Datum, _ b: Datum, _ cx: CallContext) throws(EngineError) -> Datum {
         let valid = andValid(a.valid, b.valid, cx.n)
         if case .scalar(false) = valid { return .scalar(.null) }
-        @inline(__always) func shifted(_ d: Int32, _ k: Int64) -> Int32? {
-            let c = CivilDate(days: d)
-            guard k.magnitude < 1_000_000 else { return nil }
-            let total = Int64(c.year) * 12 + Int64(c.month - 1) + k
-            let year = total >= 0 ? total / 12 : (total - 11) / 12
-            guard yearRange.contains(year) else { return nil }
-            let month = Int(total - year * 12) + 1
-            let day = Swift.min(c.day, CivilDate.daysIn(month: month, year: Int(year)))
-            return CivilDate(year: Int(year), month: month, day: day).days
-        }
+        @inline(__always) func shifted(_ d: Int32, _ k: Int64) -> Int32? { CivilDate.addingMonths(d, k) }
         if firstRow(a.dates, b.ints, valid: valid, cx.n, { shifted($0, $1) == nil }) != nil {
             throw cx.error(.dateOutOfRange)
         }

@@ -168,6 +168,19 @@ public struct CivilDate: Sendable, Hashable, CustomStringConvertible {
         return Int32(era * 146_097 + doe - 719_468)
     }
 
+    /// `days` moved by `months` calendar months, the day clamped to the month's last
+    /// (2024-03-31 minus 1 month is 2024-02-29): `add_months`. Nil outside `years`.
+    public static func addingMonths(_ days: Int32, _ months: Int64) -> Int32? {
+        let c = CivilDate(days: days)
+        guard months.magnitude < 1_000_000 else { return nil }
+        let total = Int64(c.year) * 12 + Int64(c.month - 1) + months
+        let year = total >= 0 ? total / 12 : (total - 11) / 12
+        guard Int64(years.lowerBound)...Int64(years.upperBound) ~= year else { return nil }
+        let month = Int(total - year * 12) + 1
+        let day = Swift.min(c.day, CivilDate.daysIn(month: month, year: Int(year)))
+        return CivilDate(year: Int(year), month: month, day: day).days
+    }
+
     /// The dates crmq handles: the years written with four digits, so that every date
     /// prints as `YYYY-MM-DD` and reads back.
     public static let years: ClosedRange<Int> = 0...9999

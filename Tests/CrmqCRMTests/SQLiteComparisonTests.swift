@@ -74,9 +74,9 @@ struct SQLiteComparisonTests {
               (churned = 1 AND (churn_date IS NULL OR churn_date < p.asof)) AS gone,
               CASE WHEN signup <= p.asof THEN CAST(julianday(p.asof) - julianday(signup) AS INTEGER) END AS tenure
             FROM c, p;
-            CREATE TABLE r AS SELECT CAST(sum(NOT gone) AS REAL) / count(*) AS rate FROM s, p
-              WHERE churned IS NOT NULL AND (signup IS NULL OR signup <= date(p.asof, '-365 days'))
-                AND NOT (gone AND churn_date IS NOT NULL AND churn_date < date(p.asof, '-365 days'));
+            CREATE TABLE r AS SELECT 1 - avg(churned * 1.0) AS rate FROM s, p
+              WHERE churned IS NOT NULL AND (signup IS NULL OR signup <= date(p.asof, '-12 months'))
+                AND NOT (churn_date IS NOT NULL AND churn_date < date(p.asof, '-12 months'));
             .mode csv
             .headers off
             SELECT id,

@@ -13,12 +13,11 @@ extension CustomerMeasures {
             1, 2, ...; Gupta and Lehmann's "customers as assets" formula). Here m = margin (0.3) * \
             spend_12m, d = discount_rate (0.1), and r = 0 for a customer who has churned by asof \
             (churned true and churn_date missing or before asof), otherwise the yearly retention rate \
-            of the customer base: of the customers a year before asof (asof - 365 days: signed up by \
-            then, or signup_date missing, and not churned by then: churned false, or churn_date on or \
-            after that day), the share not churned by asof. A churn without churn_date counts as one \
-            in that year; a missing churned counts as active. Null when no customer was a customer \
-            a year before asof, or when 1 + d - r is 0 (no churn, no discount). Refunds can make it \
-            negative.
+            of the customer base, retention_rate(months = 12): of the customers 12 calendar months \
+            before asof (signed up by then, or signup_date missing, churned known, and no churn_date \
+            before that day), the share not churned by asof. A churn without churn_date counts as one \
+            in that year. Null when no customer was a customer a year before asof, or when \
+            1 + d - r is 0 (no churn, no discount). Refunds can make it negative.
 
             CLV judges a customer's worth over the whole relationship, not the last purchase. The \
             multiplier r / (1 + d - r) grows faster and faster as r nears 1, where it reaches 1 / d (10 \
@@ -45,26 +44,30 @@ extension CustomerMeasures {
 }
 
 extension CustomerMeasures {
-    /// The yearly retention rate at `asOf` (clv's r): of the customers a year before (signed
-    /// up by then or signup unknown, churned known and not churned by then), the share not
-    /// churned by `asOf`; nil when there was no such customer or no as-of date. `customers` is
-    /// already as of `asOf` (a churn dated later is not one).
+    /// The yearly retention rate at `asOf` (clv's r), the fast way to the CRM aggregate
+    /// retention_rate(months = 12) over `customers` (CRM.aggregates, whose rule this follows
+    /// to the letter; DefinitionTests holds the two equal): of the customers 12 calendar
+    /// months before (churned known, signed up by then or signup unknown, no churn_date
+    /// before then), 1 - the mean of churned at `asOf`; nil when there was no such customer
+    /// or no as-of date. `customers` is already as of `asOf` (a churn dated later is not one).
     static func yearlyRetention(_ customers: Table, asOf: Int32?) -> Double? {
-        guard let asOf, let known = NumericColumn(customers.column(named: "churned")) else { return nil }
-        let start = asOf - PurchaseSummary.yearDays
-        let now = churnedAsOf(customers, asOf: asOf)
+        guard let asOf, let churned = NumericColumn(customers.column(named: "churned")),
+            let start = CivilDate.addingMonths(asOf, -12)
+        else { return nil }
         let signup = customers.column(named: "signup_date"), churnDate = customers.column(named: "churn_date")
         let days: [Int32] = if let signup, case .date(let a) = signup.values { a } else { [] }
         let churnDays: [Int32] = if let churnDate, case .date(let a) = churnDate.values { a } else { [] }
-        var base = 0, stayed = 0
-        for i in 0..<customers.rowCount where known.value(i) != nil {
+        var base = 0
+        var churnedSum = 0.0
+        for i in 0..<customers.rowCount {
+            guard let value = churned.value(i) else { continue }
             if !days.isEmpty, !signup!.isNull(i), days[i] > start { continue }
             // Gone before the year began (a churn without a date is taken to fall in the year).
-            if now[i], !churnDays.isEmpty, !churnDate!.isNull(i), churnDays[i] < start { continue }
+            if !churnDays.isEmpty, !churnDate!.isNull(i), churnDays[i] < start { continue }
             base += 1
-            if !now[i] { stayed += 1 }
+            churnedSum += value
         }
-        return base == 0 ? nil : Double(stayed) / Double(base)
+        return base == 0 ? nil : 1 - churnedSum / Double(base)
     }
 }
 
