@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "CrmqCRMTests", dependencies: ["CrmqCRM", "CrmqEngine", "CrmqLoading"]),
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["CrmqSession", "CrmqRendering"],
+            dependencies: ["CrmqSession", "CrmqRendering", "CrmqPostgres", "CrmqSQL"],
             exclude: ["cases", "data"]),
         .testTarget(name: "EndToEndTests", dependencies: ["crmq"]),
     ]

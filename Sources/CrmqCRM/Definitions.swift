@@ -269,18 +269,19 @@ extension CRM {
     /// `interactions` leaves out the rows dated on or after it.
     /// `defaultAsOf` is the as-of date when `asof` is null (`CRM.defaultAsOf`). A filter on
     /// transactions is left out when no transaction is dated on or after asof.
+    /// `stored` holds the schemas of the tables as stored (in memory, or in a database).
     public static func expand(
-        _ plan: Plan, tables: [String: Table], settings: [String: Value], defaultAsOf: Int32?
+        _ plan: Plan, stored: [String: Schema], settings: [String: Value], defaultAsOf: Int32?
     ) throws(DiagnosticList) -> Plan {
         let usage = plan.scannedColumns()
         var customers: Plan?
-        if let stored = tables[customersTable], let used = usage[customersTable],
+        if let storedCustomers = stored[customersTable], let used = usage[customersTable],
             let schema = plan.scannedSchema(customersTable)
         {
-            let needed = used.sorted().filter { $0 >= stored.schema.count }.map { schema[$0].name }
+            let needed = used.sorted().filter { $0 >= storedCustomers.count }.map { schema[$0].name }
             var frozen = frozenSettings(settings, defaultAsOf: defaultAsOf)
             let definition = try CustomerDefinitions.plan(
-                schema: schema, stored: tables.mapValues(\.schema), needed: needed, settings: frozen)
+                schema: schema, stored: stored, needed: needed, settings: frozen)
             frozen["columns"] = .string(needed.joined(separator: ","))
             customers = Plan(.definition(name: customersTable, arguments: frozen, definition), schema: schema)
         }

@@ -12,7 +12,9 @@ extension Session: Catalog {
     public func tableSchema(_ name: String) -> Schema? {
         if let database = remote {
             if database.localNames.contains(name) { return tables[name]?.schema }
-            return database.table(name)?.schema
+            guard let schema = database.table(name)?.schema else { return nil }
+            guard name == CRM.customersTable else { return schema }
+            return Schema(schema.fields + computedColumns.map { Field($0.name, $0.type) })
         }
         guard let schema = tables[name]?.schema else { return nil }
         guard name == CRM.customersTable else { return schema }
@@ -38,11 +40,6 @@ extension Session: Catalog {
     public var scalarNames: [String] { scalars.keys.sorted() }
     public func settingType(_ name: String) -> DataType? { Settings.spec(name)?.type }
     public func unavailableColumn(_ name: String) -> (reason: String, remedy: String?)? {
-        if remote != nil, CustomerMeasures.all.contains(where: { $0.name == name }) {
-            return (
-                "'\(name)' is a computed column of customers, which crmq computes from the tables in memory; on a connected database it is not available yet",
-                "'disconnect', or 'let' the rows you need into memory and load them as CSV files")
-        }
         guard let c = CustomerMeasures.all.first(where: { $0.name == name }), let (why, remedy) = missingInputs(of: c)
         else { return nil }
         return ("'\(name)' is a computed column of customers and \(why)", remedy)
@@ -82,7 +79,10 @@ extension Session {
     }
 
     /// The computed columns `customers` has now.
+    /// The computed columns `customers` has: from the tables in memory, or while connected
+    /// from the database's (and the local ones made since connecting).
     var computedColumns: [ComputedColumn] {
-        CRM.computedColumns(tables: tables)
+        guard let database = remote else { return CRM.computedColumns(tables: tables) }
+        return CRM.computedColumns(stored: storedSchemas(database))
     }
 }

@@ -5,6 +5,7 @@ import CrmqSyntax
 import CrmqSemantics
 import CrmqEngine
 import CrmqSQL
+import CrmqCRM
 
 /// A connected database (docs/backends.md): its tables, which replace the tables
 /// in memory in the catalog while connected, and the tables made in the session since
@@ -24,6 +25,25 @@ final class RemoteDatabase {
     }
 
     func table(_ name: String) -> DatabaseTable? { tables.first { $0.name == name } }
+
+    /// The as-of date's default: the day after the database's last transaction (as
+    /// `CRM.defaultAsOf` for tables in memory), asked once per connection.
+    private var defaultAsOfMemo: Int32??
+
+    func defaultAsOf() throws(DatabaseError) -> Int32? {
+        if let memo = defaultAsOfMemo { return memo }
+        var day: Int32?
+        if let t = table("transactions"), CRM.inputProblem("transactions", schema: t.schema) == nil,
+            let date = t.relation.columns["date"]
+        {
+            let last = try client.query(
+                SQLStatement("SELECT max(\(date)) FROM \(t.relation.qualifiedName)"),
+                schema: Schema([Field("last", .date)]), cancellation: CancellationFlag())
+            if case .date(let d) = last.columns[0].value(at: 0) { day = d + 1 }
+        }
+        defaultAsOfMemo = .some(day)
+        return day
+    }
 
     /// The most rows of a local table a query may send to the database.
     static let localRowLimit = 100_000
@@ -119,10 +139,31 @@ extension Session {
         }
     }
 
+    /// The tables a plan for the database reads, as stored: the database's, and the local
+    /// ones made since connecting (which are sent along).
+    func storedSchemas(_ database: RemoteDatabase) -> [String: Schema] {
+        var schemas: [String: Schema] = [:]
+        for t in database.tables { schemas[t.name] = t.schema }
+        for name in database.localNames { schemas[name] = tables[name]?.schema }
+        return schemas
+    }
+
+    /// The CRM layer's rewrite pass over the database's tables: `customers` with its
+    /// computed columns becomes their definition, a plain plan the compiler turns into SQL.
+    func expandedForDatabase(_ plan: Plan, _ database: RemoteDatabase) throws -> Plan {
+        let asOf: Int32?
+        do {
+            asOf = try database.defaultAsOf()
+        } catch {
+            throw Diagnostic(SessionMessage.connection(error.message))
+        }
+        return try CRM.expand(plan, stored: storedSchemas(database), settings: settings.all, defaultAsOf: asOf)
+    }
+
     /// Runs a plan in the connected database; Ctrl-C (the session's cancellation flag)
     /// asks the server to stop it.
     func runInDatabase(_ plan: Plan, _ database: RemoteDatabase, statement: Statement, file: SourceFile) throws -> Table {
-        let sql = try compileForDatabase(plan, database, send: true)
+        let sql = try compileForDatabase(try expandedForDatabase(plan, database), database, send: true)
         do {
             return try database.client.query(sql, schema: plan.schema, cancellation: cancellation)
         } catch .cancelled {

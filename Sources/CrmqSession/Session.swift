@@ -224,7 +224,7 @@ public final class Session: @unchecked Sendable {
     /// computed columns) and, with asof set, as `transactions` and `interactions`, expanded
     /// into plain plans over the stored tables (`CRM.expand`).
     func expanded(_ plan: Plan) throws(DiagnosticList) -> Plan {
-        try CRM.expand(plan, tables: tables, settings: settings.all, defaultAsOf: store.defaultAsOf)
+        try CRM.expand(plan, stored: tables.mapValues(\.schema), settings: settings.all, defaultAsOf: store.defaultAsOf)
     }
 
     /// Evaluates a checked scalar expression (no columns) to one value.
@@ -285,13 +285,15 @@ public final class Session: @unchecked Sendable {
         case .dotCommand(let name, let arguments):
             return try dotCommand(name, arguments, statement: statement, file: file)
         case .explain(.query(let plan)):
-            if let database = remote, !readsOnlyLocalTables(plan, database) { return .message(plan.description) }
+            if let database = remote, !readsOnlyLocalTables(plan, database) {
+                return .message(try expandedForDatabase(plan, database).description)
+            }
             return .message(try expanded(plan).description)
         case .explainSQL(let plan):
             guard let database = remote else {
                 throw Diagnostic(SessionMessage.notConnected, in: file, at: statement.range)
             }
-            return .message(try compileForDatabase(plan, database, send: false).description)
+            return .message(try compileForDatabase(try expandedForDatabase(plan, database), database, send: false).description)
         case .connect(let url):
             return try connect(url, statement: statement, file: file)
         case .disconnect:

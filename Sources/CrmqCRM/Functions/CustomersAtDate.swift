@@ -32,9 +32,14 @@ extension CRM {
     /// The computed columns `customers` has with these tables loaded (input tables that
     /// cannot feed the measures count as not loaded).
     public static func computedColumns(tables: [String: Table]) -> [ComputedColumn] {
-        guard let customers = tables[customersTable] else { return [] }
-        let usable = tables.filter { inputProblem($0.key, schema: $0.value.schema) == nil }
-        return computedColumns(customers: customers.schema, loaded: Set(usable.keys))
+        computedColumns(stored: tables.mapValues(\.schema))
+    }
+
+    /// The same from the stored tables' schemas (a connected database's).
+    public static func computedColumns(stored: [String: Schema]) -> [ComputedColumn] {
+        guard let customers = stored[customersTable] else { return [] }
+        let usable = stored.filter { inputProblem($0.key, schema: $0.value) == nil }
+        return computedColumns(customers: customers, loaded: Set(usable.keys))
     }
 
     /// `customers` as of `asOf` with every computed column as of that date.

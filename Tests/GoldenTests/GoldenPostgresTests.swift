@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import CrmqEngine
+import CrmqSession
+import CrmqRendering
+import CrmqPostgres
+import CrmqSQL
+
+/// The private PostgreSQL server scripts/test starts (scripts/lib/postgres.sh).
+private let serverURL = ProcessInfo.processInfo.environment["CRMQ_TEST_POSTGRES_URL"]
+
+/// The whole golden corpus again, each case in a session connected to PostgreSQL whose
+/// search path holds the golden tables: every case must print what it prints in memory,
+/// except those listed in `exceptions` with the reason. An exception that starts to agree
+/// is reported too, so the list stays true.
+@Suite(.enabled(if: serverURL != nil, "needs the PostgreSQL server scripts/test starts (CRMQ_TEST_POSTGRES_URL)"),
+       .serialized)
+struct GoldenPostgresTests {
+    /// The golden tables uploaded once into a schema of their own; the URL reaching them.
+    static let database: Result<String, any Error> = Result {
+        let schema = "crmq_golden_\(UInt32.random(in: 0...UInt32.max))"
+        let admin = try PostgresClient.connect(PostgresEndpoint.parse(serverURL!))
+        defer { admin.close() }
+        _ = try admin.rows(SQLStatement("CREATE SCHEMA \(PostgresDialect().quote(schema))"))
+        var endpoint = try PostgresEndpoint.parse(serverURL!)
+        endpoint.searchPath = [schema]
+        let client = try PostgresClient.connect(endpoint)
+        defer { client.close() }
+        for t in GoldenTests.fixtures { try client.upload(t.table, as: t.name) }
+        return serverURL! + "&search_path=\(schema)"
+    }
+
+    /// What crmq prints for a case's input in a fresh session connected to the database.
+    static func run(_ input: String, url: String) -> String {
+        _ = FileManager.default.changeCurrentDirectoryPath(GoldenTests.dataFolder.path)
+        let session = Session()
+        session.connector = PostgresClient.connector
+        var out = ""
+        do {
+            _ = try session.connect(url: url)
+        } catch {
+            return "cannot connect: \(error.message)"
+        }
+        defer { _ = session.run("disconnect", name: "query") { _ in } }
+        let presenter = Presenter { text, _ in out += text }
+        session.run(input, name: "query") { presenter.present($0, settings: session.settings) }
+        let timing = #/time: [0-9]+\.[0-9]+ m?s/#
+        out = out.replacing(timing, with: "time: <elapsed>")
+        return GoldenFile.trimmed(out.components(separatedBy: "\n")).joined(separator: "\n")
+    }
+
+    @Test func theCorpusPrintsTheSameOnPostgreSQL() throws {
+        let url = try Self.database.get()
+        var agreed = 0
+        var differing: [String] = []
+        for file in try GoldenTests.files() {
+            for c in file.cases {
+                guard let expected = c.expected else { continue }
+                let key = "\(file.url.lastPathComponent): \(c.name)"
+                let output = Self.run(c.input, url: url)
+                let exception = GoldenExceptions.reason(file: file.url.lastPathComponent, case: c.name)
+                if output == expected {
+                    agreed += 1
+                    if exception != nil { Issue.record("\(key) agrees now: remove it from GoldenExceptions") }
+                } else if exception == nil {
+                    differing.append(key)
+                    Issue.record("""
+                        \(key) prints something else on PostgreSQL.
+                        --- input
+                        \(c.input)
+                        --- in memory
+                        \(expected)
+                        --- on PostgreSQL
+                        \(output)
+                        """)
+                }
+            }
+        }
+        #expect(agreed >= 150, "only \(agreed) cases agree")
+        if !differing.isEmpty { print("golden cases differing on PostgreSQL: \(differing.count)\n" + differing.joined(separator: "\n")) }
+    }
+}
