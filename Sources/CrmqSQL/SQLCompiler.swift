@@ -181,14 +181,97 @@ public struct SQLCompiler {
             // A CRM definition runs as its plain plan over the stored tables.
             return try node(definition, ordered: ordered)
 
-        case .window:
-            throw SQLCompileError("'window' runs only in memory so far; 'disconnect' first, or 'let' its input in memory")
-        case .topNPerGroup:
-            throw SQLCompileError("'top ... per' runs only in memory so far; 'disconnect' first, or 'let' its input in memory")
+        case .window(let input, let groups, let order, let computations):
+            return try window(input, groups: groups, order: order, computations: computations, ordered: ordered)
+
+        case .topNPerGroup(let input, let groups, let keys, let count):
+            // Each row's number in its group (keys, then input order), the first `count` kept;
+            // output ordered by group, then keys, then input order, as the engine orders it.
+            let t = alias()
+            let child = try node(input, ordered: true)
+            var groupColumns: [String] = []
+            var partition: [String] = []
+            for (i, g) in groups.enumerated() {
+                let sql = try expr(g) { "\(t).c\($0)" }
+                partition.append(sql)
+                groupColumns.append("\(sql) AS g\(i)")
+            }
+            let inner = try orderBy(keys, t) + ", \(t).o"
+            let partitionBy = partition.isEmpty ? "" : "PARTITION BY \(partition.joined(separator: ", ")) "
+            let numbered = "SELECT \(t).*, \(groupColumns.map { $0 + ", " }.joined())row_number() OVER (\(partitionBy)ORDER BY \(inner)) AS rn FROM (\(child)) AS \(t)"
+            let u = alias()
+            let n = bind(.int(Int64(count)), .int)
+            var outer: [String] = []
+            for (i, g) in groups.enumerated() { outer.append(sortKey("\(u).g\(i)", g.type, descending: false)) }
+            outer.append(try orderBy(keys, u))
+            outer.append("\(u).o")
+            let number = ordered ? "row_number() OVER (ORDER BY \(outer.joined(separator: ", ")))" : "0"
+            return "SELECT \(passThrough(input.schema.count, u)), \(number) AS o FROM (\(numbered)) AS \(u) WHERE \(u).rn <= \(n)"
 
         case .tableFunction(let name, _, _):
             throw SQLCompileError("the table function '\(name)' runs only in memory so far; 'disconnect' first, or 'let' its input in memory")
         }
+    }
+
+    /// A `window` node: the input's columns, then one window expression per computation over
+    /// the row's group; rows in group order (ascending, nulls last, categories by level),
+    /// then the window's order, then input order. Row-by-row functions order by the input
+    /// order last, so ties go as the engine takes them; the peer functions (rank,
+    /// dense_rank, percent_rank, cume_dist) order by the keys alone, so ties are peers.
+    private mutating func window(
+        _ input: Plan, groups: [BoundExpr], order: [SortKey], computations: [WindowComputation], ordered: Bool
+    ) throws(SQLCompileError) -> String {
+        let t = alias()
+        let child = try node(input, ordered: true)
+        var partition: [String] = []
+        var groupOrder: [String] = []
+        for g in groups {
+            let sql = try expr(g) { "\(t).c\($0)" }
+            partition.append(sql)
+            groupOrder.append(sortKey(sql, g.type, descending: false))
+        }
+        let partitionBy = partition.isEmpty ? "" : "PARTITION BY \(partition.joined(separator: ", "))"
+        let keys = order.isEmpty ? nil : try orderBy(order, t)
+        let rowOrder = "ORDER BY " + (keys.map { $0 + ", " } ?? "") + "\(t).o"
+        func over(_ orderClause: String?, frame: String = "") -> String {
+            "OVER (" + [partitionBy, orderClause ?? "", frame].filter { !$0.isEmpty }.joined(separator: " ") + ")"
+        }
+        var columns = (0..<input.schema.count).map { "\(t).c\($0) AS c\($0)" }
+        for (j, computation) in computations.enumerated() {
+            let sql: String
+            switch computation {
+            case .aggregate(let a):
+                sql = try aggregate(a, over: over(nil)) { "\(t).c\($0)" }
+            case .function(let call):
+                var x: [String] = []
+                for arg in call.arguments { x.append(try expr(arg) { "\(t).c\($0)" }) }
+                let peers = keys.map { "ORDER BY " + $0 }
+                switch call.function {
+                case .rowNumber: sql = "(row_number() \(over(rowOrder)))::int8"
+                case .rank: sql = "(rank() \(over(peers)))::int8"
+                case .denseRank: sql = "(dense_rank() \(over(peers)))::int8"
+                case .percentRank: sql = "(percent_rank() \(over(peers)))::float8"
+                case .cumeDist: sql = "(cume_dist() \(over(peers)))::float8"
+                case .ntile:
+                    sql = "(ntile(\(bind(.int(Int64(call.parameter)), .int))::int4) \(over(rowOrder)))::int8"
+                case .lag, .lead:
+                    let offset = bind(.int(Int64(call.parameter)), .int)
+                    sql = "\(call.function.rawValue)(\(x[0]), (\(offset))::int4, \(x[1])) \(over(rowOrder))"
+                case .runningSum:
+                    let value = call.arguments[0].type == .bool ? "(\(x[0]))::int4" : x[0]
+                    let sum = "sum(\(value)) \(over(rowOrder, frame: "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"))"
+                    sql = call.type == .int ? "(\(sum))::int8" : dialect.finite(sum)
+                case .share:
+                    let value = call.arguments[0].type == .bool ? "((\(x[0]))::int4)::float8" : "(\(x[0]))::float8"
+                    sql = dialect.divide(value, "(sum(\(value)) \(over(nil)))")
+                }
+            }
+            columns.append("\(sql) AS c\(input.schema.count + j)")
+        }
+        let number = ordered
+            ? "row_number() OVER (ORDER BY " + (groupOrder + (keys.map { [$0] } ?? []) + ["\(t).o"]).joined(separator: ", ") + ")"
+            : "0"
+        return "SELECT \(columns.joined(separator: ", ")), \(number) AS o FROM (\(child)) AS \(t)"
     }
 
     private func passThrough(_ count: Int, _ t: String) -> String {
@@ -355,37 +438,47 @@ public struct SQLCompiler {
         return dialect.cast(sql, to: .string)
     }
 
-    private mutating func aggregate(_ a: BoundAggregate, _ column: (Int) -> String) throws(SQLCompileError) -> String {
+    /// An aggregate; with `over` (a window stage's aggregate over the row's group), each
+    /// aggregate call followed by that OVER clause.
+    private mutating func aggregate(
+        _ a: BoundAggregate, over: String = "", _ column: (Int) -> String
+    ) throws(SQLCompileError) -> String {
         var x: [String] = []
         for arg in a.arguments { x.append(try expr(arg, column)) }
         let t = a.arguments.first?.type
+        let w = over.isEmpty ? "" : " " + over
+        if !over.isEmpty, [.countDistinct, .median, .percentile].contains(a.function) {
+            throw SQLCompileError(
+                "'\(a.function)' over a window's group runs only in memory: \(dialect.name) has no such window aggregate; "
+                    + "'disconnect' first, or summarize it by the group and join it back", range: a.range)
+        }
         switch a.function {
-        case .countRows: return "(count(*))::int8"
-        case .count: return "(count(\(x[0])))::int8"
-        case .countDistinct: return "(count(DISTINCT \(x[0])))::int8"
+        case .countRows: return "(count(*)\(w))::int8"
+        case .count: return "(count(\(x[0]))\(w))::int8"
         case .sum:
-            if t == .bool { return "(sum((\(x[0]))::int4))::int8" }
-            return t == .int ? "(sum(\(x[0])))::int8" : "sum(\(x[0]))"
+            if t == .bool { return "(sum((\(x[0]))::int4)\(w))::int8" }
+            return t == .int ? "(sum(\(x[0]))\(w))::int8" : "sum(\(x[0]))\(w)"
         case .avg:
-            if t == .bool { return "avg(((\(x[0]))::int4)::float8)" }
-            return "avg((\(x[0]))::float8)"
+            if t == .bool { return "avg(((\(x[0]))::int4)::float8)\(w)" }
+            return "avg((\(x[0]))::float8)\(w)"
         case .min, .max:
             let isMin = a.function == .min
             switch t {
-            case .bool?: return isMin ? "bool_and(\(x[0]))" : "bool_or(\(x[0]))"
-            case .string?: return "\(isMin ? "min" : "max")(\(dialect.bytewise(x[0])))"
+            case .bool?: return isMin ? "bool_and(\(x[0]))\(w)" : "bool_or(\(x[0]))\(w)"
+            case .string?: return "\(isMin ? "min" : "max")(\(dialect.bytewise(x[0])))\(w)"
             case .category(let c)?:
                 let r = rank(x[0], c)
                 var cases = ""
                 for (i, level) in c.levels.enumerated() { cases += " WHEN \(i) THEN \(bind(.string(level), .string))" }
-                return "(CASE \(isMin ? "min" : "max")(\(r))\(cases) END)"
-            default: return "\(isMin ? "min" : "max")(\(x[0]))"
+                return "(CASE \(isMin ? "min" : "max")(\(r))\(w)\(cases) END)"
+            default: return "\(isMin ? "min" : "max")(\(x[0]))\(w)"
             }
+        case .stddev: return "stddev_samp((\(x[0]))::float8)\(w)"
+        case .corr: return "corr((\(x[0]))::float8, (\(x[1]))::float8)\(w)"
+        case .covar: return "covar_samp((\(x[0]))::float8, (\(x[1]))::float8)\(w)"
+        case .covarPop: return "covar_pop((\(x[0]))::float8, (\(x[1]))::float8)\(w)"
+        case .countDistinct: return "(count(DISTINCT \(x[0])))::int8"
         case .median: return dialect.percentile("(\(x[0]))::float8", "0.5")
-        case .stddev: return "stddev_samp((\(x[0]))::float8)"
-        case .corr: return "corr((\(x[0]))::float8, (\(x[1]))::float8)"
-        case .covar: return "covar_samp((\(x[0]))::float8, (\(x[1]))::float8)"
-        case .covarPop: return "covar_pop((\(x[0]))::float8, (\(x[1]))::float8)"
         case .percentile:
             guard case .literal(let p) = a.arguments[1].kind, let fraction = p.asDouble else {
                 throw SQLCompileError("percentile needs a literal fraction", range: a.range)
