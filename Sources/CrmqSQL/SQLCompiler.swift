@@ -390,6 +390,13 @@ public struct SQLCompiler {
         case .least, .greatest:
             let name = f == .least ? "LEAST" : "GREATEST"
             if e.type == .string { return "\(name)(\(a.map { d.bytewise($0) }.joined(separator: ", ")))" }
+            if case .category(let c) = e.type {
+                // By level, not by text: the level numbers compared, the winner's text back.
+                let levels = a.map { rank($0, c) }
+                var cases = ""
+                for (i, level) in c.levels.enumerated() { cases += " WHEN \(i) THEN \(bind(.string(level), .string))" }
+                return "(CASE \(name)(\(levels.joined(separator: ", ")))\(cases) END)"
+            }
             return "\(name)(\(a.joined(separator: ", ")))"
         case .lower: return "lower(\(a[0]))"
         case .upper: return "upper(\(a[0]))"

@@ -182,17 +182,17 @@ extension BoundExpr {
 }
 
 /// Writes checked expressions as crmq source.
-struct ExpressionText {
+public struct ExpressionText {
     var input: Schema
 
     /// A column or table name as written: backquoted unless it is a plain identifier.
-    static func name(_ s: String) -> String {
+    public static func name(_ s: String) -> String {
         let plain = s.first.map { $0.isLetter || $0 == "_" } == true
             && s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
         return plain ? s : "`\(s)`"
     }
 
-    static func literal(_ v: Value) -> String {
+    public static func literal(_ v: Value) -> String {
         switch v {
         case .null: "null"
         case .string(let s): "\"" + s.replacingAll("\\", "\\\\").replacingAll("\"", "\\\"") + "\""

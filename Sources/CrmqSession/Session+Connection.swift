@@ -157,7 +157,9 @@ extension Session {
         } catch {
             throw Diagnostic(SessionMessage.connection(error.message))
         }
-        return try CRM.expand(plan, stored: storedSchemas(database), settings: settings.all, defaultAsOf: asOf)
+        let stored = storedSchemas(database)
+        let expanded = try CRM.expand(plan, stored: stored, settings: settings.all, defaultAsOf: asOf)
+        return try CRM.definingTableFunctions(expanded, stored: stored, settings: settings.all)
     }
 
     /// Runs a plan in the connected database; Ctrl-C (the session's cancellation flag)

@@ -168,3 +168,45 @@ import CrmqCRM
         }
     }
 }
+
+/// rfm and customers(asof = ...) as plain plans (CRM.definingTableFunctions, what a SQL
+/// backend runs) give the rows of the in-memory passes: every column, every row.
+@Suite struct TableFunctionDefinitionTests {
+    static func bothWays(_ session: Session, _ query: String) throws -> (fast: Table, plain: Table) {
+        let plan = try DefinitionTests.expandedPlan(session, query)
+        let fast = try session.backend.run(plan)
+        let defined = try CRM.definingTableFunctions(plan, stored: session.tables.mapValues(\.schema), settings: session.settings.all)
+        #expect(defined != plan, "\(query): a definition took the function's place")
+        let tables = session.tables
+        let plain = try Executor(tables: { tables[$0] }, cancellation: CancellationFlag()).execute(defined)
+        return (fast, plain)
+    }
+
+    @Test(arguments: [3, 99] as [UInt64])
+    func rfmAndCustomersAtADate(seed: UInt64) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmq-tf-definitions-\(seed)-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try DatasetGenerator(customers: 1200, seed: seed).generate().write(to: folder.path)
+        let session = Session()
+        _ = try session.loadFolder(folder.path)
+        _ = session.run(#"let recent = transactions | where date >= date("2024-06-01") and amount > 20"#, name: "t") { _ in }
+        _ = session.run(#"let named = transactions | extend who = concat("c", string(customer_id)) | select who, day = date, spend = amount"#, name: "t") { _ in }
+        let queries = [
+            "rfm(transactions)",
+            #"rfm(transactions, asof = date("2024-09-15"))"#,
+            #"rfm(transactions, from = date("2024-01-01"))"#,
+            "rfm(recent)",
+            "rfm(named, customer = who, date = day, amount = spend)",
+            #"customers(asof = date("2024-03-01"))"#,
+        ]
+        for asof in [.null] + DefinitionTests.dates(["2025-02-01"]) {
+            session.settings["asof"] = asof
+            for query in queries {
+                let (fast, plain) = try Self.bothWays(session, query)
+                #expect(fast.rowCount > 10, "\(query)")
+                DefinitionTests.expectSame(fast, plain, "seed \(seed), asof \(asof): \(query)")
+            }
+        }
+    }
+}

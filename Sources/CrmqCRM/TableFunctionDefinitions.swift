@@ -1,0 +1,110 @@
+import CrmqSource
+import CrmqDiagnostics
+import CrmqSyntax
+import CrmqSemantics
+
+// The table functions rfm and customers(asof = ...) as plain plans, for a backend that
+// runs plans without the CRM layer's fast passes (SQL). Each is written in crmq over its
+// input, checked like a query, and put in place of the function's node as a `definition`
+// node; the in-memory engine keeps its passes, and TableFunctionDefinitionTests holds the
+// two ways equal.
+extension CRM {
+    /// `plan` with every rfm and customers(asof = ...) node replaced by its definition.
+    public static func definingTableFunctions(
+        _ plan: Plan, stored: [String: Schema], settings: [String: Value]
+    ) throws(DiagnosticList) -> Plan {
+        var failure: DiagnosticList?
+        let result = plan.rewritingBottomUp { node in
+            guard failure == nil, case .tableFunction(let name, let input, let options) = node.kind else { return nil }
+            do throws(DiagnosticList) {
+                switch name {
+                case "rfm":
+                    return try RFMDefinition.plan(input: input, options: options, settings: settings, schema: node.schema)
+                case customersTable:
+                    guard case .date(let asOf)? = options["asof"] else { return nil }
+                    var frozen = frozenSettings(settings, defaultAsOf: nil)
+                    frozen["asof"] = .date(asOf)
+                    let needed = node.schema.names.filter { stored[customersTable]?.index(of: $0) == nil }
+                    let definition = try CustomerDefinitions.plan(
+                        schema: node.schema, stored: stored, needed: needed, settings: frozen)
+                    return Plan(.definition(name: customersTable, arguments: frozen, definition), schema: node.schema)
+                default:
+                    return nil
+                }
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        return result
+    }
+}
+
+/// rfm(transactions, ...) in crmq: per customer the last purchase, the purchases and their
+/// sum before the as-of date (and from `from`), then each score an ntile(5) in order of its
+/// measure with ties in customer order, and the segment from the grid of RFMSegments.
+enum RFMDefinition {
+    static func source(options: [String: Value], settings: [String: Value]) -> String {
+        func column(_ option: String, _ fallback: String) -> String {
+            if case .string(let s)? = options[option] { return ExpressionText.name(s) }
+            return fallback
+        }
+        let customer = column("customer", "customer_id"), date = column("date", "date")
+        let amount = column("amount", "amount")
+        // The as-of date: the option, the setting, else the day after the input's last date.
+        var asof: String
+        var filters = ["\(customer) is not null", "\(date) is not null"]
+        var end = ""
+        // (The resolved options hold asof as null when it was not given.)
+        let given: Value? = if case .date? = options["asof"] { options["asof"] } else { settings["asof"] }
+        if case .date(let d)? = given {
+            asof = ExpressionText.literal(.date(d))
+            filters.append("\(date) < \(asof)")
+        } else {
+            end = " | window _end = max(\(date))"
+            asof = "add_days(_end, 1)"
+        }
+        if case .date(let d)? = options["from"] { filters.append("\(date) >= \(ExpressionText.literal(.date(d)))") }
+        // A grid cell's code is 10 * r + fm; each segment the cells that give it.
+        var segment = "null"
+        for (index, name) in RFMSegments.names.enumerated().reversed() {
+            var codes: [String] = []
+            for r in 1...5 {
+                for fm in 1...5 where RFMSegments.grid[r - 1][fm - 1] == Int32(index) { codes.append(String(10 * r + fm)) }
+            }
+            guard !codes.isEmpty else { continue }
+            segment = "if(_code in (\(codes.joined(separator: ", "))), \(ExpressionText.literal(.string(name))), \(segment))"
+        }
+        let levels = RFMSegments.names.map { ExpressionText.literal(.string($0)) }.joined(separator: ", ")
+        return """
+            _input\(end) | where \(filters.joined(separator: " and "))
+              | summarize _last = max(\(date)), frequency = count(), _amount = sum(coalesce(\(amount) * 1.0, 0.0)), _asof = max(\(asof)) by \(customer)
+              | extend recency = _asof - _last, monetary = round(_amount, 2)
+              | window r_score = ntile(5) sort _last, \(customer)
+              | window f_score = ntile(5) sort frequency, \(customer)
+              | window m_score = ntile(5) sort monetary, \(customer)
+              | sort \(customer)
+              | extend _code = 10 * r_score + int((f_score + m_score + 1) / 2)
+              | select \(customer), recency, frequency, monetary, r_score, f_score, m_score,
+                  rfm_score = 100 * r_score + 10 * f_score + m_score, rfm_segment = ordered(\(segment), \(levels))
+            """
+    }
+
+    static func plan(
+        input: Plan, options: [String: Value], settings: [String: Value], schema: Schema
+    ) throws(DiagnosticList) -> Plan {
+        let text = source(options: options, settings: settings)
+        let file = SourceFile(name: "<definition of rfm>", text: text)
+        let (script, parseErrors) = Parser.parse(file)
+        guard parseErrors.isEmpty, let statement = script.statements.first else { throw DiagnosticList(parseErrors) }
+        let catalog = DefinitionCatalog(tables: ["_input": input.schema], settings: settings)
+        guard case .query(let body) = try Checker(catalog: catalog, file: file).check(statement) else {
+            throw DiagnosticList([])
+        }
+        let definition = body.replacingScans { name, scan in name == "_input" ? input : scan }
+        var arguments = options
+        if case .date? = options["asof"] {} else { arguments["asof"] = settings["asof"] ?? .null }
+        return Plan(.definition(name: "rfm", arguments: arguments, definition), schema: schema)
+    }
+}
