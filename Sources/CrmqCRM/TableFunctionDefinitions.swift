@@ -20,6 +20,8 @@ extension CRM {
                 switch name {
                 case "rfm":
                     return try RFMDefinition.plan(input: input, options: options, settings: settings, schema: node.schema)
+                case "cohorts":
+                    return try CohortsDefinition.plan(input: input, options: options, settings: settings, schema: node.schema)
                 case customersTable:
                     guard case .date(let asOf)? = options["asof"] else { return nil }
                     var frozen = frozenSettings(settings, defaultAsOf: nil)
@@ -94,8 +96,54 @@ enum RFMDefinition {
     static func plan(
         input: Plan, options: [String: Value], settings: [String: Value], schema: Schema
     ) throws(DiagnosticList) -> Plan {
-        let text = source(options: options, settings: settings)
-        let file = SourceFile(name: "<definition of rfm>", text: text)
+        try TableFunctionDefinition.plan(
+            "rfm", source(options: options, settings: settings), input: input, options: options, settings: settings,
+            schema: schema)
+    }
+}
+
+/// cohorts(transactions, ...) in crmq: each customer's months with a purchase, the first
+/// one its cohort; per cohort and months since, the customers who bought, over the cohort's
+/// size (its customers at period 0). The cohort is written YYYY-MM.
+enum CohortsDefinition {
+    static func source(options: [String: Value], settings: [String: Value]) -> String {
+        func column(_ option: String, _ fallback: String) -> String {
+            if case .string(let s)? = options[option] { return ExpressionText.name(s) }
+            return fallback
+        }
+        let customer = column("customer", "customer_id"), date = column("date", "date")
+        var filters = ["\(customer) is not null", "\(date) is not null"]
+        let given: Value? = if case .date? = options["asof"] { options["asof"] } else { settings["asof"] }
+        if case .date(let d)? = given { filters.append("\(date) < \(ExpressionText.literal(.date(d)))") }
+        return """
+            _input | where \(filters.joined(separator: " and "))
+              | distinct \(customer), _month = date_trunc("month", \(date))
+              | window _cohort = min(_month) by \(customer)
+              | summarize active = count() by _cohort, period = months_between(_cohort, _month)
+              | window customers = max(active) by _cohort
+              | extend _year = year(_cohort), _m = month(_cohort)
+              | select cohort = concat(if(_year < 10, "000", if(_year < 100, "00", if(_year < 1000, "0", ""))), string(_year),
+                    if(_m < 10, "-0", "-"), string(_m)),
+                  period, customers, active, rate = active / customers
+            """
+    }
+
+    static func plan(
+        input: Plan, options: [String: Value], settings: [String: Value], schema: Schema
+    ) throws(DiagnosticList) -> Plan {
+        try TableFunctionDefinition.plan(
+            "cohorts", source(options: options, settings: settings), input: input, options: options,
+            settings: settings, schema: schema)
+    }
+}
+
+enum TableFunctionDefinition {
+    /// The definition node of table function `name`: `text` checked with `_input` standing for
+    /// the function's input, whose plan then takes its place.
+    static func plan(
+        _ name: String, _ text: String, input: Plan, options: [String: Value], settings: [String: Value], schema: Schema
+    ) throws(DiagnosticList) -> Plan {
+        let file = SourceFile(name: "<definition of \(name)>", text: text)
         let (script, parseErrors) = Parser.parse(file)
         guard parseErrors.isEmpty, let statement = script.statements.first else { throw DiagnosticList(parseErrors) }
         let catalog = DefinitionCatalog(tables: ["_input": input.schema], settings: settings)
@@ -105,6 +153,6 @@ enum RFMDefinition {
         let definition = body.replacingScans { name, scan in name == "_input" ? input : scan }
         var arguments = options
         if case .date? = options["asof"] {} else { arguments["asof"] = settings["asof"] ?? .null }
-        return Plan(.definition(name: "rfm", arguments: arguments, definition), schema: schema)
+        return Plan(.definition(name: name, arguments: arguments, definition), schema: schema)
     }
 }

@@ -22,7 +22,16 @@ extension Session: Catalog {
     }
     public var asOf: Int32? {
         if case .date(let d)? = settings["asof"] { return d }
-        return store.defaultAsOf
+        return defaultAsOf
+    }
+
+    /// The as-of date when `asof` is not set: the day after the last transaction, of the
+    /// tables in memory or, while connected, of the database's (or of a local
+    /// `transactions` made since connecting). Nil when there is none or the database
+    /// cannot say.
+    var defaultAsOf: Int32? {
+        guard let database = remote, !database.localNames.contains("transactions") else { return store.defaultAsOf }
+        return (try? database.defaultAsOf()) ?? nil
     }
 
     public var aggregateDefinitions: [AggregateDefinition] { CRM.aggregates }
@@ -52,23 +61,24 @@ extension Session {
     /// What keeps a computed column from existing now ("needs the transactions table, which
     /// is not loaded"), nil when it exists or `customers` stores a column of its name.
     func missingInputs(of column: ComputedColumn) -> (why: String, remedy: String?)? {
-        guard let customers = tables[CRM.customersTable] else {
+        let stored = remote.map { storedSchemas($0) } ?? tables.mapValues(\.schema)
+        guard let customers = stored[CRM.customersTable] else {
             return ("needs the customers table, which is not loaded", nil)
         }
-        if customers.schema.index(of: column.name) != nil { return nil }
-        if let table = column.needs.first(where: { tables[$0] == nil }) {
+        if customers.index(of: column.name) != nil { return nil }
+        if let table = column.needs.first(where: { stored[$0] == nil }) {
             return (
                 "needs the \(table) table, which is not loaded",
                 "load it with 'load \"path/\(table).csv\"', or start crmq with --data on a folder that has \(table).csv")
         }
         for table in column.needs {
-            if let schema = tables[table]?.schema, let problem = CRM.inputProblem(table, schema: schema) {
+            if let schema = stored[table], let problem = CRM.inputProblem(table, schema: schema) {
                 return (
                     "needs the \(table) table, but the loaded one \(problem)",
                     "load a \(table) table with the columns customer_id, date and amount (docs/crm.md)")
             }
         }
-        let columnsMissing = column.requires.filter { customers.schema.index(of: $0) == nil }
+        let columnsMissing = column.requires.filter { customers.index(of: $0) == nil }
         if !columnsMissing.isEmpty {
             return (
                 "is made from the column\(columnsMissing.count == 1 ? "" : "s") "

@@ -152,10 +152,14 @@ extension Session {
     /// computed columns becomes their definition, a plain plan the compiler turns into SQL.
     func expandedForDatabase(_ plan: Plan, _ database: RemoteDatabase) throws -> Plan {
         let asOf: Int32?
-        do {
-            asOf = try database.defaultAsOf()
-        } catch {
-            throw Diagnostic(SessionMessage.connection(error.message))
+        if database.localNames.contains("transactions") {
+            asOf = store.defaultAsOf
+        } else {
+            do {
+                asOf = try database.defaultAsOf()
+            } catch {
+                throw Diagnostic(SessionMessage.connection(error.message))
+            }
         }
         let stored = storedSchemas(database)
         let expanded = try CRM.expand(plan, stored: stored, settings: settings.all, defaultAsOf: asOf)

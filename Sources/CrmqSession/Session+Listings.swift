@@ -71,7 +71,7 @@ extension Session {
         for spec in specs {
             let value = settings[spec.name] ?? .null
             if spec.name == "asof", value.isNull {
-                let date = CRM.defaultAsOf(transactions: tables["transactions"])
+                let date = defaultAsOf
                 values.append(.string(date.map { Value.date($0).exactText } ?? ""))
                 origins.append(.string(date == nil ? "none: no transactions loaded" : "default: day after last transaction"))
             } else {

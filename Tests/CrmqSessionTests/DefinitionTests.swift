@@ -169,7 +169,7 @@ import CrmqCRM
     }
 }
 
-/// rfm and customers(asof = ...) as plain plans (CRM.definingTableFunctions, what a SQL
+/// rfm, cohorts and customers(asof = ...) as plain plans (CRM.definingTableFunctions, what a SQL
 /// backend runs) give the rows of the in-memory passes: every column, every row.
 @Suite struct TableFunctionDefinitionTests {
     static func bothWays(_ session: Session, _ query: String) throws -> (fast: Table, plain: Table) {
@@ -199,6 +199,9 @@ import CrmqCRM
             "rfm(recent)",
             "rfm(named, customer = who, date = day, amount = spend)",
             #"customers(asof = date("2024-03-01"))"#,
+            "cohorts(transactions)",
+            #"cohorts(transactions, asof = date("2024-10-10"))"#,
+            "cohorts(named, customer = who, date = day)",
         ]
         for asof in [.null] + DefinitionTests.dates(["2025-02-01"]) {
             session.settings["asof"] = asof
