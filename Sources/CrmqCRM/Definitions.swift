@@ -97,7 +97,9 @@ public enum CustomerDefinitions {
         if fragments.contains("retention") { fragments.insert("_churned") }
 
         var asOf = "customers"
-        if has("signup_date", .date) { asOf += " | where signup_date is null or signup_date <= asof" }
+        // Signed up by asof; a customer whose signup (or the as-of date: no transactions) is
+        // unknown is there.
+        if has("signup_date", .date) { asOf += " | where coalesce(signup_date <= asof, true)" }
         let churnedType = stored.index(of: "churned").map { stored[$0].type }
         if let type = churnedType, has("churn_date", .date) {
             // A churn dated on or after asof has not happened (a churned that is not a flag stays).
@@ -234,7 +236,7 @@ public enum CustomerDefinitions {
             + "becomes, with the settings' values):\n\n" + lines.joined(separator: "\n")
         for f in fragments { text += "\n\n" + f }
         text += "\n\ncustomers is the stored table as of asof:\n" + indent("""
-            customers | where signup_date is null or signup_date <= asof
+            customers | where coalesce(signup_date <= asof, true)
               | extend churned = if(churn_date >= asof and churned is not null, 0, churned),
                   churn_date = if(churn_date >= asof, null, churn_date)
             """)

@@ -385,8 +385,12 @@ public struct SQLCompiler {
         case .power:
             return d.finite("(CASE WHEN (\(a[0]) = 0 AND \(a[1]) < 0) OR (\(a[0]) < 0 AND \(a[1]) <> trunc(\(a[1]))) THEN NULL ELSE power(\(a[0]), \(a[1])) END)")
         case .bin:
-            if e.type == .int { return "((floor((\(a[0]))::numeric / NULLIF(\(a[1]), 0)) * (\(a[1])))::int8)" }
-            return d.finite("(floor((\(a[0])) / NULLIF(\(a[1]), 0)) * (\(a[1])))")
+            // A width at or below 0 is an error in memory; an expression here cannot raise one,
+            // so it gives null rather than a wrong bin.
+            if e.type == .int {
+                return "(CASE WHEN \(a[1]) > 0 THEN (floor((\(a[0]))::numeric / \(a[1])) * (\(a[1])))::int8 END)"
+            }
+            return d.finite("(CASE WHEN \(a[1]) > 0 THEN floor((\(a[0])) / \(a[1])) * (\(a[1])) END)")
         case .least, .greatest:
             let name = f == .least ? "LEAST" : "GREATEST"
             if e.type == .string { return "\(name)(\(a.map { d.bytewise($0) }.joined(separator: ", ")))" }

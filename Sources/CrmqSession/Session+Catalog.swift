@@ -11,8 +11,8 @@ import CrmqCRM
 extension Session: Catalog {
     public func tableSchema(_ name: String) -> Schema? {
         if let database = remote {
-            if database.localNames.contains(name) { return tables[name]?.schema }
-            guard let schema = database.table(name)?.schema else { return nil }
+            let stored = database.localNames.contains(name) ? tables[name]?.schema : database.table(name)?.schema
+            guard let schema = stored else { return nil }
             guard name == CRM.customersTable else { return schema }
             return Schema(schema.fields + computedColumns.map { Field($0.name, $0.type) })
         }

@@ -150,7 +150,11 @@ extension Session {
 
     /// The CRM layer's rewrite pass over the database's tables: `customers` with its
     /// computed columns becomes their definition, a plain plan the compiler turns into SQL.
-    func expandedForDatabase(_ plan: Plan, _ database: RemoteDatabase) throws -> Plan {
+    /// `definingTableFunctions`: rfm, cohorts and customers(asof = ...) become their plain
+    /// plans too (for the SQL compiler).
+    func expandedForDatabase(
+        _ plan: Plan, _ database: RemoteDatabase, definingTableFunctions: Bool = true
+    ) throws -> Plan {
         let asOf: Int32?
         if database.localNames.contains("transactions") {
             asOf = store.defaultAsOf
@@ -163,13 +167,15 @@ extension Session {
         }
         let stored = storedSchemas(database)
         let expanded = try CRM.expand(plan, stored: stored, settings: settings.all, defaultAsOf: asOf)
+        guard definingTableFunctions else { return expanded }
         return try CRM.definingTableFunctions(expanded, stored: stored, settings: settings.all)
     }
 
     /// Runs a plan in the connected database; Ctrl-C (the session's cancellation flag)
     /// asks the server to stop it.
+    /// `plan` is expanded already (expandedForDatabase).
     func runInDatabase(_ plan: Plan, _ database: RemoteDatabase, statement: Statement, file: SourceFile) throws -> Table {
-        let sql = try compileForDatabase(try expandedForDatabase(plan, database), database, send: true)
+        let sql = try compileForDatabase(plan, database, send: true)
         do {
             return try database.client.query(sql, schema: plan.schema, cancellation: cancellation)
         } catch .cancelled {

@@ -214,8 +214,12 @@ public final class Session: @unchecked Sendable {
     }
 
     private func execute(_ plan: Plan, statement: Statement, file: SourceFile) throws -> Table {
-        if let database = remote, !readsOnlyLocalTables(plan, database) {
-            return try runInDatabase(plan, database, statement: statement, file: file)
+        if let database = remote {
+            // What the CRM definitions read decides where the plan runs: a plan over local
+            // tables alone (customers loaded since connecting, with transactions) runs here.
+            let expanded = try expandedForDatabase(plan, database, definingTableFunctions: false)
+            if readsOnlyLocalTables(expanded, database) { return try backend.run(expanded) }
+            return try runInDatabase(try expandedForDatabase(plan, database), database, statement: statement, file: file)
         }
         return try backend.run(try expanded(plan))
     }
@@ -269,7 +273,7 @@ public final class Session: @unchecked Sendable {
             }
             settings[name] = value
             if value.isNull, name == "asof" {
-                let date = CRM.defaultAsOf(transactions: tables["transactions"])
+                let date = defaultAsOf
                 return .message("asof = null: " + (date.map { "the day after the last transaction, \(Value.date($0).exactText)" }
                     ?? "no as-of date until transactions are loaded"))
             }
