@@ -64,7 +64,7 @@ let package = Package(
             // datasets/demo is a symbolic link to it.
             resources: [.copy("Resources/demo")]),
         // The benchmark harness (scripts/bench, docs/performance.md): the session API in-process.
-        .executableTarget(name: "crmq-bench", dependencies: ["CrmqSession", "CrmqEngine", "CrmqLoading"]),
+        .executableTarget(name: "crmq-bench", dependencies: ["CrmqSession", "CrmqEngine", "CrmqLoading", "CrmqPostgres"]),
 
         .testTarget(name: "CrmqDiagnosticsTests", dependencies: ["CrmqDiagnostics"]),
         .testTarget(name: "CrmqSyntaxTests", dependencies: ["CrmqSyntax"]),
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "CrmqSessionTests",
             dependencies: ["CrmqSession", "CrmqSource", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqCRM", "CrmqSQL"]),
-        .testTarget(name: "CrmqCRMTests", dependencies: ["CrmqCRM", "CrmqEngine", "CrmqLoading"]),
+        .testTarget(name: "CrmqCRMTests", dependencies: ["CrmqCRM", "CrmqEngine", "CrmqLoading", "CrmqSession"]),
         .testTarget(
             name: "GoldenTests",
             dependencies: ["CrmqSession", "CrmqRendering", "CrmqPostgres", "CrmqSQL"],

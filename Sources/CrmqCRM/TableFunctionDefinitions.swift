@@ -49,8 +49,7 @@ extension CRM {
 enum RFMDefinition {
     static func source(options: [String: Value], settings: [String: Value]) -> String {
         func column(_ option: String, _ fallback: String) -> String {
-            if case .string(let s)? = options[option] { return ExpressionText.name(s) }
-            return fallback
+            TableFunctionDefinition.column(options, option, fallback)
         }
         let customer = column("customer", "customer_id"), date = column("date", "date")
         let amount = column("amount", "amount")
@@ -108,8 +107,7 @@ enum RFMDefinition {
 enum CohortsDefinition {
     static func source(options: [String: Value], settings: [String: Value]) -> String {
         func column(_ option: String, _ fallback: String) -> String {
-            if case .string(let s)? = options[option] { return ExpressionText.name(s) }
-            return fallback
+            TableFunctionDefinition.column(options, option, fallback)
         }
         let customer = column("customer", "customer_id"), date = column("date", "date")
         var filters = ["\(customer) is not null", "\(date) is not null"]
@@ -138,6 +136,12 @@ enum CohortsDefinition {
 }
 
 enum TableFunctionDefinition {
+    /// The column an option names (as crmq source), else the default name.
+    static func column(_ options: [String: Value], _ option: String, _ fallback: String) -> String {
+        if case .string(let s)? = options[option] { return ExpressionText.name(s) }
+        return fallback
+    }
+
     /// The definition node of table function `name`: `text` checked with `_input` standing for
     /// the function's input, whose plan then takes its place.
     static func plan(

@@ -237,6 +237,32 @@ extension PostgresClient: DatabaseClient {
     public func uploadTemporary(_ table: Table, as name: String) throws(DatabaseError) {
         do { try upload(table, as: name, temporary: true, replace: true) } catch { throw error.databaseError }
     }
+
+    public func storeTemporary(
+        _ statement: SQLStatement, schema: Schema, as name: String, cancellation: CancellationFlag
+    ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable) {
+        let d = PostgresDialect()
+        // pg_temp: only ever this connection's own temporary table, never one of the database's.
+        let qualified = "pg_temp." + d.quote(name)
+        let types = schema.fields.map { d.typeName($0.type) }
+        let columns = zip(schema.fields, types).map { d.quote($0.name) + " " + $1 }
+        do throws(ConnectionError) {
+            _ = try rows(SQLStatement("DROP TABLE IF EXISTS \(qualified)"))
+            _ = try rows(SQLStatement("CREATE TEMPORARY TABLE \(d.quote(name)) (\(columns.joined(separator: ", ")))"))
+            _ = try rows(SQLStatement("INSERT INTO \(qualified) " + statement.text, binds: statement.binds),
+                         cancellation: cancellation)
+            let count = try fetch(SQLStatement("SELECT count(*) FROM \(qualified)"), schema: Schema([Field("n", .int)]))
+            guard case .int(let n) = count.columns[0].value(at: 0) else { throw ConnectionError.server(code: "XX000", message: "no row count for the stored result", detail: nil, position: nil) }
+            var read: [String: String] = [:]
+            for f in schema.fields { read[f.name] = d.quote(f.name) }
+            let table = DatabaseTable(
+                name: name, databaseSchema: "pg_temp", schema: schema, databaseTypes: types,
+                relation: SQLRelation(qualifiedName: qualified, columns: read))
+            return (Int(n), table)
+        } catch {
+            throw error.databaseError
+        }
+    }
 }
 
 extension ConnectionError {

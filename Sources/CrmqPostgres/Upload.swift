@@ -12,7 +12,8 @@ extension PostgresClient {
     public func upload(_ table: Table, as name: String, temporary: Bool = false, replace: Bool = false) throws(ConnectionError) {
         let d = PostgresDialect()
         let quoted = d.quote(name)
-        if replace { _ = try rows(SQLStatement("DROP TABLE IF EXISTS \(quoted)")) }
+        // A temporary table is replaced in pg_temp only, never a table of the database.
+        if replace { _ = try rows(SQLStatement("DROP TABLE IF EXISTS \(temporary ? "pg_temp." : "")\(quoted)")) }
         let columns = table.schema.fields.map { d.quote($0.name) + " " + d.typeName($0.type) }
         _ = try rows(SQLStatement(
             "CREATE \(temporary ? "TEMPORARY " : "")TABLE \(quoted) (\(columns.joined(separator: ", ")))"))

@@ -18,6 +18,12 @@ public protocol DatabaseClient: AnyObject {
     /// Sends a table as a temporary table of that name (replacing one), for a query that
     /// joins it with the database's tables.
     func uploadTemporary(_ table: Table, as name: String) throws(DatabaseError)
+    /// Runs a compiled query into a temporary table of that name with `schema`'s columns
+    /// (replacing one), rows in the query's order: a `let` over the database's tables,
+    /// kept where the data lives. Returns the rows stored and the table as queries read it.
+    func storeTemporary(
+        _ statement: SQLStatement, schema: Schema, as name: String, cancellation: CancellationFlag
+    ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable)
     func close()
 }
 

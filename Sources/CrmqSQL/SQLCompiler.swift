@@ -209,7 +209,7 @@ public struct SQLCompiler {
             return "SELECT \(passThrough(input.schema.count, u)), \(number) AS o FROM (\(numbered)) AS \(u) WHERE \(u).rn <= \(n)"
 
         case .tableFunction(let name, _, _):
-            throw SQLCompileError("the table function '\(name)' runs only in memory so far; 'disconnect' first, or 'let' its input in memory")
+            throw SQLCompileError("the table function '\(name)' fits its model in memory, not in the database: 'let' its input into memory first (let t = ...; \(name)(t, ...)), or 'disconnect'")
         }
     }
 

@@ -311,9 +311,11 @@ public enum Help {
             have at most 100,000 rows (they are sent as temporary tables). The password
             comes from the URL, PGPASSWORD or ~/.pgpass, as for psql. Ctrl-C stops a
             running query on the server. 'explain sql <query>' prints the SQL. The CRM
-            computed columns of customers and the table functions run only in memory so
-            far. disconnect returns to the tables in memory. --connect URL does the same on
-            the command line. Safe mode refuses it. docs/backends.md has the details.
+            computed columns of customers, rfm, cohorts, window and the CRM aggregates run
+            in the database too, as their definitions; the models (kmeans, logit, regress,
+            value_matrix, rules) fit in memory: let their input into memory first.
+            disconnect returns to the tables in memory. --connect URL does the same on the
+            command line. Safe mode refuses it. docs/backends.md has the details.
 
             Example:
               connect "postgres://analyst@localhost/crm"

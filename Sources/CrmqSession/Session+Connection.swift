@@ -30,6 +30,9 @@ final class RemoteDatabase {
     /// `CRM.defaultAsOf` for tables in memory), asked once per connection.
     private var defaultAsOfMemo: Int32??
 
+    /// A table of the session replaced the database's transactions (a `let` stored there).
+    func transactionsChanged() { defaultAsOfMemo = nil }
+
     func defaultAsOf() throws(DatabaseError) -> Int32? {
         if let memo = defaultAsOfMemo { return memo }
         var day: Int32?
@@ -176,8 +179,41 @@ extension Session {
     /// `plan` is expanded already (expandedForDatabase).
     func runInDatabase(_ plan: Plan, _ database: RemoteDatabase, statement: Statement, file: SourceFile) throws -> Table {
         let sql = try compileForDatabase(plan, database, send: true)
+        return try inDatabase(database, statement: statement, file: file) { () throws(DatabaseError) in
+            try database.client.query(sql, schema: plan.schema, cancellation: cancellation)
+        }
+    }
+
+    /// `let name = plan` while connected: a plan over the database's tables is stored there,
+    /// as the temporary table `crmq_let_NAME` that later queries read (so a large result
+    /// never travels, and joins with the database's tables need no upload); it lasts until
+    /// `disconnect`. Nil when the plan reads only tables in memory: it is stored here.
+    func letInDatabase(
+        _ name: String, _ plan: Plan, _ database: RemoteDatabase, statement: Statement, file: SourceFile
+    ) throws -> Int? {
+        let local = try expandedForDatabase(plan, database, definingTableFunctions: false)
+        if readsOnlyLocalTables(local, database) { return nil }
+        let sql = try compileForDatabase(try expandedForDatabase(plan, database), database, send: true)
+        let (rows, table) = try inDatabase(database, statement: statement, file: file) { () throws(DatabaseError) in
+            try database.client.storeTemporary(sql, schema: plan.schema, as: "crmq_let_" + name, cancellation: cancellation)
+        }
+        var named = table
+        named.name = name
+        database.tables.removeAll { $0.name == name }
+        database.tables.append(named)
+        database.localNames.remove(name)
+        database.sent[name] = nil
+        if name == "transactions" { database.transactionsChanged() }
+        return rows
+    }
+
+    /// A call to the database, its errors as the session reports them: Ctrl-C, a lost
+    /// connection (the session goes back to memory), the server's message on the statement.
+    private func inDatabase<T>(
+        _ database: RemoteDatabase, statement: Statement, file: SourceFile, _ body: () throws(DatabaseError) -> T
+    ) throws -> T {
         do {
-            return try database.client.query(sql, schema: plan.schema, cancellation: cancellation)
+            return try body()
         } catch .cancelled {
             throw EngineError.cancelled
         } catch .lost(let message) {

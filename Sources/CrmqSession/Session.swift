@@ -246,6 +246,9 @@ public final class Session: @unchecked Sendable {
         case .scalar(let expr):
             return .value(try evaluateScalar(expr))
         case .letTable(let name, let plan):
+            if let database = remote, let rows = try letInDatabase(name, plan, database, statement: statement, file: file) {
+                return .message("\(name): \(Self.count(rows, "row")), \(Self.count(plan.schema.count, "column"))")
+            }
             let table = try execute(plan, statement: statement, file: file)
             store.store(table, as: name, fromLet: true)
             return .message("\(name): \(Self.describe(table))")

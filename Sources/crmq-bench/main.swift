@@ -1,7 +1,11 @@
 // crmq-bench: times the benchmark queries in-process through the same Session API as
 // the REPL (scripts/bench drives it and compares its answers with DuckDB's and Polars').
 //
-//     crmq-bench --data DIR --reps N --json OUT [--queries FILE]
+//     crmq-bench --data DIR --reps N --json OUT [--queries FILE] [--connect URL]
+//
+// With --connect the session is connected to a PostgreSQL database holding the same
+// tables (scripts/bench --backend postgres loads them) and every query runs there; there is
+// nothing to load and no cache to forget.
 //
 // Q0 loads DIR/customers.csv and DIR/transactions.csv with `load` statements (timed once,
 // like the peers' load), then sets `asof = date("2026-01-01")`. Each query block of FILE
@@ -14,6 +18,7 @@
 import CrmqEngine
 import CrmqLoading
 import CrmqSession
+import CrmqPostgres
 import Foundation
 
 func fail(_ message: String) -> Never {
@@ -25,8 +30,8 @@ var options: [String: String] = ["--reps": "5", "--queries": "scripts/lib/bench/
 var argv = Array(CommandLine.arguments.dropFirst())
 while !argv.isEmpty {
     let key = argv.removeFirst()
-    guard ["--data", "--reps", "--json", "--queries"].contains(key), !argv.isEmpty else {
-        fail("usage: crmq-bench --data DIR --reps N --json OUT [--queries FILE]")
+    guard ["--data", "--reps", "--json", "--queries", "--connect"].contains(key), !argv.isEmpty else {
+        fail("usage: crmq-bench --data DIR --reps N --json OUT [--queries FILE] [--connect URL]")
     }
     options[key] = argv.removeFirst()
 }
@@ -108,21 +113,32 @@ func median(_ xs: [Double]) -> Double {
 }
 
 let resetAsOf = #"set asof = date("2026-01-01")"#
+let connected = options["--connect"] != nil
 /// Makes the next run compute the computed customer columns it reads, as the peers compute
 /// everything (untimed). Setting `asof` empties the session's cache of computed columns,
 /// but the purchase pass behind them is also remembered (one summary, keyed by the tables
 /// and `asof`: docs/crm.md), so a pass for another as-of date is made to replace it first.
 func forgetMeasures() {
+    if connected { return }
     _ = run(#"set asof = date("2025-12-31"); customers | summarize s = sum(spend_12m)"#, name: "forget")
     _ = run(resetAsOf, name: "asof")
 }
 
 let rssStart = procStatusMiB("VmRSS")
 var loadSeconds = 0.0
-for file in ["customers", "transactions"] {
-    let path = (data as NSString).appendingPathComponent("\(file).csv")
-    let escaped = path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-    loadSeconds += run("load \"\(escaped)\"", name: "q0_load").0
+if let url = options["--connect"] {
+    session.connector = PostgresClient.connector
+    do {
+        _ = try session.connect(url: url)
+    } catch {
+        fail("cannot connect: \(error.message)")
+    }
+} else {
+    for file in ["customers", "transactions"] {
+        let path = (data as NSString).appendingPathComponent("\(file).csv")
+        let escaped = path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        loadSeconds += run("load \"\(escaped)\"", name: "q0_load").0
+    }
 }
 _ = run(resetAsOf, name: "asof")
 let rssAfterLoad = procStatusMiB("VmRSS")
@@ -159,7 +175,7 @@ for (name, text) in blocks(options["--queries"]!) {
 }
 
 let result: [String: Any] = [
-    "engine": "crmq", "load_s": loadSeconds, "reps": reps, "rss_start_mb": rssStart,
+    "engine": options["--connect"] == nil ? "crmq" : "crmq-postgres", "load_s": loadSeconds, "reps": reps, "rss_start_mb": rssStart,
     "rss_after_load_mb": rssAfterLoad, "rss_end_mb": procStatusMiB("VmRSS"), "peak_rss_mb": procStatusMiB("VmHWM"),
     "queries": queries,
 ]

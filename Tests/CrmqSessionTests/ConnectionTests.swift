@@ -24,6 +24,16 @@ final class FakeDatabase: DatabaseClient, @unchecked Sendable {
         return Table(schema: schema, columns: schema.fields.map { Column.from([], type: $0.type) }, rowCount: 0)
     }
     func uploadTemporary(_ table: Table, as name: String) throws(DatabaseError) {}
+    func storeTemporary(
+        _ statement: SQLStatement, schema: Schema, as name: String, cancellation: CancellationFlag
+    ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable) {
+        statements.withLock { $0.append(statement) }
+        var read: [String: String] = [:]
+        for f in schema.fields { read[f.name] = "\"\(f.name)\"" }
+        return (0, DatabaseTable(
+            name: name, databaseSchema: "pg_temp", schema: schema, databaseTypes: schema.fields.map { _ in "text" },
+            relation: SQLRelation(qualifiedName: "pg_temp.\"\(name)\"", columns: read)))
+    }
     func close() {}
 }
 
@@ -52,6 +62,13 @@ final class FakeDatabase: DatabaseClient, @unchecked Sendable {
         let sql = fake.statements.withLock { $0.last }
         #expect(sql?.text.contains("FROM \"shop\".\"orders\"") == true)
         #expect(sql?.binds == [.int(10)] || sql?.binds == [.double(10)])
+        // A let over the database's tables stays there, as a temporary table queries read.
+        _ = run(s, "let big = orders | where total > 100")
+        let stored = fake.statements.withLock { $0.last }
+        #expect(stored?.text.contains("FROM \"shop\".\"orders\"") == true)
+        #expect(s.tableNames.contains("big"))
+        _ = run(s, "big | count")
+        #expect(fake.statements.withLock { $0.last }?.text.contains("FROM pg_temp.\"crmq_let_big\"") == true)
         _ = run(s, "disconnect")
         #expect(s.tableNames == ["memory_only"])
     }

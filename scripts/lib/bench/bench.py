@@ -2,12 +2,15 @@
 """crmq against DuckDB and Polars on the same CSVs, in one run (issue 6).
 
     bench.py --data DIR --scale LABEL --reps N --crmq-bin PATH --crmq-repl-bin PATH --shared DIR --out FILE
-             [--engines crmq,duckdb,polars] [--build release|debug] [--prompt-runs N]
+             [--engines crmq,duckdb,polars[,crmq-postgres]] [--build release|debug] [--prompt-runs N]
+             [--postgres-url URL]
 
 Every engine runs in its own process, so its peak RSS (VmHWM) is its own:
   crmq    the crmq-bench executable (Session API in-process; queries in queries.crmq)
   duckdb  ../shared/bench/run_anchors.py --worker duckdb   (python duckdb, in-process)
   polars  ../shared/bench/run_anchors.py --worker polars   (eager frames, lazy queries)
+  crmq-postgres  crmq-bench connected to the PostgreSQL server at --postgres-url: the same
+          queries compiled to SQL and run there; its load is psql's \\copy of the CSV files
 Load timed once, then per query a first run and N timed runs; the median is the figure.
 Answers are checked against DuckDB's with run_anchors' rules (numbers to 1e-9 relative;
 rows sorted, except q3 whose order is part of the answer).
@@ -65,9 +68,37 @@ def crmq_rows(q, tables):
     return [tuple(r.values()) for r in ts[0]]
 
 
-def run_crmq(a, out):
+# The benchmark tables in PostgreSQL, with the types crmq infers from the CSV files.
+POSTGRES_TABLES = {
+    "customers": "customer_id bigint, name text, signup_date date, region text, channel text, expectation bigint, "
+                 "perceived_quality bigint, satisfaction bigint, trust bigint, perceived_value bigint, "
+                 "switching_cost bigint, repurchase_intent bigint, price_tolerance bigint, cross_buy_intent bigint, "
+                 "recommend bigint, category_spend float8, churned bigint, churn_date date",
+    "transactions": "txn_id bigint, customer_id bigint, date date, amount float8, category text",
+}
+
+
+def load_postgres(a):
+    """Loads the CSV files into a schema of their own (psql's \\copy, then ANALYZE); the seconds it took."""
+    lines = ["DROP SCHEMA IF EXISTS crmq_bench CASCADE;", "CREATE SCHEMA crmq_bench;", "SET search_path = crmq_bench;"]
+    for name, columns in POSTGRES_TABLES.items():
+        path = os.path.join(a.data, name + ".csv").replace("'", "''")
+        lines.append(f"CREATE TABLE {name} ({columns});")
+        lines.append(f"\\copy {name} FROM '{path}' WITH (FORMAT csv, HEADER true)")
+    lines.append("ANALYZE;")
+    t = time.time()
+    subprocess.run(["psql", a.postgres_url, "-X", "-q", "-v", "ON_ERROR_STOP=1"], input="\n".join(lines) + "\n",
+                   text=True, check=True)
+    return time.time() - t
+
+
+def run_crmq(a, out, postgres=False):
     cmd = [a.crmq_bin, "--data", a.data, "--reps", str(a.reps), "--json", out,
            "--queries", os.path.join(HERE, "queries.crmq")]
+    load_s = None
+    if postgres:
+        load_s = load_postgres(a)
+        cmd += ["--connect", a.postgres_url + ("&" if "?" in a.postgres_url else "?") + "search_path=crmq_bench"]
     subprocess.run(cmd, check=True)
     raw = json.load(open(out))
     res = {k: v for k, v in raw.items() if k != "queries"}
@@ -76,6 +107,8 @@ def run_crmq(a, out):
         qr = {k: v for k, v in q.items() if k != "tables"}
         qr["result_tables"] = q["tables"]
         res["queries"][q["name"]] = qr
+    if load_s is not None:
+        res["load_s"] = load_s  # psql's copy of the CSV files into the database
     return res
 
 
@@ -91,6 +124,7 @@ def main():
     ap.add_argument("--crmq-repl-bin", required=True, help="the crmq executable (same build as --crmq-bin)")
     ap.add_argument("--build", default="release", help="the build configuration of both binaries (recorded)")
     ap.add_argument("--prompt-runs", type=int, default=10, help="starts of the REPL (first cold; at least 5)")
+    ap.add_argument("--postgres-url", help="the PostgreSQL server of the crmq-postgres engine (scripts/bench --backend postgres)")
     a = ap.parse_args()
     a.data = os.path.abspath(a.data)
     sys.path.insert(0, a.shared)
@@ -127,6 +161,8 @@ def main():
         t = time.time()
         if eng == "crmq":
             results[eng] = run_crmq(a, out)
+        elif eng == "crmq-postgres":
+            results[eng] = run_crmq(a, out, postgres=True)
         else:
             subprocess.run([sys.executable, os.path.join(a.shared, "run_anchors.py"), "--worker", eng, "--out", out,
                             "--data", a.data, "--scale", a.scale, "--reps", str(a.reps)], check=True)
@@ -136,8 +172,8 @@ def main():
         print(f"[{eng}] done in {results[eng]['wall_s']:.0f}s", flush=True)
 
     # answers: crmq's shaped and canonicalised as run_anchors does the peers', all against DuckDB's
-    if "crmq" in results:
-        for q, qr in results["crmq"]["queries"].items():
+    for eng in [e for e in results if e.startswith("crmq")]:
+        for q, qr in results[eng]["queries"].items():
             rows = [tuple(ra.canon(v) for v in r) for r in crmq_rows(q, qr["result_tables"])]
             if q not in ra.ORDERED:
                 rows.sort(key=lambda r: tuple((v is None, v if v is not None else 0) for v in r))
@@ -171,6 +207,8 @@ def main():
         peers = [s[f"{e}_ms"] for e in ("duckdb", "polars") if f"{e}_ms" in s]
         if "crmq_ms" in s and peers:
             s["ratio_crmq_fastest"] = s["crmq_ms"] / min(peers)
+        if "crmq_ms" in s and "crmq-postgres_ms" in s:
+            s["ratio_postgres_memory"] = s["crmq-postgres_ms"] / s["crmq_ms"]
         if n_rows["transactions"] is not None:
             tb, cb = ra.SCAN_BYTES[q]
             s["logical_bytes"] = tb * n_rows["transactions"] + cb * n_rows["customers"]
@@ -189,18 +227,21 @@ def main():
         return "-" if x is None else (f"{x:.1f}" if x < 100 else f"{x:.0f}")
     print(f"\nscale {a.scale}: customers {n_rows['customers']}, transactions {n_rows['transactions']}; "
           f"warm medians of {a.reps} runs, ms")
-    cols = [f"{e} ms" for e in engines] + ["crmq/fastest", "MB touched"]
-    print(f"{'query':30}" + "".join(f"{c:>14}" for c in cols))
+    pg = "crmq-postgres" in engines and "crmq" in engines
+    cols = [f"{e} ms" for e in engines] + ["crmq/fastest", "MB touched"] + (["pg/memory"] if pg else [])
+    print(f"{'query':30}" + "".join(f"{c:>17}" for c in cols))
     for q, s in summary.items():
-        bad = any(m.startswith(f"crmq {q}:") for m in mismatches)
-        cells = [ms(s.get(f"{e}_ms")) + ("!" if bad and e == "crmq" else "") for e in engines]
+        cells = [ms(s.get(f"{e}_ms")) + ("!" if any(m.startswith(f"{e} {q}:") for m in mismatches) else "")
+                 for e in engines]
         cells.append(f"{s['ratio_crmq_fastest']:.2f}" if "ratio_crmq_fastest" in s else "-")
         cells.append(f"{s['logical_bytes'] / 1e6:.0f}" if "logical_bytes" in s else "-")
-        print(f"{q:30}" + "".join(f"{c:>14}" for c in cells))
-    peers_load = [results[e]["load_s"] for e in engines if e != "crmq"]
+        if pg:
+            cells.append(f"{s['ratio_postgres_memory']:.1f}" if "ratio_postgres_memory" in s else "-")
+        print(f"{q:30}" + "".join(f"{c:>17}" for c in cells))
+    peers_load = [results[e]["load_s"] for e in engines if not e.startswith("crmq")]
     lr = f"{results['crmq']['load_s'] / min(peers_load):.2f}" if "crmq" in results and peers_load else "-"
-    print(f"{'q0 load (s)':30}" + "".join(f"{results[e]['load_s']:>14.2f}" for e in engines) + f"{lr:>14}")
-    print(f"{'peak RSS (MB)':30}" + "".join(f"{results[e]['peak_rss_mb']:>14.0f}" for e in engines))
+    print(f"{'q0 load (s)':30}" + "".join(f"{results[e]['load_s']:>17.2f}" for e in engines) + f"{lr:>17}")
+    print(f"{'peak RSS (MB)':30}" + "".join(f"{results[e]['peak_rss_mb']:>17.0f}" for e in engines))
     verdict = {True: "met", False: "MISSED", None: "not judged"}[prompt["met"]]
     print(f"{'REPL first prompt (ms)':30}{prompt['first_prompt_ms']:>14.1f}   target {prompt['target_ms']:.0f}: "
           f"{verdict} ({a.build} build; warm median of {prompt['runs'] - 1}, "

@@ -3,13 +3,13 @@ import Testing
 import CrmqEngine
 import CrmqSemantics
 import CrmqCRM
-@testable import CrmqSession
+import CrmqSession
 
 /// The CRM aggregates (churn_rate, retention_rate, their period forms, nps, repeat_rate and
 /// rfm over a period), asked through the session as a user asks them, against the rules
 /// written independently in SQL and run by sqlite3 on the same CSV files. Generated data,
 /// three as-of dates: before most customers signed up, in the middle, and late.
-@Suite(.enabled(if: SQLiteShell.path != nil, "needs the sqlite3 command (scripts/lib/setup.sh installs it)"))
+@Suite(.enabled(if: SQLite.available, "needs the sqlite3 command (scripts/lib/setup.sh installs it)"))
 struct AggregateSQLTests {
     static let query = """
         customers | summarize n = count(), churn = churn_rate(), retention = retention_rate(), \
@@ -51,26 +51,6 @@ struct AggregateSQLTests {
         """
     }
 
-    static func sqliteRows(_ script: String) throws -> [[String]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: SQLiteShell.path!)
-        process.arguments = ["-bail", ":memory:"]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(script.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let failure = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "sqlite3 failed: \(String(decoding: failure, as: UTF8.self))")
-        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map {
-            $0.split(separator: ",", omittingEmptySubsequences: false).map { String($0).replacingOccurrences(of: "\"", with: "") }
-        }
-    }
-
     static func table(_ session: Session, _ text: String) throws -> Table {
         var table: Table?
         var problems: [String] = []
@@ -83,18 +63,6 @@ struct AggregateSQLTests {
         return try #require(table, "\(text): \(problems)")
     }
 
-    static func agree(_ v: Value, _ text: String) -> Bool {
-        switch v {
-        case .null: return text.isEmpty
-        case .int(let n): return String(n) == text
-        case .string(let s): return s == text
-        case .double(let d):
-            guard let e = Double(text) else { return false }
-            return abs(d - e) <= 1e-12 * max(1, abs(e))
-        default: return false
-        }
-    }
-
     @Test(arguments: ["2023-04-01", "2024-03-01", "2025-06-15"])
     func aggregatesAgreeWithSQLite(asof: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmq-aggregates-\(asof)-\(getpid())")
@@ -105,14 +73,14 @@ struct AggregateSQLTests {
         _ = try session.loadFolder(folder.path)
         session.settings["asof"] = .date(CivilDate.parse(asof)!.days)
 
-        let expected = try Self.sqliteRows(Self.sql(folder: folder.path, asof: asof))
+        let expected = try SQLite.run(Self.sql(folder: folder.path, asof: asof))
         let ours = try Self.table(session, Self.query)
         let groups = expected.count - 1
         try #require(groups >= 3 && ours.rowCount == groups, "as of \(asof): \(ours.rowCount) groups, sqlite3 \(groups)")
         for row in 0..<groups {
             for j in 0..<ours.schema.count {
                 let value = ours.columns[j].value(at: row)
-                #expect(Self.agree(value, expected[row][j]),
+                #expect(SQLiteComparisonTests.agree(value, expected[row][j]),
                         "as of \(asof), \(expected[row][0]): \(ours.schema[j].name) crmq \(value), sqlite3 '\(expected[row][j])'")
             }
         }
@@ -120,12 +88,8 @@ struct AggregateSQLTests {
         let period = try Self.table(
             session, "rfm(transactions, from = date(\"2024-01-01\")) | summarize repeat = repeat_rate(), buyers = count()")
         let last = expected[groups]
-        #expect(Self.agree(period.columns[0].value(at: 0), last[0]), "as of \(asof): repeat over the period \(period.columns[0].value(at: 0)), sqlite3 \(last[0])")
-        #expect(Self.agree(period.columns[1].value(at: 0), last[1]), "as of \(asof): buyers \(period.columns[1].value(at: 0)), sqlite3 \(last[1])")
+        #expect(SQLiteComparisonTests.agree(period.columns[0].value(at: 0), last[0]), "as of \(asof): repeat over the period \(period.columns[0].value(at: 0)), sqlite3 \(last[0])")
+        #expect(SQLiteComparisonTests.agree(period.columns[1].value(at: 0), last[1]), "as of \(asof): buyers \(period.columns[1].value(at: 0)), sqlite3 \(last[1])")
     }
 }
 
-enum SQLiteShell {
-    static let path: String? = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-}
