@@ -431,14 +431,16 @@ public struct SQLCompiler {
         case .addMonths: return d.addMonths(a[0], a[1])
         case .monthsBetween:
             // crmq's rule (DateKernels.monthsBetween): whole calendar months, a day past the
-            // end of a shorter month counting as its last day.
+            // end of a shorter month counting as its last day. Forward, one month less when
+            // min(day(x), days in y's month) > day(y), which is day(x) > day(y) with y not the
+            // last day of its month (y + 1 not a 1st); backward the same the other way.
             func months(_ x: String) -> String { "(\(d.datePart("year", x)) * 12 + \(d.datePart("month", x)))" }
-            func length(_ x: String) -> String { d.datePart("day", "(date_trunc('month', \(x)) + interval '1 month - 1 day')") }
+            func notLastDay(_ x: String) -> String { "\(d.datePart("day", "(\(x) + 1)")) <> 1" }
             let (x, y) = (a[0], a[1])
             let diff = "(\(months(y)) - \(months(x)))"
             let (dx, dy) = (d.datePart("day", x), d.datePart("day", y))
-            let forward = "(\(diff) - (CASE WHEN LEAST(\(dx), \(length(y))) > \(dy) THEN 1 ELSE 0 END))"
-            let backward = "(\(diff) + (CASE WHEN LEAST(\(dy), \(length(x))) > \(dx) THEN 1 ELSE 0 END))"
+            let forward = "(\(diff) - (CASE WHEN \(dx) > \(dy) AND \(notLastDay(y)) THEN 1 ELSE 0 END))"
+            let backward = "(\(diff) + (CASE WHEN \(dy) > \(dx) AND \(notLastDay(x)) THEN 1 ELSE 0 END))"
             return "(CASE WHEN \(months(y)) < \(months(x)) OR (\(months(y)) = \(months(x)) AND \(dy) < \(dx)) THEN \(backward) ELSE \(forward) END)::int8"
         }
     }

@@ -119,8 +119,11 @@ public struct PostgresDialect: SQLDialect {
     public func addMonths(_ date: String, _ months: String) -> String {
         "((\(date)) + make_interval(months => (\(months))::int4))::date"
     }
-    public func datePart(_ part: String, _ date: String) -> String { "(extract(\(part) from \(date)))::int8" }
-    public func dateTrunc(_ unit: String, _ date: String) -> String { "(date_trunc('\(unit)', \(date)))::date" }
+    // date_part (double precision) rather than extract (numeric since PostgreSQL 14), and
+    // date_trunc over a timestamp rather than the timestamptz a date would become: both
+    // several times faster per row (measured in docs/performance.md), and no time zone.
+    public func datePart(_ part: String, _ date: String) -> String { "(date_part('\(part)', \(date)))::int8" }
+    public func dateTrunc(_ unit: String, _ date: String) -> String { "(date_trunc('\(unit)', (\(date))::timestamp))::date" }
     public func percentile(_ x: String, _ p: String) -> String {
         "percentile_cont(\(p)) WITHIN GROUP (ORDER BY \(x))"
     }

@@ -111,6 +111,9 @@ struct PostgresParityTests {
         "customers | extend x = coalesce(churn_date, signup_date), lost = churn_date is null | select customer_id, x, lost",
         "customers | extend s = string(satisfaction), i = int(\"42\"), dd = double(\" 2.5 \") | select customer_id, s, i, dd",
         "customers | extend months = months_between(signup_date, date(\"2025-01-31\")), plus = add_months(signup_date, 1) | select customer_id, months, plus",
+        // Every pair of purchase dates of a customer, and each moved to its month's last day
+        // and by 17 days: forward and backward, shorter months, month ends on both sides.
+        "transactions | join (transactions | select customer_id, d2 = date) on customer_id | extend e = add_days(add_months(date_trunc(\"month\", date), 1), -1), f = add_days(date, 17) | select a = months_between(date, d2), b = months_between(d2, date), c = months_between(e, d2), d = months_between(d2, e), g = months_between(f, d2), h = months_between(e, f)",
         "customers | where region in (\"North\", \"South\") | count",
         "customers | extend b = bin(satisfaction, 3), m = satisfaction % 4, g = greatest(trust, satisfaction) | select customer_id, b, m, g",
         "transactions | summarize total = sum(amount) by customer_id | sort -total | take 3",
