@@ -108,7 +108,11 @@ extension Session {
 
     /// The SQL of a plan for the connected database: local tables it reads are sent first
     /// (as temporary tables, up to `RemoteDatabase.localRowLimit` rows each).
-    func compileForDatabase(_ plan: Plan, _ database: RemoteDatabase, send: Bool) throws(Diagnostic) -> SQLStatement {
+    /// A construct that cannot become SQL is reported at its place in `file` when the plan
+    /// knows it (a window aggregate PostgreSQL lacks), else on the whole statement.
+    func compileForDatabase(
+        _ plan: Plan, _ database: RemoteDatabase, send: Bool, statement: Statement, file: SourceFile
+    ) throws(Diagnostic) -> SQLStatement {
         var relations: [String: SQLRelation] = [:]
         let dialect = database.client.dialect
         for name in plan.scannedColumns().keys {
@@ -117,14 +121,15 @@ extension Session {
                     throw Diagnostic(SessionMessage.connection(
                         "the query joins '\(name)', a table in memory of \(Self.count(table.rowCount, "row")), with tables of the database; "
                             + "at most \(RemoteDatabase.localRowLimit.grouped) rows are sent along. Narrow it first, "
-                            + "or 'disconnect' and load the database's tables as CSV files"))
+                            + "or 'disconnect' and load the database's tables as CSV files"),
+                        in: file, at: statement.range)
                 }
                 let remoteName = "crmq_local_" + name
                 if send, database.sent[name] == nil {
                     do {
                         try database.client.uploadTemporary(table, as: remoteName)
                     } catch {
-                        throw Diagnostic(SessionMessage.connection(error.message))
+                        throw Diagnostic(SessionMessage.connection(error.message), in: file, at: statement.range)
                     }
                     database.sent[name] = remoteName
                 }
@@ -138,7 +143,9 @@ extension Session {
         do {
             return try SQLCompiler.compile(plan, dialect: dialect) { relations[$0] }
         } catch {
-            throw Diagnostic(SessionMessage.connection(error.message))
+            let inFile = error.range.map { $0.end <= file.text.utf8.count } ?? false
+            throw Diagnostic(SessionMessage.connection(error.message), in: file,
+                             at: inFile ? error.range! : statement.range)
         }
     }
 
@@ -178,7 +185,7 @@ extension Session {
     /// asks the server to stop it.
     /// `plan` is expanded already (expandedForDatabase).
     func runInDatabase(_ plan: Plan, _ database: RemoteDatabase, statement: Statement, file: SourceFile) throws -> Table {
-        let sql = try compileForDatabase(plan, database, send: true)
+        let sql = try compileForDatabase(plan, database, send: true, statement: statement, file: file)
         return try inDatabase(database, statement: statement, file: file) { () throws(DatabaseError) in
             try database.client.query(sql, schema: plan.schema, cancellation: cancellation)
         }
@@ -193,7 +200,8 @@ extension Session {
     ) throws -> Int? {
         let local = try expandedForDatabase(plan, database, definingTableFunctions: false)
         if readsOnlyLocalTables(local, database) { return nil }
-        let sql = try compileForDatabase(try expandedForDatabase(plan, database), database, send: true)
+        let sql = try compileForDatabase(
+            try expandedForDatabase(plan, database), database, send: true, statement: statement, file: file)
         let (rows, table) = try inDatabase(database, statement: statement, file: file) { () throws(DatabaseError) in
             try database.client.storeTemporary(sql, schema: plan.schema, as: "crmq_let_" + name, cancellation: cancellation)
         }

@@ -300,7 +300,8 @@ public final class Session: @unchecked Sendable {
             guard let database = remote else {
                 throw Diagnostic(SessionMessage.notConnected, in: file, at: statement.range)
             }
-            return .message(try compileForDatabase(try expandedForDatabase(plan, database), database, send: false).description)
+            return .message(try compileForDatabase(
+                try expandedForDatabase(plan, database), database, send: false, statement: statement, file: file).description)
         case .connect(let url):
             return try connect(url, statement: statement, file: file)
         case .disconnect:

@@ -73,6 +73,23 @@ final class FakeDatabase: DatabaseClient, @unchecked Sendable {
         #expect(s.tableNames == ["memory_only"])
     }
 
+    /// What the database cannot run is reported at the construct, not on the whole statement.
+    @Test func aConstructTheDatabaseLacksIsShownWhereItIsWritten() {
+        let s = session(FakeDatabase())
+        _ = run(s, "connect \"postgres://x@y/z\"")
+        let text = "orders | window m = median(total) sort order_id"
+        guard case .diagnostics(let d)? = run(s, text).last?.outcome,
+            case .source(_, let range)? = d.first?.location
+        else {
+            Issue.record("no located error")
+            return
+        }
+        #expect(d.first?.message.contains("'median' over a window's group runs only in memory") == true, "\(d)")
+        let start = text.utf8.index(text.utf8.startIndex, offsetBy: range.start)
+        let end = text.utf8.index(text.utf8.startIndex, offsetBy: range.end)
+        #expect(String(text[start..<end]) == "median(total)")
+    }
+
     @Test func withoutAConnectorConnectSaysSo() {
         let s = Session()
         let results = run(s, "connect \"postgres://x@y/z\"")
