@@ -113,10 +113,13 @@ extension CheckContext {
         _ definition: AggregateDefinition, _ fname: String, _ arguments: [Expr], range: SourceRange, in scope: Scope,
         collector: any AggregateSink
     ) -> BoundExpr? {
-        let isPeriod = arguments.count == 1 && {
+        // `months = 12` reads as a comparison; it is a period only where a form takes one
+        // (nps(x == 9) is a score).
+        let looksLikeOption = arguments.count == 1 && {
             if case .binary(.equal, let key, _) = arguments[0].kind, case .name = key.kind { return true }
             return false
         }()
+        let isPeriod = looksLikeOption && definition.forms.contains { $0.parameters == .period }
         let form = definition.forms.first { form in
             form.parameters == .period ? isPeriod : (!isPeriod && form.arity == arguments.count)
         }
@@ -126,7 +129,7 @@ extension CheckContext {
             } else {
                 report(.argumentCount(function: fname, expected: definition.info.rule.arityText(accepting: -1) ?? "",
                                       given: arguments.count), at: range,
-                       notes: isPeriod ? definition.periodNote.map { [Note($0)] } ?? [] : [])
+                       notes: looksLikeOption ? definition.periodNote.map { [Note($0)] } ?? [] : [])
             }
             return nil
         }
