@@ -209,7 +209,9 @@ public struct SQLCompiler {
             return "SELECT \(passThrough(input.schema.count, u)), \(number) AS o FROM (\(numbered)) AS \(u) WHERE \(u).rn <= \(n)"
 
         case .tableFunction(let name, _, _):
-            throw SQLCompileError("the table function '\(name)' fits its model in memory, not in the database: 'let' its input into memory first (let t = ...; \(name)(t, ...)), or 'disconnect'")
+            // A session runs such a plan across (its input here, the model in memory); only
+            // `explain sql` of it meets this.
+            throw SQLCompileError("the table function '\(name)' fits its model in memory, not in the database: its input runs in the database and the model here, so no one SQL statement shows the query")
         }
     }
 

@@ -313,9 +313,10 @@ public enum Help {
             running query on the server. 'explain sql <query>' prints the SQL. The CRM
             computed columns of customers, rfm, cohorts, window and the CRM aggregates run
             in the database too, as their definitions; the models (kmeans, logit, regress,
-            value_matrix, rules) fit in memory: let their input into memory first.
-            disconnect returns to the tables in memory. --connect URL does the same on the
-            command line. Safe mode refuses it. docs/backends.md has the details.
+            value_matrix, rules) fit in memory on the rows their input brings back. A let
+            over the database's tables stays there. disconnect returns to the tables in
+            memory. --connect URL does the same on the command line. Safe mode refuses it.
+            docs/backends.md has the details.
 
             Example:
               connect "postgres://analyst@localhost/crm"

@@ -191,6 +191,34 @@ extension Session {
         }
     }
 
+    /// A plan with a model while connected (a table function that fits in memory: kmeans,
+    /// logit, regress, value_matrix, rules): each largest part without one that reads the
+    /// database's tables runs there, its rows come here for the statement, and the rest runs
+    /// in memory. `plan` is expanded already (expandedForDatabase).
+    func runAcross(_ plan: Plan, _ database: RemoteDatabase, statement: Statement, file: SourceFile) throws -> Table {
+        var fetched: [String] = []
+        defer {
+            for name in fetched {
+                store.remove(name)
+                database.localNames.remove(name)
+                database.sent[name] = nil
+            }
+        }
+        func localize(_ p: Plan) throws -> Plan {
+            guard p.containsTableFunction else {
+                if readsOnlyLocalTables(p, database) { return p }
+                let table = try runInDatabase(p, database, statement: statement, file: file)
+                // A name no query can write (it has a space), for this statement only.
+                let name = "crmq fetched \(fetched.count + 1)"
+                store.store(table, as: name, fromLet: false)
+                fetched.append(name)
+                return Plan(.scan(table: name), schema: p.schema)
+            }
+            return try p.replacingInputs(p.inputs.map(localize))
+        }
+        return try backend.run(try localize(plan))
+    }
+
     /// `let name = plan` while connected: a plan over the database's tables is stored there,
     /// as the temporary table `crmq_let_NAME` that later queries read (so a large result
     /// never travels, and joins with the database's tables need no upload); it lasts until
@@ -200,8 +228,10 @@ extension Session {
     ) throws -> Int? {
         let local = try expandedForDatabase(plan, database, definingTableFunctions: false)
         if readsOnlyLocalTables(local, database) { return nil }
-        let sql = try compileForDatabase(
-            try expandedForDatabase(plan, database), database, send: true, statement: statement, file: file)
+        let defined = try expandedForDatabase(plan, database)
+        // A model's result is made in memory, and kept there.
+        if defined.containsTableFunction { return nil }
+        let sql = try compileForDatabase(defined, database, send: true, statement: statement, file: file)
         let (rows, table) = try inDatabase(database, statement: statement, file: file) { () throws(DatabaseError) in
             try database.client.storeTemporary(sql, schema: plan.schema, as: "crmq_let_" + name, cancellation: cancellation)
         }
@@ -233,5 +263,46 @@ extension Session {
         } catch {
             throw Diagnostic(SessionMessage.connection(error.message), in: file, at: statement.range)
         }
+    }
+}
+
+extension Plan {
+    /// The plans this node reads (none for a scan or a definition, whose plan stands alone).
+    var inputs: [Plan] {
+        switch kind {
+        case .scan, .definition: []
+        case .filter(let i, _), .project(let i, _), .sort(let i, _), .limit(let i, _), .topN(let i, _, _),
+            .aggregate(let i, _, _), .appendShare(let i, _), .distinct(let i), .tableFunction(_, let i, _),
+            .window(let i, _, _, _), .topNPerGroup(let i, _, _, _):
+            [i]
+        case .join(let l, let r, _, _, _): [l, r]
+        }
+    }
+
+    /// The node with `new` in place of `inputs`, in the same order.
+    func replacingInputs(_ new: [Plan]) -> Plan {
+        switch kind {
+        case .scan, .definition: self
+        case .filter(_, let e): Plan(.filter(new[0], predicate: e), schema: schema)
+        case .project(_, let e): Plan(.project(new[0], e), schema: schema)
+        case .sort(_, let k): Plan(.sort(new[0], keys: k), schema: schema)
+        case .limit(_, let n): Plan(.limit(new[0], count: n), schema: schema)
+        case .topN(_, let k, let n): Plan(.topN(new[0], keys: k, count: n), schema: schema)
+        case .aggregate(_, let k, let a): Plan(.aggregate(new[0], keys: k, aggregates: a), schema: schema)
+        case .appendShare(_, let of): Plan(.appendShare(new[0], of: of), schema: schema)
+        case .distinct: Plan(.distinct(new[0]), schema: schema)
+        case .tableFunction(let n, _, let o): Plan(.tableFunction(name: n, input: new[0], options: o), schema: schema)
+        case .window(_, let g, let o, let c): Plan(.window(new[0], groups: g, order: o, computations: c), schema: schema)
+        case .topNPerGroup(_, let g, let k, let n): Plan(.topNPerGroup(new[0], groups: g, keys: k, count: n), schema: schema)
+        case .join(_, _, let k, let kind, let rc):
+            Plan(.join(left: new[0], right: new[1], keys: k, kind: kind, rightColumns: rc), schema: schema)
+        }
+    }
+
+    /// Whether a table function is left in the plan (after the CRM layer's definitions
+    /// replaced those it defines: a model).
+    var containsTableFunction: Bool {
+        if case .tableFunction = kind { return true }
+        return inputs.contains { $0.containsTableFunction }
     }
 }

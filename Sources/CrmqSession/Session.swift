@@ -219,7 +219,9 @@ public final class Session: @unchecked Sendable {
             // tables alone (customers loaded since connecting, with transactions) runs here.
             let expanded = try expandedForDatabase(plan, database, definingTableFunctions: false)
             if readsOnlyLocalTables(expanded, database) { return try backend.run(expanded) }
-            return try runInDatabase(try expandedForDatabase(plan, database), database, statement: statement, file: file)
+            let defined = try expandedForDatabase(plan, database)
+            if defined.containsTableFunction { return try runAcross(defined, database, statement: statement, file: file) }
+            return try runInDatabase(defined, database, statement: statement, file: file)
         }
         return try backend.run(try expanded(plan))
     }

@@ -37,6 +37,15 @@ final class TableStore {
         changed(name)
     }
 
+    /// Forgets a table (rows fetched from a database for one statement).
+    func remove(_ name: String) {
+        guard tables.removeValue(forKey: name) != nil else { return }
+        order.removeAll { $0 == name }
+        letNames.remove(name)
+        if name == "transactions" { defaultAsOfMemo = nil }
+        changed(name)
+    }
+
     /// Keeps a scalar under a name, replacing a table or scalar of that name.
     func store(_ value: Value, as name: String) {
         scalars[name] = value

@@ -1,5 +1,6 @@
 /// The golden cases that print something else on PostgreSQL, each with the reason: a
-/// feature that runs only in memory, or output that says where a table lives.
+/// listing that says where a table lives, or what a database cannot say (which expression
+/// overflowed).
 enum GoldenExceptions {
     static func reason(file: String, case name: String) -> String? {
         byFile[file]?[name] ?? byFile[file]?["*"]
@@ -7,11 +8,6 @@ enum GoldenExceptions {
 
     /// file -> case name -> reason ("*": every case of the file).
     static let byFile: [String: [String: String]] = [
-        "baskets.test": [
-            "without an order id: each customer's whole history as one basket":
-                "rules mines the baskets in crmq's memory: on a database its input must be let into memory first, and the error says so",
-        ],
-        "churn_model.test": ["*": "logit, logit_gain and logit_score fit the model in crmq's memory: on a database the function's input must be let into memory first, and the error says so"],
         "commands.test": [
             ".tables lists the fixtures":
                 "the listing of a connected session shows each table's place (database or memory) and the database's own types",
@@ -65,23 +61,6 @@ enum GoldenExceptions {
                 "an expression in SQL cannot raise crmq's error: a bin width at or below 0 gives null there",
             "a runtime error stops the script":
                 "PostgreSQL reports an integer overflow without naming the expression: crmq shows the server's message on the whole statement",
-        ],
-        "segmentation.test": ["*": "kmeans, kmeans_elbow, kmeans_profile and value_matrix run in crmq's memory: on a database the function's input must be let into memory first, and the error says so"],
-        "statistics.test": [
-            "regress one outcome on two predictors":
-                "regress fits in crmq's memory: on a database its input must be let into memory first, and the error says so",
-            "regress two outcomes per group":
-                "regress fits in crmq's memory: on a database its input must be let into memory first, and the error says so",
-            "regress is a source like any other: filter its input first, pipe its rows on":
-                "regress fits in crmq's memory: on a database its input must be let into memory first, and the error says so",
-            "regress over a constant predictor names it":
-                "regress fits in crmq's memory: on a database its input must be let into memory first, and the error says so",
-            "regress over collinear predictors names the second":
-                "regress fits in crmq's memory: on a database its input must be let into memory first, and the error says so",
-            "regress with too few rows gives null statistics":
-                "regress fits in crmq's memory: on a database its input must be let into memory first, and the error says so",
-            "chart scatter of regression weights":
-                "regress fits in crmq's memory: on a database its input must be let into memory first, and the error says so",
         ],
     ]
 }
