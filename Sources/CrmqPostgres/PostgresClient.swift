@@ -240,15 +240,19 @@ extension PostgresClient: DatabaseClient {
 
     public func storeTemporary(
         _ statement: SQLStatement, schema: Schema, as name: String, cancellation: CancellationFlag
-    ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable) {
+    ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable)? {
         let d = PostgresDialect()
         // pg_temp: only ever this connection's own temporary table, never one of the database's.
         let qualified = "pg_temp." + d.quote(name)
         let types = schema.fields.map { d.typeName($0.type) }
         let columns = zip(schema.fields, types).map { d.quote($0.name) + " " + $1 }
         do throws(ConnectionError) {
-            _ = try rows(SQLStatement("DROP TABLE IF EXISTS \(qualified)"))
-            _ = try rows(SQLStatement("CREATE TEMPORARY TABLE \(d.quote(name)) (\(columns.joined(separator: ", ")))"))
+            do {
+                _ = try rows(SQLStatement("DROP TABLE IF EXISTS \(qualified)"))
+                _ = try rows(SQLStatement("CREATE TEMPORARY TABLE \(d.quote(name)) (\(columns.joined(separator: ", ")))"))
+            } catch .server {
+                return nil  // no temporary tables here (a read-only standby, no TEMP privilege)
+            }
             _ = try rows(SQLStatement("INSERT INTO \(qualified) " + statement.text, binds: statement.binds),
                          cancellation: cancellation)
             let count = try fetch(SQLStatement("SELECT count(*) FROM \(qualified)"), schema: Schema([Field("n", .int)]))

@@ -20,10 +20,12 @@ public protocol DatabaseClient: AnyObject {
     func uploadTemporary(_ table: Table, as name: String) throws(DatabaseError)
     /// Runs a compiled query into a temporary table of that name with `schema`'s columns
     /// (replacing one), rows in the query's order: a `let` over the database's tables,
-    /// kept where the data lives. Returns the rows stored and the table as queries read it.
+    /// kept where the data lives. Returns the rows stored and the table as queries read it;
+    /// nil when the connection may not make temporary tables (a read-only standby), and
+    /// the caller keeps the rows in memory instead.
     func storeTemporary(
         _ statement: SQLStatement, schema: Schema, as name: String, cancellation: CancellationFlag
-    ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable)
+    ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable)?
     func close()
 }
 

@@ -222,7 +222,8 @@ extension Session {
     /// `let name = plan` while connected: a plan over the database's tables is stored there,
     /// as the temporary table `crmq_let_NAME` that later queries read (so a large result
     /// never travels, and joins with the database's tables need no upload); it lasts until
-    /// `disconnect`. Nil when the plan reads only tables in memory: it is stored here.
+    /// `disconnect`. Nil when the plan reads only tables in memory, or the database makes
+    /// no temporary tables for this connection: it is stored here.
     func letInDatabase(
         _ name: String, _ plan: Plan, _ database: RemoteDatabase, statement: Statement, file: SourceFile
     ) throws -> Int? {
@@ -232,9 +233,10 @@ extension Session {
         // A model's result is made in memory, and kept there.
         if defined.containsTableFunction { return nil }
         let sql = try compileForDatabase(defined, database, send: true, statement: statement, file: file)
-        let (rows, table) = try inDatabase(database, statement: statement, file: file) { () throws(DatabaseError) in
+        let stored = try inDatabase(database, statement: statement, file: file) { () throws(DatabaseError) in
             try database.client.storeTemporary(sql, schema: plan.schema, as: "crmq_let_" + name, cancellation: cancellation)
         }
+        guard let (rows, table) = stored else { return nil }
         var named = table
         named.name = name
         database.tables.removeAll { $0.name == name }

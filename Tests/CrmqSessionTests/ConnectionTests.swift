@@ -10,6 +10,8 @@ import CrmqSQL
 /// (the PostgreSQL client is tested against a real one in CrmqPostgresTests).
 final class FakeDatabase: DatabaseClient, @unchecked Sendable {
     let statements = Mutex<[SQLStatement]>([])
+    /// Like a read-only standby: no temporary tables.
+    var readOnly = false
     var displayURL: String { "fake://db" }
     var serverDescription: String { "Fake 1.0" }
     var dialect: any SQLDialect { PostgresDialect() }
@@ -26,8 +28,9 @@ final class FakeDatabase: DatabaseClient, @unchecked Sendable {
     func uploadTemporary(_ table: Table, as name: String) throws(DatabaseError) {}
     func storeTemporary(
         _ statement: SQLStatement, schema: Schema, as name: String, cancellation: CancellationFlag
-    ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable) {
+    ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable)? {
         statements.withLock { $0.append(statement) }
+        if readOnly { return nil }
         var read: [String: String] = [:]
         for f in schema.fields { read[f.name] = "\"\(f.name)\"" }
         return (0, DatabaseTable(
@@ -71,6 +74,17 @@ final class FakeDatabase: DatabaseClient, @unchecked Sendable {
         #expect(fake.statements.withLock { $0.last }?.text.contains("FROM pg_temp.\"crmq_let_big\"") == true)
         _ = run(s, "disconnect")
         #expect(s.tableNames == ["memory_only"])
+    }
+
+    /// A database without temporary tables (a read-only standby): a let keeps its rows in memory.
+    @Test func aLetOnAReadOnlyDatabaseIsKeptInMemory() {
+        let fake = FakeDatabase()
+        fake.readOnly = true
+        let s = session(fake)
+        _ = run(s, "connect \"postgres://x@y/z\"")
+        let results = run(s, "let big = orders | where total > 100")
+        #expect(results.last.map { "\($0.outcome)" }?.contains("big: 0 rows") == true, "\(results)")
+        #expect(s.tables["big"] != nil)
     }
 
     /// What the database cannot run is reported at the construct, not on the whole statement.
