@@ -324,56 +324,25 @@ extension Plan {
         return nil
     }
 
-    /// The plan with each scan replaced by what `replace` gives for it (table functions'
-    /// inputs included).
     /// The plan with `replace` applied to every node after its inputs (a nil answer keeps
     /// the node); the nodes of a definition are left as they are.
     func rewritingBottomUp(_ replace: (Plan) -> Plan?) -> Plan {
         func go(_ p: Plan) -> Plan {
-            let node: Plan
-            switch p.kind {
-            case .scan, .definition: node = p
-            case .filter(let i, let e): node = Plan(.filter(go(i), predicate: e), schema: p.schema)
-            case .project(let i, let e): node = Plan(.project(go(i), e), schema: p.schema)
-            case .sort(let i, let k): node = Plan(.sort(go(i), keys: k), schema: p.schema)
-            case .limit(let i, let n): node = Plan(.limit(go(i), count: n), schema: p.schema)
-            case .topN(let i, let k, let n): node = Plan(.topN(go(i), keys: k, count: n), schema: p.schema)
-            case .aggregate(let i, let k, let a): node = Plan(.aggregate(go(i), keys: k, aggregates: a), schema: p.schema)
-            case .appendShare(let i, let of): node = Plan(.appendShare(go(i), of: of), schema: p.schema)
-            case .join(let l, let r, let k, let kind, let rc):
-                node = Plan(.join(left: go(l), right: go(r), keys: k, kind: kind, rightColumns: rc), schema: p.schema)
-            case .distinct(let i): node = Plan(.distinct(go(i)), schema: p.schema)
-            case .tableFunction(let n, let i, let o): node = Plan(.tableFunction(name: n, input: go(i), options: o), schema: p.schema)
-            case .window(let i, let g, let o, let c):
-                node = Plan(.window(go(i), groups: g, order: o, computations: c), schema: p.schema)
-            case .topNPerGroup(let i, let g, let k, let n):
-                node = Plan(.topNPerGroup(go(i), groups: g, keys: k, count: n), schema: p.schema)
-            }
+            if case .definition = p.kind { return replace(p) ?? p }
+            let node = p.replacingInputs(p.inputs.map(go))
             return replace(node) ?? node
         }
         return go(self)
     }
 
+    /// The plan with each scan replaced by what `replace` gives for it (table functions'
+    /// inputs included; a definition's own scans are left as they are).
     func replacingScans(_ replace: (String, Plan) -> Plan) -> Plan {
         func go(_ p: Plan) -> Plan {
             switch p.kind {
-            case .scan(let name): return replace(name, p)
-            case .filter(let i, let e): return Plan(.filter(go(i), predicate: e), schema: p.schema)
-            case .project(let i, let e): return Plan(.project(go(i), e), schema: p.schema)
-            case .sort(let i, let k): return Plan(.sort(go(i), keys: k), schema: p.schema)
-            case .limit(let i, let n): return Plan(.limit(go(i), count: n), schema: p.schema)
-            case .topN(let i, let k, let n): return Plan(.topN(go(i), keys: k, count: n), schema: p.schema)
-            case .aggregate(let i, let k, let a): return Plan(.aggregate(go(i), keys: k, aggregates: a), schema: p.schema)
-            case .appendShare(let i, let of): return Plan(.appendShare(go(i), of: of), schema: p.schema)
-            case .join(let l, let r, let k, let kind, let rc):
-                return Plan(.join(left: go(l), right: go(r), keys: k, kind: kind, rightColumns: rc), schema: p.schema)
-            case .distinct(let i): return Plan(.distinct(go(i)), schema: p.schema)
-            case .tableFunction(let n, let i, let o): return Plan(.tableFunction(name: n, input: go(i), options: o), schema: p.schema)
-            case .window(let i, let g, let o, let c):
-                return Plan(.window(go(i), groups: g, order: o, computations: c), schema: p.schema)
-            case .topNPerGroup(let i, let g, let k, let n):
-                return Plan(.topNPerGroup(go(i), groups: g, keys: k, count: n), schema: p.schema)
-            case .definition: return p
+            case .scan(let name): replace(name, p)
+            case .definition: p
+            default: p.replacingInputs(p.inputs.map(go))
             }
         }
         return go(self)

@@ -30,6 +30,27 @@ extension Plan {
         }
     }
 
+    /// The node with `new` in place of `inputs`, in the same order.
+    public func replacingInputs(_ new: [Plan]) -> Plan {
+        switch kind {
+        case .scan: self
+        case .filter(_, let e): Plan(.filter(new[0], predicate: e), schema: schema)
+        case .project(_, let e): Plan(.project(new[0], e), schema: schema)
+        case .sort(_, let k): Plan(.sort(new[0], keys: k), schema: schema)
+        case .limit(_, let n): Plan(.limit(new[0], count: n), schema: schema)
+        case .topN(_, let k, let n): Plan(.topN(new[0], keys: k, count: n), schema: schema)
+        case .aggregate(_, let k, let a): Plan(.aggregate(new[0], keys: k, aggregates: a), schema: schema)
+        case .appendShare(_, let of): Plan(.appendShare(new[0], of: of), schema: schema)
+        case .distinct: Plan(.distinct(new[0]), schema: schema)
+        case .tableFunction(let n, _, let o): Plan(.tableFunction(name: n, input: new[0], options: o), schema: schema)
+        case .definition(let n, let a, _): Plan(.definition(name: n, arguments: a, new[0]), schema: schema)
+        case .window(_, let g, let o, let c): Plan(.window(new[0], groups: g, order: o, computations: c), schema: schema)
+        case .topNPerGroup(_, let g, let k, let n): Plan(.topNPerGroup(new[0], groups: g, keys: k, count: n), schema: schema)
+        case .join(_, _, let k, let kind, let rc):
+            Plan(.join(left: new[0], right: new[1], keys: k, kind: kind, rightColumns: rc), schema: schema)
+        }
+    }
+
     /// For each of `inputs`, the columns this node reads of it when `needed` are the output
     /// columns wanted of this node: what it computes them from, and what it tests or sorts by.
     public func inputNeeds(_ needed: Set<Int>) -> [Set<Int>] {

@@ -269,38 +269,6 @@ extension Session {
 }
 
 extension Plan {
-    /// The plans this node reads (none for a scan or a definition, whose plan stands alone).
-    var inputs: [Plan] {
-        switch kind {
-        case .scan, .definition: []
-        case .filter(let i, _), .project(let i, _), .sort(let i, _), .limit(let i, _), .topN(let i, _, _),
-            .aggregate(let i, _, _), .appendShare(let i, _), .distinct(let i), .tableFunction(_, let i, _),
-            .window(let i, _, _, _), .topNPerGroup(let i, _, _, _):
-            [i]
-        case .join(let l, let r, _, _, _): [l, r]
-        }
-    }
-
-    /// The node with `new` in place of `inputs`, in the same order.
-    func replacingInputs(_ new: [Plan]) -> Plan {
-        switch kind {
-        case .scan, .definition: self
-        case .filter(_, let e): Plan(.filter(new[0], predicate: e), schema: schema)
-        case .project(_, let e): Plan(.project(new[0], e), schema: schema)
-        case .sort(_, let k): Plan(.sort(new[0], keys: k), schema: schema)
-        case .limit(_, let n): Plan(.limit(new[0], count: n), schema: schema)
-        case .topN(_, let k, let n): Plan(.topN(new[0], keys: k, count: n), schema: schema)
-        case .aggregate(_, let k, let a): Plan(.aggregate(new[0], keys: k, aggregates: a), schema: schema)
-        case .appendShare(_, let of): Plan(.appendShare(new[0], of: of), schema: schema)
-        case .distinct: Plan(.distinct(new[0]), schema: schema)
-        case .tableFunction(let n, _, let o): Plan(.tableFunction(name: n, input: new[0], options: o), schema: schema)
-        case .window(_, let g, let o, let c): Plan(.window(new[0], groups: g, order: o, computations: c), schema: schema)
-        case .topNPerGroup(_, let g, let k, let n): Plan(.topNPerGroup(new[0], groups: g, keys: k, count: n), schema: schema)
-        case .join(_, _, let k, let kind, let rc):
-            Plan(.join(left: new[0], right: new[1], keys: k, kind: kind, rightColumns: rc), schema: schema)
-        }
-    }
-
     /// Whether a table function is left in the plan (after the CRM layer's definitions
     /// replaced those it defines: a model).
     var containsTableFunction: Bool {
