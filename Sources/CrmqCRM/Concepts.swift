@@ -28,5 +28,5 @@ extension CRM {
     /// function, computed column or table function, which have their own topics.
     public static let concepts: [CRMConcept] =
         whyCRMConcepts + loyaltyConcepts + lifecycleConcepts + measureConcepts + dataMiningConcepts
-        + churnModelConcepts + channelConcepts
+        + churnModelConcepts + clvModelConcepts + channelConcepts
 }

@@ -35,6 +35,12 @@ extension CRM {
         "logit": Logit.function,
         "logit_gain": Logit.gain,
         "logit_score": Logit.score,
+        "bgnbd_fit": ProbabilisticCLV.bgnbdFit,
+        "bgnbd": ProbabilisticCLV.bgnbd,
+        "expected_purchases_curve": ProbabilisticCLV.curve,
+        "gamma_gamma_fit": ProbabilisticCLV.gammaGammaFit,
+        "gamma_gamma": ProbabilisticCLV.gammaGamma,
+        "clv_model": ProbabilisticCLV.clv,
     ]
 
     /// Runs the CRM table functions for the executor, with the session's settings and its

@@ -41,6 +41,9 @@ ensure_debian_packages() {
 # (scripts/checks/windows_check.py and baskets_check.py need none: SQLite through Python's own sqlite3, plain counts.)
 # Add a package here when a check needs it; ensure_venv installs whatever is missing.
 CRMQ_CHECK_PACKAGES=(numpy scikit-learn)
+# lifetimes 0.11.3 (scripts/checks/btyd_check.py: BG/NBD and Gamma-Gamma) is from 2020 and
+# needs the numpy, scipy and pandas of its time, so it has its own environment, .venv-lifetimes.
+CRMQ_LIFETIMES_PACKAGES=(numpy==1.26.4 scipy==1.11.4 pandas==1.5.3 autograd==1.6.2 dill==0.4.1 lifetimes==0.11.3)
 
 # ensure_venv DIR PACKAGE...: a Python virtual environment at DIR holding the packages
 # (created, or topped up, when one of them does not import). Prints nothing on stdout.
@@ -49,6 +52,7 @@ ensure_venv() {
     shift
     local modules=()
     for p in "$@"; do
+        p="${p%%[=<>]*}"
         case "$p" in
             scikit-learn) modules+=(sklearn) ;;
             *) modules+=("$p") ;;
