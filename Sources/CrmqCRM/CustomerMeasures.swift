@@ -5,7 +5,7 @@ import CrmqEngine
 public enum CustomerMeasures {
     public static let all: [ComputedColumn] = [
         recency, frequency, monetary, spend12m, shareOfWallet, tenureDays, lifecycleStage, loyaltyStage, npsGroup,
-        clv, clp, satisfactionGap,
+        clv, clp, satisfactionGap, modelCLV,
     ]
 
     /// satisfaction_gap = perceived_quality - expectation (Kotler: satisfaction is the

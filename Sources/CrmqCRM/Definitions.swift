@@ -47,6 +47,7 @@ public enum CustomerDefinitions {
             margin * monetary - cost_per_contact * coalesce(_contacts, 0) - marketing_cost * tenure_days / 365)
             """, ["monetary", "tenure_days", "contacts"]),
         ("satisfaction_gap", "perceived_quality - expectation", []),
+        ("model_clv", "_model_clv", ["model"]),
     ]
 
     /// Helper columns (computed like the columns, but not shown).
@@ -74,9 +75,18 @@ public enum CustomerDefinitions {
     /// rate read one definition (CRM.aggregates).
     public static let retention = "CUSTOMERS | summarize _r = retention_rate(months = 12)"
 
+    /// model_clv of each customer id: the table function clv_model over the transactions as of
+    /// asof (ASOF: `, asof = date("...")` when asof is known, else nothing: the function's own
+    /// default is the same day after the last transaction), in weeks over clv_months months; no
+    /// rows when the models cannot be fitted.
+    public static let model = """
+        clv_model(transactions, period = "week", months = clv_months ASOF, on_error = "empty")
+          | select customer_id, _model_clv = model_clv
+        """
+
     /// The definition as crmq source for `customers` with the stored schema `stored`, the
     /// computed columns `needed` (and what they read), and the tables `loaded` usable as inputs.
-    static func source(stored: Schema, needed: [String], loaded: Set<String>) -> String {
+    static func source(stored: Schema, needed: [String], loaded: Set<String>, settings: [String: Value] = [:]) -> String {
         func has(_ name: String, _ type: DataType? = nil) -> Bool {
             guard let i = stored.index(of: name) else { return false }
             return type == nil || stored[i].type == type
@@ -86,7 +96,7 @@ public enum CustomerDefinitions {
         var fragments: Set<String> = []
         let all = columns + helpers
         func visit(_ name: String) {
-            if ["purchases", "contacts", "retention"].contains(name) { fragments.insert(name); return }
+            if ["purchases", "contacts", "retention", "model"].contains(name) { fragments.insert(name); return }
             guard !order.contains(name) else { return }
             if name == "_churned" { fragments.insert("_churned"); return }
             guard let c = all.first(where: { $0.name == name }) else { return }
@@ -125,6 +135,15 @@ public enum CustomerDefinitions {
         if fragments.contains("contacts") {
             text += loaded.contains("interactions")
                 ? "\n  | join (\(contacts)) on customer_id kind left" : "\n  | extend _contacts = 0"
+        }
+        if fragments.contains("model") {
+            var asofOption = ""
+            if case .date(let d)? = settings["asof"] { asofOption = ", asof = date(\"\(CivilDate(days: d).description)\")" }
+            var months = "\(ProbabilisticCLV.defaultMonths)"
+            if case .int(let m)? = settings["clv_months"] { months = "\(m)" }
+            let model = Self.model.replacingOccurrences(of: " ASOF", with: asofOption)
+                .replacingOccurrences(of: "clv_months", with: months)
+            text += "\n  | join (\(model)) on customer_id kind left"
         }
         if fragments.contains("retention"), !numeric("churned", stored) {
             // clv is null without a usable churned (nullUnlessUsable); so is its r.
@@ -184,7 +203,7 @@ public enum CustomerDefinitions {
     ) throws(DiagnosticList) -> Plan {
         let storedCustomers = stored[CRM.customersTable] ?? Schema([])
         let loaded = Set(stored.keys.filter { CRM.inputProblem($0, schema: stored[$0]!) == nil })
-        let text = source(stored: storedCustomers, needed: needed, loaded: loaded)
+        let text = source(stored: storedCustomers, needed: needed, loaded: loaded, settings: settings)
         let file = SourceFile(name: "<definition of customers>", text: text)
         let (script, parseErrors) = Parser.parse(file)
         guard parseErrors.isEmpty, let statement = script.statements.first else { throw DiagnosticList(parseErrors) }
@@ -226,6 +245,10 @@ public enum CustomerDefinitions {
             case "retention":
                 fragments.append("_r: the yearly retention rate, one row joined to every customer:\n"
                     + indent(retention.replacingOccurrences(of: "CUSTOMERS", with: "customers")))
+            case "model":
+                fragments.append("_model_clv: each customer's model CLV from clv_model (joined on customer_id,\n"
+                    + "kind left; asof = the as-of date when set, clv_months = the setting):\n"
+                    + indent(model.replacingOccurrences(of: " ASOF", with: "")))
             case "_churned":
                 lines.append("  _churned = churned as of asof: churned true (or not 0), a null counting as false")
             default: break
@@ -261,6 +284,9 @@ struct DefinitionCatalog: Catalog {
     /// The frozen as-of date: what retention_rate(months = 12) counts back from.
     var asOf: Int32? { if case .date(let d)? = settings["asof"] { d } else { nil } }
     var aggregateDefinitions: [AggregateDefinition] { CRM.aggregates }
+    /// The CRM table functions (model_clv's definition calls clv_model).
+    func tableFunction(_ name: String) -> TableFunctionSignature? { CRM.tableFunctions[name.lowercased()]?.signature }
+    var tableFunctionNames: [String] { CRM.tableFunctions.keys.sorted() }
 }
 
 extension CRM {

@@ -26,7 +26,9 @@ import CrmqCRM
         let fast = try session.backend.run(expanded)
         #expect(session.memory.fastDefinitionRuns == runs + 1, "the in-memory engine took its fast path")
         let tables = session.tables
-        let plain = try Executor(tables: { tables[$0] }, cancellation: CancellationFlag()).execute(expanded)
+        let plain = try Executor(
+            tables: { tables[$0] }, cancellation: CancellationFlag(),
+            tableFunctions: CRM.Runner(settings: session.settings.all, tables: tables)).execute(expanded)
         return (fast, plain)
     }
 
@@ -178,7 +180,9 @@ import CrmqCRM
         let defined = try CRM.definingTableFunctions(plan, stored: session.tables.mapValues(\.schema), settings: session.settings.all)
         #expect(defined != plan, "\(query): a definition took the function's place")
         let tables = session.tables
-        let plain = try Executor(tables: { tables[$0] }, cancellation: CancellationFlag()).execute(defined)
+        let plain = try Executor(
+            tables: { tables[$0] }, cancellation: CancellationFlag(),
+            tableFunctions: CRM.Runner(settings: session.settings.all, tables: tables)).execute(defined)
         return (fast, plain)
     }
 

@@ -40,7 +40,8 @@ extension CRM {
                 one (Gupta and Lehmann, 'Customers as assets', 2003) sums the yearly margin over the years the customer is expected to stay, \
                 discounted; a \
                 fitted model (BG/NBD with Gamma-Gamma) predicts purchases and spend. crmq's column clv uses the \
-                settings margin and discount_rate; 'help clv' gives its exact rule. The column clp is lifetime \
+                settings margin and discount_rate; 'help clv' gives its exact rule. The column model_clv is the \
+                fitted model's estimate; 'help clv_models' says when to use which. The column clp is lifetime \
                 profit as the course defines it, with the settings margin, cost_per_contact and \
                 marketing_cost; 'help clp' gives its rule.
                 """,

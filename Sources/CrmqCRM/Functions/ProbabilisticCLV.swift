@@ -58,7 +58,7 @@ enum ProbabilisticCLV {
         summary: "each customer's mean repeat purchase value and the Gamma-Gamma model's expected value of their purchases",
         example: "gamma_gamma(transactions) | top 10 by expected_avg_value")
     static let clv = function(
-        "clv_model", .clv, usage: ", months = 36", options: ["months"],
+        "clv_model", .clv, usage: ", months = 36, on_error = \"empty\"", options: ["months", "on_error"],
         summary: "model CLV: BG/NBD expected purchases month by month times Gamma-Gamma expected value, margin and discount",
         example: "clv_model(transactions) | top 10 by model_clv")
 
@@ -126,6 +126,16 @@ enum ProbabilisticCLV {
                             ? "\(function)'s option horizon is a number of periods above 0 (and at most 100000), e.g. horizon = 39"
                             : "\(function)'s option months is a whole number of months above 0, e.g. months = 36",
                         option: option))
+                }
+            }
+            if output == .clv {
+                switch options["on_error"] {
+                case nil: resolved["on_error"] = .null
+                case .value(.string("empty"))?, .name("empty")?: resolved["on_error"] = .string("empty")
+                default:
+                    return .failure(TableFunctionProblem(
+                        "\(function)'s option on_error can only be \"empty\": no rows instead of an error when the models cannot be fitted",
+                        option: "on_error"))
                 }
             }
             if output == .curve {
@@ -227,6 +237,7 @@ enum ProbabilisticCLV {
         guard let prepared = try prepare(input, options, settings, until: until, cancellation),
             prepared.histories.count > 0
         else {
+            if output == .clv, case .string("empty")? = options["on_error"] { return RFM.empty(schema) }
             throw .data(.tableFunction("\(function) found no customer with a purchase before the as-of date"))
         }
         let h = prepared.histories
@@ -273,7 +284,12 @@ enum ProbabilisticCLV {
                 rowCount: h.count)
         case .clv:
             let months = if case .double(let m)? = options["months"] { Int(m) } else { defaultMonths }
-            return try modelCLV(function, prepared, months: months, schema: schema, settings: settings, cancellation)
+            do {
+                return try modelCLV(function, prepared, months: months, schema: schema, settings: settings, cancellation)
+            } catch .data(let message) {
+                if case .string("empty")? = options["on_error"] { return RFM.empty(schema) }
+                throw .data(message)
+            }
         case .curve:
             return try trackingCurve(function, prepared, until: until ?? prepared.asof - 1, schema: schema, cancellation)
         }
@@ -289,14 +305,24 @@ enum ProbabilisticCLV {
             throw .data(.tableFunction("\(function): no customer made a repeat purchase before the as-of date, so the BG/NBD model has nothing to fit"))
         }
         let (model, ll, converged) = try BGNBD.fit(h, cancellation: cancellation)
-        guard converged, model.array.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1e12 }) else {
+        let at = "r = \(short(model.r)), alpha = \(short(model.alpha)), a = \(short(model.a)), b = \(short(model.b))"
+        guard converged else {
+            throw .data(.tableFunction("\(function): the BG/NBD fit did not converge (it stopped at \(at))"))
+        }
+        guard model.array.allSatisfy(plausible) else {
             throw .data(.tableFunction(
-                "\(function): the BG/NBD fit did not converge (it stopped at r = \(short(model.r)), alpha = \(short(model.alpha)), "
-                    + "a = \(short(model.a)), b = \(short(model.b))); a parameter running off to 0 or infinity means "
-                    + "the data show too little repeat buying or drop-out for the model, e.g. too short a period before asof"))
+                "\(function): the BG/NBD fit ran to the edge of the model (\(at)): on these data the likelihood keeps "
+                    + "growing as a parameter runs off to 0 or infinity, so there is no estimate. r and alpha running off "
+                    + "mean purchase rates do not vary between customers, a to 0 or b to infinity that nobody seems to drop "
+                    + "out; it happens with few customers, or little repeat buying before the as-of date"))
         }
         return (model, ll)
     }
+
+    /// A fitted parameter inside the model: a maximum at 1e-5 or 1e6 and beyond is a likelihood
+    /// that grows without bound towards a limit of the model (no heterogeneity, no drop-out),
+    /// not an estimate.
+    static func plausible(_ v: Double) -> Bool { v.isFinite && v >= 1e-5 && v <= 1e6 }
 
     struct Repeaters {
         var xs: [Int32] = []
@@ -320,10 +346,15 @@ enum ProbabilisticCLV {
             throw .data(.tableFunction("\(function): the Gamma-Gamma model needs customers with repeat purchases of a value above 0; there are \(r.xs.count)"))
         }
         let (model, ll, converged) = try GammaGamma.fit(repeats: r.xs, mean: r.ms, cancellation: cancellation)
-        guard converged, model.array.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1e12 }) else {
+        let at = "p = \(short(model.p)), q = \(short(model.q)), gamma = \(short(model.gamma))"
+        guard converged else {
+            throw .data(.tableFunction("\(function): the Gamma-Gamma fit did not converge (it stopped at \(at))"))
+        }
+        guard model.array.allSatisfy(plausible) else {
             throw .data(.tableFunction(
-                "\(function): the Gamma-Gamma fit did not converge (it stopped at p = \(short(model.p)), q = \(short(model.q)), "
-                    + "gamma = \(short(model.gamma))); the mean values may not vary enough between customers"))
+                "\(function): the Gamma-Gamma fit ran to the edge of the model (\(at)): on these data the likelihood "
+                    + "keeps growing as a parameter runs off to 0 or infinity, so there is no estimate; the customers' mean "
+                    + "values may vary too little, or too few customers have repeat purchases"))
         }
         return (model, ll)
     }
@@ -477,6 +508,32 @@ enum ProbabilisticCLV {
             rowCount: period.count)
     }
 
+    /// The column `value` of a per-customer result, in the rows of `ids` (customers' customer_id);
+    /// null where a customer has no row.
+    static func joined(_ result: Table, value: String, onto ids: Column) -> Column {
+        let n = ids.count
+        guard let key = result.column(named: "customer_id"), let v = result.column(named: value),
+            case .double(let values) = v.values
+        else { return Column(.null(count: n)) }
+        var out = [Double](repeating: 0, count: n)
+        var valid = [Bool](repeating: false, count: n)
+        switch (key.values, ids.values) {
+        case (.int(let keys), .int(let wanted)):
+            var row: [Int64: Int] = [:]
+            row.reserveCapacity(keys.count)
+            for (i, k) in keys.enumerated() where key.validity?[i] ?? true { row[k] = i }
+            for i in 0..<n where ids.validity?[i] ?? true {
+                if let r = row[wanted[i]], v.validity?[r] ?? true {
+                    out[i] = values[r]
+                    valid[i] = true
+                }
+            }
+        default:
+            return Column(.null(count: n))
+        }
+        return Column(.double(out), validity: valid)
+    }
+
     /// A double column with NaN and infinities as null.
     static func nullable(_ values: [Double]) -> Column {
         let valid = values.map(\.isFinite)
@@ -542,7 +599,9 @@ enum ProbabilisticCLV {
                 expected_avg_value / (1 + discount_rate)^(m / 12), with the margin and discount_rate settings \
                 (lifetimes' customer_lifetime_value, with a yearly discount rate). The formula clv of customers \
                 assumes every customer stays with the yearly retention rate; model_clv predicts each one's \
-                purchases from their own history ('help clv_models').
+                purchases from their own history ('help clv_models'); the column model_clv of customers is \
+                this function's model_clv in weeks over the clv_months setting. on_error = "empty" gives no \
+                rows instead of an error when the models cannot be fitted.
                 """
         }
         return what + """
