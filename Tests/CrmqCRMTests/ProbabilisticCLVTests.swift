@@ -56,16 +56,22 @@ import Testing
         let counts = h.repeatCounts()
         let flag = CancellationFlag()
         let at = BGNBD(r: 0.5, alpha: 3.5, a: 1.1, b: 2.0)
-        let (_, g) = try at.logLikelihood(h, counts: counts, cancellation: flag)
+        let (_, g, hessian) = try at.logLikelihood(h, counts: counts, cancellation: flag)
         for k in 0..<4 {
             var up = at.array, down = at.array
             let step = 1e-6 * at.array[k]
             up[k] += step
             down[k] -= step
-            let fu = try BGNBD(r: up[0], alpha: up[1], a: up[2], b: up[3]).logLikelihood(h, counts: counts, cancellation: flag).value
-            let fd = try BGNBD(r: down[0], alpha: down[1], a: down[2], b: down[3]).logLikelihood(h, counts: counts, cancellation: flag).value
-            let numeric = (fu - fd) / (2 * step)
+            let fu = try BGNBD(r: up[0], alpha: up[1], a: up[2], b: up[3]).logLikelihood(h, counts: counts, cancellation: flag)
+            let fd = try BGNBD(r: down[0], alpha: down[1], a: down[2], b: down[3]).logLikelihood(h, counts: counts, cancellation: flag)
+            let numeric = (fu.value - fd.value) / (2 * step)
             #expect(abs(numeric - g[k]) < 1e-5 * max(1, abs(g[k])), "BG/NBD ∂\(k): \(g[k]) vs \(numeric)")
+            // The Hessian's column k from differences of the gradient.
+            for j in 0..<4 {
+                let second = (fu.gradient[j] - fd.gradient[j]) / (2 * step)
+                let exact = hessian[j * 4 + k]
+                #expect(abs(second - exact) < 1e-5 * max(1, abs(exact)), "BG/NBD ∂²\(j)\(k): \(exact) vs \(second)")
+            }
         }
         let (xs, ms) = Self.simulateSpend(p: 6, q: 4, gamma: 15, customers: 3000, seed: 4)
         let logMs = ms.map { log($0) }

@@ -36,25 +36,49 @@ struct PurchaseDays {
             self.amounts = []
             return
         }
-        let value: (Int) -> Double
-        switch (amountColumn?.values, amountColumn?.validity) {
-        case (.double(let a)?, nil): value = { a[$0] }
-        case (.double(let a)?, let v?): value = { v[$0] ? a[$0] : 0 }
-        case (.int(let a)?, let v): value = { v?[$0] ?? true ? Double(a[$0]) : 0 }
-        default: value = { _ in 0 }
-        }
-        let withAmounts = amountColumn != nil
-        for chunk in stride(from: 0, to: rows.count, by: cancellationStride) {
-            try cancellation.check()
-            for i in chunk..<min(rows.count, chunk + cancellationStride) {
-                let s = Int(rows[i])
-                if s < 0 { continue }
-                let p = cursor[s]
-                cursor[s] = p + 1
-                days[p] = dateValues[i]
-                if withAmounts { amounts[p] = value(i) }
+        // The scatter, one loop per kind of amount column (a closure per row would cost a
+        // retain and release of its arrays each time).
+        try rows.withUnsafeBufferPointer { rows throws(EngineError) in
+            try dateValues.withUnsafeBufferPointer { dates throws(EngineError) in
+                try cursor.withUnsafeMutableBufferPointer { cursor throws(EngineError) in
+                    try days.withUnsafeMutableBufferPointer { days throws(EngineError) in
+                        try amounts.withUnsafeMutableBufferPointer { amounts throws(EngineError) in
+                            @inline(__always) func scatter(_ amount: (Int) -> Double?) throws(EngineError) {
+                                for chunk in stride(from: 0, to: rows.count, by: cancellationStride) {
+                                    try cancellation.check()
+                                    for i in chunk..<min(rows.count, chunk + cancellationStride) {
+                                        let s = Int(rows[i])
+                                        if s < 0 { continue }
+                                        let p = cursor[s]
+                                        cursor[s] = p + 1
+                                        days[p] = dates[i]
+                                        if let a = amount(i) { amounts[p] = a }
+                                    }
+                                }
+                            }
+                            let validity = amountColumn?.validity
+                            switch amountColumn?.values {
+                            case .double(let a)? where validity == nil:
+                                try a.withUnsafeBufferPointer { a throws(EngineError) in try scatter { a[$0] } }
+                            case .double(let a)?:
+                                try a.withUnsafeBufferPointer { a throws(EngineError) in
+                                    try validity!.withUnsafeBufferPointer { v throws(EngineError) in try scatter { v[$0] ? a[$0] : 0 } }
+                                }
+                            case .int(let a)?:
+                                try a.withUnsafeBufferPointer { a throws(EngineError) in
+                                    try scatter { validity?[$0] ?? true ? Double(a[$0]) : 0 }
+                                }
+                            case nil:
+                                try scatter { _ in nil }
+                            default:
+                                try scatter { _ in 0 }
+                            }
+                        }
+                    }
+                }
             }
         }
+        let withAmounts = amountColumn != nil
         // Sort each customer's few days (insertion sort: most customers have a handful), then
         // merge a day's purchases into one.
         var end = [Int](repeating: 0, count: count)

@@ -167,6 +167,103 @@ enum BFGS {
     }
 }
 
+/// Minimises a smooth function of a few variables given with its gradient and Hessian:
+/// Newton's method, the Hessian shifted by λI when it is not positive definite (λ grown
+/// tenfold until a Cholesky factorisation succeeds; Levenberg), each step at most 1 long in
+/// every variable, with the same backtracking line search and stopping rules as BFGS, and
+/// one more: converged when the Newton decrement gᵀH⁻¹g falls below 1e-14 of the value,
+/// where rounding hides any further decrease (over a million customers the mean
+/// log-likelihood's gradient does not get below 1e-9 for that reason).
+enum Newton {
+    static func minimize(
+        from start: [Double], tolerance: Double = 1e-9, maxIterations: Int = 200,
+        _ f: ([Double]) throws(EngineError) -> (value: Double, gradient: [Double], hessian: [Double])
+    ) throws(EngineError) -> BFGS.Result {
+        let n = start.count
+        var x = start
+        var (fx, g, h) = try f(x)
+        guard fx.isFinite else { return BFGS.Result(x: x, value: fx, gradient: g, iterations: 0, converged: false) }
+        func small(_ g: [Double], _ limit: Double) -> Bool { g.allSatisfy { abs($0) < limit } }
+        var iteration = 0
+        while iteration < maxIterations {
+            if small(g, tolerance) { return BFGS.Result(x: x, value: fx, gradient: g, iterations: iteration, converged: true) }
+            iteration += 1
+            // Solve (H + λI) p = -g.
+            var lambda = 0.0
+            var p: [Double]? = nil
+            let scale = (0..<n).reduce(0.0) { max($0, abs(h[$1 * n + $1])) }
+            for _ in 0..<40 {
+                var m = h
+                for i in 0..<n { m[i * n + i] += lambda }
+                if let step = Self.choleskySolve(m, g.map { -$0 }, n) {
+                    p = step
+                    break
+                }
+                lambda = lambda == 0 ? max(1e-10, 1e-8 * scale) : lambda * 10
+            }
+            guard var step = p else { break }
+            // At most a factor e per step in any parameter: a full Newton step far from the
+            // optimum can throw a and b towards the no-heterogeneity limit, where the
+            // likelihood is flat and the search would stay.
+            let longest = step.reduce(0.0) { max($0, abs($1)) }
+            if longest > 1 { step = step.map { $0 / longest } }
+            var slope = zip(step, g).reduce(0.0) { $0 + $1.0 * $1.1 }
+            if !(slope < 0) {
+                step = g.map { -$0 }
+                slope = -g.reduce(0.0) { $0 + $1 * $1 }
+            } else if lambda == 0, -slope <= 1e-14 * max(1, abs(fx)) {
+                // The Newton decrement: what a full step would gain is below the rounding of
+                // the function's value, so no step can show a decrease any more.
+                return BFGS.Result(x: x, value: fx, gradient: g, iterations: iteration, converged: true)
+            }
+            var t = 1.0
+            var accepted: (x: [Double], value: Double, gradient: [Double], hessian: [Double])?
+            for _ in 0..<60 {
+                let trial = (0..<n).map { x[$0] + t * step[$0] }
+                let (ft, gt, ht) = try f(trial)
+                if ft.isFinite, ft <= fx + 1e-4 * t * slope, gt.allSatisfy(\.isFinite), ht.allSatisfy(\.isFinite) {
+                    accepted = (trial, ft, gt, ht)
+                    break
+                }
+                t *= 0.5
+            }
+            guard let next = accepted, next.value < fx || small(next.gradient, tolerance) else {
+                return BFGS.Result(x: x, value: fx, gradient: g, iterations: iteration, converged: small(g, tolerance * 1e3))
+            }
+            (x, fx, g, h) = (next.x, next.value, next.gradient, next.hessian)
+        }
+        return BFGS.Result(x: x, value: fx, gradient: g, iterations: iteration, converged: small(g, tolerance))
+    }
+
+    /// The solution of m z = v for a symmetric positive definite n × n m (row by row), or nil
+    /// when m is not positive definite.
+    static func choleskySolve(_ m: [Double], _ v: [Double], _ n: Int) -> [Double]? {
+        var l = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0...i {
+                var sum = m[i * n + j]
+                for k in 0..<j { sum -= l[i * n + k] * l[j * n + k] }
+                if i == j {
+                    guard sum > 0, sum.isFinite else { return nil }
+                    l[i * n + i] = sum.squareRoot()
+                } else {
+                    l[i * n + j] = sum / l[j * n + j]
+                }
+            }
+        }
+        var y = v
+        for i in 0..<n {
+            for k in 0..<i { y[i] -= l[i * n + k] * y[k] }
+            y[i] /= l[i * n + i]
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            for k in (i + 1)..<n { y[i] -= l[k * n + i] * y[k] }
+            y[i] /= l[i * n + i]
+        }
+        return y
+    }
+}
+
 /// The BG/NBD model's parameters: while alive, a customer buys at a Poisson rate λ drawn
 /// from Gamma(r, α); after each purchase they drop out with probability p drawn from
 /// Beta(a, b). α is in the time unit of the histories it was fitted on.
@@ -179,103 +276,154 @@ struct BGNBD: Equatable, Sendable {
     var array: [Double] { [r, alpha, a, b] }
 
     /// The log-likelihood of `histories` (the sum over customers of FHL 2005's equation 6,
-    /// in logs) and its gradient in (r, α, a, b). `counts`: histories.repeatCounts().
+    /// in logs), its gradient and its Hessian (row by row, 4 × 4) in (r, α, a, b).
+    /// `counts`: histories.repeatCounts().
     func logLikelihood(_ h: RepeatHistories, counts: [Int], cancellation: CancellationFlag) throws(EngineError)
-        -> (value: Double, gradient: [Double])
+        -> (value: Double, gradient: [Double], hessian: [Double])
     {
         let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b)
         // The terms of a customer with x repeat purchases that depend on x alone:
         // ln Γ(r+x) - ln Γ(r) = Σ_{k<x} ln(r+k), ln B(a, b+x) - ln B(a, b) = Σ_{k<x} ln((b+k)/(a+b+k)),
-        // their derivatives, and ln(a / (b+x-1)).
+        // their first and second derivatives, and ln(a / (b+x-1)).
         let top = counts.count
-        var front = 0.0
-        var gr = 0.0
-        var ga = 0.0
-        var gb = 0.0
-        var lnRate = 0.0, dRate = 0.0, lnBeta = 0.0, dBetaA = 0.0, dBetaB = 0.0
+        var value = 0.0
+        var g = [Double](repeating: 0, count: 4)
+        var hess = [Double](repeating: 0, count: 16)
+        var lnRate = 0.0, dRate = 0.0, d2Rate = 0.0
+        var lnBeta = 0.0, dBetaA = 0.0, dBetaB = 0.0, d2BetaAA = 0.0, d2BetaBB = 0.0
         var dropout = [Double](repeating: 0, count: top)
         for x in 0..<top {
             if x > 0 {
                 let k = Double(x - 1)
                 lnRate += log(r + k)
                 dRate += 1 / (r + k)
+                d2Rate -= 1 / ((r + k) * (r + k))
                 lnBeta += log((b + k) / (a + b + k))
-                dBetaA -= 1 / (a + b + k)
-                dBetaB += 1 / (b + k) - 1 / (a + b + k)
+                let ab = 1 / (a + b + k)
+                dBetaA -= ab
+                dBetaB += 1 / (b + k) - ab
+                d2BetaAA += ab * ab
+                d2BetaBB += ab * ab - 1 / ((b + k) * (b + k))
                 dropout[x] = log(a / (b + k))
             }
             let n = Double(counts[x])
             guard n > 0 else { continue }
-            front += n * (lnRate + lnBeta)
-            gr += n * dRate
-            ga += n * dBetaA
-            gb += n * dBetaB
+            value += n * (lnRate + lnBeta)
+            g[0] += n * dRate
+            g[2] += n * dBetaA
+            g[3] += n * dBetaB
+            hess[0] += n * d2Rate
+            hess[10] += n * d2BetaAA
+            hess[11] += n * d2BetaAA
+            hess[15] += n * d2BetaBB
         }
         let customers = Double(h.count)
-        front += customers * r * log(alpha)
-        gr += customers * log(alpha)
-        var galpha = customers * r / alpha
+        value += customers * r * log(alpha)
+        g[0] += customers * log(alpha)
+        g[1] += customers * r / alpha
+        hess[1] += customers / alpha
+        hess[5] -= customers * r / (alpha * alpha)
 
-        // Per customer: ln((α+T)^-(r+x) + [x > 0] a/(b+x-1) (α+t_x)^-(r+x)).
+        // Per customer: S = ln(e^A3 + [x > 0] e^A4) with A3 = -(r+x) ln(α+T) and
+        // A4 = ln(a/(b+x-1)) - (r+x) ln(α+t_x). With w3, w4 the shares of the two terms and
+        // D = ∇A3 - ∇A4: ∇S = w3 ∇A3 + w4 ∇A4, ∇²S = w3 ∇²A3 + w4 ∇²A4 + w3 w4 D Dᵀ.
+        // Sums per part: S, ∇S (4), and the Hessian's entries rr, rα, αα, ra, rb, αa, αb, aa, ab, bb.
         let parts = Parallel.parts(h.count)
-        var sums = [[Double]](repeating: [0, 0, 0, 0, 0], count: parts)
-        try h.repeats.withUnsafeBufferPointer { xs throws(EngineError) in
-            try h.recency.withUnsafeBufferPointer { txs throws(EngineError) in
-                try h.age.withUnsafeBufferPointer { ts throws(EngineError) in
-                    try dropout.withUnsafeBufferPointer { dropout throws(EngineError) in
-                        let out = SendableBox(sums)
+        let out = SendableBox([[Double]](repeating: [Double](repeating: 0, count: 15), count: parts))
+        h.repeats.withUnsafeBufferPointer { xs in
+            h.recency.withUnsafeBufferPointer { txs in
+                h.age.withUnsafeBufferPointer { ts in
+                    dropout.withUnsafeBufferPointer { dropout in
                         Parallel.forEach(h.count, parts: parts) { part, range in
-                            var ll = 0.0, dr = 0.0, dalpha = 0.0, da = 0.0, db = 0.0
+                            var ll = 0.0, dr = 0.0, dal = 0.0, da = 0.0, db = 0.0
+                            var hrr = 0.0, hral = 0.0, halal = 0.0, hra = 0.0, hrb = 0.0
+                            var hala = 0.0, halb = 0.0, haa = 0.0, hab = 0.0, hbb = 0.0
                             for i in range {
                                 if i & (cancellationStride - 1) == 0, cancellation.isCancelled { break }
                                 let x = Int(xs[i])
                                 let lt = log(alpha + ts[i])
+                                let inverseT = 1 / (alpha + ts[i])
                                 if x == 0 {
                                     ll -= r * lt
                                     dr -= lt
-                                    dalpha -= r / (alpha + ts[i])
+                                    dal -= r * inverseT
+                                    hral -= inverseT
+                                    halal += r * inverseT * inverseT
                                     continue
                                 }
                                 let rx = r + Double(x)
                                 let ltx = log(alpha + txs[i])
+                                let inverseTx = 1 / (alpha + txs[i])
                                 let a3 = -rx * lt
                                 let a4 = dropout[x] - rx * ltx
-                                // w3, w4: the shares of the two terms in their sum.
+                                // log(1 + e) rather than log1p(e): e is at most 1, so the absolute
+                                // error is below 2^-52 either way, and log is the faster of the two.
                                 let (w3, w4, s): (Double, Double, Double)
                                 if a3 >= a4 {
                                     let e = exp(a4 - a3)
-                                    (w3, w4, s) = (1 / (1 + e), e / (1 + e), a3 + log1p(e))
+                                    let inverse = 1 / (1 + e)
+                                    (w3, w4, s) = (inverse, e * inverse, a3 + log(1 + e))
                                 } else {
                                     let e = exp(a3 - a4)
-                                    (w3, w4, s) = (e / (1 + e), 1 / (1 + e), a4 + log1p(e))
+                                    let inverse = 1 / (1 + e)
+                                    (w3, w4, s) = (e * inverse, inverse, a4 + log(1 + e))
                                 }
+                                let inverseB = 1 / (b + Double(x - 1))
                                 ll += s
                                 dr -= w3 * lt + w4 * ltx
-                                dalpha -= rx * (w3 / (alpha + ts[i]) + w4 / (alpha + txs[i]))
+                                dal -= rx * (w3 * inverseT + w4 * inverseTx)
                                 da += w4
-                                db -= w4 / (b + Double(x - 1))
+                                db -= w4 * inverseB
+                                // D = ∇A3 - ∇A4 (the a entry is -1/a: a's factor is applied after the loop).
+                                let d0 = ltx - lt
+                                let d1 = rx * (inverseTx - inverseT)
+                                let d3 = inverseB
+                                let c = w3 * w4
+                                hrr += c * d0 * d0
+                                hral += c * d0 * d1 - w3 * inverseT - w4 * inverseTx
+                                halal += c * d1 * d1 + rx * (w3 * inverseT * inverseT + w4 * inverseTx * inverseTx)
+                                hra -= c * d0
+                                hrb += c * d0 * d3
+                                hala -= c * d1
+                                halb += c * d1 * d3
+                                haa += c - w4
+                                hab -= c * d3
+                                hbb += c * d3 * d3 + w4 * inverseB * inverseB
                             }
-                            out.lock.withLock { _ in out.value[part] = [ll, dr, dalpha, da, db] }
+                            out.lock.withLock { _ in
+                                out.value[part] = [ll, dr, dal, da, db, hrr, hral, halal, hra, hrb, hala, halb, haa, hab, hbb]
+                            }
                         }
-                        sums = out.value
                     }
                 }
             }
         }
         try cancellation.check()
-        var value = front
-        for s in sums {
+        // The a entries carry 1/a (∂A4/∂a = 1/a), and aa also ∂²A4/∂a² = -1/a².
+        for s in out.value {
             value += s[0]
-            gr += s[1]
-            galpha += s[2]
-            ga += s[3] / a
-            gb += s[4]
+            g[0] += s[1]
+            g[1] += s[2]
+            g[2] += s[3] / a
+            g[3] += s[4]
+            hess[0] += s[5]
+            hess[1] += s[6]
+            hess[5] += s[7]
+            hess[2] += s[8] / a
+            hess[3] += s[9]
+            hess[6] += s[10] / a
+            hess[7] += s[11]
+            hess[10] += s[12] / (a * a)
+            hess[11] += s[13] / a
+            hess[15] += s[14]
         }
-        return (value, [gr, galpha, ga, gb])
+        for i in 0..<4 { for j in 0..<i { hess[i * 4 + j] = hess[j * 4 + i] } }
+        return (value, g, hess)
     }
 
-    /// The maximum-likelihood fit: BFGS over the logs of the parameters (so they stay
-    /// positive) on the mean log-likelihood per customer.
+    /// The maximum-likelihood fit: Newton's method over the logs of the parameters (so they
+    /// stay positive) on the mean log-likelihood per customer, with the exact Hessian. Newton
+    /// takes about ten passes over the customers where BFGS took 50 to 130.
     static func fit(_ h: RepeatHistories, cancellation: CancellationFlag) throws(EngineError)
         -> (model: BGNBD, logLikelihood: Double, converged: Bool)
     {
@@ -283,12 +431,18 @@ struct BGNBD: Equatable, Sendable {
         let n = Double(max(h.count, 1))
         let meanAge = h.age.reduce(0, +) / n
         let start = [0.0, log(max(meanAge, 1e-3)), 0.0, 0.0]
-        let result = try BFGS.minimize(from: start) { (u: [Double]) throws(EngineError) in
+        let result = try Newton.minimize(from: start) { (u: [Double]) throws(EngineError) in
             let p = u.map { exp($0) }
-            guard p.allSatisfy({ $0.isFinite && $0 > 0 }) else { return (.infinity, [0, 0, 0, 0]) }
-            let (ll, g) = try BGNBD(r: p[0], alpha: p[1], a: p[2], b: p[3])
+            guard p.allSatisfy({ $0.isFinite && $0 > 0 }) else { return (.infinity, [0, 0, 0, 0], []) }
+            let (ll, g, hess) = try BGNBD(r: p[0], alpha: p[1], a: p[2], b: p[3])
                 .logLikelihood(h, counts: counts, cancellation: cancellation)
-            return (-ll / n, (0..<4).map { -g[$0] * p[$0] / n })
+            // In u = ln θ: ∂f/∂u_i = -θ_i g_i / n, ∂²f/∂u_i∂u_j = -(θ_i θ_j H_ij + [i = j] θ_i g_i) / n.
+            var hu = [Double](repeating: 0, count: 16)
+            for i in 0..<4 {
+                for j in 0..<4 { hu[i * 4 + j] = -p[i] * p[j] * hess[i * 4 + j] / n }
+                hu[i * 4 + i] -= p[i] * g[i] / n
+            }
+            return (-ll / n, (0..<4).map { -g[$0] * p[$0] / n }, hu)
         }
         let p = result.x.map { exp($0) }
         return (BGNBD(r: p[0], alpha: p[1], a: p[2], b: p[3]), -result.value * n, result.converged)
