@@ -108,7 +108,7 @@ extension CRM {
             name: "marketing_cost", type: .double, defaultValue: .double(10),
             summary: "yearly marketing cost per customer, for clp",
             validate: { if case .double(let c) = $0, !(c >= 0) { "marketing_cost must be at least 0" } else { nil } }),
-        intSetting("clv_months", 36, in: 1...1200,
+        intSetting("clv_months", 36, in: 1...120,
             "months model_clv sums the expected purchases over"),
         intSetting("decline_days", 180, in: 1...3650,
             "idle days after which lifecycle is decline"),

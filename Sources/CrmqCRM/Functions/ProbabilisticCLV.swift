@@ -112,20 +112,30 @@ enum ProbabilisticCLV {
                     "\(function)'s option period is \"day\", \"week\" or \"month\" (in quotes), the unit of recency, "
                         + "age, horizon and the fitted alpha", option: "period"))
             }
-            for (option, present) in [("horizon", output == .bgnbd), ("months", output == .clv)] where present {
+            // Ten years at most: the series behind a prediction lengthen as the horizon grows
+            // against a customer's age, and a forecast further out says little anyway.
+            guard case .string(let periodName)? = resolved["period"],
+                let unit = periods.first(where: { $0.name == periodName })
+            else { preconditionFailure("period is resolved above") }
+            let limits = [("horizon", output == .bgnbd, (unit.year * 10).rounded(.up)), ("months", output == .clv, 120.0)]
+            for (option, present, limit) in limits where present {
+                var value: Double?
                 switch options[option] {
-                case nil:
-                    resolved[option] = .null
-                case .value(.int(let h))? where h > 0 && h <= 100_000:
-                    resolved[option] = .double(Double(h))
-                case .value(.double(let h))? where h > 0 && h <= 100_000 && (option != "months" || h == h.rounded()):
-                    resolved[option] = .double(h)
-                default:
-                    return .failure(TableFunctionProblem(
-                        option == "horizon"
-                            ? "\(function)'s option horizon is a number of periods above 0 (and at most 100000), e.g. horizon = 39"
-                            : "\(function)'s option months is a whole number of months above 0, e.g. months = 36",
-                        option: option))
+                case nil: resolved[option] = .null
+                case .value(.int(let h))?: value = Double(h)
+                case .value(.double(let h))? where option == "horizon" || h == h.rounded(): value = h
+                default: value = .nan
+                }
+                if let v = value {
+                    guard v > 0, v <= limit else {
+                        return .failure(TableFunctionProblem(
+                            option == "horizon"
+                                ? "\(function)'s option horizon is a number of \(periodName)s above 0 and at most \(Int(limit)) "
+                                    + "(ten years), e.g. horizon = \(Int(unit.year))"
+                                : "\(function)'s option months is a whole number of months from 1 to 120 (ten years), e.g. months = 36",
+                            option: option))
+                    }
+                    resolved[option] = .double(v)
                 }
             }
             if output == .clv {
@@ -454,7 +464,18 @@ enum ProbabilisticCLV {
         guard let origin = firsts.min(), until >= origin else {
             throw .data(.tableFunction("\(function): until is before the first purchase"))
         }
+        // Ten years past the as-of date at most, as for bgnbd's horizon.
+        guard Int(until) - Int(p.asof) <= 3653 else {
+            throw .data(.tableFunction(
+                "\(function): until is more than ten years after the as-of date \(CivilDate(days: p.asof)); the curve "
+                    + "follows the fitted customers at most that far"))
+        }
         let spanDays = Int(until - origin) + 1
+        guard spanDays <= 36525 else {
+            throw .data(.tableFunction(
+                "\(function): the curve would span more than 100 years, from the first purchase on "
+                    + "\(CivilDate(days: origin)); leave the older purchases out first (where date >= ...)"))
+        }
         // Repeat purchase days per calendar day, and new customers per first day.
         var repeatsOnDay = [Int](repeating: 0, count: spanDays)
         var firstsOnDay = [Int](repeating: 0, count: spanDays)
@@ -463,9 +484,6 @@ enum ProbabilisticCLV {
             for d in p.purchaseDays.purchaseDays(s).dropFirst() where d <= until { repeatsOnDay[Int(d - origin)] += 1 }
         }
         let periodCount = Int((Double(spanDays) / p.unitDays).rounded(.up))
-        guard periodCount <= 1_000_000 else {
-            throw .data(.tableFunction("\(function): more than a million periods; choose a longer period"))
-        }
         // E[X(d days)] for every whole number of days d.
         var expectedByAge = [Double](repeating: 0, count: spanDays)
         for d in 0..<spanDays {
@@ -569,7 +587,8 @@ enum ProbabilisticCLV {
             what = """
                 Periods from the first purchase of the customers fitted (those with a purchase before the as-of \
                 date) to until (default: the last transaction): period (1, 2, ...), date (its last day), \
-                holdout (true after the as-of date: the model never saw those purchases), actual (repeat \
+                holdout (true after the as-of date: the model never saw those purchases; until is at most ten \
+                years after it), actual (repeat \
                 purchases of those customers in the period, before and after the as-of date), expected (what \
                 the BG/NBD model fitted before the as-of date expects: Σ over customers of E[X(t)] since their \
                 first purchase), actual_cumulative and expected_cumulative. Chart it: \

@@ -58,7 +58,8 @@ enum SpecialFunctions {
     /// The Gauss hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1, by its power series,
     /// switched by Euler's transformation ₂F₁(a, b; c; z) = (1 - z)^(c-a-b) ₂F₁(c-a, c-b; c; z)
     /// to the form whose terms fall faster (c - a - b > 0 makes the plain series' terms fall
-    /// like k^(a+b-c-1) z^k). Summed until a term no longer changes the sum.
+    /// like k^(a+b-c-1) z^k). Summed until a term no longer changes the sum, or a million
+    /// terms (exact for z up to 1 - 4e-5; the callers keep z below that by their limits).
     static func hyp2f1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
         guard z > 0 else { return 1 }
         guard z < 1 else { return .nan }
@@ -72,7 +73,7 @@ enum SpecialFunctions {
         var sum = 1.0
         var term = 1.0
         var k = 0.0
-        while k < 1e7 {
+        while k < 1e6 {
             term *= (a + k) * (b + k) / ((c + k) * (k + 1)) * z
             let next = sum + term
             if next == sum || !next.isFinite {
