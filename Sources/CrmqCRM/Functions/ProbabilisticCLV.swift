@@ -270,7 +270,7 @@ enum ProbabilisticCLV {
             let (model, _) = try fitBGNBD(function, h, cancellation)
             let horizon = if case .double(let t)? = options["horizon"] { t } else { prepared.periodsPerYear }
             let alive = probabilitiesAlive(model, h)
-            let expected = try conditionalExpected(model, h, horizon: horizon, unitDays: prepared.unitDays, cancellation)
+            let expected = try conditionalExpected(model, h, horizon: horizon, cancellation)
             return Table(
                 schema: schema,
                 columns: [
@@ -378,25 +378,21 @@ enum ProbabilisticCLV {
     /// Expected purchases in the next `horizon` units, per customer. The part of the formula
     /// that depends on x and T alone (the hypergeometric series) is computed once per
     /// (x, T in days), so a million customers need a few thousand series.
-    static func conditionalExpected(_ model: BGNBD, _ h: RepeatHistories, horizon: Double, unitDays: Double,
+    static func conditionalExpected(_ model: BGNBD, _ h: RepeatHistories, horizon: Double,
                                     _ cancellation: CancellationFlag) throws(EngineError) -> [Double] {
         var memo: [Int64: Double] = [:]
         var out = [Double](repeating: 0, count: h.count)
-        let alivePart = BGNBD(r: model.r, alpha: model.alpha, a: model.a, b: model.b)
         for i in 0..<h.count {
             if i & (cancellationStride - 1) == 0 { try cancellation.check() }
             let key = Int64(h.repeats[i]) << 32 | Int64(UInt32(bitPattern: h.ageDays[i]))
-            let noDropout: Double
+            let ifAlive: Double
             if let v = memo[key] {
-                noDropout = v
+                ifAlive = v
             } else {
-                // E with x's last purchase at T (P(alive) = 1 then): the factor before P(alive).
-                noDropout = alivePart.expectedPurchases(
-                    horizon: horizon, repeats: h.repeats[i], recency: h.age[i], age: h.age[i])
-                    * (h.repeats[i] > 0 ? 1 + model.a / (model.b + Double(h.repeats[i]) - 1) : 1)
-                memo[key] = noDropout
+                ifAlive = model.expectedPurchasesIfAlive(horizon: horizon, repeats: h.repeats[i], age: h.age[i])
+                memo[key] = ifAlive
             }
-            out[i] = noDropout * model.probabilityAlive(repeats: h.repeats[i], recency: h.recency[i], age: h.age[i])
+            out[i] = ifAlive * model.probabilityAlive(repeats: h.repeats[i], recency: h.recency[i], age: h.age[i])
         }
         return out
     }
@@ -413,7 +409,8 @@ enum ProbabilisticCLV {
         let margin = if case .double(let m)? = settings["margin"] { m } else { 0.3 }
         let discount = if case .double(let d)? = settings["discount_rate"] { d } else { 0.1 }
         let monthUnits = 365.25 / 12 / p.unitDays
-        // Per (x, T in days): Σ_m (E(m) - E(m-1)) / (1 + d)^(m/12), E before P(alive).
+        // Per (x, T in days): Σ_m (E(m) - E(m-1)) / (1 + d)^(m/12) with E the purchases expected if
+        // alive, and E(months); P(alive) multiplies both per customer.
         var memo: [Int64: (value: Double, horizon: Double)] = [:]
         var value = [Double](repeating: 0, count: h.count)
         var expected = [Double](repeating: 0, count: h.count)
@@ -427,11 +424,10 @@ enum ProbabilisticCLV {
             if let v = memo[key] {
                 sums = v
             } else {
-                let lift = x > 0 ? 1 + bg.a / (bg.b + Double(x) - 1) : 1
                 var previous = 0.0
                 var total = 0.0
                 for m in 1...max(months, 1) {
-                    let e = bg.expectedPurchases(horizon: Double(m) * monthUnits, repeats: x, recency: h.age[i], age: h.age[i]) * lift
+                    let e = bg.expectedPurchasesIfAlive(horizon: Double(m) * monthUnits, repeats: x, age: h.age[i])
                     total += (e - previous) / pow(1 + discount, Double(m) / 12)
                     previous = e
                 }

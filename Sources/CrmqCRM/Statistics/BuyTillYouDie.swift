@@ -458,16 +458,20 @@ struct BGNBD: Equatable, Sendable {
     }
 
     /// E[X(T, T + t] | x, t_x, T]: the expected purchases of a customer with this history in
-    /// the next `t` units (FHL 2005, equation 10).
+    /// the next `t` units (FHL 2005, equation 10): P(alive) times the purchases expected if alive.
     func expectedPurchases(horizon t: Double, repeats x: Int32, recency tx: Double, age T: Double) -> Double {
+        expectedPurchasesIfAlive(horizon: t, repeats: x, age: T) * probabilityAlive(repeats: x, recency: tx, age: T)
+    }
+
+    /// The purchases a customer with x repeat purchases and age T is expected to make in the
+    /// next `t` units if still alive: equation 10 without its P(alive). It does not depend on
+    /// t_x, so callers compute it once per (x, T).
+    func expectedPurchasesIfAlive(horizon t: Double, repeats x: Int32, age T: Double) -> Double {
         guard t > 0 else { return 0 }
         let k = Double(x)
         let z = t / (alpha + T + t)
         let f = SpecialFunctions.hyp2f1(r + k, b + k, a + b + k - 1, z)
-        let first = (a + b + k - 1) / (a - 1)
-        let second = 1 - exp(log(f) + (r + k) * log((alpha + T) / (alpha + T + t)))
-        let alive = x > 0 ? 1 + a / (b + k - 1) * pow((alpha + T) / (alpha + tx), r + k) : 1
-        return first * second / alive
+        return (a + b + k - 1) / (a - 1) * (1 - exp(log(f) + (r + k) * log((alpha + T) / (alpha + T + t))))
     }
 
     /// E[X(t)]: the expected repeat purchases of a new customer in their first `t` units
