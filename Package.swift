@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each depending only on those below it (see docs/architecture.md):
-// crmq (CLI) -> Rendering -> Session -> CRM, Loading -> Engine -> Semantics -> Syntax -> Diagnostics -> Source
+// crmq (CLI) -> Rendering -> Session -> CRM, Loading -> Arrow, Engine -> Semantics -> Syntax -> Diagnostics -> Source
 let package = Package(
     name: "crmq",
     products: [
@@ -28,7 +28,13 @@ let package = Package(
         // signal handlers that must not allocate, written in C.
         .target(name: "CCrmqSystem"),
         .target(name: "CrmqEngine", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CAllocator"]),
-        .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CCrmqSystem"]),
+        // LZ4 frames and Zstandard, the codecs of compressed Arrow IPC bodies (Debian's C libraries).
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // Arrow IPC (files and streams) read into tables: `load` of Feather/Arrow files, and
+        // the results a Spark Connect server sends.
+        .target(name: "CrmqArrow", dependencies: ["CrmqSemantics", "CrmqEngine", "CLZ4", "CZstd"]),
+        .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CCrmqSystem", "CrmqArrow"]),
         .target(name: "CrmqCRM", dependencies: [
             "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading",
         ]),
@@ -71,6 +77,7 @@ let package = Package(
         .testTarget(name: "CrmqSemanticsTests", dependencies: ["CrmqSyntax", "CrmqSemantics", "CrmqCRM"]),
         .testTarget(name: "CrmqEngineTests", dependencies: ["CrmqSemantics", "CrmqEngine"]),
         .testTarget(name: "CrmqLoadingTests", dependencies: ["CrmqEngine", "CrmqLoading"]),
+        .testTarget(name: "CrmqArrowTests", dependencies: ["CrmqArrow", "CrmqEngine", "CrmqSemantics"], resources: [.copy("files")]),
         .testTarget(name: "CrmqRenderingTests", dependencies: ["CrmqSession", "CrmqRendering"]),
         .testTarget(
             name: "CrmqPostgresTests",

@@ -9,6 +9,7 @@ import Dispatch
 import CrmqDiagnostics
 import CrmqSemantics
 import CrmqEngine
+import CrmqArrow
 
 /// A table read from a file, with the name it gets in a session.
 public struct NamedTable: Sendable {
@@ -67,6 +68,15 @@ public enum CSVReader {
         default: break
         }
         return try FileSystem.withContents(of: path, limits: limits) { (p, mapped) throws(Diagnostic) -> Table in
+            if isArrowFile(path) || ArrowReader.looksLikeArrow(UnsafeRawBufferPointer(p)) {
+                let result = Result { () throws(ArrowFormatError) -> Table in
+                    try ArrowReader.read(UnsafeRawBufferPointer(p), maxColumns: maxColumns)
+                }
+                switch result {
+                case .success(let table): return table
+                case .failure(let error): throw Diagnostic(LoadMessage.arrow(reason: error.reason), at: .path(path))
+                }
+            }
             var tuning = LoadTuning.standard
             tuning.releasePages = mapped
             return try read(p, path: path, tuning: tuning)
@@ -97,11 +107,21 @@ public enum CSVReader {
         }
     }
 
-    /// Reads every `*.csv` file of a folder (sorted by name, hidden files skipped), each
-    /// named after its file (`tableName(forFile:)`). All or nothing.
+    /// The extensions of Arrow IPC files (Feather v2 is the Arrow file format): `load` reads
+    /// these as Arrow whatever their first bytes, and a folder's are loaded beside its CSV files.
+    static let arrowExtensions = [".arrow", ".feather", ".ipc", ".arrows"]
+
+    static func isArrowFile(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return arrowExtensions.contains { lower.hasSuffix($0) }
+    }
+
+    /// Reads every `*.csv` file of a folder, and every Arrow file (`*.arrow`, `*.feather`,
+    /// `*.ipc`, `*.arrows`), sorted by name, hidden files skipped, each named after its file
+    /// (`tableName(forFile:)`). All or nothing.
     public static func read(folder path: String, limits: ReadLimits = .standard) throws(Diagnostic) -> [NamedTable] {
         let names = try FileSystem.entries(of: path)
-            .filter { !$0.hasPrefix(".") && $0.lowercased().hasSuffix(".csv") }
+            .filter { !$0.hasPrefix(".") && ($0.lowercased().hasSuffix(".csv") || isArrowFile($0)) }
             .filter { FileSystem.kind(of: FileSystem.join(path, $0)) == .file }
             .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         guard !names.isEmpty else { throw Diagnostic(LoadMessage.noCSVFiles, at: .path(path)) }
@@ -291,12 +311,15 @@ private struct UncheckedSendable<V>: @unchecked Sendable {
 }
 
 /// The session name of a table read from `file`: the file name without its folder and
-/// `.csv` extension, with every character that cannot be in an identifier (anything but
-/// letters, digits and `_`) made `_`, and `_` put before a leading digit:
-/// `my-data.csv` is `my_data`, `2024 sales.csv` is `_2024_sales`.
+/// `.csv` (or Arrow: `.arrow`, `.feather`, `.ipc`, `.arrows`) extension, with every character
+/// that cannot be in an identifier (anything but letters, digits and `_`) made `_`, and `_`
+/// put before a leading digit: `my-data.csv` is `my_data`, `2024 sales.csv` is `_2024_sales`.
 public func tableName(forFile file: String) -> String {
     var base = FileSystem.fileName(of: file)
-    if base.lowercased().hasSuffix(".csv") { base = String(base.dropLast(4)) }
+    for ext in [".csv"] + CSVReader.arrowExtensions where base.lowercased().hasSuffix(ext) {
+        base = String(base.dropLast(ext.count))
+        break
+    }
     var name = String(base.map { c -> Character in c == "_" || c.isLetter || c.isNumber ? c : "_" })
     if name.isEmpty { return "_" }
     if name.first!.isNumber { name = "_" + name }

@@ -23,6 +23,8 @@ public enum LoadMessage: DiagnosticMessage, Equatable {
     case noWriter(seconds: Int)
     case cancelled
     case tooManyColumns(found: Int, limit: Int)
+    /// An Arrow IPC file crmq cannot read: what is wrong, naming the column or message.
+    case arrow(reason: String)
 
     public var id: String {
         switch self {
@@ -45,6 +47,7 @@ public enum LoadMessage: DiagnosticMessage, Equatable {
         case .noWriter: "load.no-writer"
         case .cancelled: "load.cancelled"
         case .tooManyColumns: "load.too-many-columns"
+        case .arrow: "load.arrow"
         }
     }
 
@@ -57,7 +60,7 @@ public enum LoadMessage: DiagnosticMessage, Equatable {
         case .emptyFile:
             "the file is empty; a CSV file starts with a header row naming its columns"
         case .noCSVFiles:
-            "the folder has no *.csv files"
+            "the folder has no *.csv files (nor Arrow files: *.arrow, *.feather, *.ipc)"
         case .fieldCount(let row, let found, let expected):
             "row \(row) has \(found) \(found == 1 ? "field" : "fields"), but the header has \(expected)"
         case .unterminatedQuote:
@@ -88,6 +91,8 @@ public enum LoadMessage: DiagnosticMessage, Equatable {
             "loading cancelled"
         case .tooManyColumns(let found, let limit):
             "the header has \(found) columns; crmq loads at most \(limit)"
+        case .arrow(let reason):
+            "cannot read this Arrow file: \(reason)"
         }
     }
 }

@@ -264,14 +264,17 @@ public enum Help {
               vip | count
               let threshold = 0.5
             """),
-        HelpTopic("load", "statements", "read a CSV file, or every CSV file of a folder",
+        HelpTopic("load", "statements", "read a CSV or Arrow file, or every such file of a folder",
             """
               load "file.csv" [as name]
+              load "file.arrow" [as name]      (also .feather, .ipc, .arrows)
               load "folder"
 
-            The first row names the columns; types are inferred (help csv). A table is named
-            after its file unless 'as' names it. A malformed file is reported with its row and
-            column, and nothing of it is loaded.
+            The first row names the columns; types are inferred (help csv). Arrow IPC files
+            (Feather v2, as Polars, pandas and DuckDB write them) keep their column types:
+            ints, floats and decimals (as double), strings, booleans, dates and timestamps (as
+            their UTC day), compressed or not. A table is named after its file unless 'as' names
+            it. A malformed file is reported with its row and column, and nothing of it is loaded.
 
             Example:
               load "datasets/demo/customers.csv" as c

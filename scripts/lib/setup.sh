@@ -6,7 +6,8 @@
 # sqlite3: the CRM measures are checked against the same rules in SQL
 # (Tests/CrmqCRMTests/SQLiteComparisonTests.swift);
 # chromium: a notebook's HTML is opened in a headless browser (Tests/EndToEndTests/NotebookTests.swift).
-CRMQ_DEBIAN_PACKAGES=(libedit-dev sqlite3 chromium)
+# liblz4-dev, libzstd-dev: the codecs of compressed Arrow IPC files (Sources/CrmqArrow).
+CRMQ_DEBIAN_PACKAGES=(libedit-dev sqlite3 chromium liblz4-dev libzstd-dev)
 
 ensure_toolchain() {
     if ! command -v swift >/dev/null 2>&1; then
@@ -40,7 +41,8 @@ ensure_debian_packages() {
 # scikit-learn: k-means inertia (scripts/checks/kmeans_check.py), logistic regression (scripts/checks/churn_check.py).
 # (scripts/checks/windows_check.py and baskets_check.py need none: SQLite through Python's own sqlite3, plain counts.)
 # Add a package here when a check needs it; ensure_venv installs whatever is missing.
-CRMQ_CHECK_PACKAGES=(numpy scikit-learn)
+# pyarrow: Arrow IPC files written for the reader to load (scripts/checks/arrow_check.py).
+CRMQ_CHECK_PACKAGES=(numpy scikit-learn pyarrow)
 # lifetimes 0.11.3 (scripts/checks/btyd_check.py: BG/NBD and Gamma-Gamma) is from 2020 and
 # needs the numpy, scipy and pandas of its time, so it has its own environment, .venv-lifetimes.
 CRMQ_LIFETIMES_PACKAGES=(numpy==1.26.4 scipy==1.11.4 pandas==1.5.3 autograd==1.6.2 dill==0.4.1 lifetimes==0.11.3)
