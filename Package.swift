@@ -104,6 +104,7 @@ if Context.environment["CRMQ_FUZZ"] == "1" {
         ("checker", ["CrmqSyntax", "CrmqSemantics", "CrmqSession", "CrmqLoading"]),
         ("statements", ["CrmqSession", "CrmqRendering", "CrmqLoading", "CrmqSyntax"]),
         ("csv", ["CrmqLoading", "CrmqEngine", "CrmqRendering"]),
+        ("arrow", ["CrmqArrow", "CrmqEngine", "CrmqRendering"]),
         ("history", ["CrmqSession"]),
     ]
     package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))

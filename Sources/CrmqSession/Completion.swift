@@ -143,7 +143,10 @@ private struct CompletionContext {
     }
 
     /// The columns of the rows flowing into the stage after `tokens[pipe]`: the pipeline
-    /// before it, checked. When that does not check, the longest prefix that does.
+    /// before it, checked. When that does not check, the longest prefix that does, found by
+    /// bisection: a prefix that fails to parse or check makes every longer one fail, and
+    /// trying each prefix from the longest took time quadratic in the stages (seconds for a
+    /// pasted line of a few hundred pipes, which the fuzzer found).
     private func inputColumns(tokens: [Token], pipelineStart: Int, pipe: Int, file: SourceFile) -> [String] {
         var depth = 0
         var pipes: [Int] = []
@@ -157,11 +160,24 @@ private struct CompletionContext {
         }
         guard pipelineStart < tokens.count else { return [] }
         let startByte = tokens[pipelineStart].range.start
-        for end in pipes.reversed() {
-            let text = file.text(of: SourceRange(startByte, tokens[end].range.start))
-            if let schema = schema(ofQuery: text) { return schema.names }
+        func columns(_ k: Int) -> [String]? {
+            schema(ofQuery: file.text(of: SourceRange(startByte, tokens[pipes[k]].range.start)))?.names
         }
-        return []
+        if let all = pipes.indices.last.flatMap(columns) { return all }
+        // Invariant: the prefix before pipes[good] checks (or good is -1); the one before pipes[bad] does not.
+        var good = -1
+        var bad = pipes.count - 1
+        var found: [String] = []
+        while bad - good > 1 {
+            let middle = (good + bad) / 2
+            if let c = columns(middle) {
+                good = middle
+                found = c
+            } else {
+                bad = middle
+            }
+        }
+        return found
     }
 
     /// The schema of a query's result, nil if it does not parse and check as a query.

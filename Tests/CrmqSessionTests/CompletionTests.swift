@@ -65,6 +65,19 @@ import CrmqSession
         #expect(complete("customers | select name | where sat").candidates == [])
         // An error in the stage being typed does not matter; the stages before it do.
         #expect(complete("customers | extend x = 1 | where nope > | select ").candidates.contains("customer_id"))
+        // The longest prefix that checks, wherever the failing stage is: the columns come from
+        // the stages before it (found by bisection).
+        let stages = (1...40).map { " | extend c\($0) = \($0)" }.joined()
+        for broken in [1, 7, 20, 39] {
+            var parts = (1...40).map { " | extend c\($0) = \($0)" }
+            parts[broken - 1] = " | where nope"
+            let c = complete("customers" + parts.joined() + " | where c").candidates
+            #expect(c.contains("c\(broken - 1)") || broken == 1, "broken at \(broken): \(c)")
+            #expect(!c.contains("c\(broken)") && !c.contains("c40"), "broken at \(broken): \(c)")
+        }
+        #expect(complete("customers" + stages + " | where c4").candidates.contains("c40"))
+        // A long line of empty stages (what the fuzzer found taking seconds) still completes.
+        #expect(complete("customers" + String(repeating: " |", count: 600) + " wh").candidates == ["where"])
     }
 
     @Test func columnsInsideABracketedQuery() {
