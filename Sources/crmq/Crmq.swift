@@ -103,7 +103,7 @@ struct HelpTopicCommand: ParsableCommand {
 
 /// Options every mode shares.
 struct CommonOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Load every CSV file in this folder at start (default: the shipped demo data).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Load every CSV and Arrow file in this folder at start (default: the shipped demo data).", valueName: "dir"))
     var data: String?
 
     @Flag(help: "Start with no tables loaded.")

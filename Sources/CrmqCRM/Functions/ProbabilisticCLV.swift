@@ -315,18 +315,28 @@ enum ProbabilisticCLV {
             throw .data(.tableFunction("\(function): no customer made a repeat purchase before the as-of date, so the BG/NBD model has nothing to fit"))
         }
         let (model, ll, converged) = try BGNBD.fit(h, cancellation: cancellation)
-        let at = "r = \(short(model.r)), alpha = \(short(model.alpha)), a = \(short(model.a)), b = \(short(model.b))"
-        guard converged else {
-            throw .data(.tableFunction("\(function): the BG/NBD fit did not converge (it stopped at \(at))"))
-        }
-        guard model.array.allSatisfy(plausible) else {
-            throw .data(.tableFunction(
-                "\(function): the BG/NBD fit ran to the edge of the model (\(at)): on these data the likelihood keeps "
-                    + "growing as a parameter runs off to 0 or infinity, so there is no estimate. r and alpha running off "
-                    + "mean purchase rates do not vary between customers, a to 0 or b to infinity that nobody seems to drop "
-                    + "out; it happens with few customers, or little repeat buying before the as-of date"))
-        }
+        try accept(
+            function, "BG/NBD", zip(["r", "alpha", "a", "b"], model.array), converged: converged,
+            edge: ". r and alpha running off mean purchase rates do not vary between customers, a to 0 or b to "
+                + "infinity that nobody seems to drop out; it happens with few customers, or little repeat buying "
+                + "before the as-of date")
         return (model, ll)
+    }
+
+    /// Nothing when a fit is an estimate; else the error saying where it stopped: not
+    /// converged, or at the edge of the model (`edge` says what that means for this model).
+    static func accept(
+        _ function: String, _ model: String, _ parameters: Zip2Sequence<[String], [Double]>, converged: Bool, edge: String
+    ) throws(EngineError) {
+        let at = parameters.map { "\($0) = \(short($1))" }.joined(separator: ", ")
+        guard converged else {
+            throw .data(.tableFunction("\(function): the \(model) fit did not converge (it stopped at \(at))"))
+        }
+        guard parameters.allSatisfy({ plausible($1) }) else {
+            throw .data(.tableFunction(
+                "\(function): the \(model) fit ran to the edge of the model (\(at)): on these data the likelihood "
+                    + "keeps growing as a parameter runs off to 0 or infinity, so there is no estimate" + edge))
+        }
     }
 
     /// A fitted parameter inside the model: a maximum at 1e-5 or 1e6 and beyond is a likelihood
@@ -356,16 +366,9 @@ enum ProbabilisticCLV {
             throw .data(.tableFunction("\(function): the Gamma-Gamma model needs customers with repeat purchases of a value above 0; there are \(r.xs.count)"))
         }
         let (model, ll, converged) = try GammaGamma.fit(repeats: r.xs, mean: r.ms, cancellation: cancellation)
-        let at = "p = \(short(model.p)), q = \(short(model.q)), gamma = \(short(model.gamma))"
-        guard converged else {
-            throw .data(.tableFunction("\(function): the Gamma-Gamma fit did not converge (it stopped at \(at))"))
-        }
-        guard model.array.allSatisfy(plausible) else {
-            throw .data(.tableFunction(
-                "\(function): the Gamma-Gamma fit ran to the edge of the model (\(at)): on these data the likelihood "
-                    + "keeps growing as a parameter runs off to 0 or infinity, so there is no estimate; the customers' mean "
-                    + "values may vary too little, or too few customers have repeat purchases"))
-        }
+        try accept(
+            function, "Gamma-Gamma", zip(["p", "q", "gamma"], model.array), converged: converged,
+            edge: "; the customers' mean values may vary too little, or too few customers have repeat purchases")
         return (model, ll)
     }
 
