@@ -15,6 +15,12 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Ink.git", exact: "0.6.0"),
         // The PostgreSQL backend's client (docs/backends.md).
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        // The Spark Connect client: gRPC over HTTP/2, the protocol's messages (generated once,
+        // committed: scripts/generate-spark-protocol).
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -48,6 +54,17 @@ let package = Package(
                 "CrmqSource", "CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CrmqSQL",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
+        // The Spark Connect client (docs/backends.md): SQL to a Spark Connect server, Arrow back.
+        .target(
+            name: "CrmqSpark",
+            dependencies: [
+                "CrmqArrow", "CrmqEngine", "CrmqSemantics",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Protocol/spark_connect.proto"]),
         .target(
             name: "CrmqSession",
             dependencies: [
@@ -77,6 +94,7 @@ let package = Package(
         .testTarget(name: "CrmqSemanticsTests", dependencies: ["CrmqSyntax", "CrmqSemantics", "CrmqCRM"]),
         .testTarget(name: "CrmqEngineTests", dependencies: ["CrmqSemantics", "CrmqEngine"]),
         .testTarget(name: "CrmqLoadingTests", dependencies: ["CrmqEngine", "CrmqLoading"]),
+        .testTarget(name: "CrmqSparkTests", dependencies: ["CrmqSpark", "CrmqEngine", "CrmqSemantics"]),
         .testTarget(name: "CrmqArrowTests", dependencies: ["CrmqArrow", "CrmqEngine", "CrmqSemantics"], resources: [.copy("files")]),
         .testTarget(name: "CrmqRenderingTests", dependencies: ["CrmqSession", "CrmqRendering"]),
         .testTarget(

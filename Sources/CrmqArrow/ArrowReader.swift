@@ -37,6 +37,33 @@ public enum ArrowReader {
             end = p.count - 10 - footer
         }
         var decoder = Decoder(maxColumns: maxColumns)
+        try readMessages(p, from: start, to: end, into: &decoder, cancellation: cancellation)
+        return try decoder.table()
+    }
+
+    /// One table from several streams that each carry the same schema (Spark Connect sends
+    /// every batch of a result as a stream of its own).
+    public static func read(streams: [[UInt8]], maxColumns: Int, cancellation: CancellationFlag? = nil)
+        throws(ArrowFormatError) -> Table
+    {
+        var decoder = Decoder(maxColumns: maxColumns)
+        for stream in streams {
+            let r = stream.withUnsafeBytes { p in
+                Result { () throws(ArrowFormatError) in
+                    try readMessages(p, from: 0, to: p.count, into: &decoder, cancellation: cancellation)
+                }
+            }
+            try r.get()
+        }
+        return try decoder.table()
+    }
+
+    /// Reads the encapsulated messages of `p[start..<end]` into `decoder`, up to the end of
+    /// the stream.
+    static func readMessages(
+        _ p: UnsafeRawBufferPointer, from start: Int, to end: Int, into decoder: inout Decoder,
+        cancellation: CancellationFlag?
+    ) throws(ArrowFormatError) {
         var position = start
         while position + 4 <= end {
             if let cancellation, cancellation.isCancelled { throw ArrowFormatError("cancelled") }
@@ -63,7 +90,6 @@ public enum ArrowReader {
             position += bodyLength
             try decoder.message(kind: kind, header: try message.table(2), body: body)
         }
-        return try decoder.table()
     }
 }
 
@@ -116,8 +142,13 @@ struct Decoder {
         guard let header else { throw ArrowFormatError("message \(messages) has no header") }
         switch kind {
         case 1:
-            guard schema == nil else { throw ArrowFormatError("message \(messages) is a second schema") }
             let s = try ArrowSchema(header)
+            if let schema {
+                // A later stream of the same result repeats the schema.
+                guard schema.fields.map(\.name) == s.fields.map(\.name), schema.fields.map(\.type) == s.fields.map(\.type)
+                else { throw ArrowFormatError("message \(messages) is a second schema, unlike the first") }
+                return
+            }
             guard s.fields.count <= maxColumns else {
                 throw ArrowFormatError("the data have \(s.fields.count) columns; crmq loads at most \(maxColumns)")
             }

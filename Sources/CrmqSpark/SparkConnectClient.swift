@@ -1,0 +1,166 @@
+import Dispatch
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import GRPCProtobuf
+import Synchronization
+import CrmqArrow
+import CrmqEngine
+
+/// A client of one Spark Connect server (grpc-swift-2 over HTTP/2): a query runs as one
+/// `ExecutePlan` whose plan is a SQL relation, and the Arrow batches streamed back become a
+/// crmq table; `cancel()` sends `Interrupt` for the running operation. Calls are synchronous,
+/// as crmq's statements are.
+public final class SparkConnectClient: @unchecked Sendable {
+    public let url: SparkConnectURL
+    private let sessionID: String
+    private let client: GRPCClient<HTTP2ClientTransport.Posix>
+    private let connections: Task<Void, Never>
+    private let running = Mutex<String?>(nil)
+
+    /// What went wrong, as crmq says it: the server's message for a failed query, or why the
+    /// server could not be reached.
+    public struct Failure: Error, Equatable, Sendable {
+        public var message: String
+        public var cancelled = false
+    }
+
+    public init(_ url: SparkConnectURL) throws(Failure) {
+        self.url = url
+        sessionID = url.sessionID ?? UUID().uuidString.lowercased()
+        do {
+            let transport = try HTTP2ClientTransport.Posix(
+                target: .dns(host: url.host, port: url.port),
+                transportSecurity: url.useSSL ? .tls : .plaintext)
+            client = GRPCClient(transport: transport)
+        } catch {
+            throw Failure(message: "cannot reach \(url.shown): \(error)")
+        }
+        let client = self.client
+        connections = Task(executorPreference: SparkExecutor.shared) {
+            try? await client.runConnections()
+        }
+    }
+
+    deinit {
+        client.beginGracefulShutdown()
+        connections.cancel()
+    }
+
+    private var metadata: Metadata {
+        var m: Metadata = ["user-agent": "crmq"]
+        if let token = url.token { m.addString("Bearer \(token)", forKey: "authorization") }
+        for (k, v) in url.metadata { m.addString(v, forKey: k) }
+        return m
+    }
+
+    /// The rows of `query`, a Spark SQL query. `cancellation` is polled while waiting; when it
+    /// is set, the operation is interrupted on the server and `Failure.cancelled` thrown.
+    public func query(_ query: String, cancellation: CancellationFlag) throws(Failure) -> Table {
+        var request = Spark_Connect_ExecutePlanRequest()
+        request.sessionID = sessionID
+        request.userContext.userID = url.userID
+        request.clientType = "crmq"
+        let operation = UUID().uuidString.lowercased()
+        request.operationID = operation
+        request.plan.root.sql.query = query
+        var options = CallOptions.defaults
+        options.maxResponseMessageBytes = 256 << 20
+        let client = Spark_Connect_SparkConnectService.Client(wrapping: self.client)
+        let metadata = self.metadata
+        let (sent, callOptions) = (request, options)
+        running.withLock { $0 = operation }
+        defer { running.withLock { $0 = nil } }
+        let outcome: Result<[[UInt8]], any Error> = Self.wait(whileWaiting: {
+            if cancellation.isCancelled { self.interrupt(operation) }
+        }) {
+            try await client.executePlan(sent, metadata: metadata, options: callOptions) { response in
+                var streams: [[UInt8]] = []
+                for try await message in response.messages {
+                    if case .arrowBatch(let batch)? = message.responseType { streams.append(Array(batch.data)) }
+                }
+                return streams
+            }
+        }
+        switch outcome {
+        case .success(let streams):
+            if cancellation.isCancelled { throw Failure(message: "cancelled", cancelled: true) }
+            let decoded = Result { () throws(ArrowFormatError) -> Table in
+                try ArrowReader.read(streams: streams, maxColumns: 16_384, cancellation: cancellation)
+            }
+            switch decoded {
+            case .success(let table): return table
+            case .failure(let e): throw Failure(message: "the result from \(url.shown) is not Arrow crmq reads: \(e.reason)")
+            }
+        case .failure(let error):
+            if cancellation.isCancelled { throw Failure(message: "cancelled", cancelled: true) }
+            throw Failure(message: Self.describe(error, url: url))
+        }
+    }
+
+    /// Asks the server to stop the operation (best effort, in the background).
+    private func interrupt(_ operation: String) {
+        var request = Spark_Connect_InterruptRequest()
+        request.sessionID = sessionID
+        request.userContext.userID = url.userID
+        request.clientType = "crmq"
+        request.interruptType = .operationID
+        request.operationID = operation
+        let client = Spark_Connect_SparkConnectService.Client(wrapping: self.client)
+        let metadata = self.metadata
+        let sent = request
+        Task(executorPreference: SparkExecutor.shared) {
+            _ = try? await client.interrupt(sent, metadata: metadata)
+        }
+    }
+
+    /// Interrupts the running query, if any (Ctrl-C from another thread).
+    public func cancel() {
+        if let operation = running.withLock({ $0 }) { interrupt(operation) }
+    }
+
+    /// The message of a failed call: the server's text for an RPC error (Spark puts the
+    /// exception's message there), else the error.
+    static func describe(_ error: any Error, url: SparkConnectURL) -> String {
+        if let rpc = error as? RPCError {
+            switch rpc.code {
+            case .unavailable: return "cannot reach the Spark Connect server at \(url.shown): \(rpc.message)"
+            case .unauthenticated, .permissionDenied: return "\(url.shown) refused the credentials: \(rpc.message)"
+            default: return rpc.message
+            }
+        }
+        return "\(error)"
+    }
+
+    /// Runs `work` on the client's own executor and waits for it from this synchronous
+    /// caller, calling `whileWaiting` every 20 ms. Not on Swift's cooperative pool: a caller
+    /// blocking a pool thread to wait for work that needs the pool deadlocks when every
+    /// thread waits (as the PostgreSQL client's comment explains).
+    static func wait<T: Sendable>(whileWaiting: () -> Void, _ work: @escaping @Sendable () async throws -> T)
+        -> Result<T, any Error>
+    {
+        let box = Mutex<Result<T, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task(executorPreference: SparkExecutor.shared) {
+            let r: Result<T, any Error>
+            do { r = .success(try await work()) } catch { r = .failure(error) }
+            box.withLock { $0 = r }
+            done.signal()
+        }
+        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut { whileWaiting() }
+        return box.withLock { $0! }
+    }
+}
+
+/// The task executor the Spark client's async work runs on: a dispatch queue of its own,
+/// outside Swift's cooperative pool.
+final class SparkExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = SparkExecutor()
+    private let queue = DispatchQueue(label: "crmq.spark-connect", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
+}
