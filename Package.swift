@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "CrmqSpark",
             dependencies: [
-                "CrmqArrow", "CrmqEngine", "CrmqSemantics",
+                "CrmqArrow", "CrmqEngine", "CrmqSemantics", "CrmqSQL",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "crmq",
             dependencies: [
-                "CrmqSession", "CrmqRendering", "CrmqCRM", "CrmqEngine", "CrmqLoading", "CrmqDiagnostics", "CrmqPostgres", "CLibEdit", "CCrmqSystem",
+                "CrmqSession", "CrmqRendering", "CrmqCRM", "CrmqEngine", "CrmqLoading", "CrmqDiagnostics", "CrmqPostgres", "CrmqSpark", "CrmqSQL", "CLibEdit", "CCrmqSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The demo dataset travels with the binary (crmq_crmq.resources/demo beside it);
@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "CrmqCRMTests", dependencies: ["CrmqCRM", "CrmqEngine", "CrmqLoading", "CrmqSession"]),
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["CrmqSession", "CrmqRendering", "CrmqPostgres", "CrmqSQL"],
+            dependencies: ["CrmqSession", "CrmqRendering", "CrmqPostgres", "CrmqSQL", "CrmqSpark"],
             exclude: ["cases", "data"]),
         .testTarget(name: "EndToEndTests", dependencies: ["crmq"]),
     ]

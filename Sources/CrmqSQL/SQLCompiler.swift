@@ -58,7 +58,8 @@ public struct SQLCompiler {
             compiler.dialect.cast("\(t).c\(i)", to: f.type) + " AS " + compiler.dialect.quote(f.name)
         }
         let select = columns.isEmpty ? "1 AS \(dialect.quote("?"))" : columns.joined(separator: ", ")
-        return SQLStatement("SELECT \(select) FROM (\(body)) AS \(t) ORDER BY \(t).o", binds: compiler.binds)
+        return SQLStatement(
+            compiler.dialect.finish("SELECT \(select) FROM (\(body)) AS \(t) ORDER BY \(t).o"), binds: compiler.binds)
     }
 
     private mutating func alias() -> String {
@@ -67,6 +68,7 @@ public struct SQLCompiler {
     }
 
     private mutating func bind(_ value: Value, _ type: DataType) -> String {
+        if let literal = dialect.literal(value, type: type) { return literal }
         binds.append(value)
         return dialect.parameter(binds.count, type: type)
     }
@@ -116,14 +118,14 @@ public struct SQLCompiler {
         case .limit(let input, let count):
             let t = alias()
             let child = try node(input, ordered: true)
-            let n = bind(.int(Int64(count)), .int)
+            let n = dialect.limit(bind(.int(Int64(count)), .int))
             return "SELECT * FROM (\(child)) AS \(t) ORDER BY \(t).o LIMIT \(n)"
 
         case .topN(let input, let keys, let count):
             let t = alias()
             let child = try node(input, ordered: true)
             let inner = try orderBy(keys, t) + ", \(t).o"
-            let n = bind(.int(Int64(count)), .int)
+            let n = dialect.limit(bind(.int(Int64(count)), .int))
             let u = alias()
             let outer = try orderBy(keys, u) + ", \(u).o"
             return "SELECT \(passThrough(input.schema.count, u)), row_number() OVER (ORDER BY \(outer)) AS o FROM (SELECT * FROM (\(child)) AS \(t) ORDER BY \(inner) LIMIT \(n)) AS \(u)"

@@ -73,6 +73,20 @@ public protocol SQLDialect: Sendable {
     /// The position (0-based) of a row in its table's storage order, for a table scan;
     /// nil when the engine has none (then rows come in an unspecified order).
     func storageOrder(table: String) -> String?
+    /// A value written into the SQL text instead of a bind parameter, for engines whose
+    /// clients send no parameters (Spark SQL over Spark Connect); nil: a parameter.
+    func literal(_ value: Value, type: DataType) -> String?
+    /// A LIMIT's count (some engines want a 32-bit integer there).
+    func limit(_ count: String) -> String
+    /// The compiled statement's text made the engine's own: the compiler writes PostgreSQL's
+    /// `x::int8` casts, which other dialects rename.
+    func finish(_ sql: String) -> String
+}
+
+extension SQLDialect {
+    public func literal(_ value: Value, type: DataType) -> String? { nil }
+    public func limit(_ count: String) -> String { count }
+    public func finish(_ sql: String) -> String { sql }
 }
 
 /// PostgreSQL (version 12 and later).

@@ -5,6 +5,8 @@ import CrmqEngine
 import CrmqSession
 import CrmqRendering
 import CrmqPostgres
+import CrmqSpark
+import CrmqSQL
 
 /// The terminal front end: a session, a presenter writing to standard output and
 /// standard error, and the loops that feed them.
@@ -38,7 +40,10 @@ final class FrontEnd {
         presenter.resultColor = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         presenter.chartWidth = Terminal.width()
         session.isCurrentOutput = { [presenter] path in presenter.isCurrentOutput(path) }
-        session.connector = PostgresClient.connector
+        // sc:// is a Spark Connect server; anything else PostgreSQL (docs/backends.md).
+        session.connector = { url throws(DatabaseError) in
+            url.hasPrefix("sc://") ? try SparkDatabase.connector(url) : try PostgresClient.connector(url)
+        }
         let folder = noData ? nil : data ?? (connect == nil ? DefaultData.folder() : nil)
         if let folder {
             do {

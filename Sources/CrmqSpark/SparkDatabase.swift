@@ -1,0 +1,150 @@
+import CrmqEngine
+import CrmqSemantics
+import CrmqSQL
+
+/// A Spark Connect server as the session's database (`connect "sc://host:15002"`): the
+/// catalog's tables and views of the current namespace, plans compiled to Spark SQL and run
+/// as one ExecutePlan each, results back as Arrow.
+///
+/// | Spark | crmq |
+/// |---|---|
+/// | tinyint, smallint, int, bigint | int |
+/// | float, double, decimal | double |
+/// | string, varchar, char | string |
+/// | date; timestamp, timestamp_ntz (the day) | date |
+/// | boolean | bool |
+/// | anything else (binary, arrays, maps, structs) | left out of the table's columns |
+public final class SparkDatabase: DatabaseClient {
+    let client: SparkConnectClient
+    public let serverDescription: String
+
+    public static let connector: DatabaseConnector = { text throws(DatabaseError) in
+        let parsed = Result { () throws(SparkConnectURL.Problem) in try SparkConnectURL(parsing: text) }
+        switch parsed {
+        case .success(let url): return try SparkDatabase(url)
+        case .failure(let problem): throw .failed(problem.message)
+        }
+    }
+
+    public init(_ url: SparkConnectURL) throws(DatabaseError) {
+        do throws(SparkConnectClient.Failure) {
+            client = try SparkConnectClient(url)
+            let version = try client.query("SELECT version() AS v", cancellation: CancellationFlag())
+            var text = ""
+            if version.rowCount > 0, case .string(let v) = version.columns[0].value(at: 0) { text = v }
+            serverDescription = "Spark " + (text.split(separator: " ").first.map(String.init) ?? text)
+        } catch {
+            throw .failed(error.message)
+        }
+    }
+
+    public var displayURL: String { client.url.shown }
+    public var dialect: any SQLDialect { SparkDialect() }
+
+    public func tables() throws(DatabaseError) -> [DatabaseTable] {
+        let d = SparkDialect()
+        let listed = try run("SHOW TABLES")
+        guard let nameColumn = listed.column(named: "tableName"), let spaceColumn = listed.column(named: "namespace") else {
+            throw .failed("SHOW TABLES gave no tableName column")
+        }
+        var out: [DatabaseTable] = []
+        for i in 0..<listed.rowCount {
+            guard case .string(let name) = nameColumn.value(at: i) else { continue }
+            let space: String = if case .string(let s) = spaceColumn.value(at: i) { s } else { "" }
+            let qualified = space.isEmpty ? d.quote(name) : d.quote(space) + "." + d.quote(name)
+            let described = try run("DESCRIBE TABLE " + qualified)
+            guard let columns = described.column(named: "col_name"), let types = described.column(named: "data_type") else { continue }
+            var fields: [Field] = []
+            var databaseTypes: [String] = []
+            var reads: [String: String] = [:]
+            for r in 0..<described.rowCount {
+                guard case .string(let column) = columns.value(at: r), case .string(let type) = types.value(at: r) else { continue }
+                if column.isEmpty || column.hasPrefix("#") { break }  // partition and detail sections follow
+                guard let crmqType = Self.type(of: type) else { continue }
+                fields.append(Field(column, crmqType))
+                databaseTypes.append(type)
+                reads[column] = d.cast(d.quote(column), to: crmqType)
+            }
+            out.append(DatabaseTable(
+                name: name, databaseSchema: space, schema: Schema(fields), databaseTypes: databaseTypes,
+                relation: SQLRelation(qualifiedName: qualified, columns: reads)))
+        }
+        return out
+    }
+
+    /// crmq's type for a Spark type name, nil for one crmq has no column for.
+    static func type(of spark: String) -> DataType? {
+        let t = spark.lowercased()
+        if ["tinyint", "smallint", "int", "integer", "bigint", "byte", "short", "long"].contains(t) { return .int }
+        if ["float", "double", "real"].contains(t) || t.hasPrefix("decimal") { return .double }
+        if t == "string" || t.hasPrefix("varchar") || t.hasPrefix("char") { return .string }
+        if t == "date" || t.hasPrefix("timestamp") { return .date }
+        if t == "boolean" { return .bool }
+        return nil
+    }
+
+    private func run(_ sql: String, cancellation: CancellationFlag = CancellationFlag()) throws(DatabaseError) -> Table {
+        do { return try client.query(sql, cancellation: cancellation) } catch {
+            throw error.cancelled ? .cancelled : .failed(error.message)
+        }
+    }
+
+    public func query(_ statement: SQLStatement, schema: Schema, cancellation: CancellationFlag) throws(DatabaseError) -> Table {
+        guard statement.binds.isEmpty else { throw .failed("a Spark SQL statement with bind parameters (crmq writes values inline)") }
+        let table = try run(statement.text, cancellation: cancellation)
+        return try Self.conform(table, to: schema)
+    }
+
+    /// The result in the types the plan says: ordered categories from their labels, and ints
+    /// or doubles where Spark widened or narrowed a number.
+    static func conform(_ table: Table, to schema: Schema) throws(DatabaseError) -> Table {
+        guard table.columns.count == schema.count else {
+            throw .failed("Spark returned \(table.columns.count) columns where \(schema.count) were expected")
+        }
+        var columns: [Column] = []
+        for (field, column) in zip(schema.fields, table.columns) {
+            if column.type == field.type || column.type == .null {
+                columns.append(column.type == .null ? Column.from(Array(repeating: .null, count: table.rowCount), type: field.type) : column)
+                continue
+            }
+            let values = (0..<table.rowCount).map { i -> Value in
+                let v = column.value(at: i)
+                switch (v, field.type) {
+                case (.int(let n), .double): return .double(Double(n))
+                case (.double(let x), .int): return x.isFinite ? .int(Int64(x)) : .null
+                default: return v
+                }
+            }
+            columns.append(Column.from(values, type: field.type))
+        }
+        return Table(schema: schema, columns: columns, rowCount: table.rowCount)
+    }
+
+    /// A table sent as a temporary view of literal rows (small tables: a `let` joined with the
+    /// server's tables); replaced when it exists.
+    public func uploadTemporary(_ table: Table, as name: String) throws(DatabaseError) {
+        let d = SparkDialect()
+        guard table.rowCount <= 100_000 else {
+            throw .failed("a table of \(table.rowCount) rows is too large to send to Spark as literal rows; save it where Spark reads files")
+        }
+        let columns = table.schema.fields.map { d.quote($0.name) }.joined(separator: ", ")
+        let rows = (0..<table.rowCount).map { i in
+            "(" + table.schema.fields.enumerated().map { j, f in
+                d.literal(table.columns[j].value(at: i), type: f.type) ?? "NULL"
+            }.joined(separator: ", ") + ")"
+        }
+        let body = table.rowCount == 0
+            ? "SELECT " + table.schema.fields.map { "CAST(NULL AS \(d.typeName($0.type))) AS \(d.quote($0.name))" }.joined(separator: ", ") + " WHERE FALSE"
+            : "SELECT * FROM VALUES \(rows.joined(separator: ", ")) AS t(\(columns))"
+        _ = try run("CREATE OR REPLACE TEMPORARY VIEW \(d.quote(name)) AS \(body)")
+    }
+
+    /// Kept in memory: a Spark table keeps no row order for crmq to read back.
+    public func storeTemporary(
+        _ statement: SQLStatement, schema: Schema, as name: String, cancellation: CancellationFlag
+    ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable)? {
+        nil
+    }
+
+    public func close() {}
+}
