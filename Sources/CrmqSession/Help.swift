@@ -301,9 +301,10 @@ public enum Help {
             Example:
               set max_rows = 100
             """),
-        HelpTopic("connect", "statements", "run queries in a PostgreSQL database instead of memory",
+        HelpTopic("connect", "statements", "run queries in a PostgreSQL database or on Spark instead of memory",
             """
               connect "postgres://user@host:port/database?sslmode=prefer&search_path=sales"
+              connect "sc://host:15002/;token=..."     (a Spark Connect server)
               disconnect
 
             From now on the tables are the database's (those of the schemas on its search
@@ -319,6 +320,9 @@ public enum Help {
             value_matrix, rules) fit in memory on the rows their input brings back. A let
             over the database's tables stays there. disconnect returns to the tables in
             memory. --connect URL does the same on the command line. Safe mode refuses it.
+            With sc://, queries are compiled to Spark SQL and run on the Spark Connect
+            server, results coming back as Arrow; its catalog's tables of the current
+            database are the tables (some of the above is not done on Spark yet).
             docs/backends.md has the details.
 
             Example:

@@ -109,7 +109,7 @@ struct CommonOptions: ParsableArguments {
     @Flag(help: "Start with no tables loaded.")
     var noData = false
 
-    @Option(help: ArgumentHelp("Connect to a PostgreSQL database at start, as 'connect \"URL\"' does: queries run there (docs/backends.md). No demo data is loaded unless --data is given.", valueName: "url"))
+    @Option(help: ArgumentHelp("Connect to a PostgreSQL database (postgres://...) or a Spark Connect server (sc://...) at start, as 'connect \"URL\"' does: queries run there (docs/backends.md). No demo data is loaded unless --data is given.", valueName: "url"))
     var connect: String?
 
     @Option(help: "How results are written: table, csv, json or markdown.")

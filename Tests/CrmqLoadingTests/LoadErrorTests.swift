@@ -127,7 +127,7 @@ import CrmqDiagnostics
             Issue.record("should fail")
         } catch {
             #expect(error.id == "load.no-csv-files")
-            #expect(error.message == "the folder has no *.csv files")
+            #expect(error.message == "the folder has no *.csv files (nor Arrow files: *.arrow, *.feather, *.ipc)")
         }
     }
 }
