@@ -30,11 +30,12 @@ struct GoldenPostgresTests {
         return serverURL! + "&search_path=\(schema)"
     }
 
-    /// What crmq prints for a case's input in a fresh session connected to the database.
-    static func run(_ input: String, url: String) -> String {
+    /// What crmq prints for a case's input in a fresh session connected to the database
+    /// (PostgreSQL unless another connector is given: SparkSessionTests passes Spark's).
+    static func run(_ input: String, url: String, connector: @escaping DatabaseConnector = PostgresClient.connector) -> String {
         _ = FileManager.default.changeCurrentDirectoryPath(GoldenTests.dataFolder.path)
         let session = Session()
-        session.connector = PostgresClient.connector
+        session.connector = connector
         var out = ""
         do {
             _ = try session.connect(url: url)

@@ -34,22 +34,6 @@ struct SparkSessionTests {
         return sparkURL!
     }
 
-    static func run(_ input: String, url: String) -> String {
-        _ = FileManager.default.changeCurrentDirectoryPath(GoldenTests.dataFolder.path)
-        let session = Session()
-        session.connector = SparkDatabase.connector
-        var out = ""
-        do {
-            _ = try session.connect(url: url)
-        } catch {
-            return "cannot connect: \(error.message)"
-        }
-        defer { _ = session.run("disconnect", name: "query") { _ in } }
-        let presenter = Presenter { text, _ in out += text }
-        session.run(input, name: "query") { presenter.present($0, settings: session.settings) }
-        return GoldenFile.trimmed(out.components(separatedBy: "\n")).joined(separator: "\n")
-    }
-
     static func inMemory(_ input: String) -> String {
         let session = Session()
         for t in GoldenTests.fixtures { session.register(t.table, as: t.name) }
@@ -71,7 +55,7 @@ struct SparkSessionTests {
     ])
     func printsWhatItPrintsInMemory(_ query: String) throws {
         let url = try Self.database.get()
-        let on = Self.run(query, url: url)
+        let on = GoldenPostgresTests.run(query, url: url, connector: SparkDatabase.connector)
         let here = Self.inMemory(query)
         #expect(on == here, "on Spark:\n\(on)\nin memory:\n\(here)")
     }
