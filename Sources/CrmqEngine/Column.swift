@@ -52,11 +52,21 @@ public final class StringDictionary: Sendable {
 
     private static let levelDictionaries = Mutex<[[String]: StringDictionary]>([:])
 
+    /// The most lists of levels kept: a long session (or the statements fuzzer, which grew past
+    /// 2 GB with one entry per `ordered(...)` it made up) does not keep every category it ever
+    /// saw. After the cache is emptied a column gets a new object with the same levels, which
+    /// the kernels treat as the same category (they compare the levels, not only the object).
+    public static let cachedCategories = 1024
+
+    /// How many lists of levels are cached now.
+    public static var cachedLevelLists: Int { levelDictionaries.withLock { $0.count } }
+
     /// The dictionary of a category's columns: its levels in order. One object per list of
-    /// levels, so that columns of one category share it and meet without remapping.
+    /// levels (while cached), so that columns of one category share it and meet without remapping.
     public static func levels(of category: CategoryType) -> StringDictionary {
         levelDictionaries.withLock { cache in
             if let d = cache[category.levels] { return d }
+            if cache.count >= cachedCategories { cache.removeAll() }
             let d = StringDictionary(levels: category.levels)
             cache[category.levels] = d
             return d

@@ -39,6 +39,20 @@ import Testing
         #expect(values(c.asPlainText()) == values(c))
     }
 
+    /// The shared dictionaries are bounded (the statements fuzzer grew past 2 GB making up one
+    /// category after another); a category asked for again after the cache emptied gets a
+    /// dictionary with the same levels.
+    @Test func theCacheOfCategoriesIsBounded() {
+        let category = CategoryType(["low", "mid", "high", "bounded-cache-test"])
+        let before = StringDictionary.levels(of: category)
+        for i in 0...StringDictionary.cachedCategories {
+            _ = StringDictionary.levels(of: CategoryType(["a\(i)", "b\(i)"]))
+        }
+        #expect(StringDictionary.cachedLevelLists <= StringDictionary.cachedCategories)
+        let after = StringDictionary.levels(of: category)
+        #expect(after.isLevels && after.values == before.values)
+    }
+
     @Test func sortFollowsTheLevelsNullsLast() throws {
         let up = try run(people, .sort(scan("t", people), keys: [SortKey(expr: col(1, stageType), descending: false)]))
         #expect(texts(up.columns[1]) == ["cognitive", "cognitive", "affective", "conative", "action", "action", nil])
