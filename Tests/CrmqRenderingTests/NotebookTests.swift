@@ -71,6 +71,16 @@ import CrmqSession
         #expect(!html.contains("\u{F8FE}"))
     }
 
+    /// A list item followed by a line of spaces trapped the Markdown parser (Ink 0.6 reads
+    /// past the end of the text); the statements fuzzer found it with the prose
+    /// `- allet: theasou s loyalty: retedion --` and a line of two spaces.
+    @Test func aListItemFollowedByALineOfSpacesRenders() {
+        for lines in [["- allet: theasou s loyalty: retedion --", " "], ["- a", " \t "], ["- a", "  ", "- b", "   "]] {
+            let html = ProseHTML.html(lines)
+            #expect(html.contains("<li>"), "\(lines): \(html)")
+        }
+    }
+
     @Test func aLineStartingWithCodeContinuesItsParagraph() {
         let html = ProseHTML.html(["`count(x)` counts the answers,", "`count()` the customers."])
         #expect(html == "<p><code>count(x)</code> counts the answers, <code>count()</code> the customers.</p>")

@@ -66,7 +66,13 @@ public enum ProseHTML {
     }
 
     public static func html(_ markdown: String) -> String {
-        var input = markdown.replacingOccurrences(of: String(lessThan), with: "&#xF8FF;")
+        // Lines of nothing but spaces or tabs are blank lines to Markdown; Ink 0.6 reads past
+        // the end of the text on one after a list item ("- a", then " "), which the
+        // statements fuzzer found, so they are made empty first.
+        let blanked = markdown.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line in line.allSatisfy { $0 == " " || $0 == "\t" } ? "" : line }
+            .joined(separator: "\n")
+        var input = blanked.replacingOccurrences(of: String(lessThan), with: "&#xF8FF;")
             .replacingOccurrences(of: String(deepBracket), with: "&#xF8FE;")
         input = flatteningDeepBrackets(input.replacingOccurrences(of: "<", with: String(lessThan)))
         var parser = MarkdownParser()
