@@ -172,7 +172,7 @@ struct Decoder {
                 throw ArrowFormatError("dictionary batch \(id) belongs to no column")
             }
             var batch = try Batch(data, body: body, message: messages)
-            let rows = try batch.rowCount()
+            let rows = batch.length
             let decoded = try batch.column(field.type, rows: rows, name: field.name)
             if try header.bool(2), let old = dictionaries[id] {
                 dictionaries[id] = try append(old, decoded, field: field.name)
@@ -182,7 +182,7 @@ struct Decoder {
         case 3:
             guard let schema else { throw ArrowFormatError("message \(messages) is a record batch before the schema") }
             var batch = try Batch(header, body: body, message: messages)
-            let n = try batch.rowCount()
+            let n = batch.length
             for (i, field) in schema.fields.enumerated() {
                 if let d = field.dictionary {
                     let indexType = ArrowType.int(bits: d.indexBits, signed: d.indexSigned)
@@ -279,8 +279,6 @@ struct Batch {
     /// The most rows one batch may claim (writers use far smaller batches); a bound on what a
     /// damaged row count can make the reader allocate.
     static let maxRows = 1 << 28
-
-    func rowCount() throws(ArrowFormatError) -> Int { length }
 
     /// The next buffer's bytes, decompressed. `limit`: the most bytes the column can need from
     /// it (its rows' worth, padding allowed), so that a damaged length cannot make the reader
@@ -474,7 +472,6 @@ struct ColumnBuilder {
     var codes: [Int32] = []
     var dictionary: [String: Int32] = [:]
     var strings: [String] = []
-    var nulls = 0
     var valid: [Bool] = []
     var anyNull = false
     var count = 0
@@ -494,7 +491,7 @@ struct ColumnBuilder {
         }
         count += n
         switch values {
-        case .null(let k): nulls += k
+        case .null: break
         case .int(let x): ints += x
         case .double(let x): doubles += x
         case .date(let x): dates += x
@@ -517,26 +514,19 @@ struct ColumnBuilder {
         }
     }
 
+    /// The column, of the crmq type the field's Arrow type maps to (a dictionary-encoded
+    /// field's type is its values' type, so every batch appended the same kind of values).
     func build(rows: Int) -> Column {
         let validity: [Bool]? = anyNull ? valid : nil
-        if !ints.isEmpty || (count == 0 && { if case .int = type { true } else { false } }()) {
-            return Column(.int(ints), validity: validity)
-        }
-        if !doubles.isEmpty { return Column(.double(doubles), validity: validity) }
-        if !dates.isEmpty { return Column(.date(dates), validity: validity) }
-        if !bools.isEmpty { return Column(.bool(bools), validity: validity) }
-        if !codes.isEmpty {
-            return Column(.string(codes: codes, dictionary: StringDictionary(strings.isEmpty ? [""] : strings)), validity: validity)
-        }
-        // No rows (or a Null column): a column of the declared type with nothing in it.
         switch type {
-        case .null: return Column(.null(count: rows))
-        case .int: return Column.from([], type: .int)
-        case .float, .decimal: return Column.from([], type: .double)
-        case .utf8: return Column.from([], type: .string)
-        case .bool: return Column.from([], type: .bool)
-        case .date, .timestamp: return Column.from([], type: .date)
-        case .unsupported: return Column(.null(count: rows))
+        case .int: return Column(.int(ints), validity: validity)
+        case .float, .decimal: return Column(.double(doubles), validity: validity)
+        case .date, .timestamp: return Column(.date(dates), validity: validity)
+        case .bool: return Column(.bool(bools), validity: validity)
+        case .utf8:
+            guard !codes.isEmpty else { return Column.from([], type: .string) }
+            return Column(.string(codes: codes, dictionary: StringDictionary(strings.isEmpty ? [""] : strings)), validity: validity)
+        case .null, .unsupported: return Column(.null(count: rows))
         }
     }
 }

@@ -557,10 +557,7 @@ enum ProbabilisticCLV {
         return Column(.double(values.map { $0.isFinite ? $0 : 0 }), validity: valid.allSatisfy { $0 } ? nil : valid)
     }
 
-    static func short(_ v: Double) -> String {
-        let s = String(format: "%.4g", v)
-        return s
-    }
+    static func short(_ v: Double) -> String { String(format: "%.4g", v) }
 
     // MARK: Help
 
