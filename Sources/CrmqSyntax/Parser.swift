@@ -12,9 +12,10 @@ public enum Parser {
         let script = parser.parseScript()
         // A lexical error in text the parser skipped after its own earlier error is a
         // consequence of that error (`load customers.csv`: the '.' is not news).
+        let skipped = SortedRanges(parser.skipped)
         let independent = lexical.filter { d in
             guard let at = d.sourceRange?.start else { return true }
-            return !parser.skipped.contains { $0.start < at && at < $0.end }
+            return !skipped.containsStrictly(at)
         }
         let all = (independent + parser.diagnostics).enumerated().sorted {
             let a = $0.element.sourceRange?.start ?? 0, b = $1.element.sourceRange?.start ?? 0
@@ -61,7 +62,7 @@ struct ParserState {
     init(file: SourceFile, tokens: [Token], lexicalErrors: [SourceRange]) {
         self.file = file
         self.tokens = tokens
-        self.lexicalErrors = lexicalErrors
+        self.lexicalErrors = lexicalErrors.sorted { $0.start < $1.start }
         let errorStarts = Set(lexicalErrors.map(\.start))
         self.damagedTokens = tokens.filter { errorStarts.contains($0.range.start) }.map(\.range)
     }
@@ -128,11 +129,19 @@ struct ParserState {
         }
         let caret = caretRange(for: token)
         lastErrorStart = caret.start
-        let damaged = damagedTokens.contains { $0.start <= caret.start && caret.start <= $0.end }
+        let damaged = isDamaged(caret.start)
         if token.kind != .invalid && !damaged {
             diagnostics.append(Diagnostic(message, in: file, at: caret, notes: notes))
         }
         return ParseAbort()
+    }
+
+    /// Whether `offset` is at or inside a damaged token. The ranges are in source order and
+    /// apart, so bisection finds the last starting at or before it: garbage input makes
+    /// thousands of both damaged tokens and errors, and a scan per error was quadratic.
+    func isDamaged(_ offset: Int) -> Bool {
+        let after = damagedTokens.partitioningIndex { $0.start > offset }
+        return after > 0 && offset <= damagedTokens[after - 1].end
     }
 
     /// The innermost `(` of `end`'s statement that is still open at `end`.
@@ -257,7 +266,43 @@ struct ParserState {
 
     /// Whether a lexical error lies inside `range`.
     func hasLexicalError(in range: SourceRange) -> Bool {
-        lexicalErrors.contains { $0.start >= range.start && $0.start < max(range.end, range.start + 1) }
+        let first = lexicalErrors.partitioningIndex { $0.start >= range.start }
+        return first < lexicalErrors.count && lexicalErrors[first].start < max(range.end, range.start + 1)
+    }
+}
+
+/// Ranges sorted by start, asked whether one holds an offset strictly inside, in log time:
+/// garbage input makes thousands of both ranges and questions.
+struct SortedRanges {
+    private let ranges: [SourceRange]
+    /// The largest end among ranges[0...i]: a range holding an offset starts before it.
+    private let reach: [Int]
+
+    init(_ ranges: [SourceRange]) {
+        self.ranges = ranges.sorted { $0.start < $1.start }
+        var reach: [Int] = []
+        reach.reserveCapacity(self.ranges.count)
+        for r in self.ranges { reach.append(max(reach.last ?? Int.min, r.end)) }
+        self.reach = reach
+    }
+
+    /// Whether some range has start < offset < end.
+    func containsStrictly(_ offset: Int) -> Bool {
+        let after = ranges.partitioningIndex { $0.start >= offset }
+        return after > 0 && offset < reach[after - 1]
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `belongs`, for a predicate false on a prefix
+    /// of the array and true on the rest (bisection).
+    func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if belongs(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 }
 

@@ -37,6 +37,17 @@ import Testing
             Array(repeating: "1", count: 100).joined(separator: "+")).count == 1)
     }
 
+    /// Garbage makes thousands of damaged tokens (unterminated strings) and thousands of
+    /// parse errors; each error asked every damaged token, and each lexical error every
+    /// skipped range, so this script took 194 s to parse (the checker fuzz target ran 150
+    /// inputs a second). The limit is a hang guard: the work is about linear now (1 s).
+    @Test(.timeLimit(.minutes(1))) func manyBrokenLinesParseInLinearTime() {
+        let lines = Array(repeating: "\"open\n) x\n", count: 60_000).joined()
+        let result = Syntax.parse(lines)
+        // Each unterminated string and each `) x` is reported.
+        #expect(result.diagnostics.count == 120_000)
+    }
+
     @Test func tooManyStagesIsAnError() {
         let limit = ParserState.maximumStages
         #expect(Syntax.parse("t" + String(repeating: " | where true", count: limit)).diagnostics.isEmpty)
