@@ -87,7 +87,7 @@ let package = Package(
             // datasets/demo is a symbolic link to it.
             resources: [.copy("Resources/demo")]),
         // The benchmark harness (scripts/bench, docs/performance.md): the session API in-process.
-        .executableTarget(name: "crmq-bench", dependencies: ["CrmqSession", "CrmqEngine", "CrmqLoading", "CrmqPostgres"]),
+        .executableTarget(name: "crmq-bench", dependencies: ["CrmqSession", "CrmqEngine", "CrmqLoading", "CrmqPostgres", "CrmqSpark"]),
 
         .testTarget(name: "CrmqDiagnosticsTests", dependencies: ["CrmqDiagnostics"]),
         .testTarget(name: "CrmqSyntaxTests", dependencies: ["CrmqSyntax"]),

@@ -331,6 +331,7 @@ public struct SQLCompiler {
         func unsupported() -> SQLCompileError {
             SQLCompileError("'\(f.rawValue)' cannot run in \(d.name) yet", range: e.range)
         }
+        if let spelled = d.scalar(f, a, types: args.map(\.type)) { return spelled }
         switch f {
         case .add: return e.type == .double ? d.finite("(\(a[0]) + \(a[1]))") : "(\(a[0]) + \(a[1]))"
         case .subtract: return e.type == .double ? d.finite("(\(a[0]) - \(a[1]))") : "(\(a[0]) - \(a[1]))"
@@ -387,7 +388,7 @@ public struct SQLCompiler {
         case .exp: return "(CASE WHEN \(a[0]) <= 709.78 THEN exp(\(a[0])) END)"
         case .abs: return "abs(\(a[0]))"
         case .power:
-            return d.finite("(CASE WHEN (\(a[0]) = 0 AND \(a[1]) < 0) OR (\(a[0]) < 0 AND \(a[1]) <> trunc(\(a[1]))) THEN NULL ELSE power(\(a[0]), \(a[1])) END)")
+            return d.finite("(CASE WHEN (\(a[0]) = 0 AND \(a[1]) < 0) OR (\(a[0]) < 0 AND \(a[1]) <> floor(\(a[1]))) THEN NULL ELSE power(\(a[0]), \(a[1])) END)")
         case .bin:
             // A width at or below 0 is an error in memory; an expression here cannot raise one,
             // so it gives null rather than a wrong bin.
@@ -491,7 +492,7 @@ public struct SQLCompiler {
             default: return "\(isMin ? "min" : "max")(\(x[0]))\(w)"
             }
         case .stddev: return "stddev_samp((\(x[0]))::float8)\(w)"
-        case .corr: return "corr((\(x[0]))::float8, (\(x[1]))::float8)\(w)"
+        case .corr: return dialect.correlation("(\(x[0]))::float8", "(\(x[1]))::float8", over: w)
         case .covar: return "covar_samp((\(x[0]))::float8, (\(x[1]))::float8)\(w)"
         case .covarPop: return "covar_pop((\(x[0]))::float8, (\(x[1]))::float8)\(w)"
         case .countDistinct: return "(count(DISTINCT \(x[0])))::int8"

@@ -81,12 +81,20 @@ public protocol SQLDialect: Sendable {
     /// The compiled statement's text made the engine's own: the compiler writes PostgreSQL's
     /// `x::int8` casts, which other dialects rename.
     func finish(_ sql: String) -> String
+    /// A scalar function spelled the engine's way, given its compiled arguments and their
+    /// types; nil: the compiler's own spelling (PostgreSQL's), which the engine shares.
+    func scalar(_ function: ScalarFunction, _ arguments: [String], types: [DataType]) -> String?
+    /// Pearson's correlation of two double expressions (an aggregate; `over` is a window
+    /// clause or empty), null where either has no variance.
+    func correlation(_ x: String, _ y: String, over: String) -> String
 }
 
 extension SQLDialect {
     public func literal(_ value: Value, type: DataType) -> String? { nil }
     public func limit(_ count: String) -> String { count }
     public func finish(_ sql: String) -> String { sql }
+    public func scalar(_ function: ScalarFunction, _ arguments: [String], types: [DataType]) -> String? { nil }
+    public func correlation(_ x: String, _ y: String, over: String) -> String { "corr(\(x), \(y))\(over)" }
 }
 
 /// PostgreSQL (version 12 and later).

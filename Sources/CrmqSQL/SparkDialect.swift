@@ -87,6 +87,29 @@ public struct SparkDialect: SQLDialect {
 
     public func limit(_ count: String) -> String { "CAST((\(count)) AS INT)" }
 
+    public func scalar(_ function: ScalarFunction, _ a: [String], types: [DataType]) -> String? {
+        switch function {
+        // Spark's trunc is for dates; a cast to BIGINT truncates toward zero (and fails on
+        // overflow in ANSI mode, as PostgreSQL's int8 does).
+        case .toInt where types.first == .double: return "CAST((\(a[0])) AS BIGINT)"
+        // Spark's one-argument log is the natural logarithm.
+        case .log10: return "(CASE WHEN \(a[0]) > 0 THEN log10(\(a[0])) END)"
+        case .contains: return "(instr(\(a[0]), \(a[1])) > 0)"
+        // No E'\t' strings: the whitespace crmq trims, by code.
+        case .trim: return "btrim(\(a[0]), concat(' ', char(9), char(10), char(13), char(12), char(11)))"
+        default: return nil
+        }
+    }
+
+    /// ANSI mode makes Spark's corr fail with a division by zero where a variance is 0; the
+    /// same ratio with try_divide is null there, as crmq's is. Each standard deviation is over
+    /// the pairs where both values are present, as corr's are.
+    public func correlation(_ x: String, _ y: String, over: String) -> String {
+        let xs = "stddev_pop(CASE WHEN \(y) IS NOT NULL THEN \(x) END)\(over)"
+        let ys = "stddev_pop(CASE WHEN \(x) IS NOT NULL THEN \(y) END)\(over)"
+        return "try_divide(covar_pop(\(x), \(y))\(over), \(xs) * \(ys))"
+    }
+
     /// PostgreSQL's type names in the compiler's `::` casts become Spark's (Spark 4 reads the
     /// `::` syntax), outside backquoted names; values never appear as text (see `literal`).
     public func finish(_ sql: String) -> String {

@@ -114,6 +114,25 @@ public final class SparkConnectClient: @unchecked Sendable {
         }
     }
 
+    /// Ends the server's session of this client (`ReleaseSession`), which frees what the
+    /// server keeps for it (its temporary views, cached plans) at once instead of after the
+    /// server's idle timeout; a session named in the URL (`;session_id=`) may be shared, and
+    /// is left alone. Best effort, waiting at most 5 s: the server may be gone.
+    public func release() {
+        guard url.sessionID == nil else { return }
+        var request = Spark_Connect_ReleaseSessionRequest()
+        request.sessionID = sessionID
+        request.userContext.userID = url.userID
+        request.clientType = "crmq"
+        var options = CallOptions.defaults
+        options.timeout = .seconds(5)
+        let client = Spark_Connect_SparkConnectService.Client(wrapping: self.client)
+        let (sent, metadata, callOptions) = (request, self.metadata, options)
+        _ = Self.wait(whileWaiting: {}) {
+            _ = try await client.releaseSession(sent, metadata: metadata, options: callOptions)
+        }
+    }
+
     /// Interrupts the running query, if any (Ctrl-C from another thread).
     public func cancel() {
         if let operation = running.withLock({ $0 }) { interrupt(operation) }

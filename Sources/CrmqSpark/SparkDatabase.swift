@@ -146,5 +146,5 @@ public final class SparkDatabase: DatabaseClient {
         nil
     }
 
-    public func close() {}
+    public func close() { client.release() }
 }

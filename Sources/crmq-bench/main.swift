@@ -1,11 +1,13 @@
 // crmq-bench: times the benchmark queries in-process through the same Session API as
 // the REPL (scripts/bench drives it and compares its answers with DuckDB's and Polars').
 //
-//     crmq-bench --data DIR --reps N --json OUT [--queries FILE] [--connect URL]
+//     crmq-bench --data DIR --reps N --json OUT [--queries FILE] [--connect URL] [--setup-sql FILE]
 //
-// With --connect the session is connected to a PostgreSQL database holding the same
-// tables (scripts/bench --backend postgres loads them) and every query runs there; there is
-// nothing to load and no cache to forget.
+// With --connect the session is connected to a PostgreSQL database (postgres://...) or a
+// Spark Connect server (sc://...) holding the same tables (scripts/bench --backend postgres
+// or spark loads them) and every query runs there; there is nothing to load and no cache to
+// forget. --setup-sql (Spark) runs FILE's statements, separated by lines of `;`, on the
+// server first, timed as the load: scripts/bench's CREATE TABLE statements over the CSV files.
 //
 // Q0 loads DIR/customers.csv and DIR/transactions.csv with `load` statements (timed once,
 // like the peers' load), then sets `asof = date("2026-01-01")`. Each query block of FILE
@@ -19,6 +21,7 @@ import CrmqEngine
 import CrmqLoading
 import CrmqSession
 import CrmqPostgres
+import CrmqSpark
 import Foundation
 
 func fail(_ message: String) -> Never {
@@ -30,8 +33,8 @@ var options: [String: String] = ["--reps": "5", "--queries": "scripts/lib/bench/
 var argv = Array(CommandLine.arguments.dropFirst())
 while !argv.isEmpty {
     let key = argv.removeFirst()
-    guard ["--data", "--reps", "--json", "--queries", "--connect"].contains(key), !argv.isEmpty else {
-        fail("usage: crmq-bench --data DIR --reps N --json OUT [--queries FILE] [--connect URL]")
+    guard ["--data", "--reps", "--json", "--queries", "--connect", "--setup-sql"].contains(key), !argv.isEmpty else {
+        fail("usage: crmq-bench --data DIR --reps N --json OUT [--queries FILE] [--connect URL] [--setup-sql FILE]")
     }
     options[key] = argv.removeFirst()
 }
@@ -127,7 +130,22 @@ func forgetMeasures() {
 let rssStart = procStatusMiB("VmRSS")
 var loadSeconds = 0.0
 if let url = options["--connect"] {
-    session.connector = PostgresClient.connector
+    let spark = url.hasPrefix("sc://")
+    session.connector = spark ? SparkDatabase.connector : PostgresClient.connector
+    if let setup = options["--setup-sql"] {
+        guard spark else { fail("--setup-sql is for a Spark Connect server (sc://...)") }
+        guard let text = try? String(contentsOfFile: setup, encoding: .utf8) else { fail("cannot read \(setup)") }
+        let start = clock.now
+        do {
+            let client = try SparkConnectClient(SparkConnectURL(parsing: url))
+            for statement in text.components(separatedBy: "\n;\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                _ = try client.query(statement, cancellation: CancellationFlag())
+            }
+        } catch {
+            fail("setting up the Spark tables: \(error)")
+        }
+        loadSeconds = seconds(clock.now - start)
+    }
     do {
         _ = try session.connect(url: url)
     } catch {
@@ -175,7 +193,7 @@ for (name, text) in blocks(options["--queries"]!) {
 }
 
 let result: [String: Any] = [
-    "engine": options["--connect"] == nil ? "crmq" : "crmq-postgres", "load_s": loadSeconds, "reps": reps, "rss_start_mb": rssStart,
+    "engine": options["--connect"].map { $0.hasPrefix("sc://") ? "crmq-spark" : "crmq-postgres" } ?? "crmq", "load_s": loadSeconds, "reps": reps, "rss_start_mb": rssStart,
     "rss_after_load_mb": rssAfterLoad, "rss_end_mb": procStatusMiB("VmRSS"), "peak_rss_mb": procStatusMiB("VmHWM"),
     "queries": queries,
 ]

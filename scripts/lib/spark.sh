@@ -1,8 +1,9 @@
 # A private Spark Connect server for the tests (docs/backends.md): the Spark Connect server of
 # the pyspark package from PyPI (its jars include spark-connect; sbin/spark-daemon.sh submits
 # the server class, as Spark's start-connect-server.sh does), on Debian's Java 17,
-# in local mode, bound to 127.0.0.1 on a free port, with its logs, warehouse and work files in a
-# temporary folder; stopped by stop_private_spark.
+# in local mode with a 2 GB driver (the default 1 GB ran out over the golden corpus's ~900 sessions
+# before crmq released them), bound to 127.0.0.1 on a free port, with its logs, warehouse and work
+# files in a temporary folder; stopped by stop_private_spark.
 #
 #   start_private_spark     sets and exports CRMQ_TEST_SPARK_URL (sc://127.0.0.1:PORT)
 #   stop_private_spark      stops the server and removes its folder (idempotent)
@@ -27,7 +28,7 @@ start_private_spark() {
     # The daemon script writes its pid and logs under SPARK_PID_DIR and SPARK_LOG_DIR.
     SPARK_HOME="$_crmq_spark_home" SPARK_PID_DIR="$_crmq_spark_dir" SPARK_LOG_DIR="$_crmq_spark_dir" \
         SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_DIRS="$_crmq_spark_dir/work" SPARK_IDENT_STRING=crmq \
-        bash "$_crmq_spark_home/sbin/spark-daemon.sh" submit "$_crmq_spark_class" 1 --name "Spark Connect server" --master "local[2]" \
+        bash "$_crmq_spark_home/sbin/spark-daemon.sh" submit "$_crmq_spark_class" 1 --name "Spark Connect server" --master "local[2]" --driver-memory 2g \
         --conf spark.connect.grpc.binding.address=127.0.0.1 --conf spark.connect.grpc.binding.port="$port" \
         --conf spark.sql.warehouse.dir="$_crmq_spark_dir/warehouse" --conf spark.ui.enabled=false \
         --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \

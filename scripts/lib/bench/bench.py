@@ -2,8 +2,8 @@
 """crmq against DuckDB and Polars on the same CSVs, in one run (issue 6).
 
     bench.py --data DIR --scale LABEL --reps N --crmq-bin PATH --crmq-repl-bin PATH --shared DIR --out FILE
-             [--engines crmq,duckdb,polars[,crmq-postgres]] [--build release|debug] [--prompt-runs N]
-             [--postgres-url URL]
+             [--engines crmq,duckdb,polars[,crmq-postgres|crmq-spark]] [--build release|debug] [--prompt-runs N]
+             [--postgres-url URL] [--spark-url URL]
 
 Every engine runs in its own process, so its peak RSS (VmHWM) is its own:
   crmq    the crmq-bench executable (Session API in-process; queries in queries.crmq)
@@ -11,6 +11,9 @@ Every engine runs in its own process, so its peak RSS (VmHWM) is its own:
   polars  ../shared/bench/run_anchors.py --worker polars   (eager frames, lazy queries)
   crmq-postgres  crmq-bench connected to the PostgreSQL server at --postgres-url: the same
           queries compiled to SQL and run there; its load is psql's \\copy of the CSV files
+  crmq-spark  crmq-bench connected to the Spark Connect server at --spark-url: the same queries
+          compiled to Spark SQL and run there; its load makes Parquet tables of the CSV files
+          (CREATE TABLE ... USING parquet AS SELECT over the CSV read with these types)
 Load timed once, then per query a first run and N timed runs; the median is the figure.
 Answers are checked against DuckDB's with run_anchors' rules (numbers to 1e-9 relative;
 rows sorted, except q3 whose order is part of the answer).
@@ -92,13 +95,33 @@ def load_postgres(a):
     return time.time() - t
 
 
-def run_crmq(a, out, postgres=False):
+def spark_setup(a, out):
+    """The Spark SQL that makes the benchmark tables as Parquet tables of the server's default
+    database from the CSV files (crmq-bench --setup-sql runs and times it as the load)."""
+    types = {"bigint": "BIGINT", "text": "STRING", "date": "DATE", "float8": "DOUBLE"}
+    statements = []
+    for name, columns in POSTGRES_TABLES.items():
+        cols = ", ".join(f"{c.split()[0]} {types[c.split()[1]]}" for c in columns.split(", "))
+        path = os.path.join(a.data, name + ".csv").replace("'", "\\'")
+        statements += [f"DROP TABLE IF EXISTS {name}", f"DROP TABLE IF EXISTS {name}_csv",
+                       f"CREATE TABLE {name}_csv ({cols}) USING csv OPTIONS (path '{path}', header 'true', escape '\"')",
+                       f"CREATE TABLE {name} USING parquet AS SELECT * FROM {name}_csv",
+                       f"DROP TABLE {name}_csv"]
+    path = out + ".setup.sql"
+    with open(path, "w") as f:
+        f.write("\n;\n".join(statements) + "\n")
+    return path
+
+
+def run_crmq(a, out, backend=None):
     cmd = [a.crmq_bin, "--data", a.data, "--reps", str(a.reps), "--json", out,
            "--queries", os.path.join(HERE, "queries.crmq")]
     load_s = None
-    if postgres:
+    if backend == "postgres":
         load_s = load_postgres(a)
         cmd += ["--connect", a.postgres_url + ("&" if "?" in a.postgres_url else "?") + "search_path=crmq_bench"]
+    elif backend == "spark":
+        cmd += ["--connect", a.spark_url, "--setup-sql", spark_setup(a, out)]
     subprocess.run(cmd, check=True)
     raw = json.load(open(out))
     res = {k: v for k, v in raw.items() if k != "queries"}
@@ -125,6 +148,7 @@ def main():
     ap.add_argument("--build", default="release", help="the build configuration of both binaries (recorded)")
     ap.add_argument("--prompt-runs", type=int, default=10, help="starts of the REPL (first cold; at least 5)")
     ap.add_argument("--postgres-url", help="the PostgreSQL server of the crmq-postgres engine (scripts/bench --backend postgres)")
+    ap.add_argument("--spark-url", help="the Spark Connect server of the crmq-spark engine (scripts/bench --backend spark)")
     a = ap.parse_args()
     a.data = os.path.abspath(a.data)
     sys.path.insert(0, a.shared)
@@ -161,8 +185,8 @@ def main():
         t = time.time()
         if eng == "crmq":
             results[eng] = run_crmq(a, out)
-        elif eng == "crmq-postgres":
-            results[eng] = run_crmq(a, out, postgres=True)
+        elif eng in ("crmq-postgres", "crmq-spark"):
+            results[eng] = run_crmq(a, out, backend=eng.removeprefix("crmq-"))
         else:
             subprocess.run([sys.executable, os.path.join(a.shared, "run_anchors.py"), "--worker", eng, "--out", out,
                             "--data", a.data, "--scale", a.scale, "--reps", str(a.reps)], check=True)
@@ -207,8 +231,9 @@ def main():
         peers = [s[f"{e}_ms"] for e in ("duckdb", "polars") if f"{e}_ms" in s]
         if "crmq_ms" in s and peers:
             s["ratio_crmq_fastest"] = s["crmq_ms"] / min(peers)
-        if "crmq_ms" in s and "crmq-postgres_ms" in s:
-            s["ratio_postgres_memory"] = s["crmq-postgres_ms"] / s["crmq_ms"]
+        for remote in ("postgres", "spark"):
+            if "crmq_ms" in s and f"crmq-{remote}_ms" in s:
+                s[f"ratio_{remote}_memory"] = s[f"crmq-{remote}_ms"] / s["crmq_ms"]
         if n_rows["transactions"] is not None:
             tb, cb = ra.SCAN_BYTES[q]
             s["logical_bytes"] = tb * n_rows["transactions"] + cb * n_rows["customers"]
@@ -227,16 +252,16 @@ def main():
         return "-" if x is None else (f"{x:.1f}" if x < 100 else f"{x:.0f}")
     print(f"\nscale {a.scale}: customers {n_rows['customers']}, transactions {n_rows['transactions']}; "
           f"warm medians of {a.reps} runs, ms")
-    pg = "crmq-postgres" in engines and "crmq" in engines
-    cols = [f"{e} ms" for e in engines] + ["crmq/fastest", "MB touched"] + (["pg/memory"] if pg else [])
+    remotes = [r for r in ("postgres", "spark") if f"crmq-{r}" in engines and "crmq" in engines]
+    cols = [f"{e} ms" for e in engines] + ["crmq/fastest", "MB touched"] + [f"{r}/memory" for r in remotes]
     print(f"{'query':30}" + "".join(f"{c:>17}" for c in cols))
     for q, s in summary.items():
         cells = [ms(s.get(f"{e}_ms")) + ("!" if any(m.startswith(f"{e} {q}:") for m in mismatches) else "")
                  for e in engines]
         cells.append(f"{s['ratio_crmq_fastest']:.2f}" if "ratio_crmq_fastest" in s else "-")
         cells.append(f"{s['logical_bytes'] / 1e6:.0f}" if "logical_bytes" in s else "-")
-        if pg:
-            cells.append(f"{s['ratio_postgres_memory']:.1f}" if "ratio_postgres_memory" in s else "-")
+        for r in remotes:
+            cells.append(f"{s[f'ratio_{r}_memory']:.1f}" if f"ratio_{r}_memory" in s else "-")
         print(f"{q:30}" + "".join(f"{c:>17}" for c in cells))
     peers_load = [results[e]["load_s"] for e in engines if not e.startswith("crmq")]
     lr = f"{results['crmq']['load_s'] / min(peers_load):.2f}" if "crmq" in results and peers_load else "-"
