@@ -22,6 +22,8 @@ extension CRM {
                     return try RFMDefinition.plan(input: input, options: options, settings: settings, schema: node.schema)
                 case "cohorts":
                     return try CohortsDefinition.plan(input: input, options: options, settings: settings, schema: node.schema)
+                case _ where PurchaseSummaryDefinition.functions.contains(name):
+                    return try PurchaseSummaryDefinition.plan(name, input: input, options: options, settings: settings, schema: node.schema)
                 case customersTable:
                     guard case .date(let asOf)? = options["asof"] else { return nil }
                     var frozen = frozenSettings(settings, defaultAsOf: nil)
@@ -135,6 +137,59 @@ enum CohortsDefinition {
     }
 }
 
+/// The buy-till-you-die models over a database: their input becomes the per-customer summary
+/// they fit (first and last purchase day, purchase days, the repeat days' amounts), computed
+/// where the transactions are, so one row per customer travels instead of every transaction;
+/// the model still fits in memory, on that summary (ProbabilisticCLV.prepareSummary). Two
+/// orders on one day are one purchase, as in memory. expected_purchases_curve counts purchase
+/// days over time and keeps reading the transactions.
+enum PurchaseSummaryDefinition {
+    static let functions: Set<String> = ["bgnbd_fit", "bgnbd", "gamma_gamma_fit", "gamma_gamma", "clv_model"]
+    /// The option that tells the function its input is the summary.
+    static let option = "_summary"
+
+    static func source(options: [String: Value], settings: [String: Value]) -> String {
+        let customer = TableFunctionDefinition.column(options, "customer", "customer_id")
+        let date = TableFunctionDefinition.column(options, "date", "date")
+        var filters = ["\(customer) is not null", "\(date) is not null"]
+        var end = ""
+        var asof: String
+        let given: Value? = if case .date? = options["asof"] { options["asof"] } else { settings["asof"] }
+        if case .date(let d)? = given {
+            asof = ExpressionText.literal(.date(d))
+            filters.append("\(date) < \(asof)")
+        } else {
+            // The day after the input's last date, as TransactionInput.asof takes it.
+            end = " | window _end = max(\(date))"
+            asof = "add_days(_end, 1)"
+        }
+        let value: String = if case .string(let a)? = options["amount"] {
+            "sum(coalesce(\(ExpressionText.name(a)) * 1.0, 0.0))"
+        } else {
+            "0.0"
+        }
+        return """
+            _input\(end) | where \(filters.joined(separator: " and "))
+              | summarize _value = \(value), _asof = max(\(asof)) by \(customer), _day = \(date)
+              | window _first_day = min(_day) by \(customer)
+              | summarize _first = min(_day), _last = max(_day), _days = count(),
+                  _repeat = sum(if(_day == _first_day, 0.0, _value)), _asof = max(_asof) by \(customer)
+            """
+    }
+
+    /// The function's node over the summary's definition.
+    static func plan(
+        _ name: String, input: Plan, options: [String: Value], settings: [String: Value], schema: Schema
+    ) throws(DiagnosticList) -> Plan {
+        let summary = try TableFunctionDefinition.plan(
+            "purchase summary", source(options: options, settings: settings), input: input, options: options,
+            settings: settings, schema: nil)
+        var summarized = options
+        summarized[option] = .bool(true)
+        return Plan(.tableFunction(name: name, input: summary, options: summarized), schema: schema)
+    }
+}
+
 enum TableFunctionDefinition {
     /// The column an option names (as crmq source), else the default name.
     static func column(_ options: [String: Value], _ option: String, _ fallback: String) -> String {
@@ -144,8 +199,9 @@ enum TableFunctionDefinition {
 
     /// The definition node of table function `name`: `text` checked with `_input` standing for
     /// the function's input, whose plan then takes its place.
+    /// `schema` nil: the definition's own.
     static func plan(
-        _ name: String, _ text: String, input: Plan, options: [String: Value], settings: [String: Value], schema: Schema
+        _ name: String, _ text: String, input: Plan, options: [String: Value], settings: [String: Value], schema: Schema?
     ) throws(DiagnosticList) -> Plan {
         let file = SourceFile(name: "<definition of \(name)>", text: text)
         let (script, parseErrors) = Parser.parse(file)
@@ -157,6 +213,6 @@ enum TableFunctionDefinition {
         let definition = body.replacingScans { name, scan in name == "_input" ? input : scan }
         var arguments = options
         if case .date? = options["asof"] {} else { arguments["asof"] = settings["asof"] ?? .null }
-        return Plan(.definition(name: name, arguments: arguments, definition), schema: schema)
+        return Plan(.definition(name: name, arguments: arguments, definition), schema: schema ?? definition.schema)
     }
 }

@@ -317,13 +317,15 @@ public enum Help {
             running query on the server. 'explain sql <query>' prints the SQL. The CRM
             computed columns of customers, rfm, cohorts, window and the CRM aggregates run
             in the database too, as their definitions; the models (kmeans, logit, regress,
-            value_matrix, rules) fit in memory on the rows their input brings back. A let
-            over the database's tables stays there. disconnect returns to the tables in
-            memory. --connect URL does the same on the command line. Safe mode refuses it.
-            With sc://, queries are compiled to Spark SQL and run on the Spark Connect
-            server, results coming back as Arrow; its catalog's tables of the current
-            database are the tables (some of the above is not done on Spark yet).
-            docs/backends.md has the details.
+            value_matrix, rules) fit in memory on the rows their input brings back, and the
+            buy-till-you-die models (bgnbd, gamma_gamma, clv_model) on one row per customer
+            that the database summarises. A let over the database's tables stays there.
+            disconnect returns to the tables in memory. --connect URL does the same on the
+            command line. Safe mode refuses it.
+            With sc://, queries are compiled to Spark SQL (Spark 4) and run on the Spark
+            Connect server, results coming back as Arrow; the tables of its current database
+            are the tables, and all of the above holds there too (a let is a cached
+            temporary view). docs/backends.md has the details, and when a cluster pays.
 
             Example:
               connect "postgres://analyst@localhost/crm"

@@ -47,9 +47,12 @@ public final class SparkDatabase: DatabaseClient {
         guard let nameColumn = listed.column(named: "tableName"), let spaceColumn = listed.column(named: "namespace") else {
             throw .failed("SHOW TABLES gave no tableName column")
         }
+        let temporary = listed.column(named: "isTemporary")
         var out: [DatabaseTable] = []
         for i in 0..<listed.rowCount {
             guard case .string(let name) = nameColumn.value(at: i) else { continue }
+            // This session's temporary views are crmq's own (a `let`, a table sent along).
+            if case .bool(true)? = temporary?.value(at: i) { continue }
             let space: String = if case .string(let s) = spaceColumn.value(at: i) { s } else { "" }
             let qualified = space.isEmpty ? d.quote(name) : d.quote(space) + "." + d.quote(name)
             let described = try run("DESCRIBE TABLE " + qualified)
@@ -139,11 +142,30 @@ public final class SparkDatabase: DatabaseClient {
         _ = try run("CREATE OR REPLACE TEMPORARY VIEW \(d.quote(name)) AS \(body)")
     }
 
-    /// Kept in memory: a Spark table keeps no row order for crmq to read back.
+    /// A `let` over the server's tables, kept on the server: a temporary view of the
+    /// statement, cached eagerly (`CACHE TABLE name AS query`), so its rows are computed once
+    /// and never travel. The query ends in crmq's order; the cache keeps the sorted
+    /// partitions in that order, which is the order a scan reads back
+    /// (`SparkDialect.storageOrder`). Gone with the session (`disconnect` releases it).
     public func storeTemporary(
         _ statement: SQLStatement, schema: Schema, as name: String, cancellation: CancellationFlag
     ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable)? {
-        nil
+        guard statement.binds.isEmpty else { throw .failed("a Spark SQL statement with bind parameters (crmq writes values inline)") }
+        let d = SparkDialect()
+        let quoted = d.quote(name)
+        _ = try run("UNCACHE TABLE IF EXISTS \(quoted)")
+        _ = try run("DROP VIEW IF EXISTS \(quoted)")
+        _ = try run("CACHE TABLE \(quoted) AS \(statement.text)", cancellation: cancellation)
+        let counted = try run("SELECT count(*) AS n FROM \(quoted)", cancellation: cancellation)
+        guard counted.rowCount == 1, case .int(let n) = counted.columns[0].value(at: 0) else {
+            throw .failed("no row count for the stored result \(name)")
+        }
+        var reads: [String: String] = [:]
+        for f in schema.fields { reads[f.name] = d.quote(f.name) }
+        let table = DatabaseTable(
+            name: name, databaseSchema: "", schema: schema, databaseTypes: schema.fields.map { d.typeName($0.type).lowercased() },
+            relation: SQLRelation(qualifiedName: quoted, columns: reads))
+        return (Int(n), table)
     }
 
     public func close() { client.release() }

@@ -217,3 +217,53 @@ import CrmqCRM
         }
     }
 }
+
+/// The buy-till-you-die models over the per-customer summary a database computes
+/// (PurchaseSummaryDefinition) give what they give over the transactions in memory.
+@Suite struct PurchaseSummaryDefinitionTests {
+    @Test func theModelsFitTheSameOnTheSummary() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmq-btyd-summary-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try DatasetGenerator(customers: 1500, seed: 11).generate().write(to: folder.path)
+        let session = Session()
+        _ = try session.loadFolder(folder.path)
+        _ = session.run(#"let recent = transactions | where date >= date("2023-06-01")"#, name: "t") { _ in }
+        _ = session.run(#"let named = transactions | extend who = concat("c", string(customer_id)) | select who, day = date, spend = amount"#, name: "t") { _ in }
+        let queries = [
+            "bgnbd_fit(transactions)",
+            #"bgnbd(transactions, period = "day")"#,
+            #"gamma_gamma(transactions, asof = date("2024-09-15"))"#,
+            "gamma_gamma_fit(recent)",
+            "clv_model(named, customer = who, date = day, amount = spend, months = 12)",
+            "bgnbd(named, customer = who, date = day)",
+        ]
+        for asof in [.null] + DefinitionTests.dates(["2025-02-01"]) {
+            session.settings["asof"] = asof
+            for query in queries {
+                let (fast, plain) = try TableFunctionDefinitionTests.bothWays(session, query)
+                #expect(fast.rowCount >= 1, "\(query)")
+                Self.expectClose(fast, plain, "asof \(asof): \(query)")
+            }
+        }
+        // The curve counts purchase days over time: it keeps the transactions.
+        let curve = try DefinitionTests.expandedPlan(session, "expected_purchases_curve(transactions)")
+        #expect(try CRM.definingTableFunctions(curve, stored: session.tables.mapValues(\.schema), settings: session.settings.all) == curve)
+    }
+
+    /// Equal up to 1e-6 relative: the summary sums a customer's amounts in another order, and
+    /// a fit's optimum moves by far more than a rounding (its tolerance is about 1e-8).
+    static func expectClose(_ a: Table, _ b: Table, _ label: String) {
+        #expect(a.schema == b.schema, "\(label): schema")
+        #expect(a.rowCount == b.rowCount, "\(label): rows")
+        guard a.schema == b.schema, a.rowCount == b.rowCount else { return }
+        for (j, field) in a.schema.fields.enumerated() {
+            let differing = (0..<a.rowCount).filter { i in
+                let x = a.columns[j].value(at: i), y = b.columns[j].value(at: i)
+                if case .double(let p) = x, case .double(let q) = y { return abs(p - q) > 1e-6 * max(1, abs(p)) }
+                return x != y
+            }
+            #expect(differing.isEmpty, "\(label): \(field.name) differs in \(differing.count) rows")
+        }
+    }
+}

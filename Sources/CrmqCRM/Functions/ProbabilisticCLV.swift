@@ -204,8 +204,11 @@ enum ProbabilisticCLV {
 
     /// The transactions' purchase days and the customers' histories as of the as-of date.
     struct Prepared {
-        var purchaseDays: PurchaseDays
+        /// Nil when the input is the per-customer summary a database made (`summaryOption`).
+        var purchaseDays: PurchaseDays?
         var buyers: [Int32]
+        /// The id of each customer of `histories`, in their order (ascending id).
+        var ids: Column
         var histories: RepeatHistories
         var asof: Int32
         var unitDays: Double
@@ -215,18 +218,59 @@ enum ProbabilisticCLV {
 
     static func prepare(_ input: Table, _ options: [String: Value], _ settings: [String: Value], until: Int32?,
                         _ cancellation: CancellationFlag) throws(EngineError) -> Prepared? {
+        if case .bool(true)? = options[PurchaseSummaryDefinition.option] { return prepareSummary(input, options, settings) }
         let customerColumn = TransactionInput.column(.customer, of: input, options: options)
         let dateColumn = TransactionInput.column(.date, of: input, options: options)
         let amountColumn: Column? = if case .string(let a)? = options["amount"] { input.column(named: a) } else { nil }
         guard let asof = TransactionInput.asof(options: options, settings: settings, dates: dateColumn) else { return nil }
-        let period = periods.first { if case .string(let p)? = options["period"] { $0.name == p } else { $0.name == "week" } }!
+        let period = period(options)
         let days = try PurchaseDays(
             customers: customerColumn, dates: dateColumn, amounts: amountColumn,
             window: .init(before: max(asof, until.map { $0 + 1 } ?? asof)), cancellation: cancellation)
         let (buyers, histories) = days.histories(before: asof, unit: period.days)
         return Prepared(
-            purchaseDays: days, buyers: buyers, histories: histories, asof: asof, unitDays: period.days,
-            periodsPerYear: period.year, customerType: customerColumn.type)
+            purchaseDays: days, buyers: buyers, ids: days.slots.idColumn(buyers, type: customerColumn.type),
+            histories: histories, asof: asof, unitDays: period.days, periodsPerYear: period.year,
+            customerType: customerColumn.type)
+    }
+
+    static func period(_ options: [String: Value]) -> (name: String, days: Double, year: Double) {
+        periods.first { if case .string(let p)? = options["period"] { $0.name == p } else { $0.name == "week" } }!
+    }
+
+    /// The histories from the per-customer summary of PurchaseSummaryDefinition (one row per
+    /// customer in id order: first and last purchase day, purchase days, the repeat days'
+    /// amounts summed, the as-of date), as `PurchaseDays.histories` makes them from transactions.
+    static func prepareSummary(_ input: Table, _ options: [String: Value], _ settings: [String: Value]) -> Prepared? {
+        let customerColumn = TransactionInput.column(.customer, of: input, options: options)
+        func column(_ name: String) -> Column { input.column(named: name)! }
+        let (first, last, days, repeatValue) = (column("_first"), column("_last"), column("_days"), column("_repeat"))
+        var asof: Int32?
+        if case .date(let d)? = options["asof"] { asof = d } else if case .date(let d)? = settings["asof"] { asof = d }
+        if asof == nil, input.rowCount > 0, case .date(let d) = column("_asof").value(at: 0) { asof = d }
+        guard let asof else { return nil }
+        let unit = period(options).days
+        let hasAmounts: Bool = if case .string? = options["amount"] { true } else { false }
+        var h = RepeatHistories()
+        for i in 0..<input.rowCount {
+            guard case .date(let f) = first.value(at: i), case .date(let l) = last.value(at: i),
+                case .int(let n) = days.value(at: i) else { continue }
+            h.repeats.append(Int32(n - 1))
+            h.recency.append(Double(l - f) / unit)
+            h.age.append(Double(asof - 1 - f) / unit)
+            h.ageDays.append(asof - 1 - f)
+            let value: Double = switch repeatValue.value(at: i) {
+            case .double(let v): v
+            case .int(let v): Double(v)
+            default: 0
+            }
+            h.meanValue.append(n > 1 && hasAmounts ? value / Double(n - 1) : .nan)
+        }
+        let ids = Column.from((0..<input.rowCount).map { customerColumn.value(at: $0) },
+                              type: customerColumn.type == .string || customerColumn.type.category != nil ? .string : .int)
+        return Prepared(
+            purchaseDays: nil, buyers: [], ids: ids, histories: h, asof: asof, unitDays: unit,
+            periodsPerYear: period(options).year, customerType: customerColumn.type)
     }
 
     @Sendable static func run(
@@ -274,7 +318,7 @@ enum ProbabilisticCLV {
             return Table(
                 schema: schema,
                 columns: [
-                    prepared.purchaseDays.slots.idColumn(prepared.buyers, type: prepared.customerType),
+                    prepared.ids,
                     Column(.int(h.repeats.map(Int64.init))), Column(.double(h.recency)), Column(.double(h.age)),
                     nullable(h.meanValue), Column(.double(alive)), Column(.double(expected)),
                 ],
@@ -288,7 +332,7 @@ enum ProbabilisticCLV {
             return Table(
                 schema: schema,
                 columns: [
-                    prepared.purchaseDays.slots.idColumn(prepared.buyers, type: prepared.customerType),
+                    prepared.ids,
                     Column(.int(h.repeats.map(Int64.init))), nullable(h.meanValue), nullable(expected),
                 ],
                 rowCount: h.count)
@@ -446,7 +490,7 @@ enum ProbabilisticCLV {
         return Table(
             schema: schema,
             columns: [
-                p.purchaseDays.slots.idColumn(p.buyers, type: p.customerType),
+                p.ids,
                 Column(.int(h.repeats.map(Int64.init))), Column(.double(alive)), Column(.double(expected)),
                 nullable(spend), nullable(value),
             ],
@@ -458,8 +502,12 @@ enum ProbabilisticCLV {
     /// one's first, before and after asof) and the model's expectation Σ E[X(t - first)].
     static func trackingCurve(_ function: String, _ p: Prepared, until: Int32, schema: Schema,
                               _ cancellation: CancellationFlag) throws(EngineError) -> Table {
+        // The curve counts purchase days over time: it reads the transactions, never a summary.
+        guard let purchaseDays = p.purchaseDays else {
+            throw .data(.tableFunction("\(function) needs the transactions themselves, not a summary of them"))
+        }
         let (model, _) = try fitBGNBD(function, p.histories, cancellation)
-        let firsts = p.buyers.map { p.purchaseDays.firstDay($0) }
+        let firsts = p.buyers.map { purchaseDays.firstDay($0) }
         guard let origin = firsts.min(), until >= origin else {
             throw .data(.tableFunction("\(function): until is before the first purchase"))
         }
@@ -480,7 +528,7 @@ enum ProbabilisticCLV {
         var firstsOnDay = [Int](repeating: 0, count: spanDays)
         for (k, s) in p.buyers.enumerated() {
             firstsOnDay[Int(firsts[k] - origin)] += 1
-            for d in p.purchaseDays.purchaseDays(s).dropFirst() where d <= until { repeatsOnDay[Int(d - origin)] += 1 }
+            for d in purchaseDays.purchaseDays(s).dropFirst() where d <= until { repeatsOnDay[Int(d - origin)] += 1 }
         }
         let periodCount = Int((Double(spanDays) / p.unitDays).rounded(.up))
         // E[X(d days)] for every whole number of days d.
