@@ -204,7 +204,7 @@ enum ProbabilisticCLV {
 
     /// The transactions' purchase days and the customers' histories as of the as-of date.
     struct Prepared {
-        /// Nil when the input is the per-customer summary a database made (`summaryOption`).
+        /// Nil when the input is the per-customer summary a database made (PurchaseSummaryDefinition).
         var purchaseDays: PurchaseDays?
         var buyers: [Int32]
         /// The id of each customer of `histories`, in their order (ascending id).
@@ -218,7 +218,7 @@ enum ProbabilisticCLV {
 
     static func prepare(_ input: Table, _ options: [String: Value], _ settings: [String: Value], until: Int32?,
                         _ cancellation: CancellationFlag) throws(EngineError) -> Prepared? {
-        if case .bool(true)? = options[PurchaseSummaryDefinition.option] { return prepareSummary(input, options, settings) }
+        if case .bool(true)? = options[PurchaseSummaryDefinition.option] { return try prepareSummary(input, options, settings) }
         let customerColumn = TransactionInput.column(.customer, of: input, options: options)
         let dateColumn = TransactionInput.column(.date, of: input, options: options)
         let amountColumn: Column? = if case .string(let a)? = options["amount"] { input.column(named: a) } else { nil }
@@ -241,20 +241,26 @@ enum ProbabilisticCLV {
     /// The histories from the per-customer summary of PurchaseSummaryDefinition (one row per
     /// customer in id order: first and last purchase day, purchase days, the repeat days'
     /// amounts summed, the as-of date), as `PurchaseDays.histories` makes them from transactions.
-    static func prepareSummary(_ input: Table, _ options: [String: Value], _ settings: [String: Value]) -> Prepared? {
+    static func prepareSummary(_ input: Table, _ options: [String: Value], _ settings: [String: Value])
+        throws(EngineError) -> Prepared?
+    {
         let customerColumn = TransactionInput.column(.customer, of: input, options: options)
-        func column(_ name: String) -> Column { input.column(named: name)! }
-        let (first, last, days, repeatValue) = (column("_first"), column("_last"), column("_days"), column("_repeat"))
+        guard let first = input.column(named: "_first"), let last = input.column(named: "_last"),
+            let days = input.column(named: "_days"), let repeatValue = input.column(named: "_repeat"),
+            let asofColumn = input.column(named: "_asof")
+        else { throw .data(.tableFunction("the purchase summary lacks a column of its definition")) }
         var asof: Int32?
         if case .date(let d)? = options["asof"] { asof = d } else if case .date(let d)? = settings["asof"] { asof = d }
-        if asof == nil, input.rowCount > 0, case .date(let d) = column("_asof").value(at: 0) { asof = d }
+        if asof == nil, input.rowCount > 0, case .date(let d) = asofColumn.value(at: 0) { asof = d }
         guard let asof else { return nil }
         let unit = period(options).days
         let hasAmounts: Bool = if case .string? = options["amount"] { true } else { false }
         var h = RepeatHistories()
+        var ids: [Value] = []
         for i in 0..<input.rowCount {
             guard case .date(let f) = first.value(at: i), case .date(let l) = last.value(at: i),
-                case .int(let n) = days.value(at: i) else { continue }
+                case .int(let n) = days.value(at: i), n >= 1 else { continue }
+            ids.append(customerColumn.value(at: i))
             h.repeats.append(Int32(n - 1))
             h.recency.append(Double(l - f) / unit)
             h.age.append(Double(asof - 1 - f) / unit)
@@ -266,10 +272,9 @@ enum ProbabilisticCLV {
             }
             h.meanValue.append(n > 1 && hasAmounts ? value / Double(n - 1) : .nan)
         }
-        let ids = Column.from((0..<input.rowCount).map { customerColumn.value(at: $0) },
-                              type: customerColumn.type == .string || customerColumn.type.category != nil ? .string : .int)
+        let idType: DataType = customerColumn.type == .string || customerColumn.type.category != nil ? .string : .int
         return Prepared(
-            purchaseDays: nil, buyers: [], ids: ids, histories: h, asof: asof, unitDays: unit,
+            purchaseDays: nil, buyers: [], ids: Column.from(ids, type: idType), histories: h, asof: asof, unitDays: unit,
             periodsPerYear: period(options).year, customerType: customerColumn.type)
     }
 
