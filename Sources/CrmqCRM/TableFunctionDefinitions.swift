@@ -55,19 +55,8 @@ enum RFMDefinition {
         }
         let customer = column("customer", "customer_id"), date = column("date", "date")
         let amount = column("amount", "amount")
-        // The as-of date: the option, the setting, else the day after the input's last date.
-        var asof: String
-        var filters = ["\(customer) is not null", "\(date) is not null"]
-        var end = ""
-        // (The resolved options hold asof as null when it was not given.)
-        let given: Value? = if case .date? = options["asof"] { options["asof"] } else { settings["asof"] }
-        if case .date(let d)? = given {
-            asof = ExpressionText.literal(.date(d))
-            filters.append("\(date) < \(asof)")
-        } else {
-            end = " | window _end = max(\(date))"
-            asof = "add_days(_end, 1)"
-        }
+        let (bounds, end, asof) = TableFunctionDefinition.asOf(options: options, settings: settings, customer: customer, date: date)
+        var filters = bounds
         if case .date(let d)? = options["from"] { filters.append("\(date) >= \(ExpressionText.literal(.date(d)))") }
         // A grid cell's code is 10 * r + fm; each segment the cells that give it.
         var segment = "null"
@@ -151,18 +140,7 @@ enum PurchaseSummaryDefinition {
     static func source(options: [String: Value], settings: [String: Value]) -> String {
         let customer = TableFunctionDefinition.column(options, "customer", "customer_id")
         let date = TableFunctionDefinition.column(options, "date", "date")
-        var filters = ["\(customer) is not null", "\(date) is not null"]
-        var end = ""
-        var asof: String
-        let given: Value? = if case .date? = options["asof"] { options["asof"] } else { settings["asof"] }
-        if case .date(let d)? = given {
-            asof = ExpressionText.literal(.date(d))
-            filters.append("\(date) < \(asof)")
-        } else {
-            // The day after the input's last date, as TransactionInput.asof takes it.
-            end = " | window _end = max(\(date))"
-            asof = "add_days(_end, 1)"
-        }
+        let (filters, end, asof) = TableFunctionDefinition.asOf(options: options, settings: settings, customer: customer, date: date)
         let value: String = if case .string(let a)? = options["amount"] {
             "sum(coalesce(\(ExpressionText.name(a)) * 1.0, 0.0))"
         } else {
@@ -195,6 +173,24 @@ enum TableFunctionDefinition {
     static func column(_ options: [String: Value], _ option: String, _ fallback: String) -> String {
         if case .string(let s)? = options[option] { return ExpressionText.name(s) }
         return fallback
+    }
+
+    /// The purchases before the as-of date, as crmq text: `filters` keep the rows with a
+    /// customer and a date before it, `end` (a window stage, or empty) goes before them, and
+    /// `asof` is the date as an expression: the option, the setting, else the day after the
+    /// input's last date (TransactionInput.asof), which `end` computes.
+    static func asOf(options: [String: Value], settings: [String: Value], customer: String, date: String)
+        -> (filters: [String], end: String, asof: String)
+    {
+        var filters = ["\(customer) is not null", "\(date) is not null"]
+        // (The resolved options hold asof as null when it was not given.)
+        let given: Value? = if case .date? = options["asof"] { options["asof"] } else { settings["asof"] }
+        if case .date(let d)? = given {
+            let asof = ExpressionText.literal(.date(d))
+            filters.append("\(date) < \(asof)")
+            return (filters, "", asof)
+        }
+        return (filters, " | window _end = max(\(date))", "add_days(_end, 1)")
     }
 
     /// The definition node of table function `name`: `text` checked with `_input` standing for

@@ -186,16 +186,24 @@ import CrmqCRM
         return (fast, plain)
     }
 
-    @Test(arguments: [3, 99] as [UInt64])
-    func rfmAndCustomersAtADate(seed: UInt64) throws {
+    /// A session on a generated dataset (its files in a temporary folder, removed once loaded),
+    /// with `recent` (the transactions `recent` keeps) and `named` (the transactions with a
+    /// string customer key `who`, `day` and `spend`).
+    static func generatedSession(customers: Int, seed: UInt64, recent: String) throws -> Session {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmq-tf-definitions-\(seed)-\(getpid())")
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try DatasetGenerator(customers: 1200, seed: seed).generate().write(to: folder.path)
+        try DatasetGenerator(customers: customers, seed: seed).generate().write(to: folder.path)
         let session = Session()
         _ = try session.loadFolder(folder.path)
-        _ = session.run(#"let recent = transactions | where date >= date("2024-06-01") and amount > 20"#, name: "t") { _ in }
+        _ = session.run("let recent = transactions | where \(recent)", name: "t") { _ in }
         _ = session.run(#"let named = transactions | extend who = concat("c", string(customer_id)) | select who, day = date, spend = amount"#, name: "t") { _ in }
+        return session
+    }
+
+    @Test(arguments: [3, 99] as [UInt64])
+    func rfmAndCustomersAtADate(seed: UInt64) throws {
+        let session = try Self.generatedSession(customers: 1200, seed: seed, recent: #"date >= date("2024-06-01") and amount > 20"#)
         let queries = [
             "rfm(transactions)",
             #"rfm(transactions, asof = date("2024-09-15"))"#,
@@ -222,14 +230,7 @@ import CrmqCRM
 /// (PurchaseSummaryDefinition) give what they give over the transactions in memory.
 @Suite struct PurchaseSummaryDefinitionTests {
     @Test func theModelsFitTheSameOnTheSummary() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmq-btyd-summary-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try DatasetGenerator(customers: 1500, seed: 11).generate().write(to: folder.path)
-        let session = Session()
-        _ = try session.loadFolder(folder.path)
-        _ = session.run(#"let recent = transactions | where date >= date("2023-06-01")"#, name: "t") { _ in }
-        _ = session.run(#"let named = transactions | extend who = concat("c", string(customer_id)) | select who, day = date, spend = amount"#, name: "t") { _ in }
+        let session = try TableFunctionDefinitionTests.generatedSession(customers: 1500, seed: 11, recent: #"date >= date("2023-06-01")"#)
         let queries = [
             "bgnbd_fit(transactions)",
             #"bgnbd(transactions, period = "day")"#,
