@@ -70,7 +70,8 @@ public struct SparkDialect: SQLDialect {
         }
     }
 
-    public func dateTrunc(_ unit: String, _ date: String) -> String { "CAST(date_trunc('\(unit)', (\(date))) AS DATE)" }
+    // trunc(date, unit) stays a date; date_trunc goes through a timestamp and back, per row.
+    public func dateTrunc(_ unit: String, _ date: String) -> String { "trunc((\(date)), '\(unit)')" }
     public func percentile(_ x: String, _ p: String) -> String { "percentile((\(x)), (\(p)))" }
 
     public func finite(_ x: String) -> String {

@@ -61,7 +61,7 @@ struct SparkSessionTests {
         "customers | window c = corr(satisfaction, trust) by channel | select customer_id, channel, c",
         "transactions | summarize m = median(amount), p = percentile(amount, 0.9), s = stddev(amount), d = count_distinct(customer_id) by category",
         "customers | extend b = bin(satisfaction, 3), m = satisfaction % 4, f = satisfaction % 2.5, g = greatest(trust, satisfaction), s = substr(name, -3, 2) | select customer_id, b, m, f, g, s",
-        "customers | extend months = months_between(signup_date, date(\"2025-01-31\")), plus = add_months(signup_date, 1), w = weekday(signup_date), q = date_trunc(\"quarter\", signup_date) | select customer_id, months, plus, w, q",
+        "customers | extend months = months_between(signup_date, date(\"2025-01-31\")), plus = add_months(signup_date, 1), w = weekday(signup_date), q = date_trunc(\"quarter\", signup_date), wk = date_trunc(\"week\", signup_date), y = date_trunc(\"year\", signup_date), m = date_trunc(\"month\", signup_date) | select customer_id, months, plus, w, q, wk, y, m",
     ])
     func printsWhatItPrintsInMemory(_ query: String) throws {
         let url = try Self.database.get()
