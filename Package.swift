@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "CrmqCRMTests", dependencies: ["CrmqCRM", "CrmqEngine", "CrmqLoading", "CrmqSession"]),
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["CrmqSession", "CrmqRendering", "CrmqPostgres", "CrmqSQL", "CrmqSpark"],
+            dependencies: ["CrmqSession", "CrmqRendering", "CrmqPostgres", "CrmqSQL", "CrmqSpark", "CrmqArrow", "CrmqSemantics"],
             exclude: ["cases", "data"]),
         .testTarget(name: "EndToEndTests", dependencies: ["crmq"]),
     ]

@@ -1,13 +1,26 @@
 import CrmqDiagnostics
 import CrmqEngine
+import CrmqArrow
 
 /// The file formats a table can be saved as.
 public enum TableFileFormat: Sendable, Equatable {
     case csv, json
+    /// Arrow IPC: the file format (Feather v2) or, for `.arrows`, the stream format.
+    case arrow(ArrowWriter.Framing)
 
-    /// JSON for a path ending in `.json` (any case), CSV for anything else.
+    /// By the extension (any case): `.json`; `.arrow`, `.feather`, `.ipc`, `.arrows`;
+    /// CSV for anything else.
     public init(path: String) {
-        self = path.lowercased().hasSuffix(".json") ? .json : .csv
+        let lower = path.lowercased()
+        if lower.hasSuffix(".json") {
+            self = .json
+        } else if lower.hasSuffix(".arrows") {
+            self = .arrow(.stream)
+        } else if [".arrow", ".feather", ".ipc"].contains(where: lower.hasSuffix) {
+            self = .arrow(.file)
+        } else {
+            self = .csv
+        }
     }
 }
 
@@ -17,11 +30,13 @@ public enum TableFileFormat: Sendable, Equatable {
 /// then replaces the target in one rename. If anything fails, the old file is left whole
 /// and the temporary file is removed.
 public enum TableWriter {
-    /// Writes `table` to `path` as JSON or CSV, chosen by the extension (`TableFileFormat`).
+    /// Writes `table` to `path` as CSV, JSON or Arrow, chosen by the extension (`TableFileFormat`).
     public static func save(_ table: Table, to path: String, cancellation: CancellationFlag? = nil) throws(Diagnostic) {
         switch TableFileFormat(path: path) {
         case .csv: try CSVWriter.write(table, to: path, cancellation: cancellation)
         case .json: try JSONWriter.write(table, to: path, cancellation: cancellation)
+        case .arrow(.file): try ArrowFileEncoding.write(table, to: path, cancellation: cancellation)
+        case .arrow(.stream): try ArrowStreamEncoding.write(table, to: path, cancellation: cancellation)
         }
     }
 }
@@ -51,5 +66,19 @@ extension TableEncoding {
             }
             file.write(buffer)
         }
+    }
+}
+
+/// Arrow's file format (Feather v2), which pyarrow, Polars, pandas and DuckDB read.
+enum ArrowFileEncoding: TableEncoding {
+    static func encode(_ table: Table, into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
+        ArrowWriter.encode(table, framing: .file, into: &out, flush: flush)
+    }
+}
+
+/// Arrow's stream format (`.arrows`).
+enum ArrowStreamEncoding: TableEncoding {
+    static func encode(_ table: Table, into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
+        ArrowWriter.encode(table, framing: .stream, into: &out, flush: flush)
     }
 }

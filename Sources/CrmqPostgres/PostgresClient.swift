@@ -15,13 +15,13 @@ import CrmqSQL
 /// thread while a statement runs: it asks the server to stop that statement.
 public final class PostgresClient: @unchecked Sendable {
     public let endpoint: PostgresEndpoint
-    private let connection: PostgresConnection
+    let connection: PostgresConnection
     /// The server process serving this connection (`pg_backend_pid()`), whose statement
     /// `cancel()` stops.
     public let backendPID: Int32
     /// The server's version, as `SHOW server_version` gives it.
     public let serverVersion: String
-    private let logger = Logger(label: "crmq.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    let logger = Logger(label: "crmq.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
     private let running = Mutex(false)
 
     private init(endpoint: PostgresEndpoint, connection: PostgresConnection, backendPID: Int32, serverVersion: String) {
@@ -234,8 +234,29 @@ extension PostgresClient: DatabaseClient {
         }
     }
 
-    public func uploadTemporary(_ table: Table, as name: String) throws(DatabaseError) {
-        do { try upload(table, as: name, temporary: true, replace: true) } catch { throw error.databaseError }
+    public func uploadTemporary(_ table: Table, as name: String, cancellation: CancellationFlag) throws(DatabaseError) {
+        do {
+            try upload(table, as: name, temporary: true, replace: true, rowNumbers: Self.rowNumberColumn(of: table),
+                       cancellation: cancellation)
+        } catch {
+            throw error.databaseError
+        }
+    }
+
+    /// A sent table in pg_temp, ordered by its row numbers: a scan's order (ctid) is not
+    /// the order COPY wrote, where a later short row fills a gap an earlier page left.
+    public func temporaryRelation(for table: Table, as name: String) -> SQLRelation {
+        let d = PostgresDialect()
+        var columns: [String: String] = [:]
+        for f in table.schema.fields { columns[f.name] = d.quote(f.name) }
+        return SQLRelation(qualifiedName: "pg_temp." + d.quote(name), columns: columns, order: d.quote(Self.rowNumberColumn(of: table)))
+    }
+
+    /// The name of the row-number column a sent table gets: one none of its columns has.
+    static func rowNumberColumn(of table: Table) -> String {
+        var name = "crmq_row"
+        while table.schema.index(of: name) != nil { name += "_" }
+        return name
     }
 
     public func storeTemporary(

@@ -16,8 +16,11 @@ public protocol DatabaseClient: AnyObject {
     /// Runs a compiled statement; a set `cancellation` (Ctrl-C) asks the server to stop it.
     func query(_ statement: SQLStatement, schema: Schema, cancellation: CancellationFlag) throws(DatabaseError) -> Table
     /// Sends a table as a temporary table of that name (replacing one), for a query that
-    /// joins it with the database's tables.
-    func uploadTemporary(_ table: Table, as name: String) throws(DatabaseError)
+    /// joins it with the database's tables (a model's scores kept with `let`). Rows keep their
+    /// order; a set `cancellation` (Ctrl-C) stops the upload.
+    func uploadTemporary(_ table: Table, as name: String, cancellation: CancellationFlag) throws(DatabaseError)
+    /// How queries read a table `uploadTemporary` sent under `name`.
+    func temporaryRelation(for table: Table, as name: String) -> SQLRelation
     /// Runs a compiled query into a temporary table of that name with `schema`'s columns
     /// (replacing one), rows in the query's order: a `let` over the database's tables,
     /// kept where the data lives. Returns the rows stored and the table as queries read it;
@@ -27,6 +30,16 @@ public protocol DatabaseClient: AnyObject {
         _ statement: SQLStatement, schema: Schema, as name: String, cancellation: CancellationFlag
     ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable)?
     func close()
+}
+
+extension DatabaseClient {
+    /// The sent table by its quoted name and columns, in the dialect's storage order.
+    public func temporaryRelation(for table: Table, as name: String) -> SQLRelation {
+        let d = dialect
+        var columns: [String: String] = [:]
+        for f in table.schema.fields { columns[f.name] = d.quote(f.name) }
+        return SQLRelation(qualifiedName: d.quote(name), columns: columns)
+    }
 }
 
 /// Opens a connection from a URL (`connect "..."`).

@@ -7,9 +7,13 @@ import CrmqSemantics
 public struct SQLRelation: Sendable, Equatable {
     public var qualifiedName: String
     public var columns: [String: String]
-    public init(qualifiedName: String, columns: [String: String]) {
+    /// An expression that orders the rows as crmq holds them (a table crmq sent, with its
+    /// row numbers); nil: the dialect's storage order.
+    public var order: String?
+    public init(qualifiedName: String, columns: [String: String], order: String? = nil) {
         self.qualifiedName = qualifiedName
         self.columns = columns
+        self.order = order
     }
 }
 
@@ -88,7 +92,8 @@ public struct SQLCompiler {
                 }
                 columns.append("\(read) AS c\(i)")
             }
-            let order = ordered ? (dialect.storageOrder(table: table).map { "row_number() OVER (ORDER BY \($0))" } ?? "row_number() OVER ()") : "0"
+            let key = rel.order ?? dialect.storageOrder(table: table)
+            let order = ordered ? (key.map { "row_number() OVER (ORDER BY \($0))" } ?? "row_number() OVER ()") : "0"
             columns.append("\(order) AS o")
             return "SELECT \(columns.joined(separator: ", ")) FROM \(rel.qualifiedName)"
 

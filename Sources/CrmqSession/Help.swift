@@ -279,12 +279,15 @@ public enum Help {
             Example:
               load "datasets/demo/customers.csv" as c
             """),
-        HelpTopic("save", "statements", "write a table or query result to a CSV or JSON file",
+        HelpTopic("save", "statements", "write a table or query result to a CSV, JSON or Arrow file",
             """
               save name to "file.csv"
               save (query) to "file.json"
+              save (query) to "file.arrow"     (also .feather, .ipc; .arrows for a stream)
 
-            JSON when the file name ends in .json, CSV otherwise; values at full precision.
+            JSON when the file name ends in .json, Arrow (Feather v2, which pandas, Polars,
+            DuckDB and Spark read) for .arrow, .feather and .ipc, CSV otherwise; values at
+            full precision.
             The file is written to a temporary file and renamed, so a failed save leaves the
             old file whole.
 
@@ -311,8 +314,8 @@ public enum Help {
             path): .tables and .schema list them with their types, and a query over them is
             compiled to one SQL statement and run there; its rows come back for display,
             charts, let, save and notebooks. Tables made with let or load since connecting
-            stay in memory; a query may join them with the database's tables when they
-            have at most 100,000 rows (they are sent as temporary tables). The password
+            stay in memory; a query may join them with the database's tables (they are
+            sent once as temporary tables: COPY on PostgreSQL, Arrow on Spark). The password
             comes from the URL, PGPASSWORD or ~/.pgpass, as for psql. Ctrl-C stops a
             running query on the server. 'explain sql <query>' prints the SQL. The CRM
             computed columns of customers, rfm, cohorts, window and the CRM aggregates run

@@ -47,9 +47,6 @@ final class RemoteDatabase {
         defaultAsOfMemo = .some(day)
         return day
     }
-
-    /// The most rows of a local table a query may send to the database.
-    static let localRowLimit = 100_000
 }
 
 extension Session {
@@ -106,36 +103,25 @@ extension Session {
         plan.scannedColumns().keys.allSatisfy { database.localNames.contains($0) }
     }
 
-    /// The SQL of a plan for the connected database: local tables it reads are sent first
-    /// (as temporary tables, up to `RemoteDatabase.localRowLimit` rows each).
+    /// The SQL of a plan for the connected database: local tables it reads are sent first,
+    /// as temporary tables (once per connection and binding of the name).
     /// A construct that cannot become SQL is reported at its place in `file` when the plan
     /// knows it (a window aggregate PostgreSQL lacks), else on the whole statement.
     func compileForDatabase(
         _ plan: Plan, _ database: RemoteDatabase, send: Bool, statement: Statement, file: SourceFile
-    ) throws(Diagnostic) -> SQLStatement {
+    ) throws -> SQLStatement {
         var relations: [String: SQLRelation] = [:]
         let dialect = database.client.dialect
         for name in plan.scannedColumns().keys {
             if database.localNames.contains(name), let table = tables[name] {
-                guard table.rowCount <= RemoteDatabase.localRowLimit else {
-                    throw Diagnostic(SessionMessage.connection(
-                        "the query joins '\(name)', a table in memory of \(Self.count(table.rowCount, "row")), with tables of the database; "
-                            + "at most \(RemoteDatabase.localRowLimit.grouped) rows are sent along. Narrow it first, "
-                            + "or 'disconnect' and load the database's tables as CSV files"),
-                        in: file, at: statement.range)
-                }
                 let remoteName = "crmq_local_" + name
                 if send, database.sent[name] == nil {
-                    do {
-                        try database.client.uploadTemporary(table, as: remoteName)
-                    } catch {
-                        throw Diagnostic(SessionMessage.connection(error.message), in: file, at: statement.range)
+                    try inDatabase(database, statement: statement, file: file) { () throws(DatabaseError) in
+                        try database.client.uploadTemporary(table, as: remoteName, cancellation: cancellation)
                     }
                     database.sent[name] = remoteName
                 }
-                var columns: [String: String] = [:]
-                for f in table.schema.fields { columns[f.name] = dialect.quote(f.name) }
-                relations[name] = SQLRelation(qualifiedName: dialect.quote(remoteName), columns: columns)
+                relations[name] = database.client.temporaryRelation(for: table, as: remoteName)
             } else if let t = database.table(name) {
                 relations[name] = t.relation
             }

@@ -64,8 +64,10 @@ public final class Session: @unchecked Sendable {
         self.cancellation = cancellation
         memory = InMemoryBackend(store: store, settings: Settings(), cancellation: cancellation)
         backend = memory
-        store.changed = { [memory, weak self] name in
-            memory.tableChanged(name)
+        // Weak both: the backend holds the store, so a strong capture would keep the two
+        // alive forever, with every table the session made.
+        store.changed = { [weak memory, weak self] name in
+            memory?.tableChanged(name)
             // While connected, a name bound in the session is a local table (sent again
             // when a query next mixes it with the database's tables).
             self?.remote?.localNames.insert(name)

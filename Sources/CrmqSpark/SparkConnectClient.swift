@@ -37,7 +37,7 @@ public final class SparkConnectClient: @unchecked Sendable {
             throw Failure(message: "cannot reach \(url.shown): \(error)")
         }
         let client = self.client
-        connections = Task(executorPreference: SparkExecutor.shared) {
+        connections = Task(executorPreference: AsyncBridge.executor) {
             try? await client.runConnections()
         }
     }
@@ -57,21 +57,54 @@ public final class SparkConnectClient: @unchecked Sendable {
     /// The rows of `query`, a Spark SQL query. `cancellation` is polled while waiting; when it
     /// is set, the operation is interrupted on the server and `Failure.cancelled` thrown.
     public func query(_ query: String, cancellation: CancellationFlag) throws(Failure) -> Table {
+        var plan = Spark_Connect_Plan()
+        plan.root.sql.query = query
+        let streams = try execute(plan, cancellation: cancellation)
+        let decoded = Result { () throws(ArrowFormatError) -> Table in
+            try ArrowReader.read(streams: streams, maxColumns: 16_384, cancellation: cancellation)
+        }
+        switch decoded {
+        case .success(let table): return table
+        case .failure(let e): throw Failure(message: "the result from \(url.shown) is not Arrow crmq reads: \(e.reason)")
+        }
+    }
+
+    /// The most bytes of Arrow one request carries (`createView`): below the server's
+    /// default limit on a message it receives (spark.connect.grpc.maxInboundMessageSize,
+    /// 128 MiB) with room to spare.
+    public static let maxRequestBytes = 96 << 20
+
+    /// Makes `arrow`, an Arrow IPC stream, the temporary view `name` of this session (a
+    /// local relation: the rows travel in the request; at most `maxRequestBytes`), replacing
+    /// a view of that name.
+    public func createView(_ name: String, arrow: [UInt8], cancellation: CancellationFlag) throws(Failure) {
+        var plan = Spark_Connect_Plan()
+        plan.command.createDataframeView.input.localRelation.data = Data(arrow)
+        plan.command.createDataframeView.name = name
+        plan.command.createDataframeView.isGlobal = false
+        plan.command.createDataframeView.replace = true
+        _ = try execute(plan, cancellation: cancellation)
+    }
+
+    /// Runs `plan` as one ExecutePlan and returns the Arrow streams of its result (none for a
+    /// command).
+    private func execute(_ plan: Spark_Connect_Plan, cancellation: CancellationFlag) throws(Failure) -> [[UInt8]] {
         var request = Spark_Connect_ExecutePlanRequest()
         request.sessionID = sessionID
         request.userContext.userID = url.userID
         request.clientType = "crmq"
         let operation = UUID().uuidString.lowercased()
         request.operationID = operation
-        request.plan.root.sql.query = query
+        request.plan = plan
         var options = CallOptions.defaults
         options.maxResponseMessageBytes = 256 << 20
+        options.maxRequestMessageBytes = Self.maxRequestBytes + (1 << 20)
         let client = Spark_Connect_SparkConnectService.Client(wrapping: self.client)
         let metadata = self.metadata
         let (sent, callOptions) = (request, options)
         running.withLock { $0 = operation }
         defer { running.withLock { $0 = nil } }
-        let outcome: Result<[[UInt8]], any Error> = Self.wait(whileWaiting: {
+        let outcome: Result<[[UInt8]], any Error> = AsyncBridge.wait(whileWaiting: {
             if cancellation.isCancelled { self.interrupt(operation) }
         }) {
             try await client.executePlan(sent, metadata: metadata, options: callOptions) { response in
@@ -85,13 +118,7 @@ public final class SparkConnectClient: @unchecked Sendable {
         switch outcome {
         case .success(let streams):
             if cancellation.isCancelled { throw Failure(message: "cancelled", cancelled: true) }
-            let decoded = Result { () throws(ArrowFormatError) -> Table in
-                try ArrowReader.read(streams: streams, maxColumns: 16_384, cancellation: cancellation)
-            }
-            switch decoded {
-            case .success(let table): return table
-            case .failure(let e): throw Failure(message: "the result from \(url.shown) is not Arrow crmq reads: \(e.reason)")
-            }
+            return streams
         case .failure(let error):
             if cancellation.isCancelled { throw Failure(message: "cancelled", cancelled: true) }
             throw Failure(message: Self.describe(error, url: url))
@@ -109,7 +136,7 @@ public final class SparkConnectClient: @unchecked Sendable {
         let client = Spark_Connect_SparkConnectService.Client(wrapping: self.client)
         let metadata = self.metadata
         let sent = request
-        Task(executorPreference: SparkExecutor.shared) {
+        Task(executorPreference: AsyncBridge.executor) {
             _ = try? await client.interrupt(sent, metadata: metadata)
         }
     }
@@ -128,7 +155,7 @@ public final class SparkConnectClient: @unchecked Sendable {
         options.timeout = .seconds(5)
         let client = Spark_Connect_SparkConnectService.Client(wrapping: self.client)
         let (sent, metadata, callOptions) = (request, self.metadata, options)
-        _ = Self.wait(whileWaiting: {}) {
+        _ = AsyncBridge.wait(whileWaiting: {}) {
             _ = try await client.releaseSession(sent, metadata: metadata, options: callOptions)
         }
     }
@@ -149,37 +176,5 @@ public final class SparkConnectClient: @unchecked Sendable {
             }
         }
         return "\(error)"
-    }
-
-    /// Runs `work` on the client's own executor and waits for it from this synchronous
-    /// caller, calling `whileWaiting` every 20 ms. Not on Swift's cooperative pool: a caller
-    /// blocking a pool thread to wait for work that needs the pool deadlocks when every
-    /// thread waits (as the PostgreSQL client's comment explains).
-    static func wait<T: Sendable>(whileWaiting: () -> Void, _ work: @escaping @Sendable () async throws -> T)
-        -> Result<T, any Error>
-    {
-        let box = Mutex<Result<T, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task(executorPreference: SparkExecutor.shared) {
-            let r: Result<T, any Error>
-            do { r = .success(try await work()) } catch { r = .failure(error) }
-            box.withLock { $0 = r }
-            done.signal()
-        }
-        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut { whileWaiting() }
-        return box.withLock { $0! }
-    }
-}
-
-/// The task executor the Spark client's async work runs on: a dispatch queue of its own,
-/// outside Swift's cooperative pool.
-final class SparkExecutor: TaskExecutor, @unchecked Sendable {
-    static let shared = SparkExecutor()
-    private let queue = DispatchQueue(label: "crmq.spark-connect", attributes: .concurrent)
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        let executor = asUnownedTaskExecutor()
-        queue.async { job.runSynchronously(on: executor) }
     }
 }

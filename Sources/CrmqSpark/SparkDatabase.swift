@@ -1,3 +1,4 @@
+import CrmqArrow
 import CrmqEngine
 import CrmqSemantics
 import CrmqSQL
@@ -17,6 +18,8 @@ import CrmqSQL
 public final class SparkDatabase: DatabaseClient {
     let client: SparkConnectClient
     public let serverDescription: String
+    /// The most Arrow bytes one part of an uploaded table holds (`uploadTemporary`).
+    public var uploadPartBytes = SparkConnectClient.maxRequestBytes
 
     public static let connector: DatabaseConnector = { text throws(DatabaseError) in
         let parsed = Result { () throws(SparkConnectURL.Problem) in try SparkConnectURL(parsing: text) }
@@ -123,23 +126,30 @@ public final class SparkDatabase: DatabaseClient {
         return Table(schema: schema, columns: columns, rowCount: table.rowCount)
     }
 
-    /// A table sent as a temporary view of literal rows (small tables: a `let` joined with the
-    /// server's tables); replaced when it exists.
-    public func uploadTemporary(_ table: Table, as name: String) throws(DatabaseError) {
+    /// A table sent as a temporary view (replaced when it exists): Arrow IPC in a local
+    /// relation, the way pyspark's `createDataFrame` sends a pandas frame. A table larger
+    /// than one request may carry goes in parts of at most `uploadPartBytes` (a request's
+    /// limit, `SparkConnectClient.maxRequestBytes`), each a view of its own, and the view is their `UNION ALL`, which reads them in order.
+    public func uploadTemporary(_ table: Table, as name: String, cancellation: CancellationFlag) throws(DatabaseError) {
+        let parts = ArrowWriter.slices(table, bytes: uploadPartBytes)
+        guard parts.count > 1 else {
+            return try createView(name, ArrowWriter.encode(table), cancellation: cancellation)
+        }
+        var names: [String] = []
+        for (k, rows) in parts.enumerated() {
+            let part = "\(name)_part\(k)"
+            try createView(part, ArrowWriter.encode(table, rows: rows), cancellation: cancellation)
+            names.append(part)
+        }
         let d = SparkDialect()
-        guard table.rowCount <= 100_000 else {
-            throw .failed("a table of \(table.rowCount) rows is too large to send to Spark as literal rows; save it where Spark reads files")
+        let union = names.map { "SELECT * FROM \(d.quote($0))" }.joined(separator: " UNION ALL ")
+        _ = try run("CREATE OR REPLACE TEMPORARY VIEW \(d.quote(name)) AS \(union)", cancellation: cancellation)
+    }
+
+    private func createView(_ name: String, _ arrow: [UInt8], cancellation: CancellationFlag) throws(DatabaseError) {
+        do { try client.createView(name, arrow: arrow, cancellation: cancellation) } catch {
+            throw error.cancelled ? .cancelled : .failed(error.message)
         }
-        let columns = table.schema.fields.map { d.quote($0.name) }.joined(separator: ", ")
-        let rows = (0..<table.rowCount).map { i in
-            "(" + table.schema.fields.enumerated().map { j, f in
-                d.literal(table.columns[j].value(at: i), type: f.type) ?? "NULL"
-            }.joined(separator: ", ") + ")"
-        }
-        let body = table.rowCount == 0
-            ? "SELECT " + table.schema.fields.map { "CAST(NULL AS \(d.typeName($0.type))) AS \(d.quote($0.name))" }.joined(separator: ", ") + " WHERE FALSE"
-            : "SELECT * FROM VALUES \(rows.joined(separator: ", ")) AS t(\(columns))"
-        _ = try run("CREATE OR REPLACE TEMPORARY VIEW \(d.quote(name)) AS \(body)")
     }
 
     /// A `let` over the server's tables, kept on the server: a temporary view of the

@@ -98,6 +98,10 @@ import CrmqEngine
         #expect(text.hasPrefix("[\n  {\"id\": 1"))
         #expect(TableFileFormat(path: "x.json") == .json)
         #expect(TableFileFormat(path: "x.txt") == .csv)
+        #expect(TableFileFormat(path: "x.FEATHER") == .arrow(.file))
+        #expect(TableFileFormat(path: "x.arrow") == .arrow(.file))
+        #expect(TableFileFormat(path: "x.ipc") == .arrow(.file))
+        #expect(TableFileFormat(path: "x.arrows") == .arrow(.stream))
     }
 
     @Test func saveReplacesTheOldFile() throws {

@@ -142,6 +142,38 @@ struct PostgresParityTests {
         #expect(back.columns[0].value(at: 1) == .string("$1"))
         #expect(try db.client.remoteTables().contains { $0.name == "customers" })
     }
+
+    /// COPY's text format: every type, nulls, and text with its escapes (tab, newline,
+    /// backslash, `\N`) comes back as it went, in the order of the row numbers (not of
+    /// ctid: a short row fills a gap an earlier page left); Ctrl-C stops an upload and
+    /// leaves no table behind.
+    @Test func uploadsCopyEveryValueAndStopWhenCancelled() throws {
+        let db = try Self.database.get()
+        let n = 60_000
+        let texts = ["a\tb", "line\nnext", "back\\slash", "\\N", "", "日本", "cr\rx"]
+        let table = Table(
+            schema: Schema([Field("i", .int), Field("x", .double), Field("s", .string), Field("d", .date), Field("b", .bool)]),
+            columns: [
+                Column.from((0..<n).map { $0 % 9 == 0 ? .null : .int(Int64($0) * 1_000_003 - 7) }, type: .int),
+                Column.from((0..<n).map { $0 % 7 == 0 ? .null : .double(Double($0) / 3 - 1e6) }, type: .double),
+                Column.from((0..<n).map { $0 % 11 == 0 ? .null : .string(texts[$0 % texts.count]) }, type: .string),
+                Column.from((0..<n).map { $0 % 5 == 0 ? .null : .date(Int32($0 % 900_000) - 800_000) }, type: .date),
+                Column.from((0..<n).map { $0 % 4 == 0 ? .null : .bool($0 % 3 == 0) }, type: .bool),
+            ])
+        try db.client.upload(table, as: "copied", replace: true, rowNumbers: "n")
+        let back = try db.client.fetch(SQLStatement("SELECT i, x, s, d, b FROM copied ORDER BY n"), schema: table.schema)
+        #expect(back.rowCount == n)
+        for c in 0..<5 {
+            let first = (0..<n).first { back.columns[c].value(at: $0) != table.columns[c].value(at: $0) }
+            #expect(first == nil, "column \(table.schema[c].name), row \(first ?? -1): \(first.map { back.columns[c].value(at: $0) } ?? .null) for \(first.map { table.columns[c].value(at: $0) } ?? .null)")
+        }
+        let flag = CancellationFlag()
+        flag.cancel()
+        #expect(throws: ConnectionError.cancelled) {
+            try db.client.upload(table, as: "cancelled", replace: true, cancellation: flag)
+        }
+        #expect(try !db.client.remoteTables().contains { $0.name == "cancelled" || $0.name.hasPrefix("crmq_copy_") })
+    }
 }
 
 @Suite(.enabled(if: serverURL != nil, "needs the PostgreSQL server scripts/test starts (CRMQ_TEST_POSTGRES_URL)"))

@@ -25,7 +25,7 @@ final class FakeDatabase: DatabaseClient, @unchecked Sendable {
         statements.withLock { $0.append(statement) }
         return Table(schema: schema, columns: schema.fields.map { Column.from([], type: $0.type) }, rowCount: 0)
     }
-    func uploadTemporary(_ table: Table, as name: String) throws(DatabaseError) {}
+    func uploadTemporary(_ table: Table, as name: String, cancellation: CancellationFlag) throws(DatabaseError) {}
     func storeTemporary(
         _ statement: SQLStatement, schema: Schema, as name: String, cancellation: CancellationFlag
     ) throws(DatabaseError) -> (rows: Int, table: DatabaseTable)? {

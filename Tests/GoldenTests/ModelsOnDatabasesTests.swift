@@ -22,6 +22,8 @@ struct ModelsOnDatabasesTests {
         "clv_model(purchases, months = 12) | top 5 by model_clv",
         "let s = bgnbd(purchases, period = \"day\")\ns | summarize customers = count(), alive = round(avg(p_alive), 6)",
         "expected_purchases_curve(purchases) | take 4",
+        // The scores go back to the database, joined with its transactions.
+        "let s = bgnbd(purchases, horizon = 26)\npurchases | join s on customer_id | summarize rows = count(), e = round(sum(expected_purchases), 3), alive = round(max(p_alive), 6)",
         "kmeans((rfm(purchases) | select customer_id, recency, frequency, monetary), columns = \"recency, frequency, monetary\", k = 3, seed = 1) | count by segment",
     ]
 

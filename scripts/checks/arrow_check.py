@@ -9,6 +9,10 @@ crmq's documented rules: ints as int, floats and decimals as double, timestamps 
 day. Files crmq must refuse (a list column, a uint64 above 2^63 - 1, a file cut short) must give
 an error naming the file, not a crash.
 
+The other way round, crmq saves each table it loaded as an Arrow file and an Arrow stream
+(`save t to "x.feather"`, `"x.arrows"`); pyarrow reads both, and every value must equal what
+crmq printed, in the types crmq documents (int64, float64, string, date32, bool).
+
     .venv-checks/bin/python scripts/checks/arrow_check.py --crmq .build/debug/crmq
 """
 import argparse
@@ -149,6 +153,27 @@ def main():
                     failures.append(f"{os.path.basename(path)}: crmq failed: {out.stderr.strip()}")
                     continue
                 compared += compare(os.path.basename(path), table, list(csv.DictReader(io.StringIO(out.stdout))), failures)
+            # What crmq writes, read by pyarrow.
+            saved_file = os.path.join(tmp, f"saved{rows}.feather")
+            saved_stream = os.path.join(tmp, f"saved{rows}.arrows")
+            out = subprocess.run([args.crmq, "--no-data", "--format", "csv", "-c",
+                                  f'load "{stream}" as t; save t to "{saved_file}"; save t to "{saved_stream}"; t'],
+                                 capture_output=True, text=True)
+            if out.returncode != 0:
+                failures.append(f"saving t{rows}: crmq failed: {out.stderr.strip()}")
+                continue
+            printed = list(csv.DictReader(io.StringIO(out.stdout)))
+            with ipc.open_stream(saved_stream) as r:
+                from_stream = r.read_all()
+            for label, written in [(saved_file, feather.read_table(saved_file)), (saved_stream, from_stream)]:
+                files += 1
+                kinds = {str(f.type) for f in written.schema}
+                if not kinds <= {"int64", "double", "string", "date32[day]", "bool", "null"}:
+                    failures.append(f"{os.path.basename(label)}: unexpected Arrow types {sorted(kinds)}")
+                if written.num_rows != rows or written.column_names != table.column_names:
+                    failures.append(f"{os.path.basename(label)}: {written.num_rows} rows, columns {written.column_names}")
+                    continue
+                compared += compare(os.path.basename(label), written, printed, failures)
 
         # Files crmq must refuse with an error naming the file and the culprit.
         refused = {

@@ -1,6 +1,7 @@
 /// The part of Spark Connect's protocol crmq speaks: run a SQL query as one ExecutePlan whose
-/// plan is a SQL relation, read the Arrow batches it streams back, and interrupt it. Field
-/// numbers and names are those of Apache Spark's spark/connect/base.proto and relations.proto
+/// plan is a SQL relation, read the Arrow batches it streams back, and interrupt it; and send a
+/// table as Arrow (a local relation) to become a temporary view. Field numbers and names are
+/// those of Apache Spark's spark/connect/base.proto, relations.proto and commands.proto
 /// (Spark 4.0); fields crmq does not use are left out, which protobuf allows: the server skips
 /// none of ours and we skip what we do not know. scripts/generate-spark-protocol turns this
 /// file into spark_connect.pb.swift and spark_connect.grpc.swift beside it.

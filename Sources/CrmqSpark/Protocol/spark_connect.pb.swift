@@ -9,8 +9,9 @@
 //   https://github.com/apple/swift-protobuf/
 
 /// The part of Spark Connect's protocol crmq speaks: run a SQL query as one ExecutePlan whose
-/// plan is a SQL relation, read the Arrow batches it streams back, and interrupt it. Field
-/// numbers and names are those of Apache Spark's spark/connect/base.proto and relations.proto
+/// plan is a SQL relation, read the Arrow batches it streams back, and interrupt it; and send a
+/// table as Arrow (a local relation) to become a temporary view. Field numbers and names are
+/// those of Apache Spark's spark/connect/base.proto, relations.proto and commands.proto
 /// (Spark 4.0); fields crmq does not use are left out, which protobuf allows: the server skips
 /// none of ours and we skip what we do not know. scripts/generate-spark-protocol turns this
 /// file into spark_connect.pb.swift and spark_connect.grpc.swift beside it.
@@ -47,14 +48,76 @@ nonisolated struct Spark_Connect_Plan: Sendable {
     set {opType = .root(newValue)}
   }
 
+  var command: Spark_Connect_Command {
+    get {
+      if case .command(let v)? = opType {return v}
+      return Spark_Connect_Command()
+    }
+    set {opType = .command(newValue)}
+  }
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_OpType: Equatable, Sendable {
     case root(Spark_Connect_Relation)
+    case command(Spark_Connect_Command)
 
   }
 
   init() {}
+}
+
+nonisolated struct Spark_Connect_Command: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var commandType: Spark_Connect_Command.OneOf_CommandType? = nil
+
+  var createDataframeView: Spark_Connect_CreateDataFrameViewCommand {
+    get {
+      if case .createDataframeView(let v)? = commandType {return v}
+      return Spark_Connect_CreateDataFrameViewCommand()
+    }
+    set {commandType = .createDataframeView(newValue)}
+  }
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  nonisolated enum OneOf_CommandType: Equatable, Sendable {
+    case createDataframeView(Spark_Connect_CreateDataFrameViewCommand)
+
+  }
+
+  init() {}
+}
+
+/// A temporary view of a relation (DataFrame.createOrReplaceTempView).
+nonisolated struct Spark_Connect_CreateDataFrameViewCommand: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var input: Spark_Connect_Relation {
+    get {_input ?? Spark_Connect_Relation()}
+    set {_input = newValue}
+  }
+  /// Returns true if `input` has been explicitly set.
+  var hasInput: Bool {self._input != nil}
+  /// Clears the value of `input`. Subsequent reads from it will return its default value.
+  mutating func clearInput() {self._input = nil}
+
+  var name: String = String()
+
+  var isGlobal: Bool = false
+
+  var replace: Bool = false
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _input: Spark_Connect_Relation? = nil
 }
 
 nonisolated struct Spark_Connect_UserContext: Sendable {
@@ -86,14 +149,55 @@ nonisolated struct Spark_Connect_Relation: Sendable {
     set {relType = .sql(newValue)}
   }
 
+  var localRelation: Spark_Connect_LocalRelation {
+    get {
+      if case .localRelation(let v)? = relType {return v}
+      return Spark_Connect_LocalRelation()
+    }
+    set {relType = .localRelation(newValue)}
+  }
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_RelType: Equatable, Sendable {
     case sql(Spark_Connect_SQL)
+    case localRelation(Spark_Connect_LocalRelation)
 
   }
 
   init() {}
+}
+
+/// Rows sent by the client: an Arrow IPC stream (its schema gives the columns' types).
+nonisolated struct Spark_Connect_LocalRelation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var data: Data {
+    get {_data ?? Data()}
+    set {_data = newValue}
+  }
+  /// Returns true if `data` has been explicitly set.
+  var hasData: Bool {self._data != nil}
+  /// Clears the value of `data`. Subsequent reads from it will return its default value.
+  mutating func clearData() {self._data = nil}
+
+  var schema: String {
+    get {_schema ?? String()}
+    set {_schema = newValue}
+  }
+  /// Returns true if `schema` has been explicitly set.
+  var hasSchema: Bool {self._schema != nil}
+  /// Clears the value of `schema`. Subsequent reads from it will return its default value.
+  mutating func clearSchema() {self._schema = nil}
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _data: Data? = nil
+  fileprivate var _schema: String? = nil
 }
 
 nonisolated struct Spark_Connect_SQL: Sendable {
@@ -412,7 +516,7 @@ fileprivate nonisolated let _protobuf_package = "spark.connect"
 
 nonisolated extension Spark_Connect_Plan: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Plan"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}root\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}root\0\u{1}command\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -433,6 +537,19 @@ nonisolated extension Spark_Connect_Plan: SwiftProtobuf.Message, SwiftProtobuf._
           self.opType = .root(v)
         }
       }()
+      case 2: try {
+        var v: Spark_Connect_Command?
+        var hadOneofValue = false
+        if let current = self.opType {
+          hadOneofValue = true
+          if case .command(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.opType = .command(v)
+        }
+      }()
       default: break
       }
     }
@@ -443,14 +560,117 @@ nonisolated extension Spark_Connect_Plan: SwiftProtobuf.Message, SwiftProtobuf._
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
     // https://github.com/apple/swift-protobuf/issues/1182
-    try { if case .root(let v)? = self.opType {
+    switch self.opType {
+    case .root?: try {
+      guard case .root(let v)? = self.opType else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
+    }()
+    case .command?: try {
+      guard case .command(let v)? = self.opType else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case nil: break
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   static func ==(lhs: Spark_Connect_Plan, rhs: Spark_Connect_Plan) -> Bool {
     if lhs.opType != rhs.opType {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Spark_Connect_Command: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".Command"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{3}create_dataframe_view\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 3: try {
+        var v: Spark_Connect_CreateDataFrameViewCommand?
+        var hadOneofValue = false
+        if let current = self.commandType {
+          hadOneofValue = true
+          if case .createDataframeView(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.commandType = .createDataframeView(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if case .createDataframeView(let v)? = self.commandType {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Spark_Connect_Command, rhs: Spark_Connect_Command) -> Bool {
+    if lhs.commandType != rhs.commandType {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Spark_Connect_CreateDataFrameViewCommand: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".CreateDataFrameViewCommand"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}input\0\u{1}name\0\u{3}is_global\0\u{1}replace\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._input) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.isGlobal) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.replace) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._input {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if self.isGlobal != false {
+      try visitor.visitSingularBoolField(value: self.isGlobal, fieldNumber: 3)
+    }
+    if self.replace != false {
+      try visitor.visitSingularBoolField(value: self.replace, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Spark_Connect_CreateDataFrameViewCommand, rhs: Spark_Connect_CreateDataFrameViewCommand) -> Bool {
+    if lhs._input != rhs._input {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.isGlobal != rhs.isGlobal {return false}
+    if lhs.replace != rhs.replace {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -493,7 +713,7 @@ nonisolated extension Spark_Connect_UserContext: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Spark_Connect_Relation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Relation"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\u{a}sql\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\u{a}sql\0\u{3}local_relation\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -514,6 +734,19 @@ nonisolated extension Spark_Connect_Relation: SwiftProtobuf.Message, SwiftProtob
           self.relType = .sql(v)
         }
       }()
+      case 11: try {
+        var v: Spark_Connect_LocalRelation?
+        var hadOneofValue = false
+        if let current = self.relType {
+          hadOneofValue = true
+          if case .localRelation(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.relType = .localRelation(v)
+        }
+      }()
       default: break
       }
     }
@@ -524,14 +757,61 @@ nonisolated extension Spark_Connect_Relation: SwiftProtobuf.Message, SwiftProtob
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
     // https://github.com/apple/swift-protobuf/issues/1182
-    try { if case .sql(let v)? = self.relType {
+    switch self.relType {
+    case .sql?: try {
+      guard case .sql(let v)? = self.relType else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
-    } }()
+    }()
+    case .localRelation?: try {
+      guard case .localRelation(let v)? = self.relType else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+    }()
+    case nil: break
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   static func ==(lhs: Spark_Connect_Relation, rhs: Spark_Connect_Relation) -> Bool {
     if lhs.relType != rhs.relType {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Spark_Connect_LocalRelation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".LocalRelation"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}data\0\u{1}schema\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self._data) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self._schema) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._data {
+      try visitor.visitSingularBytesField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._schema {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Spark_Connect_LocalRelation, rhs: Spark_Connect_LocalRelation) -> Bool {
+    if lhs._data != rhs._data {return false}
+    if lhs._schema != rhs._schema {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
