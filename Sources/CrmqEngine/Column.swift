@@ -315,3 +315,40 @@ public struct Table: Sendable {
         Table(schema: schema, columns: columns.map { $0.gather(indices) }, rowCount: indices.count)
     }
 }
+
+extension StringDictionary {
+    /// Bytes the dictionary holds (an estimate): each string's 16 bytes, its text where it
+    /// is too long to sit inside them (over 15 bytes, plus a 32-byte header), and the hash
+    /// table of codes where there is one (about 24 bytes a string).
+    public var memoryBytes: Int {
+        var bytes = 0
+        for v in values {
+            let n = v.utf8.count
+            bytes += 16 + (n > 15 ? n + 32 : 0)
+        }
+        return bytes + (table == nil ? 0 : 24 * values.count)
+    }
+}
+
+extension Table {
+    /// Bytes the table's columns hold (`.tables`): each column's typed array and validity,
+    /// and each dictionary once however many columns share it.
+    public var memoryBytes: Int {
+        var bytes = 0
+        var dictionaries = Set<ObjectIdentifier>()
+        for column in columns {
+            switch column.values {
+            case .int(let a): bytes += 8 * a.count
+            case .double(let a): bytes += 8 * a.count
+            case .bool(let a): bytes += a.count
+            case .date(let a): bytes += 4 * a.count
+            case .string(let codes, let dictionary):
+                bytes += 4 * codes.count
+                if dictionaries.insert(ObjectIdentifier(dictionary)).inserted { bytes += dictionary.memoryBytes }
+            case .null: break
+            }
+            bytes += column.validity?.count ?? 0
+        }
+        return bytes
+    }
+}

@@ -12,7 +12,7 @@ extension Session {
     /// The session commands and what they do, for `.help` and completion.
     public static let dotCommands: [(name: String, usage: String, summary: String)] = [
         ("help", ".help", "list the session commands"),
-        ("tables", ".tables", "list the tables and let-bound results with their sizes"),
+        ("tables", ".tables", "list the tables and let-bound results with their sizes and memory"),
         ("schema", ".schema [table]", "the columns and types of one table, or of all"),
         ("mode", ".mode table|csv|json|markdown", "how results are written"),
         ("timer", ".timer on|off", "print how long each statement took"),

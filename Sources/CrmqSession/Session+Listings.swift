@@ -9,20 +9,22 @@ import CrmqCRM
 
 // The listings: `.tables`, `.schema` and `set` alone.
 extension Session {
-    /// `.tables`: each table's rows and columns; `customers` counts its computed columns
-    /// too, and says how many of its columns are computed.
+    /// `.tables`: each table's rows, columns and memory; `customers` counts its computed
+    /// columns too, and says how many of its columns are computed (their memory, computed
+    /// when a query needs them and cached, is not counted).
     func tablesTable() -> Table {
         let names = tableOrder
         let computed = computedColumns.count
         func extra(_ name: String) -> Int { name == CRM.customersTable ? computed : 0 }
         return Table(schema: Schema([
             Field("name", .string), Field("rows", .int), Field("columns", .int), Field("computed", .int),
-            Field("from", .string),
+            Field("memory", .string), Field("from", .string),
         ]), columns: [
             Column.from(names.map { .string($0) }, type: .string),
             Column.from(names.map { .int(Int64(tables[$0]?.rowCount ?? 0)) }, type: .int),
             Column.from(names.map { .int(Int64((tables[$0]?.schema.count ?? 0) + extra($0))) }, type: .int),
             Column.from(names.map { .int(Int64(extra($0))) }, type: .int),
+            Column.from(names.map { .string(MemoryBudget.describe(tables[$0]?.memoryBytes ?? 0)) }, type: .string),
             Column.from(names.map { .string(letNames.contains($0) ? "let" : "load") }, type: .string),
         ])
     }

@@ -50,3 +50,28 @@ import Testing
         #expect(MemoryBudget.fraction(n, of: d).bytes > 0)
     }
 }
+
+/// What `.tables` says a table holds: typed arrays at their widths, validity where a column
+/// has nulls, and a dictionary counted once however many columns share it.
+@Suite struct TableMemoryTests {
+    @Test func columnsCountAtTheirWidths() {
+        let shared = StringDictionary(["short", String(repeating: "x", count: 20)])
+        let t = Table(schema: Schema([
+            Field("i", .int), Field("x", .double), Field("d", .date), Field("b", .bool),
+            Field("s", .string), Field("t", .string), Field("n", .null),
+        ]), columns: [
+            Column(.int([1, 2, 3, 4])),
+            Column(.double([1, 2, 3, 4]), validity: [true, false, true, true]),
+            Column(.date([1, 2, 3, 4])),
+            Column(.bool([true, false, true, false])),
+            Column(.string(codes: [0, 1, 0, 1], dictionary: shared)),
+            Column(.string(codes: [1, 1, 0, 0], dictionary: shared)),
+            Column(.null(count: 4)),
+        ])
+        // 32 + (32 + 4) + 16 + 4 + 16 + 16 codes, and the dictionary once:
+        // two strings of 16 bytes, the long one's 20 bytes and header, the codes' hash table.
+        let dictionary = 2 * 16 + (20 + 32) + 2 * 24
+        #expect(shared.memoryBytes == dictionary)
+        #expect(t.memoryBytes == 32 + 36 + 16 + 4 + 16 + 16 + dictionary)
+    }
+}
