@@ -135,6 +135,26 @@ def run_crmq(a, out, backend=None):
     return res
 
 
+# Peak memory per byte of CSV an eager peer needs, and the share of the machine's memory it
+# may plan on. Polars' eager frames peaked at 2.2 bytes per CSV byte at 1m (bench-results/1m.json)
+# and were killed for memory at 10m on 24 GiB; query intermediates come on top of the frames.
+EAGER_BYTES_PER_CSV_BYTE = {"polars": 3.5}
+
+
+def cannot_fit(engine, csv_bytes):
+    """Why a peer is not run at this size (its estimated peak above available memory), or None."""
+    factor = EAGER_BYTES_PER_CSV_BYTE.get(engine)
+    if factor is None:
+        return None
+    available = next((int(l.split()[1]) * 1024 for l in open("/proc/meminfo") if l.startswith("MemAvailable:")),
+                     os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    need = factor * csv_bytes
+    if need <= available:
+        return None
+    return (f"cannot fit: about {need / 2**30:.1f} GiB for {csv_bytes / 2**30:.1f} GiB of CSV "
+            f"({factor} bytes a byte), {available / 2**30:.1f} GiB available")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True)
@@ -180,6 +200,8 @@ def main():
     print(f"[first prompt] done in {time.time() - t:.0f}s", flush=True)
 
     results = {}
+    skipped = {}
+    csv_bytes = sum(meta["csv_bytes"].values())
     for eng in engines:
         out = os.path.join(tmp, f"{a.scale}-{eng}.json")
         t = time.time()
@@ -188,12 +210,27 @@ def main():
         elif eng in ("crmq-postgres", "crmq-spark"):
             results[eng] = run_crmq(a, out, backend=eng.removeprefix("crmq-"))
         else:
-            subprocess.run([sys.executable, os.path.join(a.shared, "run_anchors.py"), "--worker", eng, "--out", out,
-                            "--data", a.data, "--scale", a.scale, "--reps", str(a.reps)], check=True)
+            why = cannot_fit(eng, csv_bytes)
+            if why:
+                skipped[eng] = why
+                print(f"[{eng}] skipped: {why}", flush=True)
+                continue
+            run = subprocess.run([sys.executable, os.path.join(a.shared, "run_anchors.py"), "--worker", eng,
+                                  "--out", out, "--data", a.data, "--scale", a.scale, "--reps", str(a.reps)])
+            if run.returncode != 0:
+                # A peer killed for memory (SIGKILL from the kernel) or failing is reported, and
+                # the others' figures stand.
+                killed = run.returncode in (-9, 137)
+                skipped[eng] = (f"killed after {time.time() - t:.0f} s (out of memory)" if killed
+                                else f"failed with exit status {run.returncode}")
+                print(f"[{eng}] {skipped[eng]}", flush=True)
+                continue
             results[eng] = json.load(open(out))
             meta["versions"][eng] = results[eng]["info"]["version"]
         results[eng]["wall_s"] = time.time() - t
         print(f"[{eng}] done in {results[eng]['wall_s']:.0f}s", flush=True)
+    meta["skipped"] = skipped
+    engines = [e for e in engines if e in results]
 
     # answers: crmq's shaped and canonicalised as run_anchors does the peers', all against DuckDB's
     for eng in [e for e in results if e.startswith("crmq")]:
@@ -271,6 +308,8 @@ def main():
     print(f"{'REPL first prompt (ms)':30}{prompt['first_prompt_ms']:>14.1f}   target {prompt['target_ms']:.0f}: "
           f"{verdict} ({a.build} build; warm median of {prompt['runs'] - 1}, "
           f"cold {prompt['first_prompt_cold_ms']:.1f}; first answer {prompt['first_answer_ms']:.1f})")
+    for eng, why in skipped.items():
+        print(f"{eng}: not run: {why}")
     print("answers: " + ("all equal to " + ref_name if ref and not mismatches else
                          "not checked (one engine)" if not ref else "MISMATCHES\n  " + "\n  ".join(mismatches)))
     print(f"wrote {path}")
