@@ -247,9 +247,7 @@ extension PostgresClient: DatabaseClient {
     /// the order COPY wrote, where a later short row fills a gap an earlier page left.
     public func temporaryRelation(for table: Table, as name: String) -> SQLRelation {
         let d = PostgresDialect()
-        var columns: [String: String] = [:]
-        for f in table.schema.fields { columns[f.name] = d.quote(f.name) }
-        return SQLRelation(qualifiedName: "pg_temp." + d.quote(name), columns: columns, order: d.quote(Self.rowNumberColumn(of: table)))
+        return SQLRelation(sent: table, as: "pg_temp." + d.quote(name), dialect: d, order: d.quote(Self.rowNumberColumn(of: table)))
     }
 
     /// The name of the row-number column a sent table gets: one none of its columns has.

@@ -35,10 +35,16 @@ public protocol DatabaseClient: AnyObject {
 extension DatabaseClient {
     /// The sent table by its quoted name and columns, in the dialect's storage order.
     public func temporaryRelation(for table: Table, as name: String) -> SQLRelation {
-        let d = dialect
+        SQLRelation(sent: table, as: dialect.quote(name), dialect: dialect)
+    }
+}
+
+extension SQLRelation {
+    /// A table crmq sent under `qualifiedName`, its columns by their quoted names.
+    public init(sent table: Table, as qualifiedName: String, dialect: any SQLDialect, order: String? = nil) {
         var columns: [String: String] = [:]
-        for f in table.schema.fields { columns[f.name] = d.quote(f.name) }
-        return SQLRelation(qualifiedName: d.quote(name), columns: columns)
+        for f in table.schema.fields { columns[f.name] = dialect.quote(f.name) }
+        self.init(qualifiedName: qualifiedName, columns: columns, order: order)
     }
 }
 

@@ -129,7 +129,8 @@ public final class SparkDatabase: DatabaseClient {
     /// A table sent as a temporary view (replaced when it exists): Arrow IPC in a local
     /// relation, the way pyspark's `createDataFrame` sends a pandas frame. A table larger
     /// than one request may carry goes in parts of at most `uploadPartBytes` (a request's
-    /// limit, `SparkConnectClient.maxRequestBytes`), each a view of its own, and the view is their `UNION ALL`, which reads them in order.
+    /// limit, `SparkConnectClient.maxRequestBytes`), each a view of its own, and the view
+    /// is their `UNION ALL`, which reads them in order.
     public func uploadTemporary(_ table: Table, as name: String, cancellation: CancellationFlag) throws(DatabaseError) {
         let parts = ArrowWriter.slices(table, bytes: uploadPartBytes)
         guard parts.count > 1 else {
