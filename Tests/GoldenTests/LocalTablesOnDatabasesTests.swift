@@ -55,43 +55,22 @@ struct LocalTablesOnDatabasesTests {
         ]
     }
 
-    static func inMemory(_ input: String) -> String {
-        let session = Session()
-        session.register(ids, as: "ids")
-        var out = ""
-        let presenter = Presenter { text, _ in out += text }
-        session.run(input, name: "query") { presenter.present($0, settings: session.settings) }
-        return GoldenFile.trimmed(out.components(separatedBy: "\n")).joined(separator: "\n")
-    }
-
     static func expectSame(on backend: String, url: String, connector: @escaping DatabaseConnector) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmq-local-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("scores.csv").path
         try scoresCSV().write(toFile: path, atomically: true, encoding: .utf8)
-        for query in queries(path) {
-            let here = inMemory(query)
-            #expect(!here.contains("error") && here.contains("150,001 rows"), "\(query) in memory:\n\(here)")
-            let there = GoldenPostgresTests.run(query, url: url, connector: connector)
-            #expect(there == here, "\(query) on \(backend):\n\(there)\nin memory:\n\(here)")
-        }
+        DatabaseComparison.expectSame(
+            queries(path), tables: [("ids", ids)], on: backend, url: url, connector: connector,
+            works: { !$0.contains("error") && $0.contains("150,001 rows") })
     }
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["CRMQ_TEST_POSTGRES_URL"] != nil, "needs CRMQ_TEST_POSTGRES_URL"))
     func onPostgreSQL() throws {
-        let server = ProcessInfo.processInfo.environment["CRMQ_TEST_POSTGRES_URL"]!
-        let schema = "crmq_local_\(UInt32.random(in: 0...UInt32.max))"
-        let admin = try PostgresClient.connect(PostgresEndpoint.parse(server))
-        defer { admin.close() }
-        _ = try admin.rows(SQLStatement("CREATE SCHEMA \(PostgresDialect().quote(schema))"))
-        defer { _ = try? admin.rows(SQLStatement("DROP SCHEMA \(PostgresDialect().quote(schema)) CASCADE")) }
-        var endpoint = try PostgresEndpoint.parse(server)
-        endpoint.searchPath = [schema]
-        let client = try PostgresClient.connect(endpoint)
-        try client.upload(Self.ids, as: "ids")
-        client.close()
-        try Self.expectSame(on: "PostgreSQL", url: server + "&search_path=\(schema)", connector: PostgresClient.connector)
+        try DatabaseComparison.withPostgresSchema(named: "crmq_local", holding: [("ids", Self.ids)]) { url in
+            try Self.expectSame(on: "PostgreSQL", url: url, connector: PostgresClient.connector)
+        }
     }
 }
 

@@ -36,38 +36,16 @@ struct ModelsOnDatabasesTests {
         }
     }()
 
-    static func inMemory(_ input: String) -> String {
-        let session = Session()
-        session.register(purchases, as: "purchases")
-        var out = ""
-        let presenter = Presenter { text, _ in out += text }
-        session.run(input, name: "query") { presenter.present($0, settings: session.settings) }
-        return GoldenFile.trimmed(out.components(separatedBy: "\n")).joined(separator: "\n")
-    }
-
     static func expectSame(on backend: String, url: String, connector: @escaping DatabaseConnector) {
-        for query in queries {
-            let here = inMemory(query)
-            #expect(!here.contains("error"), "\(query) fails in memory:\n\(here)")
-            let there = GoldenPostgresTests.run(query, url: url, connector: connector)
-            #expect(there == here, "\(query) on \(backend):\n\(there)\nin memory:\n\(here)")
-        }
+        DatabaseComparison.expectSame(
+            queries, tables: [("purchases", purchases)], on: backend, url: url, connector: connector)
     }
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["CRMQ_TEST_POSTGRES_URL"] != nil, "needs CRMQ_TEST_POSTGRES_URL"))
     func onPostgreSQL() throws {
-        let server = ProcessInfo.processInfo.environment["CRMQ_TEST_POSTGRES_URL"]!
-        let schema = "crmq_models_\(UInt32.random(in: 0...UInt32.max))"
-        let admin = try PostgresClient.connect(PostgresEndpoint.parse(server))
-        defer { admin.close() }
-        _ = try admin.rows(SQLStatement("CREATE SCHEMA \(PostgresDialect().quote(schema))"))
-        defer { _ = try? admin.rows(SQLStatement("DROP SCHEMA \(PostgresDialect().quote(schema)) CASCADE")) }
-        var endpoint = try PostgresEndpoint.parse(server)
-        endpoint.searchPath = [schema]
-        let client = try PostgresClient.connect(endpoint)
-        try client.upload(Self.purchases, as: "purchases")
-        client.close()
-        Self.expectSame(on: "PostgreSQL", url: server + "&search_path=\(schema)", connector: PostgresClient.connector)
+        try DatabaseComparison.withPostgresSchema(named: "crmq_models", holding: [("purchases", Self.purchases)]) { url in
+            Self.expectSame(on: "PostgreSQL", url: url, connector: PostgresClient.connector)
+        }
     }
 }
 
