@@ -38,8 +38,39 @@ public enum ArrowWriter {
         _ table: Table, rows: Range<Int>? = nil, framing: Framing, batchBytes: Int = 8 << 20,
         into out: inout [UInt8], flush: (inout [UInt8]) -> Void
     ) {
-        let rows = rows ?? 0..<table.rowCount
+        encode(
+            table.columns.map(EncodedColumn.init), schema: table.schema, rows: rows ?? 0..<table.rowCount,
+            framing: framing, batchBytes: batchBytes, into: &out, flush: flush)
+    }
+
+    /// A table cut into Arrow IPC streams whose record-batch bodies hold at most about
+    /// `bytes` each (at least one row each; one stream of the schema alone for a table
+    /// without rows), each encoded when it is asked for: a large table sent a part at a time.
+    public static func parts(_ table: Table, bytes: Int) -> Parts {
         let columns = table.columns.map(EncodedColumn.init)
+        return Parts(schema: table.schema, columns: columns, slices: slices(columns, rows: 0..<table.rowCount, bytes: bytes))
+    }
+
+    public struct Parts: RandomAccessCollection {
+        let schema: Schema
+        let columns: [EncodedColumn]
+        let slices: [Range<Int>]
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { Swift.max(slices.count, 1) }
+
+        public subscript(k: Int) -> [UInt8] {
+            var out: [UInt8] = []
+            encode(columns, schema: schema, rows: slices.isEmpty ? 0..<0 : slices[k], framing: .stream,
+                   into: &out) { _ in }
+            return out
+        }
+    }
+
+    static func encode(
+        _ columns: [EncodedColumn], schema: Schema, rows: Range<Int>, framing: Framing, batchBytes: Int = 8 << 20,
+        into out: inout [UInt8], flush: (inout [UInt8]) -> Void
+    ) {
         var written = 0  // bytes handed to `flush` or still in `out`, for the file's block offsets
         func emit(_ bytes: [UInt8]) {
             out += bytes
@@ -47,7 +78,7 @@ public enum ArrowWriter {
             flush(&out)
         }
         if framing == .file { emit(Array("ARROW1".utf8) + [0, 0]) }
-        let schema = schemaTable(table.schema)
+        let schema = schemaTable(schema)
         emit(message(header: schema, type: 1))
         var blocks: [UInt8] = []
         var blockCount = 0
@@ -56,7 +87,7 @@ public enum ArrowWriter {
             let (header, body) = recordBatch(columns, rows: batch)
             let meta = message(header: header, type: 3, bodyLength: body.count)
             emit(meta + body)
-            blocks += bytes(Int64(offset)) + bytes(Int32(meta.count)) + [0, 0, 0, 0] + bytes(Int64(body.count))
+            blocks += littleEndian(Int64(offset)) + littleEndian(Int32(meta.count)) + [0, 0, 0, 0] + littleEndian(Int64(body.count))
             blockCount += 1
         }
         emit([0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0])
@@ -65,7 +96,7 @@ public enum ArrowWriter {
                 .int16(4), .object(schema), .object(.structs([], count: 0, alignment: 8)),
                 .object(.structs(blocks, count: blockCount, alignment: 8)),
             ]))
-            emit(footer + bytes(Int32(footer.count)) + Array("ARROW1".utf8))
+            emit(footer + littleEndian(Int32(footer.count)) + Array("ARROW1".utf8))
         }
     }
 
@@ -105,7 +136,7 @@ public enum ArrowWriter {
             .int16(4),  // MetadataVersion V5
             .uint8(type), .object(header), .int64(Int64(bodyLength)),
         ]))
-        return [0xFF, 0xFF, 0xFF, 0xFF] + bytes(Int32(metadata.count)) + metadata
+        return [0xFF, 0xFF, 0xFF, 0xFF] + littleEndian(Int32(metadata.count)) + metadata
     }
 
     private static func schemaTable(_ schema: Schema) -> FlatObject {
@@ -141,7 +172,7 @@ public enum ArrowWriter {
         var buffers: [UInt8] = []
         var bufferCount = 0
         func add(_ data: [UInt8]) {
-            buffers += bytes(Int64(body.count)) + bytes(Int64(data.count))
+            buffers += littleEndian(Int64(body.count)) + littleEndian(Int64(data.count))
             bufferCount += 1
             body += data
             while body.count % 8 != 0 { body.append(0) }
@@ -149,11 +180,11 @@ public enum ArrowWriter {
         for column in columns {
             let n = rows.count
             if case .null = column.column.values {
-                nodes += bytes(Int64(n)) + bytes(Int64(n))
+                nodes += littleEndian(Int64(n)) + littleEndian(Int64(n))
                 continue
             }
             let (validity, nulls) = validityBitmap(column.column.validity, rows)
-            nodes += bytes(Int64(n)) + bytes(Int64(nulls))
+            nodes += littleEndian(Int64(n)) + littleEndian(Int64(nulls))
             add(validity)
             switch column.column.values {
             case .int(let a): add(a[rows].withUnsafeBytes { Array($0) })
@@ -197,10 +228,6 @@ public enum ArrowWriter {
         var out = [UInt8](repeating: 0, count: (bits.count + 7) / 8)
         for (k, b) in bits.enumerated() where b { out[k >> 3] |= 1 << UInt8(k & 7) }
         return out
-    }
-
-    private static func bytes<T: FixedWidthInteger>(_ v: T) -> [UInt8] {
-        withUnsafeBytes(of: v.littleEndian, Array.init)
     }
 }
 

@@ -16,9 +16,9 @@ enum FlatSlot {
     case scalar([UInt8])
     case object(FlatObject)
 
-    static func int64(_ v: Int64) -> FlatSlot { .scalar(withUnsafeBytes(of: v.littleEndian, Array.init)) }
-    static func int32(_ v: Int32) -> FlatSlot { .scalar(withUnsafeBytes(of: v.littleEndian, Array.init)) }
-    static func int16(_ v: Int16) -> FlatSlot { .scalar(withUnsafeBytes(of: v.littleEndian, Array.init)) }
+    static func int64(_ v: Int64) -> FlatSlot { .scalar(littleEndian(v)) }
+    static func int32(_ v: Int32) -> FlatSlot { .scalar(littleEndian(v)) }
+    static func int16(_ v: Int16) -> FlatSlot { .scalar(littleEndian(v)) }
     static func uint8(_ v: UInt8) -> FlatSlot { .scalar([v]) }
     static func bool(_ v: Bool) -> FlatSlot { .scalar([v ? 1 : 0]) }
 
@@ -49,14 +49,10 @@ struct FlatWriter {
         while bytes.count % alignment != 0 { bytes.append(0) }
     }
 
-    private mutating func append<T: FixedWidthInteger>(_ v: T) {
-        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
-    }
+    private mutating func append<T: FixedWidthInteger>(_ v: T) { bytes += littleEndian(v) }
 
     private mutating func patch<T: FixedWidthInteger>(at position: Int, _ v: T) {
-        withUnsafeBytes(of: v.littleEndian) { raw in
-            for (i, b) in raw.enumerated() { bytes[position + i] = b }
-        }
+        for (i, b) in littleEndian(v).enumerated() { bytes[position + i] = b }
     }
 
     /// Writes `object` at the end and returns its position (where offsets to it point).
@@ -121,4 +117,9 @@ struct FlatWriter {
             return table
         }
     }
+}
+
+/// An integer's bytes, least significant first, as FlatBuffers and Arrow store them.
+func littleEndian<T: FixedWidthInteger>(_ v: T) -> [UInt8] {
+    withUnsafeBytes(of: v.littleEndian, Array.init)
 }

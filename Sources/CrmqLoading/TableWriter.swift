@@ -14,10 +14,9 @@ public enum TableFileFormat: Sendable, Equatable {
         let lower = path.lowercased()
         if lower.hasSuffix(".json") {
             self = .json
-        } else if lower.hasSuffix(".arrows") {
-            self = .arrow(.stream)
-        } else if [".arrow", ".feather", ".ipc"].contains(where: lower.hasSuffix) {
-            self = .arrow(.file)
+        } else if CSVReader.isArrowFile(path) {
+            // The extensions `load` reads as Arrow; `.arrows` is the stream format.
+            self = .arrow(lower.hasSuffix(".arrows") ? .stream : .file)
         } else {
             self = .csv
         }

@@ -69,8 +69,9 @@ extension PostgresClient {
 }
 
 /// Rows in COPY's text format: tab-separated, `\N` for null, backslash escapes for
-/// backslash, tab, newline and carriage return; doubles in full precision, dates in ISO
-/// form (`BC` before year 1), booleans as t and f.
+/// backslash, tab, newline and carriage return; numbers as crmq's CSV writes them (full
+/// precision; PostgreSQL reads `inf`, `-inf` and `NaN`), dates in ISO form (`BC` before
+/// year 1), booleans as t and f.
 struct CopyText {
     private let columns: [Column]
     /// Each string column's dictionary, escaped once.
@@ -94,7 +95,7 @@ struct CopyText {
             }
             switch column.values {
             case .int(let a): buffer.writeString(String(a[row]))
-            case .double(let a): buffer.writeString(Self.double(a[row]))
+            case .double(let a): buffer.writeString(Value.exactText(of: a[row]))
             case .bool(let a): buffer.writeInteger(UInt8(ascii: a[row] ? "t" : "f"))
             case .date(let a): buffer.writeString(Self.date(a[row]))
             case .string(let codes, _): buffer.writeBytes(texts[c]![Int(codes[row])])
@@ -123,20 +124,9 @@ struct CopyText {
         return out
     }
 
-    /// Swift's shortest text that reads back as the same double; PostgreSQL's names for
-    /// the infinities and NaN.
-    static func double(_ x: Double) -> String {
-        if x.isNaN { return "NaN" }
-        if x.isInfinite { return x < 0 ? "-Infinity" : "Infinity" }
-        return "\(x)"
-    }
-
+    /// ISO form; PostgreSQL has no year 0, and writes year 0 as 1 BC.
     static func date(_ days: Int32) -> String {
         let c = CivilDate(days: days)
-        let year = c.year >= 1 ? c.year : 1 - c.year
-        let digits = String(year)
-        let text = String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-            + "-" + (c.month < 10 ? "0" : "") + String(c.month) + "-" + (c.day < 10 ? "0" : "") + String(c.day)
-        return c.year >= 1 ? text : text + " BC"
+        return c.year >= 1 ? c.description : CivilDate(year: 1 - c.year, month: c.month, day: c.day).description + " BC"
     }
 }

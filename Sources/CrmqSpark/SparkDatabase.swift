@@ -90,9 +90,7 @@ public final class SparkDatabase: DatabaseClient {
     }
 
     private func run(_ sql: String, cancellation: CancellationFlag = CancellationFlag()) throws(DatabaseError) -> Table {
-        do { return try client.query(sql, cancellation: cancellation) } catch {
-            throw error.cancelled ? .cancelled : .failed(error.message)
-        }
+        do { return try client.query(sql, cancellation: cancellation) } catch { throw error.databaseError }
     }
 
     public func query(_ statement: SQLStatement, schema: Schema, cancellation: CancellationFlag) throws(DatabaseError) -> Table {
@@ -132,14 +130,14 @@ public final class SparkDatabase: DatabaseClient {
     /// limit, `SparkConnectClient.maxRequestBytes`), each a view of its own, and the view
     /// is their `UNION ALL`, which reads them in order.
     public func uploadTemporary(_ table: Table, as name: String, cancellation: CancellationFlag) throws(DatabaseError) {
-        let parts = ArrowWriter.slices(table, bytes: uploadPartBytes)
+        let parts = ArrowWriter.parts(table, bytes: uploadPartBytes)
         guard parts.count > 1 else {
-            return try createView(name, ArrowWriter.encode(table), cancellation: cancellation)
+            return try createView(name, parts[0], cancellation: cancellation)
         }
         var names: [String] = []
-        for (k, rows) in parts.enumerated() {
+        for (k, arrow) in parts.enumerated() {
             let part = "\(name)_part\(k)"
-            try createView(part, ArrowWriter.encode(table, rows: rows), cancellation: cancellation)
+            try createView(part, arrow, cancellation: cancellation)
             names.append(part)
         }
         let d = SparkDialect()
@@ -148,9 +146,7 @@ public final class SparkDatabase: DatabaseClient {
     }
 
     private func createView(_ name: String, _ arrow: [UInt8], cancellation: CancellationFlag) throws(DatabaseError) {
-        do { try client.createView(name, arrow: arrow, cancellation: cancellation) } catch {
-            throw error.cancelled ? .cancelled : .failed(error.message)
-        }
+        do { try client.createView(name, arrow: arrow, cancellation: cancellation) } catch { throw error.databaseError }
     }
 
     /// A `let` over the server's tables, kept on the server: a temporary view of the
@@ -180,4 +176,8 @@ public final class SparkDatabase: DatabaseClient {
     }
 
     public func close() { client.release() }
+}
+
+extension SparkConnectClient.Failure {
+    var databaseError: DatabaseError { cancelled ? .cancelled : .failed(message) }
 }

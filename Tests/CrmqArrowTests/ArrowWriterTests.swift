@@ -92,6 +92,22 @@ import CrmqSemantics
         #expect(ArrowWriter.slices(table, rows: 40..<43, bytes: 1) == [40..<41, 41..<42, 42..<43])
     }
 
+    /// Parts read back, one after another, are the table; a table without rows is one part
+    /// with its schema.
+    @Test func partsMakeUpTheTable() throws {
+        let n = 3_000
+        let table = Table(
+            schema: Schema([Field("id", .int), Field("s", .string)]),
+            columns: [Column(.int((0..<n).map { Int64($0) })), Column.from((0..<n).map { .string("row \($0)") }, type: .string)])
+        let parts = ArrowWriter.parts(table, bytes: 4_000)
+        #expect(parts.count == ArrowWriter.slices(table, bytes: 4_000).count && parts.count > 5)
+        let back = try ArrowReader.read(streams: Array(parts), maxColumns: 10)
+        #expect(Self.rows(back) == Self.rows(table))
+        let empty = ArrowWriter.parts(Table(schema: table.schema, columns: [Column(.int([])), Column.from([], type: .string)], rowCount: 0), bytes: 10)
+        #expect(empty.count == 1)
+        #expect(try Self.read(empty[0]).schema.names == ["id", "s"])
+    }
+
     @Test func emptyTablesKeepTheirColumns() throws {
         let table = Table(schema: Schema([Field("a", .int), Field("b", .string)]), columns: [Column(.int([])), Column.from([], type: .string)], rowCount: 0)
         for framing in [ArrowWriter.Framing.stream, .file] {

@@ -147,6 +147,14 @@ struct PostgresParityTests {
     /// backslash, `\N`) comes back as it went, in the order of the row numbers (not of
     /// ctid: a short row fills a gap an earlier page left); Ctrl-C stops an upload and
     /// leaves no table behind.
+    /// Row i's double in the copied table: nulls, both infinities, and full-precision values.
+    static func copiedDouble(_ i: Int) -> Value {
+        if i % 7 == 0 { return .null }
+        if i == 1 { return .double(.infinity) }
+        if i == 2 { return .double(-.infinity) }
+        return .double(Double(i) / 3 - 1e6)
+    }
+
     @Test func uploadsCopyEveryValueAndStopWhenCancelled() throws {
         let db = try Self.database.get()
         let n = 60_000
@@ -155,7 +163,7 @@ struct PostgresParityTests {
             schema: Schema([Field("i", .int), Field("x", .double), Field("s", .string), Field("d", .date), Field("b", .bool)]),
             columns: [
                 Column.from((0..<n).map { $0 % 9 == 0 ? .null : .int(Int64($0) * 1_000_003 - 7) }, type: .int),
-                Column.from((0..<n).map { $0 % 7 == 0 ? .null : .double(Double($0) / 3 - 1e6) }, type: .double),
+                Column.from((0..<n).map(Self.copiedDouble), type: .double),
                 Column.from((0..<n).map { $0 % 11 == 0 ? .null : .string(texts[$0 % texts.count]) }, type: .string),
                 Column.from((0..<n).map { $0 % 5 == 0 ? .null : .date(Int32($0 % 900_000) - 800_000) }, type: .date),
                 Column.from((0..<n).map { $0 % 4 == 0 ? .null : .bool($0 % 3 == 0) }, type: .bool),

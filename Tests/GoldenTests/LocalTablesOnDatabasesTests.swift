@@ -107,8 +107,7 @@ extension SparkSessionTests {
                 Column.from((0..<n).map { $0 % 5 == 0 ? .null : .string("row \($0)") }, type: .string),
                 Column.from((0..<n).map { .date(Int32($0 % 20_000)) }, type: .date),
             ])
-        let parts = ArrowWriter.slices(table, bytes: database.uploadPartBytes)
-        #expect(parts.count > 5)
+        #expect(ArrowWriter.parts(table, bytes: database.uploadPartBytes).count > 5)
         try database.uploadTemporary(table, as: "crmq_parts_test", cancellation: CancellationFlag())
         let d = SparkDialect()
         let statement = SQLStatement(
