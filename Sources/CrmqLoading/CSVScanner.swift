@@ -228,17 +228,27 @@ struct CSVScanner {
     /// goes, so the result is the serial one. Errors of a range count only once it is
     /// checked, and ranges are taken in file order, so the first error in the file wins.
     func scanRecords(from start: Int, columns: Int, parts: Int) throws(CSVSyntaxError) -> [RecordChunk] {
+        try scanRecords(from: start, to: end, columns: columns, parts: parts).chunks
+    }
+
+    /// The records that start in `start..<limit` (the last may run past `limit`), as
+    /// `scanRecords(from:columns:parts:)` finds them, and where the next record starts
+    /// (`end` when none does). A file loaded in blocks (`BlockedConversion`) is scanned so.
+    /// A fieldCount error's row is counted from the record at `start`.
+    func scanRecords(from start: Int, to limit: Int, columns: Int, parts: Int) throws(CSVSyntaxError)
+        -> (chunks: [RecordChunk], next: Int)
+    {
         var bounds = [start]
         for k in 1..<max(parts, 1) {
-            var b = max(start + (end - start) / parts * k, bounds[bounds.count - 1])
-            if b < end, let lf = memchr(p.baseAddress! + b, Int32(asciiLF), end - b) {
+            var b = max(start + (limit - start) / parts * k, bounds[bounds.count - 1])
+            if b < limit, let lf = memchr(p.baseAddress! + b, Int32(asciiLF), limit - b) {
                 b = UnsafePointer<UInt8>(lf.assumingMemoryBound(to: UInt8.self)) - p.baseAddress! + 1
             } else {
-                b = end
+                b = limit
             }
             bounds.append(b)
         }
-        bounds.append(end)
+        bounds.append(limit)
         let guesses = SharedSlots<Segment>.map(bounds.count - 1) { k in
             scanSegment(from: bounds[k], to: bounds[k + 1], columns: columns)
         }
@@ -260,7 +270,7 @@ struct CSVScanner {
             next = segment.next
         }
         if chunks.isEmpty { chunks.append(RecordChunk(base: start)) }
-        return chunks
+        return (chunks, next)
     }
 
     /// The records that start in `start..<limit` (the last may run past `limit`), when

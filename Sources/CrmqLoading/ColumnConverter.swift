@@ -69,7 +69,7 @@ struct ColumnConverter {
     }
 
     func convert(column j: Int) throws(CSVSyntaxError) -> Column {
-        try convert(column: j, as: firstDecidingType(column: j))
+        try convert(column: j, as: decidingType(column: j) ?? .string)
     }
 
     /// Column `j` converted as `type` or, if a cell does not fit, a wider type.
@@ -119,11 +119,12 @@ struct ColumnConverter {
     /// those of converting each column with `convert(column:)`; of several errors the one
     /// earliest in the file is thrown.
     func convertAll() throws(CSVSyntaxError) -> [Column] {
-        let types = (0..<columns).map { firstDecidingType(column: $0) }
+        let types = (0..<columns).map { decidingType(column: $0) ?? .string }
         var values: [ColumnValues?] = []
         var outcomes: [RangeColumns] = []
-        withStorage(types, &values) { storages in
-            outcomes = forEachRange { range in convertRange(range, storages) }
+        Self.withStorage(types, capacity: rowCount, &values) { storages in
+            outcomes = convertRanges(storages)
+            return rowCount
         }
         var result: [Column] = []
         var firstError: CSVSyntaxError? = nil
@@ -135,17 +136,12 @@ struct ColumnConverter {
                 }
                 switch values[j]! {
                 case .string(var codes, _):
-                    result.append(try finishStrings(codes: &codes, outcomes.map { $0.strings[j]! }))
+                    result.append(
+                        try Self.finishStrings(
+                            codes: &codes, Array(zip(ranges, outcomes.map { $0.strings[j]! })), rowCount: rowCount))
                 case let v:
-                    var validity: [Bool]? = nil
-                    for (range, outcome) in zip(ranges, outcomes) {
-                        guard let nulls = outcome.nulls[j] else { continue }
-                        if validity == nil { validity = [Bool](repeating: true, count: rowCount) }
-                        validity!.withUnsafeMutableBufferPointer { v in
-                            for (k, valid) in nulls.enumerated() where !valid { v[range.firstRow + k] = false }
-                        }
-                    }
-                    result.append(Column(v, validity: validity))
+                    let nulls = zip(ranges, outcomes).compactMap { r, o in o.nulls[j].map { (r, $0) } }
+                    result.append(Column(v, validity: Self.validity(rowCount: rowCount, nulls)))
                 }
             } catch {
                 if firstError == nil || error.offset < firstError!.offset { firstError = error }
@@ -155,31 +151,57 @@ struct ColumnConverter {
         return result
     }
 
+    /// The validity of `rowCount` rows from the nulls of some row ranges (nil: no nulls).
+    static func validity(rowCount: Int, _ nulls: [(RowRange, [Bool])]) -> [Bool]? {
+        var validity: [Bool]? = nil
+        for (range, nulls) in nulls {
+            if validity == nil { validity = [Bool](repeating: true, count: rowCount) }
+            validity!.withUnsafeMutableBufferPointer { v in
+                for (k, valid) in nulls.enumerated() where !valid { v[range.firstRow + k] = false }
+            }
+        }
+        return validity
+    }
+
     /// Where a column's values go during `convertAll`: the base of its uninitialized array.
-    private enum Storage {
+    enum Storage {
         case int(SendablePointer<Int64>)
         case double(SendablePointer<Double>)
         case bool(SendablePointer<Bool>)
         case date(SendablePointer<Int32>)
         case string(SendablePointer<Int32>)
+
+        /// The same storage from row `rows` on.
+        func advanced(by rows: Int) -> Storage {
+            switch self {
+            case .int(let b): .int(SendablePointer(b.pointer.map { $0 + rows }))
+            case .double(let b): .double(SendablePointer(b.pointer.map { $0 + rows }))
+            case .bool(let b): .bool(SendablePointer(b.pointer.map { $0 + rows }))
+            case .date(let b): .date(SendablePointer(b.pointer.map { $0 + rows }))
+            case .string(let b): .string(SendablePointer(b.pointer.map { $0 + rows }))
+            }
+        }
     }
 
-    /// Creates one array of `rowCount` values per column, of its type, and runs `body`
-    /// with their storage; `values` gets the arrays. The first `nestedColumns` arrays are
+    /// Creates one array with room for `capacity` values per column, of its type, and runs
+    /// `body` with their storage; `body` returns how many rows it filled, which is each
+    /// array's count, and `values` gets the arrays. The first `nestedColumns` arrays are
     /// built by nested `unsafeUninitializedCapacity` calls (one level per column), so
     /// their values are written in place and never copied; the columns after those (a
     /// wide file) are written to buffers of their own and moved into their arrays at the
     /// end, so the nesting, and the stack, stay small however many columns there are. A
-    /// string column's array holds codes; its dictionary is still to be made.
-    private func withStorage(
-        _ types: [DataType], _ values: inout [ColumnValues?], _ body: ([Storage]) -> Void
+    /// string column's array holds codes; its dictionary is still to be made. Room beyond
+    /// the rows filled is address space only: pages never written are never made resident.
+    static func withStorage(
+        _ types: [DataType], capacity: Int, _ values: inout [ColumnValues?], _ body: ([Storage]) -> Int
     ) {
         values = Array(repeating: nil, count: types.count)
         var storages: [Storage] = []
+        var filled = 0
         let nested = min(types.count, Self.nestedColumns)
         func open(_ j: Int, _ values: inout [ColumnValues?]) {
             if j == nested {
-                withBuffers(types, from: nested, &values, storages, body)
+                filled = withBuffers(types, from: nested, capacity: capacity, &values, storages, body)
                 return
             }
             // The element types are trivial: rows that a failed column left unset are
@@ -187,37 +209,37 @@ struct ColumnConverter {
             switch types[j] {
             case .int:
                 values[j] = .int(
-                    [Int64](unsafeUninitializedCapacity: rowCount) { b, n in
+                    [Int64](unsafeUninitializedCapacity: capacity) { b, n in
                         storages.append(.int(SendablePointer(b.baseAddress)))
                         open(j + 1, &values)
-                        n = rowCount
+                        n = filled
                     })
             case .double:
                 values[j] = .double(
-                    [Double](unsafeUninitializedCapacity: rowCount) { b, n in
+                    [Double](unsafeUninitializedCapacity: capacity) { b, n in
                         storages.append(.double(SendablePointer(b.baseAddress)))
                         open(j + 1, &values)
-                        n = rowCount
+                        n = filled
                     })
             case .bool:
                 values[j] = .bool(
-                    [Bool](unsafeUninitializedCapacity: rowCount) { b, n in
+                    [Bool](unsafeUninitializedCapacity: capacity) { b, n in
                         storages.append(.bool(SendablePointer(b.baseAddress)))
                         open(j + 1, &values)
-                        n = rowCount
+                        n = filled
                     })
             case .date:
                 values[j] = .date(
-                    [Int32](unsafeUninitializedCapacity: rowCount) { b, n in
+                    [Int32](unsafeUninitializedCapacity: capacity) { b, n in
                         storages.append(.date(SendablePointer(b.baseAddress)))
                         open(j + 1, &values)
-                        n = rowCount
+                        n = filled
                     })
             default:
-                let codes = [Int32](unsafeUninitializedCapacity: rowCount) { b, n in
+                let codes = [Int32](unsafeUninitializedCapacity: capacity) { b, n in
                     storages.append(.string(SendablePointer(b.baseAddress)))
                     open(j + 1, &values)
-                    n = rowCount
+                    n = filled
                 }
                 values[j] = .string(codes: codes, dictionary: StringDictionary([]))
             }
@@ -231,14 +253,15 @@ struct ColumnConverter {
     static let nestedColumns = 64
 
     /// Runs `body` with `storages` and, for columns `first...`, buffers allocated here,
-    /// then moves each buffer into its column's array in `values`.
-    private func withBuffers(
-        _ types: [DataType], from first: Int, _ values: inout [ColumnValues?], _ storages: [Storage],
-        _ body: ([Storage]) -> Void
-    ) {
+    /// then moves each buffer's filled rows into its column's array in `values`; returns
+    /// what `body` returned.
+    private static func withBuffers(
+        _ types: [DataType], from first: Int, capacity: Int, _ values: inout [ColumnValues?], _ storages: [Storage],
+        _ body: ([Storage]) -> Int
+    ) -> Int {
         var storages = storages
         // At least one slot, so no buffer relies on a zero-size allocation.
-        let capacity = max(rowCount, 1)
+        let capacity = max(capacity, 1)
         for j in first..<types.count {
             switch types[j] {
             case .int: storages.append(.int(SendablePointer(UnsafeMutablePointer<Int64>.allocate(capacity: capacity))))
@@ -248,12 +271,12 @@ struct ColumnConverter {
             default: storages.append(.string(SendablePointer(UnsafeMutablePointer<Int32>.allocate(capacity: capacity))))
             }
         }
-        body(storages)
+        let filled = body(storages)
         func moved<T>(_ p: SendablePointer<T>) -> [T] {
             defer { p.pointer!.deallocate() }
-            return [T](unsafeUninitializedCapacity: rowCount) { b, n in
-                if rowCount > 0 { b.baseAddress!.moveInitialize(from: p.pointer!, count: rowCount) }
-                n = rowCount
+            return [T](unsafeUninitializedCapacity: filled) { b, n in
+                if filled > 0 { b.baseAddress!.moveInitialize(from: p.pointer!, count: filled) }
+                n = filled
             }
         }
         for j in first..<types.count {
@@ -265,16 +288,23 @@ struct ColumnConverter {
             case .string(let p): values[j] = .string(codes: moved(p), dictionary: StringDictionary([]))
             }
         }
+        return filled
     }
 
     /// What one row range gave for every column.
-    private struct RangeColumns {
+    struct RangeColumns {
         /// Per column, the class of the first cell that did not parse as its guess.
         var failed: [CellClass?]
         /// Per fixed-width column, the nulls among the range's rows (nil: none).
         var nulls: [[Bool]?]
         /// Per string column, the range's interned values.
         var strings: [InternedRange?]
+    }
+
+    /// Every column of every row range, converted into `storages` (row `range.firstRow` of a
+    /// range at each storage's row `range.firstRow`), on all cores when there are several ranges.
+    func convertRanges(_ storages: [Storage]) -> [RangeColumns] {
+        forEachRange { range in convertRange(range, storages) }
     }
 
     private func convertRange(_ range: RowRange, _ storages: [Storage]) -> RangeColumns {
@@ -322,8 +352,9 @@ struct ColumnConverter {
         return out
     }
 
-    /// The type suggested by the first cell that is not empty; string if there is none.
-    private func firstDecidingType(column j: Int) -> DataType {
+    /// The type suggested by the first cell that is not empty; nil if there is none (the
+    /// whole file reads such a column as strings, all null).
+    func decidingType(column j: Int) -> DataType? {
         for chunk in chunks {
             let found: CellClass? = chunk.fieldEnds.withUnsafeBufferPointer { ends in
                 for r in 0..<chunk.recordCount {
@@ -341,7 +372,7 @@ struct ColumnConverter {
             case .text?: return .string
             }
         }
-        return .string
+        return nil
     }
 
     /// Runs `body` for every row range, on all cores when there are several, and returns
@@ -444,25 +475,27 @@ struct ColumnConverter {
             // Int32 is trivial: the rows not reached are never read.
             initialized = rowCount
         }
-        return try finishStrings(codes: &codes, parts)
+        return try Self.finishStrings(codes: &codes, Array(zip(ranges, parts)), rowCount: rowCount)
     }
 
     /// The string column of codes interned per range: errors first, then one dictionary
     /// for the column, the ranges' values merged in file order, and each range's codes
     /// renumbered into it (in parallel).
-    private func finishStrings(codes: inout [Int32], _ parts: [InternedRange]) throws(CSVSyntaxError) -> Column {
-        if let f = parts.lazy.compactMap(\.failure).first { throw f }
+    static func finishStrings(codes: inout [Int32], _ parts: [(RowRange, InternedRange)], rowCount: Int)
+        throws(CSVSyntaxError) -> Column
+    {
+        if let f = parts.lazy.compactMap(\.1.failure).first { throw f }
         var values: [String]
         if parts.count == 1 {
-            values = parts[0].interner.strings()
+            values = parts[0].1.interner.strings()
         } else {
             var merged = ByteInterner()
-            let renumber = parts.map { merged.intern(all: $0.interner) }
+            let renumber = parts.map { merged.intern(all: $0.1.interner) }
             values = merged.strings()
             codes.withUnsafeMutableBufferPointer { out in
                 let base = SendablePointer(out.baseAddress)
-                _ = SharedSlots<Bool>.map(ranges.count) { k in
-                    let range = ranges[k], map = renumber[k], nulls = parts[k].nulls
+                _ = SharedSlots<Bool>.map(parts.count) { k in
+                    let (range, part) = parts[k], map = renumber[k], nulls = part.nulls
                     guard !map.isEmpty else { return true }  // only nulls
                     for row in range.firstRow..<(range.firstRow + range.rows)
                     where nulls == nil || nulls![row - range.firstRow] {
@@ -472,14 +505,7 @@ struct ColumnConverter {
                 }
             }
         }
-        var validity: [Bool]? = nil
-        for (range, part) in zip(ranges, parts) {
-            guard let nulls = part.nulls else { continue }
-            if validity == nil { validity = [Bool](repeating: true, count: rowCount) }
-            validity!.withUnsafeMutableBufferPointer { v in
-                for (k, valid) in nulls.enumerated() where !valid { v[range.firstRow + k] = false }
-            }
-        }
+        let validity = validity(rowCount: rowCount, parts.compactMap { r, part in part.nulls.map { (r, $0) } })
         // Null rows hold code 0, which must exist.
         if values.isEmpty { values = [""] }
         return Column(.string(codes: codes, dictionary: StringDictionary(values)), validity: validity)
@@ -487,7 +513,7 @@ struct ColumnConverter {
 
     /// One row range's strings: codes of its own dictionary, its nulls (nil: none) and its
     /// first invalid UTF-8.
-    private struct InternedRange {
+    struct InternedRange {
         var interner = ByteInterner()
         var nulls: [Bool]? = nil
         var failure: CSVSyntaxError? = nil

@@ -161,8 +161,10 @@ enum FileSystem {
         defer { close(fd) }
         var st = stat()
         let size = fstat(fd, &st) == 0 && st.st_mode & S_IFMT == S_IFREG ? Int(st.st_size) : 0
-        // MAP_POPULATE maps every page up front, in one call, instead of a fault per page.
-        let mapped = size > 0 ? mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : MAP_FAILED
+        // MAP_POPULATE maps every page up front, in one call, instead of a fault per page;
+        // not for a file read in blocks, whose pages are mapped a block at a time (`populate`).
+        let flags = MAP_PRIVATE | (size < LoadTuning.standard.blockedBytes ? MAP_POPULATE : 0)
+        let mapped = size > 0 ? mmap(nil, size, PROT_READ, flags, fd, 0) : MAP_FAILED
         guard let base = mapped, base != MAP_FAILED else {
             // Read from the descriptor already open: opening a named pipe again could wait
             // forever for a writer that has already gone.
@@ -201,6 +203,20 @@ enum FileSystem {
         guard to > from else { return }
         madvise(UnsafeMutableRawPointer(bitPattern: from), to - from, MADV_DONTNEED)
     }
+
+    /// Maps the pages of `p[s..<e]`, for bytes that `withContents` mapped without
+    /// MAP_POPULATE: one call instead of a fault per page. Only a hint: a kernel without
+    /// MADV_POPULATE_READ (Linux 5.14) leaves the pages to fault in as they are read.
+    static func populate(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let base = Int(bitPattern: p.baseAddress)
+        let from = (base + s) / page * page, to = base + e
+        guard to > from else { return }
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: from), to - from, madvisePopulateRead)
+    }
+
+    /// MADV_POPULATE_READ, which Glibc's module does not export.
+    private static let madvisePopulateRead: Int32 = 22
 
     /// Names of the entries of a folder (without `.` and `..`), unsorted.
     static func entries(of folder: String) throws(Diagnostic) -> [String] {

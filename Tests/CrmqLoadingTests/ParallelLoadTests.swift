@@ -16,6 +16,24 @@ import CrmqEngine
         LoadTuning(workers: 2, parallelBytes: 0, parallelRows: 1, partsPerWorker: (parts + 1) / 2, chunkBytes: chunkBytes)
     }
 
+    /// Parallel settings that read any text in blocks of `bytes`.
+    static func blocks(of bytes: Int, parts: Int = 4) -> LoadTuning {
+        var tuning = parallel(parts: parts)
+        tuning.blockedBytes = 0
+        tuning.blockBytes = bytes
+        return tuning
+    }
+
+    /// Whether `text` is read in blocks with `tuning`, rather than falling back to reading
+    /// it whole.
+    static func readInBlocks(_ text: String, _ tuning: LoadTuning) -> Bool {
+        Array(text.utf8).withUnsafeBufferPointer { p in
+            let scanner = CSVScanner(p)
+            guard let (header, next) = try? scanner.scanHeader(from: scanner.dataStart) else { return false }
+            return BlockedConversion.read(p, scanner: scanner, columns: header.count, from: next, tuning: tuning) != nil
+        }
+    }
+
     static func outcome(_ text: String, _ tuning: LoadTuning) -> String {
         do {
             let t = try CSVReader.read(bytes: Array(text.utf8), path: "t.csv", tuning: tuning)
@@ -36,6 +54,12 @@ import CrmqEngine
             for chunk in [1, 16, 1 << 20] {
                 let got = outcome(text, parallel(parts: parts, chunkBytes: chunk))
                 #expect(got == expected, "parts \(parts) chunk \(chunk)", sourceLocation: sourceLocation)
+            }
+        }
+        for block in [1, 40, 257, 4096] {
+            for parts in [1, 3, 8] {
+                let got = outcome(text, blocks(of: block, parts: parts))
+                #expect(got == expected, "blocks of \(block), parts \(parts)", sourceLocation: sourceLocation)
             }
         }
     }
@@ -110,6 +134,47 @@ import CrmqEngine
                 #expect(place(error) == place(serial))
                 #expect(error.message == serial?.message)
             }
+        }
+    }
+
+    @Test func largeFilesAreReadInBlocks() {
+        // Every type, nulls, quoted line breaks and repeated strings, over many blocks.
+        let text = "id,amount,region,day,ok,note\n" + Self.rows(400) { i in
+            let note = i % 9 == 0 ? "\"two\nlines, \"\"quoted\"\"\"" : i % 4 == 0 ? "" : "n\(i % 13)"
+            return "\(i),\(i % 7 == 3 ? "" : "\(Double(i) / 8)"),\(["North", "South", "East"][i % 3]),"
+                + "2025-02-\(i % 28 + 1),\(i % 2 == 0),\(note)\n"
+        }
+        for block in [64, 500, 3000] {
+            #expect(Self.readInBlocks(text, Self.blocks(of: block)), "blocks of \(block)")
+            #expect(Self.outcome(text, Self.blocks(of: block)) == Self.outcome(text, Self.serial))
+        }
+    }
+
+    @Test func blocksFallBackToTheWholeFileWhenTheFirstBlockMisleads() {
+        let ints = Self.rows(300) { "\($0),\($0 % 5)\n" }
+        let cases = [
+            // A later block widens a column: to double, to string.
+            "a,b\n" + ints + "1.5,2\n",
+            "a,b\n" + ints + "7,text\n",
+            // A column empty throughout the first block.
+            "a,b\n" + Self.rows(300) { "\($0),\n" } + "1,2025-01-01\n",
+            // Many more rows than the first block's long ones predict.
+            "a,b\n" + Self.rows(20) { "\($0),\(String(repeating: "9", count: 60))\n" } + Self.rows(3000) { "\($0 % 10),1\n" },
+            // Errors in a later block: the same first error as reading the file whole.
+            "a,b\n" + ints + "1,2,3\n" + ints,
+            "a,b\n" + ints + "1,\"open\n" + ints,
+        ]
+        for text in cases {
+            #expect(!Self.readInBlocks(text, Self.blocks(of: 200)))
+            #expect(Self.outcome(text, Self.blocks(of: 200)) == Self.outcome(text, Self.serial))
+        }
+        var bytes = Array(("a,b\n" + Self.rows(300) { "\($0),x\($0 % 7)\n" }).utf8)
+        bytes.insert(0xFF, at: bytes.count - 3)
+        do {
+            _ = try CSVReader.read(bytes: bytes, path: "t.csv", tuning: Self.blocks(of: 200))
+            Issue.record("no error")
+        } catch {
+            #expect(place(error) == place(failure(bytes: bytes)))
         }
     }
 }
