@@ -3,11 +3,36 @@ import CrmqSemantics
 /// Hash aggregation: rows get dense group ids (see `Grouper`), then each aggregate runs one
 /// typed accumulator loop over its argument column indexed by group id.
 enum Aggregation {
+    /// The groups of `input`'s rows, or of the rows `selected` lists (a filter's rows, in order).
+    ///
+    /// Over a selection, only what the keys and the arguments of most aggregates read is
+    /// gathered into a table of the selected rows (`nonNull`: columns the filter left without
+    /// nulls). The argument column of `count`, `sum` and `avg`, when it is a column itself,
+    /// is read in place through the selection instead: summarizing a filter is most queries,
+    /// and gathering those columns first was 40% of `where satisfaction is not null |
+    /// summarize ... avg(churned) by satisfaction` at 10M customers (perf). The result is the
+    /// same as gathering every column first: the same rows in the same order, so even double
+    /// sums add up in the same order.
     static func run(
-        _ input: Table, keys: [BoundExpr], aggregates: [BoundAggregate], schema: Schema,
-        evaluator: ExpressionEvaluator, cancel: CancellationFlag
+        _ input: Table, selected: [Int32]? = nil, nonNull: Set<Int> = [], keys: [BoundExpr],
+        aggregates: [BoundAggregate], schema: Schema, cancel: CancellationFlag
     ) throws(EngineError) -> Table {
-        let n = input.rowCount
+        var inPlace: [Int?] = aggregates.map { _ in nil }
+        var table = input
+        if let selected {
+            var read = Set<Int>()
+            for k in keys { read.formUnion(k.columns) }
+            for (a, agg) in aggregates.enumerated() {
+                if let column = readsInPlace(agg, input) {
+                    inPlace[a] = column
+                } else {
+                    for e in agg.arguments { read.formUnion(e.columns) }
+                }
+            }
+            table = try input.take(selected, keeping: read, nonNull: nonNull, cancel: cancel)
+        }
+        let evaluator = ExpressionEvaluator(table: table, cancellation: cancel)
+        let n = table.rowCount
         var keyColumns: [Column] = []
         for k in keys { keyColumns.append(try evaluator.column(k)) }
         let grouping =
@@ -18,17 +43,37 @@ enum Aggregation {
         var columns = keyColumns.map { $0.take(first) }
         // Rows per group, counted once for every aggregate whose argument has no nulls.
         let sizes = aggregates.isEmpty ? [] : try countValid(grouping.ids, nil, grouping.count, cancel)
-        for agg in aggregates {
-            columns.append(try accumulate(agg, grouping, sizes: sizes, evaluator: evaluator, cancel: cancel))
+        for (a, agg) in aggregates.enumerated() {
+            if let column = inPlace[a], let selected {
+                let x = input.columns[column]
+                columns.append(
+                    try countSumOrAverage(agg, x, through: selected, grouping.ids, grouping.count, sizes: sizes, cancel)!
+                        .finite())
+            } else {
+                columns.append(try accumulate(agg, grouping, sizes: sizes, evaluator: evaluator, cancel: cancel))
+            }
         }
-        var table = Table(schema: schema, columns: columns, rowCount: grouping.count)
+        var result = Table(schema: schema, columns: columns, rowCount: grouping.count)
         if !grouping.ordered, grouping.count > 1 {
             // Hashed keys come in order of appearance; sorting the (few) groups by key is cheaper
             // than keeping the hash table ordered.
-            let sortKeys = table.columns.prefix(keys.count).map { NormalizedKey($0, descending: false) }
-            table = table.take(try Sorting.permutation(sortKeys, n: grouping.count, cancel: cancel))
+            let sortKeys = result.columns.prefix(keys.count).map { NormalizedKey($0, descending: false) }
+            result = result.take(try Sorting.permutation(sortKeys, n: grouping.count, cancel: cancel))
         }
-        return table
+        return result
+    }
+
+    /// The input column a `count`, `sum` or `avg` reads when its argument is a column (of a type
+    /// `countSumOrAverage` adds up), which `run` then reads through the selection in place.
+    private static func readsInPlace(_ agg: BoundAggregate, _ input: Table) -> Int? {
+        guard [.count, .sum, .avg].contains(agg.function), agg.arguments.count == 1,
+            case .column(let i) = agg.arguments[0].kind, i < input.columns.count
+        else { return nil }
+        switch input.columns[i].values {
+        case .int, .double, .bool: return i
+        case .date, .string: return agg.function == .count ? i : nil
+        case .null: return nil
+        }
     }
 
     /// One aggregate per group. A double total that leaves the finite range (a sum of
@@ -56,11 +101,12 @@ enum Aggregation {
             return agg.function == .count || agg.function == .countDistinct
                 ? Column(.int([Int64](repeating: 0, count: groups))) : nullColumn(agg.type, count: groups)
         }
+        if let result = try countSumOrAverage(agg, x, through: nil, ids, groups, sizes: sizes, cancel) { return result }
         let counts = valid == nil ? sizes : try countValid(ids, valid, groups, cancel)
         let some = counts.map { $0 > 0 }
         switch agg.function {
-        case .countRows, .count:
-            return Column(.int(counts.map { Int64($0) }))
+        case .countRows, .count, .sum, .avg:
+            return nullColumn(agg.type, count: groups)  // handled above
         case .countDistinct:
             let values: Grouping
             switch x.values {
@@ -69,32 +115,6 @@ enum Aggregation {
             default: values = try Grouper.group(x, ordered: false, cancel: cancel)
             }
             return Column(.int(try distinctCounts(values, ids, valid, counts, cancel)))
-        case .sum:
-            switch x.values {
-            case .double(let a):
-                return Column(.double(try sums(a, ids, valid, groups, cancel)), validity: some)
-            case .bool(let a):
-                let trues = try trueCounts(a, ids, valid, groups, cancel)
-                return Column(.int(trues.map { Int64($0) }), validity: some)
-            default:
-                guard case .int(let a) = x.values else { return nullColumn(agg.type, count: groups) }
-                guard let s = try intSums(a, ids, valid, groups, cancel) else {
-                    throw EngineError.runtime(.integerOverflow(operation: "sum"), range: agg.range)
-                }
-                return Column(.int(s), validity: some)
-            }
-        case .avg:
-            let totals: [Double]
-            if case .bool(let a) = x.values {
-                // The share of true values: counted, not summed as doubles.
-                totals = try trueCounts(a, ids, valid, groups, cancel).map { Double($0) }
-            } else if case .int(let a) = x.values, let s = try intSums(a, ids, valid, groups, cancel) {
-                // Exact integer totals, divided once: the same result as DuckDB's wide sums.
-                totals = s.map { Double($0) }
-            } else {
-                totals = try sums(Datum.column(x).doubles.array(x.count), ids, valid, groups, cancel)
-            }
-            return Column(.double((0..<groups).map { totals[$0] / Double(max(counts[$0], 1)) }), validity: some)
         case .min, .max:
             return try minMax(x, isMax: agg.function == .max, ids, groups, some, cancel)
         case .corr, .covar, .covarPop:
@@ -113,6 +133,48 @@ enum Aggregation {
                 guard p >= 0, p <= 1 else { throw EngineError.runtime(.invalidPercentile(p), range: agg.range) }
             }
             return try quantiles(Datum.column(x).doubles.array(x.count), p, ids, valid, counts, cancel)
+        }
+    }
+
+    /// `count`, `sum` or `avg` of `x` per group (nil for other aggregates), `ids[i]` being the
+    /// group of row i, or of row `selected[i]` of `x` when there is a selection.
+    static func countSumOrAverage(
+        _ agg: BoundAggregate, _ x: Column, through selected: [Int32]?, _ ids: [Int32], _ groups: Int, sizes: [Int],
+        _ cancel: CancellationFlag
+    ) throws(EngineError) -> Column? {
+        guard [.countRows, .count, .sum, .avg].contains(agg.function) else { return nil }
+        let valid = x.validity
+        let counts = valid == nil ? sizes : try countValid(ids, valid, groups, cancel, through: selected)
+        if agg.function == .countRows || agg.function == .count { return Column(.int(counts.map { Int64($0) })) }
+        let some = counts.map { $0 > 0 }
+        switch agg.function {
+        case .sum:
+            switch x.values {
+            case .double(let a):
+                return Column(.double(try sums(a, ids, valid, groups, cancel, through: selected)), validity: some)
+            case .bool(let a):
+                let trues = try trueCounts(a, ids, valid, groups, cancel, through: selected)
+                return Column(.int(trues.map { Int64($0) }), validity: some)
+            default:
+                guard case .int(let a) = x.values else { return nullColumn(agg.type, count: groups) }
+                guard let s = try intSums(a, ids, valid, groups, cancel, through: selected) else {
+                    throw EngineError.runtime(.integerOverflow(operation: "sum"), range: agg.range)
+                }
+                return Column(.int(s), validity: some)
+            }
+        default:
+            let totals: [Double]
+            if case .bool(let a) = x.values {
+                // The share of true values: counted, not summed as doubles.
+                totals = try trueCounts(a, ids, valid, groups, cancel, through: selected).map { Double($0) }
+            } else if case .int(let a) = x.values, let s = try intSums(a, ids, valid, groups, cancel, through: selected) {
+                // Exact integer totals, divided once: the same result as DuckDB's wide sums.
+                totals = s.map { Double($0) }
+            } else {
+                totals = try sums(
+                    Datum.column(x).doubles.array(x.count), ids, valid, groups, cancel, through: selected)
+            }
+            return Column(.double((0..<groups).map { totals[$0] / Double(max(counts[$0], 1)) }), validity: some)
         }
     }
 
@@ -193,13 +255,23 @@ enum Aggregation {
     /// addition waiting for the previous one's store (4x faster on a single group).
     static let lanes = 4
 
-    /// Per-group counts of the rows where `counted(row)` holds (null rows never count).
+    /// Per-group counts of the rows where `counted(row)` holds (null rows never count); with
+    /// `selected`, `ids[i]` is the group of row `selected[i]`, which `counted` and `valid` test.
     static func countRows<Counted: RowCondition>(
-        _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag, _ counted: Counted
+        _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag, _ counted: Counted,
+        through selected: [Int32]? = nil
     ) throws(EngineError) -> [Int] {
         try ids.withUnsafeBufferPointer { (ids) throws(EngineError) in
             try withOptionalBuffer(valid) { (valid) throws(EngineError) in
-                try totals(ids.count, groups: groups, cancel, Tally(ids: ids, valid: valid, counted: counted))
+                guard let selected else {
+                    return try totals(
+                        ids.count, groups: groups, cancel, Tally(ids: ids, valid: valid, counted: counted, row: SameRow()))
+                }
+                return try selected.withUnsafeBufferPointer { (rows) throws(EngineError) in
+                    try totals(
+                        ids.count, groups: groups, cancel,
+                        Tally(ids: ids, valid: valid, counted: counted, row: SelectedRow(rows: rows)))
+                }
             }
         }
     }
@@ -236,32 +308,51 @@ enum Aggregation {
         }
     }
 
-    static func countValid(_ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
-        throws(EngineError) -> [Int]
-    {
-        try countRows(ids, valid, groups, cancel, EveryRow())
+    static func countValid(
+        _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag, through selected: [Int32]? = nil
+    ) throws(EngineError) -> [Int] {
+        try countRows(ids, valid, groups, cancel, EveryRow(), through: selected)
     }
 
     /// Per-group counts of true values.
-    static func trueCounts(_ a: [Bool], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
-        throws(EngineError) -> [Int]
-    {
+    static func trueCounts(
+        _ a: [Bool], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag,
+        through selected: [Int32]? = nil
+    ) throws(EngineError) -> [Int] {
         try a.withUnsafeBufferPointer { (a) throws(EngineError) in
-            try countRows(ids, valid, groups, cancel, TrueRow(values: a))
+            try countRows(ids, valid, groups, cancel, TrueRow(values: a), through: selected)
         }
     }
 
     /// Double sums per group on one thread, in `lanes` interleaved partial sums (as counts
     /// are) added in lane order at the end: the order of a float sum decides its last bits,
     /// and this order depends only on the rows, never on the core count or timing.
-    static func sums(_ a: [Double], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
-        throws(EngineError) -> [Double]
-    {
+    /// With `selected`, `ids[i]` is the group of row `selected[i]`; the lanes still go by `i`,
+    /// so the sums are those of the selected rows gathered first.
+    static func sums(
+        _ a: [Double], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag,
+        through selected: [Int32]? = nil
+    ) throws(EngineError) -> [Double] {
         let lanes = groups <= 4096 ? Self.lanes : 1
         var s = [Double](repeating: 0, count: lanes * groups)
         try s.withUnsafeMutableBufferPointer { (s) throws(EngineError) in
             try a.withUnsafeBufferPointer { (a) throws(EngineError) in
-                if lanes == 1 {
+                if let selected {
+                    try selected.withUnsafeBufferPointer { (rows) throws(EngineError) in
+                        try ids.withUnsafeBufferPointer { (ids) throws(EngineError) in
+                            try withOptionalBuffer(valid) { (valid) throws(EngineError) in
+                                try cancel.chunks(ids.count) { range in
+                                    let lane = lanes == 1 ? 0 : groups
+                                    for i in range {
+                                        let r = Int(rows[i])
+                                        if let valid, !valid[r] { continue }
+                                        s[(i & 3) &* lane &+ Int(ids[i])] += a[r]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } else if lanes == 1 {
                     try eachRow(ids, valid, cancel) { g, i in s[g] += a[i] }
                 } else {
                     try eachRow(ids, valid, cancel) { g, i in s[(i & 3) &* groups &+ g] += a[i] }
@@ -275,13 +366,22 @@ enum Aggregation {
     /// Int sums per group; nil when a group's total does not fit 64 bits. Partial sums are
     /// 128-bit, so no order of addition can overflow on the way: the result (and whether there
     /// is one) is the same however the rows are split over the cores and lanes.
-    static func intSums(_ a: [Int64], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag)
-        throws(EngineError) -> [Int64]?
-    {
+    static func intSums(
+        _ a: [Int64], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag,
+        through selected: [Int32]? = nil
+    ) throws(EngineError) -> [Int64]? {
         let wide = try a.withUnsafeBufferPointer { (a) throws(EngineError) in
             try ids.withUnsafeBufferPointer { (ids) throws(EngineError) in
                 try withOptionalBuffer(valid) { (valid) throws(EngineError) in
-                    try totals(ids.count, groups: groups, cancel, IntSum(values: a, ids: ids, valid: valid))
+                    guard let selected else {
+                        return try totals(
+                            ids.count, groups: groups, cancel, IntSum(values: a, ids: ids, valid: valid, row: SameRow()))
+                    }
+                    return try selected.withUnsafeBufferPointer { (rows) throws(EngineError) in
+                        try totals(
+                            ids.count, groups: groups, cancel,
+                            IntSum(values: a, ids: ids, valid: valid, row: SelectedRow(rows: rows)))
+                    }
                 }
             }
         }
@@ -464,6 +564,21 @@ struct TrueRow: RowCondition {
     @inline(__always) func callAsFunction(_ row: Int) -> Bool { values[row] }
 }
 
+/// Which row of a column an aggregate loop's i-th step reads: row i, or the i-th row of a
+/// selection. A protocol for the same reason as `RowCondition`.
+protocol RowIndex {
+    func callAsFunction(_ i: Int) -> Int
+}
+
+struct SameRow: RowIndex {
+    @inline(__always) func callAsFunction(_ i: Int) -> Int { i }
+}
+
+struct SelectedRow: RowIndex {
+    let rows: UnsafeBufferPointer<Int32>
+    @inline(__always) func callAsFunction(_ i: Int) -> Int { Int(rows[i]) }
+}
+
 /// What `Aggregation.totals` adds up per group.
 protocol GroupAccumulation {
     associatedtype Total: AdditiveArithmetic
@@ -473,39 +588,47 @@ protocol GroupAccumulation {
 
 /// Counts of the non-null rows meeting a condition. Branch-free: every row adds its bit (a
 /// null row adds 0), so scattered nulls cost no mispredicted branches.
-struct Tally<Counted: RowCondition>: GroupAccumulation {
+struct Tally<Counted: RowCondition, Row: RowIndex>: GroupAccumulation {
+    /// The group of each step.
     let ids: UnsafeBufferPointer<Int32>
     let valid: UnsafeBufferPointer<Bool>?
     let counted: Counted
+    let row: Row
 
     @inline(__always)
     func add(_ rows: Range<Int>, into t: UnsafeMutablePointer<Int>, laneWidth: Int) {
         if let valid {
             for i in rows {
-                let bit = unsafeBitCast(valid[i], to: UInt8.self) & unsafeBitCast(counted(i), to: UInt8.self)
+                let r = row(i)
+                let bit = unsafeBitCast(valid[r], to: UInt8.self) & unsafeBitCast(counted(r), to: UInt8.self)
                 t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int(bit)
             }
         } else {
-            for i in rows { t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int(unsafeBitCast(counted(i), to: UInt8.self)) }
+            for i in rows {
+                t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int(unsafeBitCast(counted(row(i)), to: UInt8.self))
+            }
         }
     }
 }
 
 /// Sums of integers in 128 bits (a null row adds 0, without a branch).
-struct IntSum: GroupAccumulation {
+struct IntSum<Row: RowIndex>: GroupAccumulation {
     let values: UnsafeBufferPointer<Int64>
+    /// The group of each step.
     let ids: UnsafeBufferPointer<Int32>
     let valid: UnsafeBufferPointer<Bool>?
+    let row: Row
 
     @inline(__always)
     func add(_ rows: Range<Int>, into t: UnsafeMutablePointer<Int128>, laneWidth: Int) {
         if let valid {
             for i in rows {
-                let keep = -Int64(unsafeBitCast(valid[i], to: UInt8.self))
-                t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(values[i] & keep)
+                let r = row(i)
+                let keep = -Int64(unsafeBitCast(valid[r], to: UInt8.self))
+                t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(values[r] & keep)
             }
         } else {
-            for i in rows { t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(values[i]) }
+            for i in rows { t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(values[row(i)]) }
         }
     }
 }

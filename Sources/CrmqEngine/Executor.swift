@@ -95,10 +95,18 @@ public struct Executor: Sendable {
             return renamed(try table.take(rows, keeping: needed, cancel: cancellation), plan.schema)
 
         case .aggregate(let input, let keys, let aggregates):
+            if case .filter(let filtered, let predicate) = input.kind {
+                // The filter's rows are aggregated where they are (`Aggregation.run`).
+                let table = try execute(filtered, needed: input.inputNeeds(inputNeeds[0])[0])
+                let selection = try Selection(table: table, cancellation: cancellation).select(predicate)
+                try budget.check(rows: selection.rows.count, columns: inputNeeds[0].count, operation: "the filter")
+                return try Aggregation.run(
+                    table, selected: selection.rows, nonNull: selection.nonNull, keys: keys, aggregates: aggregates,
+                    schema: plan.schema, cancel: cancellation)
+            }
             let table = try execute(input, needed: inputNeeds[0])
             return try Aggregation.run(
-                table, keys: keys, aggregates: aggregates, schema: plan.schema,
-                evaluator: ExpressionEvaluator(table: table, cancellation: cancellation), cancel: cancellation)
+                table, keys: keys, aggregates: aggregates, schema: plan.schema, cancel: cancellation)
 
         case .appendShare(let input, let of):
             let table = try execute(input, needed: inputNeeds[0])

@@ -204,4 +204,83 @@ import Testing
         let t = Table(schema: Schema([Field("s", .string)]), columns: [c])
         #expect(rows(try run(t, keys: [col(0, .string)], [agg(.countRows, [], .int)])) == [[.string("x"), .int(3)], [.string("y"), .int(1)]])
     }
+
+    /// A table of `n` rows with nulls everywhere: k (int key), s (string key), x (int),
+    /// y (double), b (bool), big (ints whose sum overflows 64 bits unless rows are left out).
+    func mixed(_ n: Int) -> Table {
+        var seed: UInt64 = 42
+        func next() -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int(seed >> 33)
+        }
+        var k: [Value] = [], s: [Value] = [], x: [Value] = [], y: [Value] = [], b: [Value] = [], big: [Value] = []
+        for i in 0..<n {
+            let r = next()
+            k.append(r % 11 == 0 ? .null : .int(Int64(r % 7) - 3))
+            s.append(r % 13 == 0 ? .null : .string(["North", "South", "East", "west"][r % 4]))
+            x.append(r % 5 == 0 ? .null : .int(Int64(r % 1000) - 200))
+            y.append(r % 6 == 0 ? .null : .double(Double(r % 10_000) / 7 - 300))
+            b.append(r % 9 == 0 ? .null : .bool(r % 3 == 0))
+            big.append(.int(i % 2 == 0 ? Int64.max / 2 : 1))
+        }
+        return table([("k", .int, k), ("s", .string, s), ("x", .int, x), ("y", .double, y), ("b", .bool, b), ("big", .int, big)])
+    }
+
+    /// Summarizing a filter reads the selected rows of count/sum/avg arguments in place
+    /// (`Aggregation.run(selected:)`); a projection between the two makes the executor gather
+    /// every column first. Both must give the same rows, double sums to the last bit.
+    @Test func summarizingAFilterEqualsSummarizingItsRows() throws {
+        let t = mixed(5_000)
+        let predicates: [BoundExpr] = [
+            call(.isNotNull, [col(0, .int)], .bool),
+            call(.greater, [col(2, .int), lit(.int(100))], .bool),
+            call(.and, [call(.isNotNull, [col(3, .double)], .bool), call(.equal, [col(1, .string), lit(.string("North"))], .bool)], .bool),
+            call(.less, [col(2, .int), lit(.int(-1000))], .bool),  // no row
+            lit(.bool(true)),
+        ]
+        let aggregates = [
+            agg(.countRows, [], .int), agg(.count, [col(2, .int)], .int), agg(.count, [col(1, .string)], .int),
+            agg(.sum, [col(2, .int)], .int), agg(.avg, [col(2, .int)], .double), agg(.sum, [col(3, .double)], .double),
+            agg(.avg, [col(3, .double)], .double), agg(.sum, [col(4, .bool)], .int), agg(.avg, [col(4, .bool)], .double),
+            agg(.min, [col(3, .double)], .double), agg(.countDistinct, [col(2, .int)], .int),
+            agg(.sum, [call(.multiply, [col(2, .int), lit(.int(2))], .int)], .int),
+        ]
+        let keySets: [[BoundExpr]] = [[], [col(0, .int)], [col(1, .string)], [col(1, .string), col(0, .int)]]
+        let identity = (0..<t.schema.count).map { col($0, t.schema.fields[$0].type) }
+        for predicate in predicates {
+            let filter = Plan(.filter(scan("t", t), predicate: predicate), schema: t.schema)
+            let gathered = Plan(.project(filter, identity), schema: t.schema)
+            for keys in keySets {
+                let fields = keys.enumerated().map { Field("k\($0.offset)", $0.element.type) }
+                    + aggregates.enumerated().map { Field("a\($0.offset)", $0.element.type) }
+                let inPlace = try executor(["t": t]).execute(
+                    Plan(.aggregate(filter, keys: keys, aggregates: aggregates), schema: Schema(fields)))
+                let reference = try executor(["t": t]).execute(
+                    Plan(.aggregate(gathered, keys: keys, aggregates: aggregates), schema: Schema(fields)))
+                #expect(rows(inPlace) == rows(reference), "\(predicate) by \(keys.count) keys")
+                if keys.isEmpty { #expect(inPlace.rowCount == 1) }
+            }
+        }
+    }
+
+    /// Only the selected rows are added up: a sum that overflows over every row does not over
+    /// the rows the filter keeps, and an argument that fails on a left-out row is not computed
+    /// there.
+    @Test func summarizingAFilterReadsOnlyItsRows() throws {
+        let t = mixed(100)
+        let odd = call(.equal, [col(5, .int), lit(.int(1))], .bool)
+        let fields = Schema([Field("a0", .int), Field("a1", .double)])
+        let sums = [agg(.sum, [col(5, .int)], .int), agg(.avg, [col(5, .int)], .double)]
+        let all = try? executor(["t": t]).execute(Plan(.aggregate(scan("t", t), keys: [], aggregates: sums), schema: fields))
+        #expect(all == nil)
+        let filtered = try executor(["t": t]).execute(
+            Plan(.aggregate(Plan(.filter(scan("t", t), predicate: odd), schema: t.schema), keys: [], aggregates: sums), schema: fields))
+        #expect(rows(filtered) == [[.int(50), .double(1)]])
+        // big * 4 overflows on the rows left out (an error), not on the rows kept.
+        let times4 = agg(.sum, [call(.multiply, [col(5, .int), lit(.int(4))], .int)], .int)
+        let out = try executor(["t": t]).execute(
+            Plan(.aggregate(Plan(.filter(scan("t", t), predicate: odd), schema: t.schema), keys: [], aggregates: [times4]),
+                 schema: Schema([Field("q", .int)])))
+        #expect(rows(out) == [[.int(200)]])
+    }
 }
