@@ -18,10 +18,15 @@ enum Aggregation {
         aggregates: [BoundAggregate], schema: Schema, cancel: CancellationFlag
     ) throws(EngineError) -> Table {
         var inPlace: [Int?] = aggregates.map { _ in nil }
+        // Keys that are columns themselves are grouped through the selection too.
+        let keyInPlace: [Int?] = keys.map { k in
+            guard selected != nil, case .column(let i) = k.kind, i < input.columns.count else { return nil }
+            return i
+        }
         var table = input
         if let selected {
             var read = Set<Int>()
-            for k in keys { read.formUnion(k.columns) }
+            for (k, key) in keys.enumerated() where keyInPlace[k] == nil { read.formUnion(key.columns) }
             for (a, agg) in aggregates.enumerated() {
                 if let column = readsInPlace(agg, input) {
                     inPlace[a] = column
@@ -33,14 +38,20 @@ enum Aggregation {
         }
         let evaluator = ExpressionEvaluator(table: table, cancellation: cancel)
         let n = table.rowCount
-        var keyColumns: [Column] = []
-        for k in keys { keyColumns.append(try evaluator.column(k)) }
-        let grouping =
-            keys.isEmpty
-            ? Grouping(ids: [Int32](repeating: 0, count: n), count: 1, ordered: true)
-            : try Grouper.group(keyColumns, rowCount: n, ordered: true, cancel: cancel)
+        var grouping = Grouping(ids: [Int32](repeating: 0, count: n), count: 1, ordered: true)
+        var keyColumns: [(column: Column, inPlace: Bool)] = []
+        for (k, key) in keys.enumerated() {
+            let column: Column
+            if let i = keyInPlace[k] { column = input.columns[i] } else { column = try evaluator.column(key) }
+            keyColumns.append((column, keyInPlace[k] != nil))
+            let g = try Grouper.group(
+                column, ordered: true, through: keyInPlace[k] == nil ? nil : selected, cancel: cancel)
+            grouping = k == 0 ? g : try Grouper.combine(grouping, g, cancel: cancel)
+        }
         let first = grouping.firstRows()
-        var columns = keyColumns.map { $0.take(first) }
+        // A key read in place takes its values from the input's rows (a group has a first row).
+        let firstSelected = keyColumns.contains { $0.inPlace } ? selected.map { s in first.map { s[Int($0)] } } : nil
+        var columns = keyColumns.map { $0.inPlace ? $0.column.take(firstSelected!) : $0.column.take(first) }
         // Rows per group, counted once for every aggregate whose argument has no nulls.
         let sizes = aggregates.isEmpty ? [] : try countValid(grouping.ids, nil, grouping.count, cancel)
         for (a, agg) in aggregates.enumerated() {

@@ -102,6 +102,25 @@ func doubleKey(_ x: Double) -> Int64 {
     return Int64(bitPattern: x.bitPattern)
 }
 
+/// The rows a grouping loop's steps read: every row of a column, or the rows of a selection.
+/// A protocol so that the loops stay specialised (see `RowCondition`).
+protocol GroupedRows {
+    var count: Int { get }
+    func callAsFunction(_ k: Int) -> Int
+}
+
+struct EveryRowOf: GroupedRows {
+    let count: Int
+    @inline(__always) func callAsFunction(_ k: Int) -> Int { k }
+}
+
+/// The rows of a selection (valid while the selection's buffer is).
+struct SelectedRows: GroupedRows {
+    let rows: UnsafeBufferPointer<Int32>
+    var count: Int { rows.count }
+    @inline(__always) func callAsFunction(_ k: Int) -> Int { Int(rows[k]) }
+}
+
 /// Computes groupings of rows by one or several key columns.
 enum Grouper {
     /// The largest id domain grouped through a direct array instead of a hash table.
@@ -124,14 +143,24 @@ enum Grouper {
 
     /// Groups by one column. With `ordered`, ids follow the key order where that comes for free
     /// (bool, string ranks, small int ranges); otherwise strings group by their dictionary codes.
-    static func group(_ c: Column, ordered: Bool, cancel: CancellationFlag) throws(EngineError) -> Grouping {
-        let n = c.count
+    /// With `selected`, the rows grouped are those it lists (id k is row `selected[k]`'s), as if
+    /// the column were gathered first.
+    static func group(_ c: Column, ordered: Bool, through selected: [Int32]? = nil, cancel: CancellationFlag)
+        throws(EngineError) -> Grouping
+    {
+        if let selected, case .double = c.values {
+            return try group(c.take(selected), ordered: ordered, cancel: cancel)
+        }
+        let n = selected?.count ?? c.count
         let valid = c.validity
         switch c.values {
-        case .null(let count):
-            return Grouping(ids: [Int32](repeating: 0, count: count), count: count > 0 ? 1 : 0, ordered: true)
+        case .null:
+            return Grouping(ids: [Int32](repeating: 0, count: n), count: n > 0 ? 1 : 0, ordered: true)
         case .bool(let a):
-            let raw = (0..<n).map { i -> Int32 in valid.map { !$0[i] } ?? false ? 2 : (a[i] ? 1 : 0) }
+            let raw = (0..<n).map { k -> Int32 in
+                let i = selected.map { Int($0[k]) } ?? k
+                return valid.map { !$0[i] } ?? false ? 2 : (a[i] ? 1 : 0)
+            }
             return try compact(raw, domain: 3, ordered: true, cancel: cancel)
         case .string(let codes, let dict):
             // Ranks merge duplicate entries and give byte order; codes are enough for equality.
@@ -149,11 +178,21 @@ enum Grouper {
             let raw: [Int32] = codes.withUnsafeBufferPointer { codes in
                 table.withUnsafeBufferPointer { table in
                     withOptionalBuffer(valid) { valid in
-                        Parallel.array(n) { out, rows in
-                            if let valid {
-                                for i in rows { out.initializeElement(at: i, to: valid[i] ? table[Int(codes[i])] : nullSlot) }
-                            } else {
-                                for i in rows { out.initializeElement(at: i, to: table[Int(codes[i])]) }
+                        withOptionalBuffer(selected) { selected in
+                            Parallel.array(n) { out, rows in
+                                if let selected {
+                                    for k in rows {
+                                        let i = Int(selected[k])
+                                        out.initializeElement(
+                                            at: k, to: valid.map { $0[i] } ?? true ? table[Int(codes[i])] : nullSlot)
+                                    }
+                                } else if let valid {
+                                    for i in rows {
+                                        out.initializeElement(at: i, to: valid[i] ? table[Int(codes[i])] : nullSlot)
+                                    }
+                                } else {
+                                    for i in rows { out.initializeElement(at: i, to: table[Int(codes[i])]) }
+                                }
                             }
                         }
                     }
@@ -162,9 +201,9 @@ enum Grouper {
             try cancel.check()
             return try compact(raw, domain: distinct + 1, ordered: true, cancel: cancel)
         case .int(let a):
-            return try groupIntegers(a, valid: valid, cancel: cancel)
+            return try groupIntegers(a, valid: valid, through: selected, cancel: cancel)
         case .date(let a):
-            return try groupIntegers(a, valid: valid, cancel: cancel)
+            return try groupIntegers(a, valid: valid, through: selected, cancel: cancel)
         case .double(let a):
             return try hashGroup(a.map(doubleKey), valid: valid, cancel: cancel)
         }
@@ -175,10 +214,22 @@ enum Grouper {
     /// With `dense: false` the ids of a direct range are `value - min` (null: one past the
     /// range), not renumbered: not every id in `0..<count` need occur (enough for counting
     /// distinct values, which only indexes an array by id).
+    /// With `selected`, the rows grouped are those it lists, as in `group(_:ordered:through:cancel:)`.
     static func groupIntegers<T: FixedWidthInteger & SignedInteger>(
-        _ a: [T], valid: [Bool]?, dense: Bool = true, cancel: CancellationFlag
+        _ a: [T], valid: [Bool]?, dense: Bool = true, through selected: [Int32]? = nil, cancel: CancellationFlag
     ) throws(EngineError) -> Grouping {
-        let n = a.count
+        if let selected {
+            return try selected.withUnsafeBufferPointer { (rows) throws(EngineError) in
+                try groupIntegers(a, valid: valid, dense: dense, row: SelectedRows(rows: rows), cancel: cancel)
+            }
+        }
+        return try groupIntegers(a, valid: valid, dense: dense, row: EveryRowOf(count: a.count), cancel: cancel)
+    }
+
+    private static func groupIntegers<T: FixedWidthInteger & SignedInteger, Rows: GroupedRows>(
+        _ a: [T], valid: [Bool]?, dense: Bool, row: Rows, cancel: CancellationFlag
+    ) throws(EngineError) -> Grouping {
+        let n = row.count
         let parts = Parallel.parts(n)
         var bounds = [(lo: Int64, hi: Int64)](repeating: (.max, .min), count: parts)
         a.withUnsafeBufferPointer { a in
@@ -187,14 +238,14 @@ enum Grouper {
                     Parallel.forEach(n, parts: parts) { part, rows in
                         var lo = Int64.max, hi = Int64.min
                         if let valid {
-                            for i in rows where valid[i] {
-                                lo = Swift.min(lo, Int64(a[i]))
-                                hi = Swift.max(hi, Int64(a[i]))
+                            for k in rows where valid[row(k)] {
+                                lo = Swift.min(lo, Int64(a[row(k)]))
+                                hi = Swift.max(hi, Int64(a[row(k)]))
                             }
                         } else {
-                            for i in rows {
-                                lo = Swift.min(lo, Int64(a[i]))
-                                hi = Swift.max(hi, Int64(a[i]))
+                            for k in rows {
+                                lo = Swift.min(lo, Int64(a[row(k)]))
+                                hi = Swift.max(hi, Int64(a[row(k)]))
                             }
                         }
                         bounds[part] = (lo, hi)
@@ -209,18 +260,22 @@ enum Grouper {
         }
         let (span, overflow) = hi.subtractingReportingOverflow(lo)
         guard !overflow, span < directLimit(n) else {
-            return try hashGroup(a.map { Int64($0) }, valid: valid, cancel: cancel)
+            return try hashGroup(
+                (0..<n).map { Int64(a[row($0)]) }, valid: valid.map { v in (0..<n).map { v[row($0)] } }, cancel: cancel)
         }
         let nullSlot = Int32(span + 1)
         let raw: [Int32] = a.withUnsafeBufferPointer { a in
             withOptionalBuffer(valid) { valid in
                 Parallel.array(n) { out, rows in
                     if let valid {
-                        for i in rows {
-                            out.initializeElement(at: i, to: valid[i] ? Int32(truncatingIfNeeded: Int64(a[i]) &- lo) : nullSlot)
+                        for k in rows {
+                            let i = row(k)
+                            out.initializeElement(at: k, to: valid[i] ? Int32(truncatingIfNeeded: Int64(a[i]) &- lo) : nullSlot)
                         }
                     } else {
-                        for i in rows { out.initializeElement(at: i, to: Int32(truncatingIfNeeded: Int64(a[i]) &- lo)) }
+                        for k in rows {
+                            out.initializeElement(at: k, to: Int32(truncatingIfNeeded: Int64(a[row(k)]) &- lo))
+                        }
                     }
                 }
             }

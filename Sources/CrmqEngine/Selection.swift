@@ -53,8 +53,11 @@ struct Selection {
         return [e]
     }
 
-    /// The rows passing every test: per part of the rows (one per core), the first test lists
-    /// the rows of the part that pass it, and each later test compacts that list in place.
+    /// The rows passing every test: per part of the rows (one per core), a block of rows at a
+    /// time, the first test lists the block's rows that pass it, and each later test compacts
+    /// that list in place while it is in cache. (Test by test over the whole part, the first
+    /// test's list went out to memory and back: at 120M transactions, `where date >= ... and
+    /// date < ... and amount > 50` wrote and read 160 MB more.)
     func scan(_ tests: [RowTest]) throws(EngineError) -> [Int32] {
         let n = table.rowCount
         let parts = Parallel.parts(n)
@@ -68,9 +71,18 @@ struct Selection {
                 Parallel.forEach(n, parts: parts) { part, range in
                     let out = base + range.lowerBound
                     var k = 0
-                    for (j, t) in tests.enumerated() {
-                        if cancellation.isCancelled { break }
-                        k = j == 0 ? t.apply(range: range, input: nil, out: out) : t.apply(range: range, input: k, out: out)
+                    var start = range.lowerBound
+                    while start < range.upperBound, !cancellation.isCancelled {
+                        let end = Swift.min(start + Self.block, range.upperBound)
+                        // The block's rows go after the rows kept so far, which never
+                        // reaches past the block's own place in the result.
+                        var c = 0
+                        for (j, t) in tests.enumerated() {
+                            c = t.apply(range: start..<end, input: j == 0 ? nil : c, out: out + k)
+                            if c == 0 { break }
+                        }
+                        k += c
+                        start = end
                     }
                     kept[part] = k
                 }
@@ -87,6 +99,10 @@ struct Selection {
         try cancellation.check()
         return rows
     }
+
+    /// Rows per block of `scan`: a multiple of `RowTest.zone`, and small enough that a block's
+    /// list of rows (64 KB) stays in cache.
+    static let block = 16 * RowTest.zone
 
     /// `rows` (all rows when nil) narrowed to those where `conjunct` is true, evaluating it
     /// over those rows alone.

@@ -229,8 +229,9 @@ import Testing
     /// Summarizing a filter reads the selected rows of count/sum/avg arguments in place
     /// (`Aggregation.run(selected:)`); a projection between the two makes the executor gather
     /// every column first. Both must give the same rows, double sums to the last bit.
-    @Test func summarizingAFilterEqualsSummarizingItsRows() throws {
-        let t = mixed(5_000)
+    @Test(arguments: [5_000, Parallel.minimumRows + 1_234])
+    func summarizingAFilterEqualsSummarizingItsRows(n: Int) throws {
+        let t = mixed(n)
         let predicates: [BoundExpr] = [
             call(.isNotNull, [col(0, .int)], .bool),
             call(.greater, [col(2, .int), lit(.int(100))], .bool),
