@@ -13,11 +13,15 @@ enum Aggregation {
     /// summarize ... avg(churned) by satisfaction` at 10M customers (perf). The result is the
     /// same as gathering every column first: the same rows in the same order, so even double
     /// sums add up in the same order.
+    ///
+    /// The count, sum or avg of a column compared with a constant (`avg(recommend >= 9)`, how
+    /// `nps` and the other CRM shares are written) counts the rows where the comparison holds as
+    /// it reads the column, selection or not, instead of making a column of the comparison first.
     static func run(
         _ input: Table, selected: [Int32]? = nil, nonNull: Set<Int> = [], keys: [BoundExpr],
         aggregates: [BoundAggregate], schema: Schema, cancel: CancellationFlag
     ) throws(EngineError) -> Table {
-        var inPlace: [Int?] = aggregates.map { _ in nil }
+        var inPlace: [InPlaceArgument?] = aggregates.map { readsInPlace($0, input, selected: selected != nil) }
         // Keys that are columns themselves are grouped through the selection too.
         let keyInPlace: [Int?] = keys.map { k in
             guard selected != nil, case .column(let i) = k.kind, i < input.columns.count else { return nil }
@@ -27,12 +31,8 @@ enum Aggregation {
         if let selected {
             var read = Set<Int>()
             for (k, key) in keys.enumerated() where keyInPlace[k] == nil { read.formUnion(key.columns) }
-            for (a, agg) in aggregates.enumerated() {
-                if let column = readsInPlace(agg, input) {
-                    inPlace[a] = column
-                } else {
-                    for e in agg.arguments { read.formUnion(e.columns) }
-                }
+            for (a, agg) in aggregates.enumerated() where inPlace[a] == nil {
+                for e in agg.arguments { read.formUnion(e.columns) }
             }
             table = try input.take(selected, keeping: read, nonNull: nonNull, cancel: cancel)
         }
@@ -55,12 +55,18 @@ enum Aggregation {
         // Rows per group, counted once for every aggregate whose argument has no nulls.
         let sizes = aggregates.isEmpty ? [] : try countValid(grouping.ids, nil, grouping.count, cancel)
         for (a, agg) in aggregates.enumerated() {
-            if let column = inPlace[a], let selected {
-                let x = input.columns[column]
+            switch inPlace[a] {
+            case .column(let i)?:
                 columns.append(
-                    try countSumOrAverage(agg, x, through: selected, grouping.ids, grouping.count, sizes: sizes, cancel)!
+                    try countSumOrAverage(
+                        agg, input.columns[i], through: selected, grouping.ids, grouping.count, sizes: sizes, cancel)!
                         .finite())
-            } else {
+            case .comparison(let i, let op, let constant)?:
+                columns.append(
+                    try countSumOrAverage(
+                        agg, comparing: input.columns[i], op, constant, through: selected, grouping.ids, grouping.count,
+                        sizes: sizes, cancel))
+            case nil:
                 columns.append(try accumulate(agg, grouping, sizes: sizes, evaluator: evaluator, cancel: cancel))
             }
         }
@@ -74,17 +80,69 @@ enum Aggregation {
         return result
     }
 
-    /// The input column a `count`, `sum` or `avg` reads when its argument is a column (of a type
-    /// `countSumOrAverage` adds up), which `run` then reads through the selection in place.
-    private static func readsInPlace(_ agg: BoundAggregate, _ input: Table) -> Int? {
-        guard [.count, .sum, .avg].contains(agg.function), agg.arguments.count == 1,
-            case .column(let i) = agg.arguments[0].kind, i < input.columns.count
-        else { return nil }
-        switch input.columns[i].values {
-        case .int, .double, .bool: return i
-        case .date, .string: return agg.function == .count ? i : nil
-        case .null: return nil
+    /// An aggregate's argument that `run` reads from the input as it stands.
+    enum InPlaceArgument {
+        /// A column (when there is a selection: otherwise the column is the argument already).
+        case column(Int)
+        /// A column compared with a constant of its own type.
+        case comparison(Int, ScalarFunction, Value)
+    }
+
+    /// How a `count`, `sum` or `avg` reads its argument in place, if it can.
+    private static func readsInPlace(_ agg: BoundAggregate, _ input: Table, selected: Bool) -> InPlaceArgument? {
+        guard [.count, .sum, .avg].contains(agg.function), agg.arguments.count == 1 else { return nil }
+        switch agg.arguments[0].kind {
+        case .column(let i) where selected && i < input.columns.count:
+            switch input.columns[i].values {
+            case .int, .double, .bool: return .column(i)
+            case .date, .string: return agg.function == .count ? .column(i) : nil
+            case .null: return nil
+            }
+        case .call(let op, let args) where args.count == 2 && RowTest.comparisons.contains(op):
+            let (column, constant, fn): (BoundExpr, BoundExpr, ScalarFunction) =
+                if case .column = args[0].kind { (args[0], args[1], op) } else { (args[1], args[0], RowTest.mirrored(op)) }
+            guard case .column(let i) = column.kind, i < input.columns.count, case .literal(let v) = constant.kind
+            else { return nil }
+            switch (input.columns[i].values, v) {
+            case (.int, .int), (.double, .double), (.date, .date): return .comparison(i, fn, v)
+            default: return nil
+            }
+        default:
+            return nil
         }
+    }
+
+    /// `count`, `sum` or `avg` of `x op constant` per group, as `countSumOrAverage` gives them
+    /// for that comparison's bool column: the rows where it holds are counted as `x` is read.
+    static func countSumOrAverage(
+        _ agg: BoundAggregate, comparing x: Column, _ op: ScalarFunction, _ constant: Value, through selected: [Int32]?,
+        _ ids: [Int32], _ groups: Int, sizes: [Int], _ cancel: CancellationFlag
+    ) throws(EngineError) -> Column {
+        let valid = x.validity
+        let counts = valid == nil ? sizes : try countValid(ids, valid, groups, cancel, through: selected)
+        if agg.function == .count { return Column(.int(counts.map { Int64($0) })) }
+        func holding<T: Comparable>(_ a: [T], _ c: T) throws(EngineError) -> [Int] {
+            try a.withUnsafeBufferPointer { (a) throws(EngineError) in
+                switch op {
+                case .equal: try countRows(ids, valid, groups, cancel, ComparedRow<T, Equal>(values: a, constant: c), through: selected)
+                case .notEqual: try countRows(ids, valid, groups, cancel, ComparedRow<T, NotEqual>(values: a, constant: c), through: selected)
+                case .less: try countRows(ids, valid, groups, cancel, ComparedRow<T, Less>(values: a, constant: c), through: selected)
+                case .lessEqual: try countRows(ids, valid, groups, cancel, ComparedRow<T, LessEqual>(values: a, constant: c), through: selected)
+                case .greater: try countRows(ids, valid, groups, cancel, ComparedRow<T, Greater>(values: a, constant: c), through: selected)
+                default: try countRows(ids, valid, groups, cancel, ComparedRow<T, GreaterEqual>(values: a, constant: c), through: selected)
+                }
+            }
+        }
+        let trues: [Int]
+        switch (x.values, constant) {
+        case (.int(let a), .int(let c)): trues = try holding(a, c)
+        case (.double(let a), .double(let c)): trues = try holding(a, c)
+        case (.date(let a), .date(let c)): trues = try holding(a, c)
+        default: return nullColumn(agg.type, count: groups)  // not made by `readsInPlace`
+        }
+        let some = counts.map { $0 > 0 }
+        if agg.function == .sum { return Column(.int(trues.map { Int64($0) }), validity: some) }
+        return Column(.double((0..<groups).map { Double(trues[$0]) / Double(max(counts[$0], 1)) }), validity: some)
     }
 
     /// One aggregate per group. A double total that leaves the finite range (a sum of
@@ -573,6 +631,13 @@ struct EveryRow: RowCondition {
 struct TrueRow: RowCondition {
     let values: UnsafeBufferPointer<Bool>
     @inline(__always) func callAsFunction(_ row: Int) -> Bool { values[row] }
+}
+
+/// Rows whose value compares with a constant as `C` says.
+struct ComparedRow<T: Comparable, C: Comparison>: RowCondition {
+    let values: UnsafeBufferPointer<T>
+    let constant: T
+    @inline(__always) func callAsFunction(_ row: Int) -> Bool { C.holds(values[row], constant) }
 }
 
 /// Which row of a column an aggregate loop's i-th step reads: row i, or the i-th row of a

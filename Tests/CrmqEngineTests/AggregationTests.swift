@@ -284,4 +284,43 @@ import Testing
                  schema: Schema([Field("q", .int)])))
         #expect(rows(out) == [[.int(200)]])
     }
+
+    /// The count, sum and avg of a column compared with a constant count the rows as they read
+    /// the column (`Aggregation.countSumOrAverage(_:comparing:...)`), with a filter or without;
+    /// `cmp and true`, the same truth in another shape, is evaluated as a column first.
+    @Test(arguments: [3_000, Parallel.minimumRows + 77])
+    func aggregatesOfComparisonsEqualThoseOfTheirColumns(n: Int) throws {
+        let t = mixed(n)
+        let comparisons: [BoundExpr] = [
+            call(.greaterEqual, [col(2, .int), lit(.int(100))], .bool),
+            call(.less, [lit(.int(0)), col(0, .int)], .bool),  // constant first
+            call(.lessEqual, [col(3, .double), lit(.double(-12.5))], .bool),
+            call(.equal, [col(0, .int), lit(.int(2))], .bool),
+            call(.notEqual, [col(2, .int), lit(.int(5))], .bool),
+            call(.greater, [col(5, .int), lit(.int(1))], .bool),
+        ]
+        func aggregates(_ e: BoundExpr) -> [BoundAggregate] {
+            [agg(.avg, [e], .double), agg(.sum, [e], .int), agg(.count, [e], .int)]
+        }
+        let fields = Schema([Field("k", .string), Field("avg", .double), Field("sum", .int), Field("count", .int)])
+        let inputs: [Plan] = [
+            scan("t", t),
+            Plan(.filter(scan("t", t), predicate: call(.isNotNull, [col(1, .string)], .bool)), schema: t.schema),
+            Plan(.filter(scan("t", t), predicate: call(.greater, [col(3, .double), lit(.double(0))], .bool)), schema: t.schema),
+        ]
+        for input in inputs {
+            for c in comparisons {
+                for keys in [[], [col(1, .string)]] {
+                    let schema = Schema(Array(fields.fields.dropFirst(keys.isEmpty ? 1 : 0)))
+                    let counted = try executor(["t": t]).execute(
+                        Plan(.aggregate(input, keys: keys, aggregates: aggregates(c)), schema: schema))
+                    let same = call(.and, [c, lit(.bool(true))], .bool)
+                    let evaluated = try executor(["t": t]).execute(
+                        Plan(.aggregate(input, keys: keys, aggregates: aggregates(same)), schema: schema))
+                    #expect(rows(counted) == rows(evaluated), "\(c) by \(keys.count) keys")
+                }
+            }
+        }
+    }
 }
+
