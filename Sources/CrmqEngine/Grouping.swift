@@ -157,9 +157,11 @@ enum Grouper {
         case .null:
             return Grouping(ids: [Int32](repeating: 0, count: n), count: n > 0 ? 1 : 0, ordered: true)
         case .bool(let a):
-            let raw = (0..<n).map { k -> Int32 in
-                let i = selected.map { Int($0[k]) } ?? k
-                return valid.map { !$0[i] } ?? false ? 2 : (a[i] ? 1 : 0)
+            let raw: [Int32] = try Parallel.array(n, cancel: cancel) { out, rows in
+                for k in rows {
+                    let i = selected.map { Int($0[k]) } ?? k
+                    out.initializeElement(at: k, to: valid.map { !$0[i] } ?? false ? 2 : (a[i] ? 1 : 0))
+                }
             }
             return try compact(raw, domain: 3, ordered: true, cancel: cancel)
         case .string(let codes, let dict):
@@ -175,11 +177,11 @@ enum Grouper {
                 distinct = dict.count
             }
             let nullSlot = Int32(distinct)
-            let raw: [Int32] = codes.withUnsafeBufferPointer { codes in
-                table.withUnsafeBufferPointer { table in
-                    withOptionalBuffer(valid) { valid in
-                        withOptionalBuffer(selected) { selected in
-                            Parallel.array(n) { out, rows in
+            let raw: [Int32] = try codes.withUnsafeBufferPointer { (codes) throws(EngineError) in
+                try table.withUnsafeBufferPointer { (table) throws(EngineError) in
+                    try withOptionalBuffer(valid) { (valid) throws(EngineError) in
+                        try withOptionalBuffer(selected) { (selected) throws(EngineError) in
+                            try Parallel.array(n, cancel: cancel) { out, rows in
                                 if let selected {
                                     for k in rows {
                                         let i = Int(selected[k])
@@ -232,11 +234,12 @@ enum Grouper {
         let n = row.count
         let parts = Parallel.parts(n)
         var bounds = [(lo: Int64, hi: Int64)](repeating: (.max, .min), count: parts)
-        a.withUnsafeBufferPointer { a in
-            withOptionalBuffer(valid) { valid in
-                bounds.withUnsafeMutableBufferPointer { bounds in
-                    Parallel.forEach(n, parts: parts) { part, rows in
-                        var lo = Int64.max, hi = Int64.min
+        try a.withUnsafeBufferPointer { (a) throws(EngineError) in
+            try withOptionalBuffer(valid) { (valid) throws(EngineError) in
+                try bounds.withUnsafeMutableBufferPointer { (bounds) throws(EngineError) in
+                    // Called for each chunk of a part's rows: the part's bounds so far widen.
+                    try Parallel.forEachChunk(n, parts: parts, cancel: cancel) { part, rows in
+                        var (lo, hi) = bounds[part]
                         if let valid {
                             for k in rows where valid[row(k)] {
                                 lo = Swift.min(lo, Int64(a[row(k)]))
@@ -253,7 +256,6 @@ enum Grouper {
                 }
             }
         }
-        try cancel.check()
         let lo = bounds.map(\.lo).min()!, hi = bounds.map(\.hi).max()!
         if lo > hi {  // all null (or empty)
             return Grouping(ids: [Int32](repeating: 0, count: n), count: n > 0 ? 1 : 0, ordered: true)
@@ -264,9 +266,9 @@ enum Grouper {
                 (0..<n).map { Int64(a[row($0)]) }, valid: valid.map { v in (0..<n).map { v[row($0)] } }, cancel: cancel)
         }
         let nullSlot = Int32(span + 1)
-        let raw: [Int32] = a.withUnsafeBufferPointer { a in
-            withOptionalBuffer(valid) { valid in
-                Parallel.array(n) { out, rows in
+        let raw: [Int32] = try a.withUnsafeBufferPointer { (a) throws(EngineError) in
+            try withOptionalBuffer(valid) { (valid) throws(EngineError) in
+                try Parallel.array(n, cancel: cancel) { out, rows in
                     if let valid {
                         for k in rows {
                             let i = row(k)
@@ -321,8 +323,8 @@ enum Grouper {
             let marks = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: parts * domain)
             marks.initialize(repeating: 0)
             defer { marks.deallocate() }
-            raw.withUnsafeBufferPointer { r in
-                Parallel.forEach(r.count, parts: parts) { part, rows in
+            try raw.withUnsafeBufferPointer { (r) throws(EngineError) in
+                try Parallel.forEachChunk(r.count, parts: parts, cancel: cancel) { part, rows in
                     let m = marks.baseAddress! + part * domain
                     for i in rows { m[Int(r[i])] = 1 }
                 }
@@ -346,9 +348,9 @@ enum Grouper {
         }
         try cancel.check()
         if identity { return Grouping(ids: raw, count: Int(next), ordered: ordered) }
-        let ids: [Int32] = map.withUnsafeBufferPointer { m in
-            raw.withUnsafeBufferPointer { r in
-                Parallel.array(r.count) { out, rows in
+        let ids: [Int32] = try map.withUnsafeBufferPointer { (m) throws(EngineError) in
+            try raw.withUnsafeBufferPointer { (r) throws(EngineError) in
+                try Parallel.array(r.count, cancel: cancel) { out, rows in
                     for i in rows { out.initializeElement(at: i, to: m[Int(r[i])]) }
                 }
             }
@@ -363,9 +365,9 @@ enum Grouper {
         let domain = a.count * b.count
         if domain <= directLimit(n) {
             let bc = Int32(b.count)
-            let raw: [Int32] = a.ids.withUnsafeBufferPointer { x in
-                b.ids.withUnsafeBufferPointer { y in
-                    Parallel.array(n) { out, rows in
+            let raw: [Int32] = try a.ids.withUnsafeBufferPointer { (x) throws(EngineError) in
+                try b.ids.withUnsafeBufferPointer { (y) throws(EngineError) in
+                    try Parallel.array(n, cancel: cancel) { out, rows in
                         for i in rows { out.initializeElement(at: i, to: x[i] &* bc &+ y[i]) }
                     }
                 }

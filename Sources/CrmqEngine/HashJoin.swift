@@ -96,14 +96,16 @@ enum HashJoin {
         var columns: [Column] = []
         for (j, c) in left.columns.enumerated() {
             try cancel.check()
-            columns.append(wanted(j) ? c.take(outLeft) : Column(.null(count: outLeft.count)))
+            columns.append(wanted(j) ? c.take(outLeft, cancel: cancel) : Column(.null(count: outLeft.count)))
         }
         for (j, i) in rightColumns.enumerated() {
             try cancel.check()
             columns.append(
                 wanted(leftCount + j)
-                    ? right.columns[i].take(outRight, mayHaveMissing: keepUnmatched) : Column(.null(count: outLeft.count)))
+                    ? right.columns[i].take(outRight, mayHaveMissing: keepUnmatched, cancel: cancel)
+                    : Column(.null(count: outLeft.count)))
         }
+        try cancel.check()  // a gather cut short by Ctrl-C
         return Table(schema: schema, columns: columns, rowCount: outLeft.count)
     }
 
@@ -126,9 +128,9 @@ enum HashJoin {
         let nl = leftIds.count
         // Customers by id usually have their ids in row order: a left row's id is then
         // already its right row, without a lookup per row.
-        let matchedRight: [Int32] = identity ? leftIds : rowOfId.withUnsafeBufferPointer { rows in
-            leftIds.withUnsafeBufferPointer { ids in
-                Parallel.array(nl) { out, range in
+        let matchedRight: [Int32] = identity ? leftIds : try rowOfId.withUnsafeBufferPointer { (rows) throws(EngineError) in
+            try leftIds.withUnsafeBufferPointer { (ids) throws(EngineError) in
+                try Parallel.array(nl, cancel: cancel) { out, range in
                     for l in range {
                         let id = Int(ids[l])
                         out.initializeElement(at: l, to: id >= 0 ? rows[id] : -1)
@@ -152,7 +154,7 @@ enum HashJoin {
             leftColumns = []
             for (j, c) in left.columns.enumerated() {
                 try cancel.check()
-                leftColumns.append(wanted(j) ? c.take(keep) : Column(.null(count: keep.count)))
+                leftColumns.append(wanted(j) ? c.take(keep, cancel: cancel) : Column(.null(count: keep.count)))
             }
         }
         var columns = leftColumns
@@ -160,9 +162,10 @@ enum HashJoin {
             try cancel.check()
             columns.append(
                 wanted(left.columns.count + j)
-                    ? right.columns[i].take(rightRows, mayHaveMissing: kind == .left && unmatched > 0)
+                    ? right.columns[i].take(rightRows, mayHaveMissing: kind == .left && unmatched > 0, cancel: cancel)
                     : Column(.null(count: rightRows.count)))
         }
+        try cancel.check()  // a gather cut short by Ctrl-C
         return Table(schema: schema, columns: columns, rowCount: rightRows.count)
     }
 
@@ -235,8 +238,10 @@ enum HashJoin {
                 && slots.withUnsafeBufferPointer { s in s.indices.allSatisfy { s[$0] == Int32($0) } }
             let leftIds =
                 consecutive
-                ? probe(left, ConsecutiveKeys(lo: lo, hi: hi))
-                : slots.withUnsafeBufferPointer { slots in probe(left, DirectSlots(slots: slots, lo: lo, hi: hi)) }
+                ? try probe(left, ConsecutiveKeys(lo: lo, hi: hi), cancel)
+                : try slots.withUnsafeBufferPointer { (slots) throws(EngineError) in
+                    try probe(left, DirectSlots(slots: slots, lo: lo, hi: hi), cancel)
+                }
             try cancel.check()
             return (leftIds, rightIds, Int(count))
         }
@@ -244,17 +249,19 @@ enum HashJoin {
         try cancel.chunks(nr) { range in
             for i in range where right.valid?[i] ?? true { rightIds[i] = table.intern(right.values[i]) }
         }
-        let leftIds = probe(left, table)
+        let leftIds = try probe(left, table, cancel)
         try cancel.check()
         return (leftIds, rightIds, table.count)
     }
 
     /// `ids.id(key)` for every left key, -1 for a null, on every core. (A generic lookup, not
     /// a closure: only a generic parameter is still inlined in a loop run on another core.)
-    private static func probe<Lookup: KeyLookup>(_ left: Keys, _ ids: Lookup) -> [Int32] {
-        left.values.withUnsafeBufferPointer { v in
-            withOptionalBuffer(left.valid) { valid in
-                Parallel.array(v.count) { out, rows in
+    private static func probe<Lookup: KeyLookup>(_ left: Keys, _ ids: Lookup, _ cancel: CancellationFlag)
+        throws(EngineError) -> [Int32]
+    {
+        try left.values.withUnsafeBufferPointer { (v) throws(EngineError) in
+            try withOptionalBuffer(left.valid) { (valid) throws(EngineError) in
+                try Parallel.array(v.count, cancel: cancel) { out, rows in
                     if let valid {
                         for i in rows { out.initializeElement(at: i, to: valid[i] ? ids.id(v[i]) : -1) }
                     } else {

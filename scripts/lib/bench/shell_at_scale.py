@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""The shell on a benchmark's data (issue 17: at 10M customers, the first answer within load
+time plus 2 s, and Ctrl-C cancelling any query within 100 ms).
+
+    shell_at_scale.py CRMQ_BINARY DATA_DIR [--starts N] [--timeout S]
+
+Starts the real `crmq --data DATA_DIR` on a new pseudo-terminal, as first_prompt.py does (a
+throwaway HOME and history, a fixed environment), and times:
+
+- the prompt: from spawn until `crmq> ` appears (loading every file of DATA_DIR);
+- the first answer: `customers | count by loyalty_stage` typed at that prompt, until the next
+  prompt. loyalty_stage is a computed column: the answer needs the purchase pass over every
+  transaction, not only the loaded table;
+- Ctrl-C: each of INTERRUPTED (long queries: a sort of every transaction, a join of every
+  transaction with customers, a model fit) is typed, Ctrl-C is sent once it has run
+  INTERRUPT_AFTER seconds, and the time from Ctrl-C to the next prompt is the cancel time.
+  The query must not have finished on its own first, and the shell must still answer
+  `customers | count` afterwards.
+
+Then Ctrl-D leaves; the exit status must be 0. The figures are the medians over the starts.
+Used by bench.py at the 1m and 10m scales; run alone it prints the figures and the JSON.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+
+import first_prompt as fp
+
+FIRST = b"customers | count by loyalty_stage\r"
+CHECK = b"customers | count\r"
+INTERRUPTED = [
+    b"transactions | sort amount desc, date | take 3\r",
+    b"transactions | join customers on customer_id | summarize revenue = sum(amount) by region, channel\r",
+    b"transactions | summarize n = count_distinct(customer_id) by date, category\r",
+    b"let m = bgnbd(transactions)\r",
+]
+INTERRUPT_AFTER = 0.4
+ANSWER_TARGET_MS = 2000.0
+CANCEL_TARGET_MS = 100.0
+
+
+class Shell:
+    """crmq on a pseudo-terminal, read as it writes."""
+
+    def __init__(self, binary, data, home, timeout):
+        import fcntl
+        import struct
+        import subprocess
+        import termios
+        self.timeout = timeout
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", fp.ROWS, fp.COLS, 0, 0))
+        env = {"HOME": home, "CRMQ_HISTORY": os.path.join(home, ".crmq_history"),
+               "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+               "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        self.buf = b""
+        self.t0 = time.perf_counter()
+        self.proc = subprocess.Popen([binary, "--data", data], stdin=slave, stdout=slave, stderr=slave, env=env,
+                                     cwd=home, start_new_session=True, preexec_fn=fp._make_controlling_tty,
+                                     close_fds=True)
+        os.close(slave)
+
+    def read_until(self, what, start, stage, deadline=None):
+        """The time `what` appeared at or after `start`, and the offset after it."""
+        import select
+        deadline = deadline or time.perf_counter() + self.timeout
+        while True:
+            i = self.buf.find(what, start)
+            if i >= 0:
+                return time.perf_counter(), i + len(what)
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return None, len(self.buf)
+            r, _, _ = select.select([self.master], [], [], left)
+            if r:
+                try:
+                    data = os.read(self.master, 65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    raise fp.StartError(f"{stage}: crmq ended (status {self.proc.poll()}); terminal output:\n"
+                                        f"{fp._tail(self.buf)}")
+                self.buf += data
+
+    def expect(self, what, start, stage):
+        t, end = self.read_until(what, start, stage)
+        if t is None:
+            raise fp.StartError(f"{stage}: no {what.decode()!r} within {self.timeout:g} s; terminal output:\n"
+                                f"{fp._tail(self.buf)}")
+        return t, end
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+
+
+def one_start(binary, data, home, timeout):
+    sh = Shell(binary, data, home, timeout)
+    try:
+        t_prompt, end = sh.expect(fp.PROMPT, 0, "the prompt after loading")
+        os.write(sh.master, FIRST)
+        t_answer, end2 = sh.expect(fp.PROMPT, end, "the first answer")
+        answer = sh.buf[end:end2]
+        if b"error" in answer.lower():
+            raise fp.StartError(f"first answer: crmq reported an error:\n{fp._tail(answer)}")
+        cancels = {}
+        for q in INTERRUPTED:
+            os.write(sh.master, q)
+            # the echo of the statement, then wait INTERRUPT_AFTER for a prompt that must not come
+            t_sent = time.perf_counter()
+            early, _ = sh.read_until(fp.PROMPT, end2, "a long query", deadline=t_sent + INTERRUPT_AFTER)
+            if early is not None:
+                raise fp.StartError(f"{q.decode().strip()!r} finished in {(early - t_sent) * 1e3:.0f} ms, before "
+                                    f"Ctrl-C: not a long query at this scale")
+            t_int = time.perf_counter()
+            os.write(sh.master, b"\x03")
+            t_back, after = sh.expect(fp.PROMPT, end2, f"the prompt after Ctrl-C in {q.decode().strip()!r}")
+            said = sh.buf[end2:after]
+            if b"error" in said.lower() and b"cancel" not in said.lower():
+                raise fp.StartError(f"{q.decode().strip()!r}: crmq reported an error:\n{fp._tail(said)}")
+            cancels[q.decode().strip()] = (t_back - t_int) * 1e3
+            end2 = after
+            os.write(sh.master, CHECK)
+            _, end3 = sh.expect(fp.PROMPT, end2, "customers | count after Ctrl-C")
+            if b"error" in sh.buf[end2:end3].lower():
+                raise fp.StartError(f"after Ctrl-C: crmq reported an error:\n{fp._tail(sh.buf[end2:end3])}")
+            end2 = end3
+        os.write(sh.master, b"\x04")
+        try:
+            code = sh.proc.wait(timeout)
+        except Exception:
+            raise fp.StartError(f"crmq did not leave within {timeout:g} s of Ctrl-D")
+        if code != 0:
+            raise fp.StartError(f"crmq left with status {code}; terminal output:\n{fp._tail(sh.buf)}")
+        return (t_prompt - sh.t0) * 1e3, (t_answer - t_prompt) * 1e3, cancels, answer
+    finally:
+        sh.close()
+
+
+def measure(binary, data, starts=3, timeout=120.0):
+    binary, data = os.path.abspath(binary), os.path.abspath(data)
+    prompts, answers, cancels = [], [], {}
+    answer = b""
+    for _ in range(max(1, starts)):
+        home = tempfile.mkdtemp(prefix="crmq-shell-at-scale-")
+        try:
+            p, a, c, answer = one_start(binary, data, home, timeout)
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+        prompts.append(p)
+        answers.append(a)
+        for q, ms in c.items():
+            cancels.setdefault(q, []).append(ms)
+    worst_cancel = max(max(v) for v in cancels.values())
+    answer_ms = statistics.median(answers)
+    return {
+        "binary": binary, "data": data, "starts": len(prompts),
+        "prompt_after_load_ms": statistics.median(prompts), "prompt_runs_ms": prompts,
+        "first_answer_statement": FIRST.decode().strip(),
+        "first_answer_after_prompt_ms": answer_ms, "first_answer_runs_ms": answers,
+        "first_answer_target_ms": ANSWER_TARGET_MS, "first_answer_met": answer_ms <= ANSWER_TARGET_MS,
+        "cancel_after_s": INTERRUPT_AFTER,
+        "cancel_ms": {q: statistics.median(v) for q, v in cancels.items()}, "cancel_runs_ms": cancels,
+        "cancel_worst_ms": worst_cancel, "cancel_target_ms": CANCEL_TARGET_MS,
+        "cancel_met": worst_cancel <= CANCEL_TARGET_MS,
+        "first_answer_output": answer.decode("utf-8", "replace").replace("\r\n", "\n"),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("binary")
+    ap.add_argument("data")
+    ap.add_argument("--starts", type=int, default=3)
+    ap.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for each prompt")
+    a = ap.parse_args()
+    try:
+        r = measure(a.binary, a.data, a.starts, a.timeout)
+    except fp.StartError as e:
+        print(f"shell_at_scale.py: {e}", file=sys.stderr)
+        return 1
+    print(f"prompt after loading {r['prompt_after_load_ms']:.0f} ms; first answer "
+          f"{r['first_answer_after_prompt_ms']:.0f} ms later (target {ANSWER_TARGET_MS:.0f}); Ctrl-C worst "
+          f"{r['cancel_worst_ms']:.1f} ms (target {CANCEL_TARGET_MS:.0f})", file=sys.stderr)
+    print(json.dumps(r, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
