@@ -22,8 +22,8 @@ import CrmqEngine
     }
 
     /// `rows` transactions of random customers among `ids` (and some unknown ids); the first
-    /// half in date order, the second half in random order.
-    static func transactions(_ rows: Int, ids: [Int64]) -> Table {
+    /// half in date order, the second half in random order; some cells missing unless `plain`.
+    static func transactions(_ rows: Int, ids: [Int64], plain: Bool = false) -> Table {
         var rng = SplitMix64(state: 7)  // the generator's own (CrmqCRM)
         var buyers = [Int64](repeating: 0, count: rows), days = [Int32](repeating: 0, count: rows)
         var amounts = [Double](repeating: 0, count: rows)
@@ -34,9 +34,9 @@ import CrmqEngine
             buyers[i] = r % 50 == 0 ? -5 - Int64(r % 1000) : ids[Int((r >> 8) % UInt64(ids.count))]
             days[i] = i < rows / 2 ? first + Int32(i * 1110 / (rows / 2)) : first + Int32((r >> 20) % 1110)
             amounts[i] = Double((r >> 32) % 100_000) / 100 - 50
-            buyerValid[i] = r % 1013 != 0
-            dateValid[i] = r % 1009 != 1
-            amountValid[i] = r % 1019 != 2
+            buyerValid[i] = plain || r % 1013 != 0
+            dateValid[i] = plain || r % 1009 != 1
+            amountValid[i] = plain || r % 1019 != 2
         }
         return Table(
             schema: Schema([Field("customer_id", .int), Field("date", .date), Field("amount", .double)]),
@@ -70,18 +70,22 @@ import CrmqEngine
     }
 
     /// Sparse ids take the dictionary; dense ones (from 1000, not 0) the direct array;
-    /// consecutive ones (no duplicate, none missing) are their own slots.
-    @Test(arguments: ["sparse", "dense", "consecutive"]) func passesAgreeWithAPlainSum(ids kind: String) throws {
+    /// consecutive ones (no duplicate, none missing) are their own slots; "no nulls" is
+    /// consecutive ids and transactions without a missing cell (the pass's plain loop).
+    /// Each case runs serially and split by customer over the cores (which the pass does
+    /// past `PassInput.splitBytes` of accumulators: 2M customers), with the same sums.
+    @Test(arguments: ["sparse", "dense", "consecutive", "no nulls"], [Int.max, 0])
+    func passesAgreeWithAPlainSum(ids kind: String, splitBytes: Int) throws {
         let n = 5000
-        let c = Self.customers(n, plain: kind == "consecutive") { kind == "sparse" ? Int64($0) * 1_000_003 + 17 : 1000 + Int64($0) }
+        let c = Self.customers(n, plain: kind == "consecutive" || kind == "no nulls") { kind == "sparse" ? Int64($0) * 1_000_003 + 17 : 1000 + Int64($0) }
         guard case .int(let ids) = c.columns[0].values else { fatalError() }
         let rows = 60_000 + 123
-        let t = Self.transactions(rows, ids: ids)
+        let t = Self.transactions(rows, ids: ids, plain: kind == "no nulls")
         let inputs = CRMInputs(customers: c, transactions: t, interactions: nil, settings: ["asof": .date(Self.asof)],
             cancellation: CancellationFlag())
         let expected = Self.reference(c, t)
-        let all = try PurchaseSummary.compute(inputs, .all)
-        let spend = try PurchaseSummary.compute(inputs, .spend12m)
+        let all = try PurchaseSummary.compute(inputs, .all, splitBytes: splitBytes)
+        let spend = try PurchaseSummary.compute(inputs, .spend12m, splitBytes: splitBytes)
         #expect(expected.contains { $0.count > 1 } && expected.contains { $0.count12m == 0 })
         var wrong = 0
         for i in 0..<n {
