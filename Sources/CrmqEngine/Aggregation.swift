@@ -393,44 +393,73 @@ enum Aggregation {
         }
     }
 
-    /// Double sums per group on one thread, in `lanes` interleaved partial sums (as counts
-    /// are) added in lane order at the end: the order of a float sum decides its last bits,
-    /// and this order depends only on the rows, never on the core count or timing.
-    /// With `selected`, `ids[i]` is the group of row `selected[i]`; the lanes still go by `i`,
-    /// so the sums are those of the selected rows gathered first.
+    /// Double sums per group, in `lanes` interleaved partial sums (as counts are) added in lane
+    /// order at the end. The order of a float sum decides its last bits, so it depends only on
+    /// the rows, never on the core count or timing: with few groups the rows go in blocks of
+    /// `sumBlock`, each block summed from zero on whichever core, and the blocks' sums added in
+    /// block order (a column of one block is summed exactly as by one pass over it); with many
+    /// groups (the blocks' sums would not fit in cache), one pass on one thread.
+    /// With `selected`, `ids[i]` is the group of row `selected[i]`; the lanes and blocks still go
+    /// by `i`, so the sums are those of the selected rows gathered first.
     static func sums(
         _ a: [Double], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag,
         through selected: [Int32]? = nil
     ) throws(EngineError) -> [Double] {
         let lanes = groups <= 4096 ? Self.lanes : 1
-        var s = [Double](repeating: 0, count: lanes * groups)
-        try s.withUnsafeMutableBufferPointer { (s) throws(EngineError) in
-            try a.withUnsafeBufferPointer { (a) throws(EngineError) in
-                if let selected {
-                    try selected.withUnsafeBufferPointer { (rows) throws(EngineError) in
-                        try ids.withUnsafeBufferPointer { (ids) throws(EngineError) in
-                            try withOptionalBuffer(valid) { (valid) throws(EngineError) in
-                                try cancel.chunks(ids.count) { range in
-                                    let lane = lanes == 1 ? 0 : groups
-                                    for i in range {
-                                        let r = Int(rows[i])
-                                        if let valid, !valid[r] { continue }
-                                        s[(i & 3) &* lane &+ Int(ids[i])] += a[r]
-                                    }
+        let width = lanes * groups
+        let n = ids.count
+        let blocks = (n + sumBlock - 1) / sumBlock
+        var s = [Double](repeating: 0, count: width)
+        try a.withUnsafeBufferPointer { (a) throws(EngineError) in
+            try ids.withUnsafeBufferPointer { (ids) throws(EngineError) in
+                try withOptionalBuffer(valid) { (valid) throws(EngineError) in
+                    try withOptionalBuffer(selected) { (rows) throws(EngineError) in
+                        // Adds rows `range` into `out`, lane by lane.
+                        @inline(__always) func add(_ range: Range<Int>, _ out: UnsafeMutablePointer<Double>) {
+                            let lane = lanes == 1 ? 0 : groups
+                            if let rows {
+                                for i in range {
+                                    let r = Int(rows[i])
+                                    if let valid, !valid[r] { continue }
+                                    out[(i & 3) &* lane &+ Int(ids[i])] += a[r]
                                 }
+                            } else if let valid {
+                                for i in range where valid[i] { out[(i & 3) &* lane &+ Int(ids[i])] += a[i] }
+                            } else {
+                                for i in range { out[(i & 3) &* lane &+ Int(ids[i])] += a[i] }
+                            }
+                        }
+                        if blocks > 1 && groups <= Self.blockedSumGroups {
+                            let partial = UnsafeMutableBufferPointer<Double>.allocate(capacity: blocks * width)
+                            defer { partial.deallocate() }
+                            _ = partial.initialize(repeating: 0)
+                            Parallel.forEach(blocks, parts: Swift.min(Parallel.cores, blocks)) { _, bs in
+                                for b in bs where !cancel.isCancelled {
+                                    add(b * sumBlock..<Swift.min(n, (b + 1) * sumBlock), partial.baseAddress! + b * width)
+                                }
+                            }
+                            try cancel.check()
+                            s.withUnsafeMutableBufferPointer { s in
+                                for b in 0..<blocks { for k in 0..<width { s[k] += partial[b * width + k] } }
+                            }
+                        } else {
+                            try s.withUnsafeMutableBufferPointer { (s) throws(EngineError) in
+                                try cancel.chunks(n) { range in add(range, s.baseAddress!) }
                             }
                         }
                     }
-                } else if lanes == 1 {
-                    try eachRow(ids, valid, cancel) { g, i in s[g] += a[i] }
-                } else {
-                    try eachRow(ids, valid, cancel) { g, i in s[(i & 3) &* groups &+ g] += a[i] }
                 }
             }
         }
         if lanes == 1 { return s }
         return (0..<groups).map { g in ((s[g] + s[groups + g]) + s[2 * groups + g]) + s[3 * groups + g] }
     }
+
+    /// Rows per block of a blocked double sum (`sums`).
+    static let sumBlock = 1 << 16
+    /// Groups up to which double sums are blocked: the blocks' lane sums of 120M rows are then
+    /// at most 15 MB.
+    static let blockedSumGroups = 256
 
     /// Int sums per group; nil when a group's total does not fit 64 bits. Partial sums are
     /// 128-bit, so no order of addition can overflow on the way: the result (and whether there

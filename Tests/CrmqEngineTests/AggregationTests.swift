@@ -322,5 +322,36 @@ import Testing
             }
         }
     }
+
+    /// Double sums over more than one block of 65,536 rows: each block's four lane sums start
+    /// from zero, the blocks' are added in block order, then the lanes in lane order (docs:
+    /// `Aggregation.sums`). The rule fixes every bit whatever the cores, and is checked here
+    /// against a plain loop that follows it, on values whose sum depends on the order.
+    @Test func doubleSumsFollowTheBlockRule() throws {
+        let n = 3 * 65_536 + 4_321, groups = 3, block = 65_536
+        var seed: UInt64 = 9
+        let scales = [1e-6, 1e-4, 1e-2, 1, 1e2, 1e4, 1e6]
+        var keys: [Value] = [], xs: [Value] = []
+        var k: [Int] = [], x: [Double?] = []
+        for i in 0..<n {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let g = Int(seed >> 60) % groups
+            let v: Double? = i % 17 == 0 ? nil : Double(Int64(seed >> 20) % 2_000_003 - 1_000_000) * scales[Int(seed >> 8) % scales.count]
+            k.append(g)
+            x.append(v)
+            keys.append(.int(Int64(g)))
+            xs.append(v.map { .double($0) } ?? .null)
+        }
+        var total = [Double](repeating: 0, count: 4 * groups)
+        for b in stride(from: 0, to: n, by: block) {
+            var part = [Double](repeating: 0, count: 4 * groups)
+            for i in b..<min(n, b + block) { if let v = x[i] { part[(i & 3) * groups + k[i]] += v } }
+            for j in 0..<(4 * groups) { total[j] += part[j] }
+        }
+        let expected = (0..<groups).map { g in ((total[g] + total[groups + g]) + total[2 * groups + g]) + total[3 * groups + g] }
+        let t = table([("k", .int, keys), ("x", .double, xs)])
+        let out = try run(t, keys: [col(0, .int)], [agg(.sum, [col(1, .double)], .double)])
+        #expect(rows(out).map { $0[1] } == expected.map { .double($0) })
+    }
 }
 
