@@ -38,7 +38,7 @@ enum Aggregation {
         }
         let evaluator = ExpressionEvaluator(table: table, cancellation: cancel)
         let n = table.rowCount
-        var grouping = Grouping(ids: [Int32](repeating: 0, count: n), count: 1, ordered: true)
+        var keyed: Grouping? = nil
         var keyColumns: [(column: Column, inPlace: Bool)] = []
         for (k, key) in keys.enumerated() {
             let column: Column
@@ -46,8 +46,10 @@ enum Aggregation {
             keyColumns.append((column, keyInPlace[k] != nil))
             let g = try Grouper.group(
                 column, ordered: true, through: keyInPlace[k] == nil ? nil : selected, cancel: cancel)
-            grouping = k == 0 ? g : try Grouper.combine(grouping, g, cancel: cancel)
+            keyed = try keyed.map { (acc) throws(EngineError) in try Grouper.combine(acc, g, cancel: cancel) } ?? g
         }
+        // No keys: one group of every row (even of none).
+        let grouping = keyed ?? Grouping(ids: [Int32](repeating: 0, count: n), count: 1, ordered: true)
         let first = grouping.firstRows()
         // A key read in place takes its values from the input's rows (a group has a first row).
         let firstSelected = keyColumns.contains { $0.inPlace } ? selected.map { s in first.map { s[Int($0)] } } : nil
