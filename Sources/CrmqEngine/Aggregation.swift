@@ -21,7 +21,7 @@ enum Aggregation {
         _ input: Table, selected: [Int32]? = nil, nonNull: Set<Int> = [], keys: [BoundExpr],
         aggregates: [BoundAggregate], schema: Schema, cancel: CancellationFlag
     ) throws(EngineError) -> Table {
-        var inPlace: [InPlaceArgument?] = aggregates.map { readsInPlace($0, input, selected: selected != nil) }
+        let inPlace: [InPlaceArgument?] = aggregates.map { readsInPlace($0, input, selected: selected != nil) }
         // Keys that are columns themselves are grouped through the selection too.
         let keyInPlace: [Int?] = keys.map { k in
             guard selected != nil, case .column(let i) = k.kind, i < input.columns.count else { return nil }
@@ -434,7 +434,7 @@ enum Aggregation {
                         if blocks > 1 && groups <= Self.blockedSumGroups {
                             let partial = UnsafeMutableBufferPointer<Double>.allocate(capacity: blocks * width)
                             defer { partial.deallocate() }
-                            _ = partial.initialize(repeating: 0)
+                            partial.initialize(repeating: 0)
                             Parallel.forEach(blocks, parts: Swift.min(Parallel.cores, blocks)) { _, bs in
                                 for b in bs where !cancel.isCancelled {
                                     add(b * sumBlock..<Swift.min(n, (b + 1) * sumBlock), partial.baseAddress! + b * width)

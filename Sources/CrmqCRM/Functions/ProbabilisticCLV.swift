@@ -227,7 +227,7 @@ enum ProbabilisticCLV {
         let days = try PurchaseDays(
             customers: customerColumn, dates: dateColumn, amounts: amountColumn,
             window: .init(before: max(asof, until.map { $0 + 1 } ?? asof)), cancellation: cancellation)
-        let (buyers, histories) = days.histories(before: asof, unit: period.days)
+        let (buyers, histories) = try days.histories(before: asof, unit: period.days, cancellation: cancellation)
         return Prepared(
             purchaseDays: days, buyers: buyers, ids: days.slots.idColumn(buyers, type: customerColumn.type),
             histories: histories, asof: asof, unitDays: period.days, periodsPerYear: period.year,
