@@ -76,7 +76,8 @@ enum Aggregation {
         if !grouping.ordered, grouping.count > 1 {
             // Hashed keys come in order of appearance; sorting the (few) groups by key is cheaper
             // than keeping the hash table ordered.
-            let sortKeys = result.columns.prefix(keys.count).map { NormalizedKey($0, descending: false) }
+            var sortKeys: [NormalizedKey] = []
+            for c in result.columns.prefix(keys.count) { sortKeys.append(try NormalizedKey(c, descending: false)) }
             result = result.take(try Sorting.permutation(sortKeys, n: grouping.count, cancel: cancel))
         }
         return result

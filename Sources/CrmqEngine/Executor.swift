@@ -158,7 +158,7 @@ public struct Executor: Sendable {
         var out: [NormalizedKey] = []
         for k in keys {
             try cancellation.check()
-            out.append(NormalizedKey(try evaluator.column(k.expr), descending: k.descending))
+            out.append(try NormalizedKey(try evaluator.column(k.expr), descending: k.descending, cancel: cancellation))
         }
         return out
     }

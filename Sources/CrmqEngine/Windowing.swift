@@ -23,9 +23,9 @@ enum Windowing {
         let n = table.rowCount
         let evaluator = ExpressionEvaluator(table: table, cancellation: cancel)
         var groupKeys: [NormalizedKey] = []
-        for g in groups { groupKeys.append(NormalizedKey(try evaluator.column(g), descending: false)) }
+        for g in groups { groupKeys.append(try NormalizedKey(try evaluator.column(g), descending: false, cancel: cancel)) }
         var orderKeys: [NormalizedKey] = []
-        for k in order { orderKeys.append(NormalizedKey(try evaluator.column(k.expr), descending: k.descending)) }
+        for k in order { orderKeys.append(try NormalizedKey(try evaluator.column(k.expr), descending: k.descending, cancel: cancel)) }
 
         var sorted = table
         var perm: [Int32]? = nil
@@ -66,9 +66,9 @@ enum Windowing {
         let n = table.rowCount
         let evaluator = ExpressionEvaluator(table: table, cancellation: cancel)
         var groupKeys: [NormalizedKey] = []
-        for g in groups { groupKeys.append(NormalizedKey(try evaluator.column(g), descending: false)) }
+        for g in groups { groupKeys.append(try NormalizedKey(try evaluator.column(g), descending: false, cancel: cancel)) }
         var orderKeys: [NormalizedKey] = []
-        for k in keys { orderKeys.append(NormalizedKey(try evaluator.column(k.expr), descending: k.descending)) }
+        for k in keys { orderKeys.append(try NormalizedKey(try evaluator.column(k.expr), descending: k.descending, cancel: cancel)) }
         let perm = try Sorting.permutation(groupKeys + orderKeys, n: n, cancel: cancel)
         let runs = try Self.runs(groupKeys, [], perm: perm, n: n, cancel: cancel)
         var rows: [Int32] = []
