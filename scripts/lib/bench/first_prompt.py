@@ -52,63 +52,81 @@ def _make_controlling_tty():
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
-def one_run(binary, home, timeout):
-    """(ms to the first prompt, ms to the prompt after the first answer) of one start."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-    env = {"HOME": home, "CRMQ_HISTORY": os.path.join(home, ".crmq_history"),
-           "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-           "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-    buf = b""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([binary], stdin=slave, stdout=slave, stderr=slave, env=env, cwd=home,
-                            start_new_session=True, preexec_fn=_make_controlling_tty, close_fds=True)
-    os.close(slave)
+class Shell:
+    """crmq on a new pseudo-terminal (a throwaway HOME and history, a fixed environment), read
+    as it writes; shell_at_scale.py uses it too."""
 
-    def wait_for(what, start, stage):
-        nonlocal buf
-        deadline = t0 + timeout if stage == "first prompt" else time.perf_counter() + timeout
+    def __init__(self, argv, home, timeout):
+        self.timeout = timeout
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+        env = {"HOME": home, "CRMQ_HISTORY": os.path.join(home, ".crmq_history"),
+               "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+               "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        self.buf = b""
+        self.t0 = time.perf_counter()
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                     cwd=home, start_new_session=True, preexec_fn=_make_controlling_tty,
+                                     close_fds=True)
+        os.close(slave)
+
+    def read_until(self, what, start, stage, deadline=None):
+        """The time `what` appeared at or after `start`, and the offset after it (None, and the
+        end of what was read, when `deadline` passed first)."""
+        deadline = deadline or time.perf_counter() + self.timeout
         while True:
-            i = buf.find(what, start)
+            i = self.buf.find(what, start)
             if i >= 0:
                 return time.perf_counter(), i + len(what)
             left = deadline - time.perf_counter()
             if left <= 0:
-                raise StartError(f"{stage}: no {what.decode()!r} on the terminal within {timeout:g} s "
-                                 f"of starting {binary}; terminal output so far:\n{_tail(buf)}")
-            r, _, _ = select.select([master], [], [], left)
+                return None, len(self.buf)
+            r, _, _ = select.select([self.master], [], [], left)
             if r:
                 try:
-                    data = os.read(master, 65536)
-                except OSError:  # EIO: every holder of the terminal's other side is gone
+                    data = os.read(self.master, 65536)
+                except OSError:
                     data = b""
                 if not data:
-                    code = proc.poll()
-                    raise StartError(f"{stage}: crmq ended (status {code}) before {what.decode()!r} appeared; "
-                                     f"terminal output:\n{_tail(buf)}")
-                buf += data
+                    raise StartError(f"{stage}: crmq ended (status {self.proc.poll()}); terminal output:\n"
+                                     f"{_tail(self.buf)}")
+                self.buf += data
 
+    def expect(self, what, start, stage):
+        t, end = self.read_until(what, start, stage)
+        if t is None:
+            raise StartError(f"{stage}: no {what.decode()!r} within {self.timeout:g} s; terminal output:\n"
+                             f"{_tail(self.buf)}")
+        return t, end
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+
+
+def one_run(binary, home, timeout):
+    """(ms to the first prompt, ms to the prompt after the first answer) of one start."""
+    sh = Shell([binary], home, timeout)
     try:
-        t_prompt, end = wait_for(PROMPT, 0, "first prompt")
-        os.write(master, FIRST_STATEMENT)
+        t_prompt, end = sh.expect(PROMPT, 0, "first prompt")
+        os.write(sh.master, FIRST_STATEMENT)
         # the answer's table, then the next prompt
-        t_answer, end2 = wait_for(PROMPT, end, "first answer (customers | count)")
-        answer = buf[end:end2]
+        t_answer, end2 = sh.expect(PROMPT, end, "first answer (customers | count)")
+        answer = sh.buf[end:end2]
         if b"error" in answer.lower():
             raise StartError(f"first answer: crmq reported an error:\n{_tail(answer)}")
-        os.write(master, b"\x04")  # Ctrl-D on the empty line: leave
+        os.write(sh.master, b"\x04")  # Ctrl-D on the empty line: leave
         try:
-            code = proc.wait(timeout)
+            code = sh.proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            raise StartError(f"crmq did not leave within {timeout:g} s of Ctrl-D; terminal output:\n{_tail(buf)}")
+            raise StartError(f"crmq did not leave within {timeout:g} s of Ctrl-D; terminal output:\n{_tail(sh.buf)}")
         if code != 0:
-            raise StartError(f"crmq left with status {code} after Ctrl-D; terminal output:\n{_tail(buf)}")
-        return (t_prompt - t0) * 1e3, (t_answer - t0) * 1e3, answer
+            raise StartError(f"crmq left with status {code} after Ctrl-D; terminal output:\n{_tail(sh.buf)}")
+        return (t_prompt - sh.t0) * 1e3, (t_answer - sh.t0) * 1e3, answer
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
+        sh.close()
 
 
 def measure(binary, runs=10, timeout=10.0):

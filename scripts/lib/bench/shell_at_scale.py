@@ -44,65 +44,8 @@ ANSWER_TARGET_MS = 2000.0
 CANCEL_TARGET_MS = 100.0
 
 
-class Shell:
-    """crmq on a pseudo-terminal, read as it writes."""
-
-    def __init__(self, binary, data, home, timeout):
-        import fcntl
-        import struct
-        import subprocess
-        import termios
-        self.timeout = timeout
-        self.master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", fp.ROWS, fp.COLS, 0, 0))
-        env = {"HOME": home, "CRMQ_HISTORY": os.path.join(home, ".crmq_history"),
-               "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-               "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-        self.buf = b""
-        self.t0 = time.perf_counter()
-        self.proc = subprocess.Popen([binary, "--data", data], stdin=slave, stdout=slave, stderr=slave, env=env,
-                                     cwd=home, start_new_session=True, preexec_fn=fp._make_controlling_tty,
-                                     close_fds=True)
-        os.close(slave)
-
-    def read_until(self, what, start, stage, deadline=None):
-        """The time `what` appeared at or after `start`, and the offset after it."""
-        import select
-        deadline = deadline or time.perf_counter() + self.timeout
-        while True:
-            i = self.buf.find(what, start)
-            if i >= 0:
-                return time.perf_counter(), i + len(what)
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                return None, len(self.buf)
-            r, _, _ = select.select([self.master], [], [], left)
-            if r:
-                try:
-                    data = os.read(self.master, 65536)
-                except OSError:
-                    data = b""
-                if not data:
-                    raise fp.StartError(f"{stage}: crmq ended (status {self.proc.poll()}); terminal output:\n"
-                                        f"{fp._tail(self.buf)}")
-                self.buf += data
-
-    def expect(self, what, start, stage):
-        t, end = self.read_until(what, start, stage)
-        if t is None:
-            raise fp.StartError(f"{stage}: no {what.decode()!r} within {self.timeout:g} s; terminal output:\n"
-                                f"{fp._tail(self.buf)}")
-        return t, end
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        os.close(self.master)
-
-
 def one_start(binary, data, home, timeout, interrupt_after):
-    sh = Shell(binary, data, home, timeout)
+    sh = fp.Shell([binary, "--data", data], home, timeout)
     try:
         t_prompt, end = sh.expect(fp.PROMPT, 0, "the prompt after loading")
         os.write(sh.master, FIRST)
