@@ -672,8 +672,9 @@ struct ComparedRow<T: Comparable, C: Comparison>: RowCondition {
     @inline(__always) func callAsFunction(_ row: Int) -> Bool { C.holds(values[row], constant) }
 }
 
-/// Which row of a column an aggregate loop's i-th step reads: row i, or the i-th row of a
-/// selection. A protocol for the same reason as `RowCondition`.
+/// Which row of a column a loop's i-th step reads: row i, or the i-th row of a selection (the
+/// aggregate and grouping loops over a filter's rows). A protocol for the same reason as
+/// `RowCondition`.
 protocol RowIndex {
     func callAsFunction(_ i: Int) -> Int
 }

@@ -102,25 +102,6 @@ func doubleKey(_ x: Double) -> Int64 {
     return Int64(bitPattern: x.bitPattern)
 }
 
-/// The rows a grouping loop's steps read: every row of a column, or the rows of a selection.
-/// A protocol so that the loops stay specialised (see `RowCondition`).
-protocol GroupedRows {
-    var count: Int { get }
-    func callAsFunction(_ k: Int) -> Int
-}
-
-struct EveryRowOf: GroupedRows {
-    let count: Int
-    @inline(__always) func callAsFunction(_ k: Int) -> Int { k }
-}
-
-/// The rows of a selection (valid while the selection's buffer is).
-struct SelectedRows: GroupedRows {
-    let rows: UnsafeBufferPointer<Int32>
-    var count: Int { rows.count }
-    @inline(__always) func callAsFunction(_ k: Int) -> Int { Int(rows[k]) }
-}
-
 /// Computes groupings of rows by one or several key columns.
 enum Grouper {
     /// The largest id domain grouped through a direct array instead of a hash table.
@@ -222,16 +203,16 @@ enum Grouper {
     ) throws(EngineError) -> Grouping {
         if let selected {
             return try selected.withUnsafeBufferPointer { (rows) throws(EngineError) in
-                try groupIntegers(a, valid: valid, dense: dense, row: SelectedRows(rows: rows), cancel: cancel)
+                try groupIntegers(a, valid: valid, dense: dense, rows: rows.count, row: SelectedRow(rows: rows), cancel: cancel)
             }
         }
-        return try groupIntegers(a, valid: valid, dense: dense, row: EveryRowOf(count: a.count), cancel: cancel)
+        return try groupIntegers(a, valid: valid, dense: dense, rows: a.count, row: SameRow(), cancel: cancel)
     }
 
-    private static func groupIntegers<T: FixedWidthInteger & SignedInteger, Rows: GroupedRows>(
-        _ a: [T], valid: [Bool]?, dense: Bool, row: Rows, cancel: CancellationFlag
+    /// Groups `n` rows, the k-th of which is row `row(k)` of `a`.
+    private static func groupIntegers<T: FixedWidthInteger & SignedInteger, Row: RowIndex>(
+        _ a: [T], valid: [Bool]?, dense: Bool, rows n: Int, row: Row, cancel: CancellationFlag
     ) throws(EngineError) -> Grouping {
-        let n = row.count
         let parts = Parallel.parts(n)
         var bounds = [(lo: Int64, hi: Int64)](repeating: (.max, .min), count: parts)
         try a.withUnsafeBufferPointer { (a) throws(EngineError) in
