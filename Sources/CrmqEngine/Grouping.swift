@@ -181,7 +181,6 @@ enum Grouper {
                     }
                 }
             }
-            try cancel.check()
             return try compact(raw, domain: distinct + 1, ordered: true, cancel: cancel)
         case .int(let a):
             return try groupIntegers(a, valid: valid, through: selected, cancel: cancel)
@@ -263,7 +262,6 @@ enum Grouper {
                 }
             }
         }
-        try cancel.check()
         if !dense { return Grouping(ids: raw, count: Int(span) + 2, ordered: true) }
         return try compact(raw, domain: Int(span) + 2, ordered: true, cancel: cancel)
     }
@@ -336,7 +334,6 @@ enum Grouper {
                 }
             }
         }
-        try cancel.check()
         return Grouping(ids: ids, count: Int(next), ordered: ordered)
     }
 
@@ -353,7 +350,6 @@ enum Grouper {
                     }
                 }
             }
-            try cancel.check()
             return try compact(raw, domain: domain, ordered: a.ordered && b.ordered, cancel: cancel)
         }
         let bc = Int64(b.count)
