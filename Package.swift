@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "CrmqSemantics", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSyntax"]),
         // The allocator policy the engine wants (mallopt), which Swift's Glibc module does not export.
         .target(name: "CAllocator"),
+        // A prefetch hint for loops that update accumulators at random (the purchase pass).
+        .target(name: "CPrefetch"),
         // Signal-time clean-up of temporary files and the SIGBUS guard of file mappings:
         // signal handlers that must not allocate, written in C.
         .target(name: "CCrmqSystem"),
@@ -42,7 +44,7 @@ let package = Package(
         .target(name: "CrmqArrow", dependencies: ["CrmqSemantics", "CrmqEngine", "CLZ4", "CZstd"]),
         .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CCrmqSystem", "CrmqArrow"]),
         .target(name: "CrmqCRM", dependencies: [
-            "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading",
+            "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading", "CPrefetch",
         ]),
         // Plans compiled to SQL, with the dialect differences in one place (PostgreSQL; Spark SQL).
         .target(name: "CrmqSQL", dependencies: ["CrmqSource", "CrmqSemantics", "CrmqEngine"]),

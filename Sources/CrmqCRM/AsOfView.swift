@@ -20,25 +20,24 @@ extension CRM {
     public static func customersAsOf(_ customers: Table, asOf: Int32?) -> Table {
         guard let asOf else { return customers }
         var table = customers
-        // Customers who signed up after asof are not rows yet. (A quick maximum first, which
-        // null slots cannot raise above a real date: most often nothing changes.)
+        // Customers who signed up after asof are not rows yet. (The latest signup first, which
+        // is remembered per column: most often nothing changes.)
         if let signup = customers.column(named: "signup_date"), case .date(let days) = signup.values,
-            latest(days) > asOf
+            let latest = LatestDate.of(signup), latest > asOf
         {
             var keep: [Int] = []
-            var dropped = false
             keep.reserveCapacity(customers.rowCount)
-            for i in 0..<customers.rowCount {
-                if !signup.isNull(i) && days[i] > asOf { dropped = true } else { keep.append(i) }
-            }
-            if dropped { table = table.gather(keep) }
+            for i in 0..<customers.rowCount where signup.validity?[i] == false || days[i] <= asOf { keep.append(i) }
+            table = table.gather(keep)
         }
         // Churn dated on or after asof is unknown then.
         guard let c = table.schema.index(of: "churned"), let d = table.schema.index(of: "churn_date"),
-            case .date(let churnDays) = table.columns[d].values, latest(churnDays) >= asOf
+            case .date(let churnDays) = table.columns[d].values, let latest = LatestDate.of(table.columns[d]),
+            latest >= asOf
         else { return table }
         let dates = table.columns[d]
-        let later = (0..<table.rowCount).filter { !dates.isNull($0) && churnDays[$0] >= asOf }
+        var later: [Int] = []
+        for i in 0..<table.rowCount where churnDays[i] >= asOf && dates.validity?[i] != false { later.append(i) }
         guard !later.isEmpty else { return table }
         var churned = table.columns[c]
         switch churned.values {
@@ -53,12 +52,5 @@ extension CRM {
         columns[c] = churned
         columns[d] = Column(dates.values, validity: valid)
         return Table(schema: table.schema, columns: columns, rowCount: table.rowCount)
-    }
-
-    /// The largest value of a date array (null slots included), `Int32.min` when empty.
-    private static func latest(_ days: [Int32]) -> Int32 {
-        var m = Int32.min
-        for d in days where d > m { m = d }
-        return m
     }
 }

@@ -357,6 +357,23 @@ enum Aggregation {
         throws(EngineError) -> [A.Total]
     {
         let parts = Parallel.parts(n)
+        if groups == 1 {
+            // One group (a summary without keys): every row adds to one total, kept in a
+            // register rather than memory, so the loop reads no group ids and vectorises.
+            var partial = [A.Total](repeating: .zero, count: parts)
+            partial.withUnsafeMutableBufferPointer { partial in
+                Parallel.forEach(n, parts: parts) { part, rows in
+                    var start = rows.lowerBound
+                    while start < rows.upperBound, !cancel.isCancelled {
+                        let end = Swift.min(rows.upperBound, start + chunkSize)
+                        partial[part] += accumulation.total(start..<end)
+                        start = end
+                    }
+                }
+            }
+            try cancel.check()
+            return [partial.reduce(.zero, +)]
+        }
         let lanes = groups <= 4096 ? Self.lanes : 1
         let size = MemoryLayout<A.Total>.stride
         let stride = (lanes * groups * size + 63) / 64 * 64 / size
@@ -693,6 +710,8 @@ protocol GroupAccumulation {
     associatedtype Total: AdditiveArithmetic
     /// Adds each row of `rows` into `t[(row & 3) * laneWidth + its group]`.
     func add(_ rows: Range<Int>, into t: UnsafeMutablePointer<Total>, laneWidth: Int)
+    /// The total of `rows`, whatever their groups (all rows are in one group).
+    func total(_ rows: Range<Int>) -> Total
 }
 
 /// Counts of the non-null rows meeting a condition. Branch-free: every row adds its bit (a
@@ -718,6 +737,20 @@ struct Tally<Counted: RowCondition, Row: RowIndex>: GroupAccumulation {
             }
         }
     }
+
+    @inline(__always)
+    func total(_ rows: Range<Int>) -> Int {
+        var total = 0
+        if let valid {
+            for i in rows {
+                let r = row(i)
+                total &+= Int(unsafeBitCast(valid[r], to: UInt8.self) & unsafeBitCast(counted(r), to: UInt8.self))
+            }
+        } else {
+            for i in rows { total &+= Int(unsafeBitCast(counted(row(i)), to: UInt8.self)) }
+        }
+        return total
+    }
 }
 
 /// Sums of integers in 128 bits (a null row adds 0, without a branch).
@@ -739,6 +772,20 @@ struct IntSum<Row: RowIndex>: GroupAccumulation {
         } else {
             for i in rows { t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(values[row(i)]) }
         }
+    }
+
+    @inline(__always)
+    func total(_ rows: Range<Int>) -> Int128 {
+        var total: Int128 = 0
+        if let valid {
+            for i in rows {
+                let r = row(i)
+                total &+= Int128(values[r] & -Int64(unsafeBitCast(valid[r], to: UInt8.self)))
+            }
+        } else {
+            for i in rows { total &+= Int128(values[row(i)]) }
+        }
+        return total
     }
 }
 

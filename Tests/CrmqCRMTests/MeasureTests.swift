@@ -289,6 +289,46 @@ struct Tables {
         #expect(CRM.customersAsOf(c, asOf: nil).rowCount == 2)
     }
 
+    /// The latest date of a column counts only non-null rows, whatever a null slot holds; it is
+    /// remembered per column (`LatestDate`), so a column with other values is never answered
+    /// from another's entry, on one core or several.
+    @Test(arguments: [100, Parallel.minimumRows + 5])
+    func theLatestDateIsThatOfNonNullRowsOfThatColumn(n: Int) throws {
+        LatestDate.forget()
+        var days = (0..<n).map { Int32($0 % 900) }
+        var valid = [Bool](repeating: true, count: n)
+        days[n / 2] = 50_000  // a null row's slot: not a date of the column
+        valid[n / 2] = false
+        let column = Column(.date(days), validity: valid)
+        let latest = Int32(min(n, 900) - 1)
+        #expect(LatestDate.of(column) == latest)
+        #expect(LatestDate.of(column) == latest)  // remembered
+        // The same values with that row valid: another column, with its own latest date.
+        let other = Column(.date(days))
+        #expect(LatestDate.of(other) == 50_000)
+        #expect(LatestDate.of(column) == latest)
+        #expect(LatestDate.of(Column(.date(days), validity: [Bool](repeating: false, count: n))) == nil)
+        #expect(LatestDate.of(Column(.date([]))) == nil)
+        #expect(LatestDate.of(Column(.int([1, 2]))) == nil)
+        // More columns than are kept: each still gets its own answer.
+        for k in 0..<(LatestDate.kept + 2) { #expect(LatestDate.of(Column(.date([Int32(k), 3]))) == max(Int32(k), 3)) }
+        #expect(LatestDate.of(column) == latest)
+    }
+
+    /// A churn date in a null slot after asof is not a churn: the view keeps the table as it is.
+    @Test func aNullChurnDateSlotChangesNothing() throws {
+        let c = Tables.customers([1, 2], signup: ["2024-01-01", "2024-02-01"], churned: [true, false],
+                                 churnDate: ["2024-05-01", nil])
+        var columns = c.columns
+        let d = c.schema.index(of: "churn_date")!
+        guard case .date(var slots) = columns[d].values else { Issue.record("dates"); return }
+        slots[1] = Tables.day("2030-01-01")
+        columns[d] = Column(.date(slots), validity: columns[d].validity)
+        let view = CRM.customersAsOf(Table(schema: c.schema, columns: columns, rowCount: 2), asOf: Tables.day("2025-01-01"))
+        #expect(view.column(named: "churned")!.value(at: 0) == .bool(true))
+        #expect(view.column(named: "churn_date")!.value(at: 1) == .null)
+    }
+
     @Test func aChurnedCustomerIsNeverActionLoyal() throws {
         let c = Tables.customers([1, 2], churned: [false, true], churnDate: [nil, "2025-06-01"],
                                  intent: [7, 7], satisfaction: [9, 9], trust: [6, 6])

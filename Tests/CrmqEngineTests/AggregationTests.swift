@@ -264,6 +264,44 @@ import Testing
         }
     }
 
+    /// A summary without keys adds every row into one total (`GroupAccumulation.total`) rather
+    /// than through group ids: its counts and integer sums equal a plain loop over the values,
+    /// with a filter and without, on one core and on several.
+    @Test(arguments: [4_000, Parallel.minimumRows + 321])
+    func summariesWithoutKeysEqualAPlainLoop(n: Int) throws {
+        let t = mixed(n)
+        let atLeast100 = call(.greaterEqual, [col(2, .int), lit(.int(100))], .bool)
+        let aggregates = [
+            agg(.countRows, [], .int), agg(.count, [col(2, .int)], .int), agg(.sum, [col(2, .int)], .int),
+            agg(.avg, [col(2, .int)], .double), agg(.sum, [col(4, .bool)], .int), agg(.avg, [col(4, .bool)], .double),
+            agg(.sum, [atLeast100], .int), agg(.avg, [atLeast100], .double),
+        ]
+        let schema = Schema(aggregates.indices.map { Field("a\($0)", aggregates[$0].type) })
+        let keptByFilter = call(.isNotNull, [col(0, .int)], .bool)
+        for filtered in [false, true] {
+            let input = filtered ? Plan(.filter(scan("t", t), predicate: keptByFilter), schema: t.schema) : scan("t", t)
+            let out = try executor(["t": t]).execute(Plan(.aggregate(input, keys: [], aggregates: aggregates), schema: schema))
+            var rowsCounted: Int64 = 0, xs: Int64 = 0, xSum: Int64 = 0, bs: Int64 = 0, trues: Int64 = 0, high: Int64 = 0
+            for i in 0..<n where !filtered || !t.columns[0].isNull(i) {
+                rowsCounted += 1
+                if case .int(let x) = t.columns[2].value(at: i) {
+                    xs += 1
+                    xSum += x
+                    high += x >= 100 ? 1 : 0
+                }
+                if case .bool(let b) = t.columns[4].value(at: i) {
+                    bs += 1
+                    trues += b ? 1 : 0
+                }
+            }
+            let expected: [Value] = [
+                .int(rowsCounted), .int(xs), .int(xSum), .double(Double(xSum) / Double(xs)), .int(trues),
+                .double(Double(trues) / Double(bs)), .int(high), .double(Double(high) / Double(xs)),
+            ]
+            #expect(rows(out) == [expected], "filtered: \(filtered)")
+        }
+    }
+
     /// Only the selected rows are added up: a sum that overflows over every row does not over
     /// the rows the filter keeps, and an argument that fails on a left-out row is not computed
     /// there.

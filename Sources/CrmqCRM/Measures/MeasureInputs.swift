@@ -38,15 +38,8 @@ extension CRM {
     /// The as-of date when the `asof` setting is null: the day after the last dated
     /// transaction (days since 1970-01-01); nil without transactions or dates.
     public static func defaultAsOf(transactions: Table?) -> Int32? {
-        guard let t = transactions, let dates = t.column(named: "date"), case .date(let a) = dates.values
-        else { return nil }
-        var last = Int32.min
-        if let valid = dates.validity {
-            for i in a.indices where valid[i] && a[i] > last { last = a[i] }
-        } else {
-            for d in a where d > last { last = d }
-        }
-        return last == .min ? nil : last + 1
+        guard let dates = transactions?.column(named: "date"), let last = LatestDate.of(dates) else { return nil }
+        return last + 1
     }
 }
 
