@@ -58,6 +58,12 @@ enum Aggregation {
         let sizes = aggregates.isEmpty ? [] : try countValid(grouping.ids, nil, grouping.count, cancel)
         for (a, agg) in aggregates.enumerated() {
             switch inPlace[a] {
+            case .column(let i)? where agg.function == .countDistinct:
+                columns.append(
+                    Column(
+                        .int(
+                            try distinctCounts(
+                                input.columns[i], through: selected, grouping.ids, grouping.count, sizes: sizes, cancel))))
             case .column(let i)?:
                 columns.append(
                     try countSumOrAverage(
@@ -91,16 +97,18 @@ enum Aggregation {
         case comparison(Int, ScalarFunction, Value)
     }
 
-    /// How a `count`, `sum` or `avg` reads its argument in place, if it can.
+    /// How a `count`, `sum`, `avg` or `count_distinct` reads its argument in place, if it can.
     private static func readsInPlace(_ agg: BoundAggregate, _ input: Table, selected: Bool) -> InPlaceArgument? {
-        guard [.count, .sum, .avg].contains(agg.function), agg.arguments.count == 1 else { return nil }
+        guard [.count, .sum, .avg, .countDistinct].contains(agg.function), agg.arguments.count == 1 else { return nil }
         switch agg.arguments[0].kind {
         case .column(let i) where selected && i < input.columns.count:
             switch input.columns[i].values {
             case .int, .double, .bool: return .column(i)
-            case .date, .string: return agg.function == .count ? .column(i) : nil
+            case .date, .string: return [.count, .countDistinct].contains(agg.function) ? .column(i) : nil
             case .null: return nil
             }
+        case _ where agg.function == .countDistinct:
+            return nil
         case .call(let op, let args) where args.count == 2 && RowTest.comparisons.contains(op):
             let (column, constant, fn): (BoundExpr, BoundExpr, ScalarFunction) =
                 if case .column = args[0].kind { (args[0], args[1], op) } else { (args[1], args[0], RowTest.mirrored(op)) }
@@ -180,13 +188,7 @@ enum Aggregation {
         case .countRows, .count, .sum, .avg:
             return nullColumn(agg.type, count: groups)  // handled above
         case .countDistinct:
-            let values: Grouping
-            switch x.values {
-            case .int(let a): values = try Grouper.groupIntegers(a, valid: valid, dense: false, cancel: cancel)
-            case .date(let a): values = try Grouper.groupIntegers(a, valid: valid, dense: false, cancel: cancel)
-            default: values = try Grouper.group(x, ordered: false, cancel: cancel)
-            }
-            return Column(.int(try distinctCounts(values, ids, valid, counts, cancel)))
+            return Column(.int(try distinctCounts(x, through: nil, ids, groups, sizes: sizes, cancel)))
         case .min, .max:
             return try minMax(x, isMax: agg.function == .max, ids, groups, some, cancel)
         case .corr, .covar, .covarPop:
@@ -250,12 +252,33 @@ enum Aggregation {
         }
     }
 
+    /// `count_distinct(x)` per group, `ids[i]` being the group of row i, or of row `selected[i]`
+    /// of `x` when there is a selection (whose rows are then read in place, not gathered: the
+    /// distinct customers of a filter over 120M transactions would gather 8 bytes a row).
+    /// `sizes`: the rows per group (the counts when `x` has no nulls).
+    static func distinctCounts(
+        _ x: Column, through selected: [Int32]?, _ ids: [Int32], _ groups: Int, sizes: [Int], _ cancel: CancellationFlag
+    ) throws(EngineError) -> [Int64] {
+        let valid = x.validity
+        let values: Grouping
+        switch x.values {
+        case .int(let a): values = try Grouper.groupIntegers(a, valid: valid, dense: false, through: selected, cancel: cancel)
+        case .date(let a): values = try Grouper.groupIntegers(a, valid: valid, dense: false, through: selected, cancel: cancel)
+        case .null: return [Int64](repeating: 0, count: groups)
+        default: values = try Grouper.group(x, ordered: false, through: selected, cancel: cancel)
+        }
+        let counts = valid == nil ? sizes : try countValid(ids, valid, groups, cancel, through: selected)
+        return try distinctCounts(values, ids, valid, counts, cancel, through: selected)
+    }
+
     /// Distinct values per group, without hashing (value, group) pairs: the rows' value ids
     /// are bucketed by group (a counting sort), then each group's bucket is walked with one
     /// array recording the last group that saw each value. Linear, and the array of
     /// `values.count` ids is the only random access.
+    /// (`valid` and `selected` as in `countRows`.)
     static func distinctCounts(
-        _ values: Grouping, _ ids: [Int32], _ valid: [Bool]?, _ counts: [Int], _ cancel: CancellationFlag
+        _ values: Grouping, _ ids: [Int32], _ valid: [Bool]?, _ counts: [Int], _ cancel: CancellationFlag,
+        through selected: [Int32]? = nil
     ) throws(EngineError) -> [Int64] {
         let groups = counts.count
         var offsets = [Int](repeating: 0, count: groups + 1)
@@ -267,10 +290,17 @@ enum Aggregation {
                 next.withUnsafeMutableBufferPointer { next in
                     values.ids.withUnsafeBufferPointer { v in
                         ids.withUnsafeBufferPointer { ids in
-                            for i in range where valid?[i] ?? true {
+                            @inline(__always) func add(_ i: Int) {
                                 let g = Int(ids[i])
                                 b[next[g]] = v[i]
                                 next[g] += 1
+                            }
+                            if let valid, let selected {
+                                for i in range where valid[Int(selected[i])] { add(i) }
+                            } else if let valid {
+                                for i in range where valid[i] { add(i) }
+                            } else {
+                                for i in range { add(i) }
                             }
                         }
                     }

@@ -226,7 +226,7 @@ import Testing
         return table([("k", .int, k), ("s", .string, s), ("x", .int, x), ("y", .double, y), ("b", .bool, b), ("big", .int, big)])
     }
 
-    /// Summarizing a filter reads the selected rows of count/sum/avg arguments in place
+    /// Summarizing a filter reads the selected rows of count/sum/avg/count_distinct arguments in place
     /// (`Aggregation.run(selected:)`); a projection between the two makes the executor gather
     /// every column first. Both must give the same rows, double sums to the last bit.
     @Test(arguments: [5_000, Parallel.minimumRows + 1_234])
@@ -244,6 +244,8 @@ import Testing
             agg(.sum, [col(2, .int)], .int), agg(.avg, [col(2, .int)], .double), agg(.sum, [col(3, .double)], .double),
             agg(.avg, [col(3, .double)], .double), agg(.sum, [col(4, .bool)], .int), agg(.avg, [col(4, .bool)], .double),
             agg(.min, [col(3, .double)], .double), agg(.countDistinct, [col(2, .int)], .int),
+            agg(.countDistinct, [col(1, .string)], .int), agg(.countDistinct, [col(5, .int)], .int),
+            agg(.countDistinct, [col(3, .double)], .int),
             agg(.sum, [call(.multiply, [col(2, .int), lit(.int(2))], .int)], .int),
         ]
         let keySets: [[BoundExpr]] = [[], [col(0, .int)], [col(1, .string)], [col(1, .string), col(0, .int)]]
