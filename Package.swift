@@ -30,8 +30,9 @@ let package = Package(
         .target(name: "CrmqSemantics", dependencies: ["CrmqSource", "CrmqDiagnostics", "CrmqSyntax"]),
         // The allocator policy the engine wants (mallopt), which Swift's Glibc module does not export.
         .target(name: "CAllocator"),
-        // A prefetch hint for loops that update accumulators at random (the purchase pass).
-        .target(name: "CPrefetch"),
+        // Inline C kernels Swift cannot express: a prefetch hint (the purchase pass) and SIMD
+        // byte masks (the CSV scanner).
+        .target(name: "CKernels"),
         // Signal-time clean-up of temporary files and the SIGBUS guard of file mappings:
         // signal handlers that must not allocate, written in C.
         .target(name: "CCrmqSystem"),
@@ -42,9 +43,11 @@ let package = Package(
         // Arrow IPC (files and streams) read into tables: `load` of Feather/Arrow files, and
         // the results a Spark Connect server sends.
         .target(name: "CrmqArrow", dependencies: ["CrmqSemantics", "CrmqEngine", "CLZ4", "CZstd"]),
-        .target(name: "CrmqLoading", dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CCrmqSystem", "CrmqArrow"]),
+        .target(
+            name: "CrmqLoading",
+            dependencies: ["CrmqDiagnostics", "CrmqSemantics", "CrmqEngine", "CCrmqSystem", "CrmqArrow", "CKernels"]),
         .target(name: "CrmqCRM", dependencies: [
-            "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading", "CPrefetch",
+            "CrmqSource", "CrmqDiagnostics", "CrmqSyntax", "CrmqSemantics", "CrmqEngine", "CrmqLoading", "CKernels",
         ]),
         // Plans compiled to SQL, with the dialect differences in one place (PostgreSQL; Spark SQL).
         .target(name: "CrmqSQL", dependencies: ["CrmqSource", "CrmqSemantics", "CrmqEngine"]),

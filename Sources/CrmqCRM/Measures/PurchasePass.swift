@@ -1,7 +1,7 @@
 import Synchronization
 import CrmqSemantics
 import CrmqEngine
-import CPrefetch
+import CKernels
 
 /// Where each customer row's purchases are summed: the row of the first customer with the
 /// same id (duplicate ids share one summary), -1 for a customer without an id. Transactions

@@ -1,0 +1,1 @@
+// The kernels are header-only (include/CKernels.h); SwiftPM needs a source file.
