@@ -23,12 +23,16 @@ enum LatestDate {
 
     /// Columns remembered: the two the as-of view reads and the transactions' dates, with room
     /// for a second set of tables. The memo holds the columns, so no other array can take their
-    /// storage while they are remembered.
+    /// storage while they are remembered; a session that replaces a CRM table lets them all go
+    /// (`CRM.forgetRememberedColumns`), so a reloaded table's old columns are not kept.
     static let kept = 6
     private static let memo = Mutex<[(column: Column, latest: Int32?)]>([])
 
-    /// Forgets every remembered column (tests).
+    /// Forgets every remembered column (`CRM.forgetRememberedColumns`).
     static func forget() { memo.withLock { $0.removeAll() } }
+
+    /// Whether the memo holds this column (tests).
+    static func holds(_ column: Column) -> Bool { memo.withLock { $0.contains { same($0.column, column) } } }
 
     /// The maximum of the valid rows, on every core, without a branch per row.
     private static func scan(_ days: [Int32], _ valid: [Bool]?) -> Int32? {
@@ -66,5 +70,15 @@ enum LatestDate {
 
     private static func address<T>(_ a: [T]) -> UnsafeRawPointer? {
         a.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    }
+}
+
+extension CRM {
+    /// Lets go of the columns that process-wide caches hold (the latest dates above, the
+    /// purchase pass's inputs and sums): a session calls it when it replaces or drops one of
+    /// the CRM tables, so the old table's memory is freed with it. The caches refill on use.
+    public static func forgetRememberedColumns() {
+        LatestDate.forget()
+        PurchaseSummary.forget()
     }
 }

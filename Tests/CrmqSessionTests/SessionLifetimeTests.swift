@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import CrmqSession
+@testable import CrmqCRM
+import CrmqEngine
 import CrmqLoading
 import CrmqSource
 
@@ -55,5 +57,29 @@ extension SessionLifetimeTests {
         }
         #expect(freed == nil, "a session that ran \(script) is still alive")
         #expect(store == nil && backend == nil, "the tables of a session that ran \(script) are still alive")
+    }
+}
+
+extension SessionLifetimeTests {
+    /// The columns that process-wide caches remember (the latest dates behind the as-of view
+    /// and the default as-of date) are let go when the session replaces the table they came
+    /// from: a reloaded 10M-row `transactions` otherwise kept its 480 MB of old dates alive.
+    @Test func replacingATableLetsGoOfItsRememberedColumns() throws {
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("GoldenTests/data")
+        let session = Session()
+        _ = try session.loadFolder(data.path)
+        // The default as-of date reads the transactions' latest date, and remembers it.
+        session.run("customers | summarize r = avg(recency)", name: "t") { _ in }
+        let transactions = try #require(session.tables["transactions"])
+        let old = try #require(transactions.column(named: "date"))
+        guard case .date(let days) = old.values else { Issue.record("dates"); return }
+        // The same table with a new array of dates (one day later).
+        var columns = transactions.columns
+        columns[try #require(transactions.schema.index(of: "date"))] = Column(.date(days.map { $0 + 1 }), validity: old.validity)
+        session.register(Table(schema: transactions.schema, columns: columns, rowCount: transactions.rowCount), as: "transactions")
+        #expect(!LatestDate.holds(old))
+        session.run("customers | summarize r = avg(recency)", name: "t") { _ in }
+        #expect(!LatestDate.holds(old))
     }
 }

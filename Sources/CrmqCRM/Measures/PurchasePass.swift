@@ -195,6 +195,9 @@ struct PurchaseSummary: Sendable {
     /// reuse it while the tables stay the same. (A `.spend12m` column computed first and a
     /// full one after make two passes; the full summary then serves both.)
     private static let memo = Mutex<(key: MemoKey, summary: PurchaseSummary)?>(nil)
+
+    /// Forgets the remembered summary and the columns its key holds.
+    static func forget() { memo.withLock { $0 = nil } }
 }
 
 /// A customer's running sums in a purchase pass (`PurchaseSummary.Purchases` or `.YearSpend`):

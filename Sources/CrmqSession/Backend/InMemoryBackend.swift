@@ -34,7 +34,9 @@ final class InMemoryBackend: Backend, @unchecked Sendable {
 
     /// A stored table was added, replaced or removed.
     func tableChanged(_ name: String) {
-        if CRM.inputTables.contains(name) { measures.invalidate() }
+        guard CRM.inputTables.contains(name) else { return }
+        measures.invalidate()
+        CRM.forgetRememberedColumns()
     }
 
     func run(_ plan: Plan) throws(EngineError) -> Table {
