@@ -55,7 +55,8 @@ public struct Executor: Sendable {
 
         case .filter(let input, let predicate):
             let table = try execute(input, needed: inputNeeds[0])
-            let selection = try Selection(table: table, cancellation: cancellation).select(predicate)
+            let selection = try Selection(table: table, cancellation: cancellation, remembersZones: input.isScan)
+                .select(predicate)
             try budget.check(rows: selection.rows.count, columns: needed.count, operation: "the filter")
             return renamed(
                 try table.take(selection.rows, keeping: needed, nonNull: selection.nonNull, cancel: cancellation),
@@ -98,7 +99,8 @@ public struct Executor: Sendable {
             if case .filter(let filtered, let predicate) = input.kind {
                 // The filter's rows are aggregated where they are (`Aggregation.run`).
                 let table = try execute(filtered, needed: input.inputNeeds(inputNeeds[0])[0])
-                let selection = try Selection(table: table, cancellation: cancellation).select(predicate)
+                let selection = try Selection(table: table, cancellation: cancellation, remembersZones: filtered.isScan)
+                    .select(predicate)
                 try budget.check(rows: selection.rows.count, columns: inputNeeds[0].count, operation: "the filter")
                 return try Aggregation.run(
                     table, selected: selection.rows, nonNull: selection.nonNull, keys: keys, aggregates: aggregates,
@@ -193,4 +195,9 @@ public protocol TableFunctionRunner: Sendable {
     /// The function's result over `input`, with the options the checker resolved.
     func run(_ name: String, input: Table, options: [String: Value], cancellation: CancellationFlag)
         throws(EngineError) -> Table
+}
+
+extension Plan {
+    /// A scan of a stored table: its columns are the table's own, not temporaries.
+    var isScan: Bool { if case .scan = kind { true } else { false } }
 }

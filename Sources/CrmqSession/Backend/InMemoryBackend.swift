@@ -34,6 +34,8 @@ final class InMemoryBackend: Backend, @unchecked Sendable {
 
     /// A stored table was added, replaced or removed.
     func tableChanged(_ name: String) {
+        // The zone maps of range tests hold stored columns of any table (a `let` too).
+        ZoneMaps.forget()
         guard CRM.inputTables.contains(name) else { return }
         measures.invalidate()
         CRM.forgetRememberedColumns()
