@@ -23,7 +23,7 @@ extension CRM {
         // Customers who signed up after asof are not rows yet. (The latest signup first, which
         // is remembered per column: most often nothing changes.)
         if let signup = customers.column(named: "signup_date"), case .date(let days) = signup.values,
-            let latest = LatestDate.of(signup), latest > asOf
+            let latest = ColumnStatistics.greatestDate(of: signup), latest > asOf
         {
             var keep: [Int] = []
             keep.reserveCapacity(customers.rowCount)
@@ -32,7 +32,7 @@ extension CRM {
         }
         // Churn dated on or after asof is unknown then.
         guard let c = table.schema.index(of: "churned"), let d = table.schema.index(of: "churn_date"),
-            case .date(let churnDays) = table.columns[d].values, let latest = LatestDate.of(table.columns[d]),
+            case .date(let churnDays) = table.columns[d].values, let latest = ColumnStatistics.greatestDate(of: table.columns[d]),
             latest >= asOf
         else { return table }
         let dates = table.columns[d]

@@ -15,7 +15,7 @@ struct Selection {
     let table: Table
     let cancellation: CancellationFlag
     /// Whether the table's columns are stored ones (a scan's), whose zone maps a range test
-    /// may build and keep (`ZoneMaps`); a temporary column is never remembered.
+    /// may build and keep (`ColumnStatistics`); a temporary column is never remembered.
     var remembersZones = false
 
     /// The rows kept (false and null drop a row), and the columns that are not null in any of them (those a row test
@@ -43,7 +43,7 @@ struct Selection {
             }
         }
         if remembersZones, let c = tests.first?.column, tests[0].validity == nil {
-            tests[0].zones = ZoneMaps.of(table.columns[c])
+            tests[0].zones = ColumnStatistics.zoneMap(of: table.columns[c])
         }
         var rows: [Int32]? = tests.isEmpty ? nil : try scan(tests)
         for c in others {

@@ -289,32 +289,6 @@ struct Tables {
         #expect(CRM.customersAsOf(c, asOf: nil).rowCount == 2)
     }
 
-    /// The latest date of a column counts only non-null rows, whatever a null slot holds; it is
-    /// remembered per column (`LatestDate`), so a column with other values is never answered
-    /// from another's entry, on one core or several.
-    @Test(arguments: [100, Parallel.minimumRows + 5])
-    func theLatestDateIsThatOfNonNullRowsOfThatColumn(n: Int) throws {
-        LatestDate.forget()
-        var days = (0..<n).map { Int32($0 % 900) }
-        var valid = [Bool](repeating: true, count: n)
-        days[n / 2] = 50_000  // a null row's slot: not a date of the column
-        valid[n / 2] = false
-        let column = Column(.date(days), validity: valid)
-        let latest = Int32(min(n, 900) - 1)
-        #expect(LatestDate.of(column) == latest)
-        #expect(LatestDate.of(column) == latest)  // remembered
-        // The same values with that row valid: another column, with its own latest date.
-        let other = Column(.date(days))
-        #expect(LatestDate.of(other) == 50_000)
-        #expect(LatestDate.of(column) == latest)
-        #expect(LatestDate.of(Column(.date(days), validity: [Bool](repeating: false, count: n))) == nil)
-        #expect(LatestDate.of(Column(.date([]))) == nil)
-        #expect(LatestDate.of(Column(.int([1, 2]))) == nil)
-        // More columns than are kept: each still gets its own answer.
-        for k in 0..<(LatestDate.kept + 2) { #expect(LatestDate.of(Column(.date([Int32(k), 3]))) == max(Int32(k), 3)) }
-        #expect(LatestDate.of(column) == latest)
-    }
-
     /// A churn date in a null slot after asof is not a churn: the view keeps the table as it is.
     @Test func aNullChurnDateSlotChangesNothing() throws {
         let c = Tables.customers([1, 2], signup: ["2024-01-01", "2024-02-01"], churned: [true, false],

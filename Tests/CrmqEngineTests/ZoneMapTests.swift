@@ -2,10 +2,10 @@ import Testing
 import CrmqSemantics
 @testable import CrmqEngine
 
-/// Zone maps (`ZoneMaps`): each zone's bounds, and range tests through them keeping exactly
+/// Zone maps (`ColumnStatistics`): each zone's bounds, and range tests through them keeping exactly
 /// the rows a test without them keeps.
 @Suite struct ZoneMapTests {
-    static let n = ZoneMaps.minimumRows + 1_777
+    static let n = ColumnStatistics.minimumRows + 1_777
 
     /// Dates in order (a day per 700 rows: bounds fall inside zones), and the same with a
     /// stretch shuffled (zones whose bounds are far apart).
@@ -22,7 +22,7 @@ import CrmqSemantics
 
     @Test func eachZoneHoldsTheBoundsOfItsRows() throws {
         for days in Self.columns() {
-            guard case .date(let z)? = ZoneMaps.of(Column(.date(days))) else {
+            guard case .date(let z)? = ColumnStatistics.zoneMap(of: Column(.date(days))) else {
                 Issue.record("no zone map")
                 return
             }
@@ -42,7 +42,7 @@ import CrmqSemantics
     @Test func rangeTestsThroughZoneMapsKeepTheSameRows() throws {
         let n = Self.n
         for days in Self.columns() {
-            let map = try #require(ZoneMaps.of(Column(.date(days))))
+            let map = try #require(ColumnStatistics.zoneMap(of: Column(.date(days))))
             let kinds: [RowTest.Kind] = [
                 .dateRange(days, .greaterEqual, 300, .less, 900),
                 .dateRange(days, .greater, 0, .lessEqual, 1),
@@ -67,12 +67,12 @@ import CrmqSemantics
     }
 
     @Test func onlyLongColumnsWithoutNullsHaveZoneMaps() {
-        #expect(ZoneMaps.of(Column(.date([1, 2, 3]))) == nil)
+        #expect(ColumnStatistics.zoneMap(of: Column(.date([1, 2, 3]))) == nil)
         let days = [Int32](repeating: 5, count: Self.n)
         var valid = [Bool](repeating: true, count: Self.n)
         valid[7] = false
-        #expect(ZoneMaps.of(Column(.date(days), validity: valid)) == nil)
-        #expect(ZoneMaps.of(Column(.bool([Bool](repeating: true, count: Self.n)))) == nil)
-        #expect(ZoneMaps.of(Column(.int([Int64](repeating: 1, count: Self.n)))) != nil)
+        #expect(ColumnStatistics.zoneMap(of: Column(.date(days), validity: valid)) == nil)
+        #expect(ColumnStatistics.zoneMap(of: Column(.bool([Bool](repeating: true, count: Self.n)))) == nil)
+        #expect(ColumnStatistics.zoneMap(of: Column(.int([Int64](repeating: 1, count: Self.n)))) != nil)
     }
 }

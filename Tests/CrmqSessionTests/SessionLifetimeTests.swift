@@ -78,8 +78,8 @@ extension SessionLifetimeTests {
         var columns = transactions.columns
         columns[try #require(transactions.schema.index(of: "date"))] = Column(.date(days.map { $0 + 1 }), validity: old.validity)
         session.register(Table(schema: transactions.schema, columns: columns, rowCount: transactions.rowCount), as: "transactions")
-        #expect(!LatestDate.holds(old))
+        #expect(!ColumnStatistics.holds(old))
         session.run("customers | summarize r = avg(recency)", name: "t") { _ in }
-        #expect(!LatestDate.holds(old))
+        #expect(!ColumnStatistics.holds(old))
     }
 }

@@ -38,7 +38,7 @@ extension CRM {
     /// The as-of date when the `asof` setting is null: the day after the last dated
     /// transaction (days since 1970-01-01); nil without transactions or dates.
     public static func defaultAsOf(transactions: Table?) -> Int32? {
-        guard let dates = transactions?.column(named: "date"), let last = LatestDate.of(dates) else { return nil }
+        guard let dates = transactions?.column(named: "date"), let last = ColumnStatistics.greatestDate(of: dates) else { return nil }
         return last + 1
     }
 }

@@ -200,6 +200,16 @@ struct PurchaseSummary: Sendable {
     static func forget() { memo.withLock { $0 = nil } }
 }
 
+extension CRM {
+    /// Lets go of the columns the purchase pass's memo holds (its inputs and sums): a session
+    /// calls it when it replaces or drops one of the CRM tables, so the old table's memory is
+    /// freed with it. (The column statistics are let go on any table change:
+    /// `ColumnStatistics.forget`.) The memo refills on use.
+    public static func forgetRememberedColumns() {
+        PurchaseSummary.forget()
+    }
+}
+
 /// A customer's running sums in a purchase pass (`PurchaseSummary.Purchases` or `.YearSpend`):
 /// a plain value whose all-zero bits mean "no purchase".
 protocol PurchaseSums {

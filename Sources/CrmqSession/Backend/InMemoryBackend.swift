@@ -34,8 +34,8 @@ final class InMemoryBackend: Backend, @unchecked Sendable {
 
     /// A stored table was added, replaced or removed.
     func tableChanged(_ name: String) {
-        // The zone maps of range tests hold stored columns of any table (a `let` too).
-        ZoneMaps.forget()
+        // Column statistics (zone maps, greatest dates) hold stored columns of any table (a `let` too).
+        ColumnStatistics.forget()
         guard CRM.inputTables.contains(name) else { return }
         measures.invalidate()
         CRM.forgetRememberedColumns()
