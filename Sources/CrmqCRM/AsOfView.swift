@@ -30,9 +30,12 @@ extension CRM {
             for i in 0..<customers.rowCount where signup.validity?[i] == false || days[i] <= asOf { keep.append(i) }
             table = table.gather(keep)
         }
-        // Churn dated on or after asof is unknown then.
+        // Churn dated on or after asof is unknown then. (The latest churn date of the table as
+        // given, remembered per column: a bound for the rows kept above, and the rows are
+        // looked at below. Asking about the kept rows' column would remember a temporary.)
         guard let c = table.schema.index(of: "churned"), let d = table.schema.index(of: "churn_date"),
-            case .date(let churnDays) = table.columns[d].values, let latest = ColumnStatistics.greatestDate(of: table.columns[d]),
+            case .date(let churnDays) = table.columns[d].values,
+            let stored = customers.column(named: "churn_date"), let latest = ColumnStatistics.greatestDate(of: stored),
             latest >= asOf
         else { return table }
         let dates = table.columns[d]

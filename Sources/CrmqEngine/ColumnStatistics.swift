@@ -35,9 +35,11 @@ enum ZoneMap: Sendable {
 ///   has a zone map answers from it: the greatest of its zones' upper bounds.
 ///
 /// One memo holds both, keyed by the column's storage. It holds the columns it describes, so
-/// no other array can take their storage while they are remembered: only stored tables' columns
-/// are asked about (the executor asks for zone maps only over a scan of a stored table), and a
-/// session that stores, replaces or drops any table lets them all go (`forget`).
+/// no other array can take their storage while they are remembered. Callers ask about stored
+/// columns: the executor asks for zone maps only over a scan (of a stored table, or of the
+/// as-of view of `customers`, whose columns may be computed), the as-of view and the default
+/// as-of date about the stored dates. When a session stores, replaces or drops a table, the
+/// columns no stored table holds any more are let go (`forget(keeping:)`).
 public enum ColumnStatistics {
     /// Columns shorter than this are tested without a zone map (the scan of their bounds is short).
     static let minimumRows = 1 << 20
@@ -57,14 +59,31 @@ public enum ColumnStatistics {
     /// Forgets every remembered column.
     public static func forget() { memo.withLock { $0.removeAll() } }
 
+    /// Forgets the remembered columns that are not among `stored` (the session's tables after
+    /// one was stored, replaced or dropped): a replaced table's columns are freed with it, and
+    /// the statistics of the tables that stay are kept.
+    public static func forget(keeping stored: [Column]) {
+        memo.withLock { entries in entries.removeAll { entry in !stored.contains { same($0, entry.column) } } }
+    }
+
     /// Whether the memo holds this column (tests).
-    public static func holds(_ column: Column) -> Bool { memo.withLock { $0.contains { same($0.column, column) } } }
+    static func holds(_ column: Column) -> Bool { memo.withLock { $0.contains { same($0.column, column) } } }
+
+    /// The column's entry, moved to the back (the last to be let go), or nil.
+    private static func entry(of column: Column) -> Entry? {
+        memo.withLock { entries in
+            guard let i = entries.firstIndex(where: { same($0.column, column) }) else { return nil }
+            let entry = entries.remove(at: i)
+            entries.append(entry)
+            return entry
+        }
+    }
 
     /// The zone map of an int, double or date column without nulls of at least `minimumRows`
     /// rows; nil for any other.
     static func zoneMap(of column: Column) -> ZoneMap? {
         guard column.validity == nil, column.count >= minimumRows else { return nil }
-        if let hit = memo.withLock({ entries in entries.first { same($0.column, column) }?.zones }) { return hit }
+        if let hit = entry(of: column)?.zones { return hit }
         let map: ZoneMap
         switch column.values {
         case .int(let a): map = .int(bounds(a))
@@ -80,7 +99,7 @@ public enum ColumnStatistics {
     /// date column).
     public static func greatestDate(of column: Column) -> Int32? {
         guard case .date(let days) = column.values else { return nil }
-        if let hit = memo.withLock({ entries in entries.first { same($0.column, column) }?.greatestDate }) { return hit }
+        if let hit = entry(of: column)?.greatestDate { return hit }
         let greatest: Int32?
         if case .date(let zones)? = zoneMap(of: column) {
             greatest = zones.hi.max()

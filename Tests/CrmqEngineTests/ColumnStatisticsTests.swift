@@ -45,4 +45,15 @@ import Testing
             #expect(ColumnStatistics.greatestDate(of: column) == 9_999, "at \(at)")
         }
     }
+
+    /// Forgetting all but the columns of the tables that stay lets go of the others.
+    @Test func forgettingKeepsOnlyTheGivenColumns() {
+        let gone = Column(.date([1, 2, 9]))
+        let stays = Column(.date([4, 5]))
+        #expect(ColumnStatistics.greatestDate(of: gone) == 9)
+        #expect(ColumnStatistics.greatestDate(of: stays) == 5)
+        ColumnStatistics.forget(keeping: [stays, Column(.int([1, 2, 3]))])
+        #expect(!ColumnStatistics.holds(gone))
+        #expect(ColumnStatistics.greatestDate(of: stays) == 5)
+    }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import CrmqSession
 @testable import CrmqCRM
-import CrmqEngine
+@testable import CrmqEngine
 import CrmqLoading
 import CrmqSource
 

@@ -34,8 +34,9 @@ final class InMemoryBackend: Backend, @unchecked Sendable {
 
     /// A stored table was added, replaced or removed.
     func tableChanged(_ name: String) {
-        // Column statistics (zone maps, greatest dates) hold stored columns of any table (a `let` too).
-        ColumnStatistics.forget()
+        // Column statistics (zone maps, greatest dates) hold stored columns of any table (a `let`
+        // too): those of the table that went are let go, the others kept.
+        ColumnStatistics.forget(keeping: store.tables.values.flatMap(\.columns))
         guard CRM.inputTables.contains(name) else { return }
         measures.invalidate()
         CRM.forgetRememberedColumns()
