@@ -43,7 +43,7 @@ enum ZoneMap: Sendable {
 public enum ColumnStatistics {
     /// Columns shorter than this are tested without a zone map (the scan of their bounds is short).
     static let minimumRows = 1 << 20
-    /// Columns remembered at most, the oldest let go first: the as-of view's two dates and the
+    /// Columns remembered at most, the least recently used let go first: the as-of view's two dates and the
     /// transactions' dates, a few range-tested columns, and room for a second set of tables.
     static let kept = 8
 
@@ -110,7 +110,7 @@ public enum ColumnStatistics {
         return greatest
     }
 
-    /// Updates the column's entry, adding it (and letting the oldest go) if it has none.
+    /// Updates the column's entry, adding it (and letting the least recently used go) if it has none.
     private static func remember(_ column: Column, _ update: (inout Entry) -> Void) {
         memo.withLock { entries in
             if let i = entries.firstIndex(where: { same($0.column, column) }) {
