@@ -81,6 +81,19 @@ import CrmqSession
         }
     }
 
+    /// A first line of exactly `---` with only blank space after it trapped the Markdown
+    /// parser (Ink 0.6 reads it as the start of a metadata block, then past the end of the
+    /// text); the statements fuzzer found it. It is a horizontal rule, as anywhere else.
+    @Test func aFirstLineOfThreeDashesIsARule() {
+        for lines in [["---", ""], ["---", "\u{0B}"], ["", "  ---", " \t"], ["---", "some prose"], ["---"]] {
+            let html = ProseHTML.html(lines)
+            #expect(html.contains("<hr"), "\(lines): \(html)")
+        }
+        #expect(ProseHTML.html(["---", "some prose"]).contains("some prose"))
+        #expect(ProseHTML.withoutMetadata("----\n") == "----\n")
+        #expect(ProseHTML.withoutMetadata("a\n---\n") == "a\n---\n")
+    }
+
     @Test func aLineStartingWithCodeContinuesItsParagraph() {
         let html = ProseHTML.html(["`count(x)` counts the answers,", "`count()` the customers."])
         #expect(html == "<p><code>count(x)</code> counts the answers, <code>count()</code> the customers.</p>")

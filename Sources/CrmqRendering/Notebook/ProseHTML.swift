@@ -72,7 +72,7 @@ public enum ProseHTML {
         let blanked = markdown.split(separator: "\n", omittingEmptySubsequences: false)
             .map { line in line.allSatisfy { $0 == " " || $0 == "\t" } ? "" : line }
             .joined(separator: "\n")
-        var input = blanked.replacingOccurrences(of: String(lessThan), with: "&#xF8FF;")
+        var input = withoutMetadata(blanked).replacingOccurrences(of: String(lessThan), with: "&#xF8FF;")
             .replacingOccurrences(of: String(deepBracket), with: "&#xF8FE;")
         input = flatteningDeepBrackets(input.replacingOccurrences(of: "<", with: String(lessThan)))
         var parser = MarkdownParser()
@@ -83,6 +83,17 @@ public enum ProseHTML {
         let out = parser.html(from: input)
         return out.replacingOccurrences(of: String(lessThan), with: "&lt;")
             .replacingOccurrences(of: String(deepBracket), with: "[")
+    }
+
+    /// The text with a first line of exactly `---` written `***`, the same horizontal rule. Ink
+    /// 0.6 reads such a line as the start of a metadata block, and traps reading past the end
+    /// of the text when only blank space follows it (found by the statements fuzzer); prose
+    /// has no metadata.
+    static func withoutMetadata(_ markdown: String) -> String {
+        // Ink skips leading white space (newlines too) before it looks for the block.
+        guard let start = markdown.firstIndex(where: { !$0.isWhitespace }), markdown[start...].hasPrefix("---\n")
+        else { return markdown }
+        return markdown.replacingCharacters(in: start..<markdown.index(start, offsetBy: 3), with: "***")
     }
 
     /// `<a href="URL">text</a>` with the URL checked and escaped for an attribute.
