@@ -56,8 +56,8 @@ public enum ColumnStatistics {
     }
     private static let memo = Mutex<[Entry]>([])
 
-    /// Forgets every remembered column.
-    public static func forget() { memo.withLock { $0.removeAll() } }
+    /// Forgets every remembered column (tests; sessions use `forget(keeping:)`).
+    static func forget() { memo.withLock { $0.removeAll() } }
 
     /// Forgets the remembered columns that are not among `stored` (the session's tables after
     /// one was stored, replaced or dropped): a replaced table's columns are freed with it, and
