@@ -179,7 +179,7 @@ public enum ArrowWriter {
         }
         for column in columns {
             let n = rows.count
-            if case .null = column.column.values {
+            if column.column.isNullType {
                 nodes += littleEndian(Int64(n)) + littleEndian(Int64(n))
                 continue
             }

@@ -43,11 +43,16 @@ extension CRM {
         for i in 0..<table.rowCount where churnDays[i] >= asOf && dates.validity?[i] != false { later.append(i) }
         guard !later.isEmpty else { return table }
         var churned = table.columns[c]
-        switch churned.values {
+        if var small = churned.smallInts?.values {
+            for i in later { small[i] = 0 }
+            churned = Column(smallInts: small, validity: churned.validity)
+        } else {
+            switch churned.values {
         case .bool(var a): for i in later { a[i] = false }; churned = Column(.bool(a), validity: churned.validity)
         case .int(var a): for i in later { a[i] = 0 }; churned = Column(.int(a), validity: churned.validity)
         case .double(var a): for i in later { a[i] = 0 }; churned = Column(.double(a), validity: churned.validity)
         default: break
+            }
         }
         var valid = dates.validity ?? [Bool](repeating: true, count: table.rowCount)
         for i in later { valid[i] = false }

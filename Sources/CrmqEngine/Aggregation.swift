@@ -102,9 +102,9 @@ enum Aggregation {
         guard [.count, .sum, .avg, .countDistinct].contains(agg.function), agg.arguments.count == 1 else { return nil }
         switch agg.arguments[0].kind {
         case .column(let i) where selected && i < input.columns.count:
-            switch input.columns[i].values {
+            switch input.columns[i].type {
             case .int, .double, .bool: return .column(i)
-            case .date, .string: return [.count, .countDistinct].contains(agg.function) ? .column(i) : nil
+            case .date, .string, .category: return [.count, .countDistinct].contains(agg.function) ? .column(i) : nil
             case .null: return nil
             }
         case _ where agg.function == .countDistinct:
@@ -114,7 +114,7 @@ enum Aggregation {
                 if case .column = args[0].kind { (args[0], args[1], op) } else { (args[1], args[0], RowTest.mirrored(op)) }
             guard case .column(let i) = column.kind, i < input.columns.count, case .literal(let v) = constant.kind
             else { return nil }
-            switch (input.columns[i].values, v) {
+            switch (input.columns[i].type, v) {
             case (.int, .int), (.double, .double), (.date, .date): return .comparison(i, fn, v)
             default: return nil
             }
@@ -145,11 +145,20 @@ enum Aggregation {
             }
         }
         let trues: [Int]
-        switch (x.values, constant) {
+        // An 8-bit column is read as it is stored, against a constant in its range.
+        if let small = x.smallInts, case .int(let c) = constant {
+            if let c8 = Int8(exactly: c) {
+                trues = try holding(small.values, c8)
+            } else {
+                trues = RowTest.holdsBeyondEightBits(op, c) ? counts : [Int](repeating: 0, count: groups)
+            }
+        } else {
+            switch (x.values, constant) {
         case (.int(let a), .int(let c)): trues = try holding(a, c)
         case (.double(let a), .double(let c)): trues = try holding(a, c)
         case (.date(let a), .date(let c)): trues = try holding(a, c)
         default: return nullColumn(agg.type, count: groups)  // not made by `readsInPlace`
+            }
         }
         let some = counts.map { $0 > 0 }
         if agg.function == .sum { return Column(.int(trues.map { Int64($0) }), validity: some) }
@@ -177,7 +186,7 @@ enum Aggregation {
             return try comoments(x, y, agg.function, ids, groups, cancel)
         }
         let valid = x.validity
-        if case .null = x.values {
+        if x.isNullType {
             return agg.function == .count || agg.function == .countDistinct
                 ? Column(.int([Int64](repeating: 0, count: groups))) : nullColumn(agg.type, count: groups)
         }
@@ -223,6 +232,9 @@ enum Aggregation {
         let some = counts.map { $0 > 0 }
         switch agg.function {
         case .sum:
+            if let small = x.smallInts {
+                return Column(.int(try intSums(small.values, ids, valid, groups, cancel, through: selected)!), validity: some)
+            }
             switch x.values {
             case .double(let a):
                 return Column(.double(try sums(a, ids, valid, groups, cancel, through: selected)), validity: some)
@@ -238,7 +250,10 @@ enum Aggregation {
             }
         default:
             let totals: [Double]
-            if case .bool(let a) = x.values {
+            if let small = x.smallInts {
+                // (A sum of 8-bit values fits in 64 bits for any number of rows below 2^56.)
+                totals = try intSums(small.values, ids, valid, groups, cancel, through: selected)!.map { Double($0) }
+            } else if x.smallInts == nil, case .bool(let a) = x.values {
                 // The share of true values: counted, not summed as doubles.
                 totals = try trueCounts(a, ids, valid, groups, cancel, through: selected).map { Double($0) }
             } else if case .int(let a) = x.values, let s = try intSums(a, ids, valid, groups, cancel, through: selected) {
@@ -261,6 +276,11 @@ enum Aggregation {
     ) throws(EngineError) -> [Int64] {
         let valid = x.validity
         let values: Grouping
+        if let small = x.smallInts {
+            values = try Grouper.groupIntegers(small.values, valid: valid, dense: false, through: selected, cancel: cancel)
+            let counts = valid == nil ? sizes : try countValid(ids, valid, groups, cancel, through: selected)
+            return try distinctCounts(values, ids, valid, counts, cancel, through: selected)
+        }
         switch x.values {
         case .int(let a): values = try Grouper.groupIntegers(a, valid: valid, dense: false, through: selected, cancel: cancel)
         case .date(let a): values = try Grouper.groupIntegers(a, valid: valid, dense: false, through: selected, cancel: cancel)
@@ -514,8 +534,8 @@ enum Aggregation {
     /// Int sums per group; nil when a group's total does not fit 64 bits. Partial sums are
     /// 128-bit, so no order of addition can overflow on the way: the result (and whether there
     /// is one) is the same however the rows are split over the cores and lanes.
-    static func intSums(
-        _ a: [Int64], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag,
+    static func intSums<Value: FixedWidthInteger & SignedInteger>(
+        _ a: [Value], _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag,
         through selected: [Int32]? = nil
     ) throws(EngineError) -> [Int64]? {
         let wide = try a.withUnsafeBufferPointer { (a) throws(EngineError) in
@@ -605,8 +625,8 @@ enum Aggregation {
         _ x: Column, _ y: Column, _ f: AggregateFunction, _ ids: [Int32], _ groups: Int, _ cancel: CancellationFlag
     ) throws(EngineError) -> Column {
         let n = ids.count
-        if case .null = x.values { return nullColumn(.double, count: groups) }
-        if case .null = y.values { return nullColumn(.double, count: groups) }
+        if x.isNullType { return nullColumn(.double, count: groups) }
+        if y.isNullType { return nullColumn(.double, count: groups) }
         let a = Datum.column(x).doubles.array(n), b = Datum.column(y).doubles.array(n)
         var valid: [Bool]? = nil
         if x.validity != nil || y.validity != nil {
@@ -784,8 +804,9 @@ struct Tally<Counted: RowCondition, Row: RowIndex>: GroupAccumulation {
 }
 
 /// Sums of integers in 128 bits (a null row adds 0, without a branch).
-struct IntSum<Row: RowIndex>: GroupAccumulation {
-    let values: UnsafeBufferPointer<Int64>
+struct IntSum<Value: FixedWidthInteger & SignedInteger, Row: RowIndex>: GroupAccumulation {
+    /// 64-bit values, or 8-bit ones (`SmallInts`).
+    let values: UnsafeBufferPointer<Value>
     /// The group of each step.
     let ids: UnsafeBufferPointer<Int32>
     let valid: UnsafeBufferPointer<Bool>?
@@ -797,7 +818,7 @@ struct IntSum<Row: RowIndex>: GroupAccumulation {
             for i in rows {
                 let r = row(i)
                 let keep = -Int64(unsafeBitCast(valid[r], to: UInt8.self))
-                t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(values[r] & keep)
+                t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(Int64(values[r]) & keep)
             }
         } else {
             for i in rows { t[(i & 3) &* laneWidth &+ Int(ids[i])] &+= Int128(values[row(i)]) }
@@ -810,7 +831,7 @@ struct IntSum<Row: RowIndex>: GroupAccumulation {
         if let valid {
             for i in rows {
                 let r = row(i)
-                total &+= Int128(values[r] & -Int64(unsafeBitCast(valid[r], to: UInt8.self)))
+                total &+= Int128(Int64(values[r]) & -Int64(unsafeBitCast(valid[r], to: UInt8.self)))
             }
         } else {
             for i in rows { total &+= Int128(values[row(i)]) }

@@ -123,21 +123,117 @@ public enum ColumnValues: Sendable {
     case null(count: Int)
 }
 
+/// An int column's values stored one byte each (survey answers, 0/1 flags, scores: the
+/// small ranges most customer columns have), an eighth of the 64-bit form. Immutable; the
+/// 64-bit form is made the first time a reader that knows only it asks, and kept, so such a
+/// reader is never slower than with 64-bit storage after its first read.
+public final class SmallInts: Sendable {
+    public let values: [Int8]
+    private let widened = Mutex<[Int64]?>(nil)
+
+    init(_ values: [Int8]) { self.values = values }
+
+    /// The values as 64-bit integers (made once, then kept).
+    var wide: [Int64] {
+        widened.withLock { cached in
+            if let cached { return cached }
+            let wide = values.withUnsafeBufferPointer { v in
+                Parallel.array(v.count) { (out: UnsafeMutableBufferPointer<Int64>, rows) in
+                    for i in rows { out[i] = Int64(v[i]) }
+                }
+            }
+            cached = wide
+            return wide
+        }
+    }
+
+    /// Whether the 64-bit form was made (tests).
+    var isWidened: Bool { widened.withLock { $0 != nil } }
+}
+
 /// One typed, nullable column.
 public struct Column: Sendable {
-    public var values: ColumnValues
+    /// The values, unless `smallInts` holds them.
+    private var stored: ColumnValues
+    /// An int column's values when they are stored in 8 bits (`compacted()`); nil otherwise.
+    /// Kernels that know this form read it; every other reader asks for `values`.
+    public private(set) var smallInts: SmallInts?
     /// `validity[i] == false` means row i is null; nil means no row is null.
     public var validity: [Bool]?
 
+    /// The values in their 64-bit form (an int column stored in 8 bits is widened once, see
+    /// `SmallInts`). Setting them replaces any compact storage.
+    public var values: ColumnValues {
+        get {
+            if let smallInts { return .int(smallInts.wide) }
+            return stored
+        }
+        set {
+            stored = newValue
+            smallInts = nil
+        }
+    }
+
     public init(_ values: ColumnValues, validity: [Bool]? = nil) {
-        self.values = values
+        self.stored = values
         // Normalise: a validity with no false is the same as none.
         if let v = validity, v.contains(false) { self.validity = v } else { self.validity = nil }
         if case .null = values { self.validity = nil }
     }
 
+    /// An int column stored one byte a value. A null row holds 0.
+    public init(smallInts values: [Int8], validity: [Bool]? = nil) {
+        self.init(.int([]), validity: validity)
+        self.smallInts = SmallInts(values)
+    }
+
+    /// The same column, an int column whose values all fit in 8 bits stored so (what loading
+    /// does to each table's columns); any other column as it is. One pass over the values to
+    /// find their range, and one to copy them when they fit.
+    public func compacted() -> Column {
+        guard smallInts == nil, case .int(let a) = stored, !a.isEmpty else { return self }
+        let parts = Parallel.parts(a.count)
+        var fits = [Bool](repeating: true, count: parts)
+        let small: [Int8]? = a.withUnsafeBufferPointer { a in
+            fits.withUnsafeMutableBufferPointer { fits in
+                // Block by block, stopping at the first block out of range: a column of keys
+                // or amounts is given up after its first few thousand rows.
+                Parallel.forEach(a.count, parts: parts) { part, range in
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let end = Swift.min(start + 4096, range.upperBound)
+                        var lo = Int64.max, hi = Int64.min
+                        for i in start..<end {
+                            lo = Swift.min(lo, a[i])
+                            hi = Swift.max(hi, a[i])
+                        }
+                        guard lo >= Int64(Int8.min) && hi <= Int64(Int8.max) else {
+                            fits[part] = false
+                            return
+                        }
+                        start = end
+                    }
+                }
+            }
+            guard !fits.contains(false) else { return nil }
+            return Parallel.array(a.count) { (out: UnsafeMutableBufferPointer<Int8>, rows) in
+                for i in rows { out[i] = Int8(truncatingIfNeeded: a[i]) }
+            }
+        }
+        guard let small else { return self }
+        return Column(smallInts: small, validity: validity)
+    }
+
+    /// Whether this is a column of the `null` type (every row null), asked without
+    /// widening a compact column.
+    public var isNullType: Bool {
+        if smallInts == nil, case .null = stored { return true }
+        return false
+    }
+
     public var type: DataType {
-        switch values {
+        if smallInts != nil { return .int }
+        return switch stored {
         case .int: .int
         case .double: .double
         case .bool: .bool
@@ -148,7 +244,8 @@ public struct Column: Sendable {
     }
 
     public var count: Int {
-        switch values {
+        if let smallInts { return smallInts.values.count }
+        return switch stored {
         case .int(let a): a.count
         case .double(let a): a.count
         case .bool(let a): a.count
@@ -160,13 +257,13 @@ public struct Column: Sendable {
 
     @inline(__always)
     public func isNull(_ i: Int) -> Bool {
-        if case .null = values { return true }
+        if smallInts == nil, case .null = stored { return true }
         if let v = validity { return !v[i] }
         return false
     }
 
     public var nullCount: Int {
-        if case .null(let n) = values { return n }
+        if smallInts == nil, case .null(let n) = stored { return n }
         guard let v = validity else { return 0 }
         var n = 0
         for b in v where !b { n += 1 }
@@ -176,7 +273,8 @@ public struct Column: Sendable {
     /// The value of row i (for rendering and tests; kernels read the typed arrays).
     public func value(at i: Int) -> Value {
         if isNull(i) { return .null }
-        switch values {
+        if let smallInts { return .int(Int64(smallInts.values[i])) }
+        switch stored {
         case .int(let a): return .int(a[i])
         case .double(let a): return .double(a[i])
         case .bool(let a): return .bool(a[i])
@@ -201,7 +299,8 @@ public struct Column: Sendable {
             for i in indices { v.append(i >= 0 && !isNull(i)) }
             valid = v
         }
-        switch values {
+        if let smallInts { return Column(smallInts: pick(smallInts.values, 0), validity: valid) }
+        switch stored {
         case .int(let a): return Column(.int(pick(a, 0)), validity: valid)
         case .double(let a): return Column(.double(pick(a, 0)), validity: valid)
         case .bool(let a): return Column(.bool(pick(a, false)), validity: valid)
@@ -337,6 +436,11 @@ extension Table {
         var bytes = 0
         var dictionaries = Set<ObjectIdentifier>()
         for column in columns {
+            if let small = column.smallInts {
+                bytes += small.values.count + (small.isWidened ? 8 * small.values.count : 0)
+                bytes += column.validity?.count ?? 0
+                continue
+            }
             switch column.values {
             case .int(let a): bytes += 8 * a.count
             case .double(let a): bytes += 8 * a.count

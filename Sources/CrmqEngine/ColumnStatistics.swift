@@ -82,7 +82,8 @@ public enum ColumnStatistics {
     /// The zone map of an int, double or date column without nulls of at least `minimumRows`
     /// rows; nil for any other.
     static func zoneMap(of column: Column) -> ZoneMap? {
-        guard column.validity == nil, column.count >= minimumRows else { return nil }
+        // (No zone maps of 8-bit columns yet: their row tests read the 64-bit form.)
+        guard column.validity == nil, column.smallInts == nil, column.count >= minimumRows else { return nil }
         if let hit = entry(of: column)?.zones { return hit }
         let map: ZoneMap
         switch column.values {
@@ -98,7 +99,7 @@ public enum ColumnStatistics {
     /// The greatest date among a date column's valid rows; nil when it has none (or is not a
     /// date column).
     public static func greatestDate(of column: Column) -> Int32? {
-        guard case .date(let days) = column.values else { return nil }
+        guard column.smallInts == nil, case .date(let days) = column.values else { return nil }
         if let hit = entry(of: column)?.greatestDate { return hit }
         let greatest: Int32?
         if case .date(let zones)? = zoneMap(of: column) {
@@ -191,6 +192,7 @@ public enum ColumnStatistics {
         -> (kind: Int, values: UnsafeRawPointer?, count: Int, validity: UnsafeRawPointer?)?
     {
         let kind: Int, values: UnsafeRawPointer?
+        if let small = c.smallInts { return (5, address(small.values), c.count, c.validity.flatMap(address)) }
         switch c.values {
         case .int(let a): (kind, values) = (0, address(a))
         case .double(let a): (kind, values) = (1, address(a))

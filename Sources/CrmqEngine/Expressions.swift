@@ -12,7 +12,7 @@ struct ExpressionEvaluator {
         switch e.kind {
         case .column(let i):
             let c = table.columns[i]
-            if case .null = c.values { return .scalar(.null) }
+            if c.isNullType { return .scalar(.null) }
             return .column(c)
         case .literal(let v):
             return .scalar(coerce(v, to: e.type))

@@ -44,6 +44,9 @@ extension Column {
         } else if mayHaveMissing {
             valid = map1(.array(indices), indices.count) { $0 >= 0 }
         }
+        if let small = smallInts {
+            return Column(smallInts: pick(small.values, indices, fill: 0, cancel: cancel), validity: valid)
+        }
         switch values {
         case .int(let a): return Column(.int(pick(a, indices, fill: 0, cancel: cancel)), validity: valid)
         case .double(let a): return Column(.double(pick(a, indices, fill: 0, cancel: cancel)), validity: valid)
@@ -59,6 +62,7 @@ extension Column {
     func prefix(_ count: Int) -> Column {
         let k = Swift.min(count, self.count)
         let valid = validity.map { Array($0[..<k]) }
+        if let small = smallInts { return Column(smallInts: Array(small.values[..<k]), validity: valid) }
         switch values {
         case .int(let a): return Column(.int(Array(a[..<k])), validity: valid)
         case .double(let a): return Column(.double(Array(a[..<k])), validity: valid)

@@ -129,7 +129,10 @@ enum Grouper {
     static func group(_ c: Column, ordered: Bool, through selected: [Int32]? = nil, cancel: CancellationFlag)
         throws(EngineError) -> Grouping
     {
-        if let selected, case .double = c.values {
+        if let small = c.smallInts {
+            return try groupIntegers(small.values, valid: c.validity, through: selected, cancel: cancel)
+        }
+        if let selected, c.smallInts == nil, case .double = c.values {
             return try group(c.take(selected), ordered: ordered, cancel: cancel)
         }
         let n = selected?.count ?? c.count

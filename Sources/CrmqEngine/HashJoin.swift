@@ -175,10 +175,10 @@ enum HashJoin {
     /// Both sides' key columns as 64-bit integers that are equal exactly when the values are.
     static func comparableKeys(_ l: Column, _ r: Column) -> (Keys, Keys) {
         func valid(_ c: Column) -> [Bool]? {
-            if case .null = c.values { return [Bool](repeating: false, count: c.count) }
+            if c.isNullType { return [Bool](repeating: false, count: c.count) }
             return c.validity
         }
-        if case .string(let lc, let ld) = l.values, case .string(let rc, let rd) = r.values {
+        if l.smallInts == nil, case .string(let lc, let ld) = l.values, r.smallInts == nil, case .string(let rc, let rd) = r.values {
             let ranks = StringRanks([ld, rd])
             let lr = ranks.ranks[0], rr = ranks.ranks[1]
             return (

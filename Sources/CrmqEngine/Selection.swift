@@ -168,11 +168,14 @@ struct RowTest {
         case int([Int64], ScalarFunction, Int64)
         case double([Double], ScalarFunction, Double)
         case date([Int32], ScalarFunction, Int32)
+        /// An int column stored in 8 bits (`SmallInts`), against a constant in its range.
+        case smallInt([Int8], ScalarFunction, Int8)
         /// A lower and an upper bound on one column, tested in one pass (`x >= a and x < b`,
         /// `between`): the operators are `>`/`>=` and `<`/`<=`.
         case intRange([Int64], ScalarFunction, Int64, ScalarFunction, Int64)
         case doubleRange([Double], ScalarFunction, Double, ScalarFunction, Double)
         case dateRange([Int32], ScalarFunction, Int32, ScalarFunction, Int32)
+        case smallIntRange([Int8], ScalarFunction, Int8, ScalarFunction, Int8)
         /// Whether each dictionary code passes.
         case codes([Int32], [Bool])
         /// Every non-null row passes.
@@ -196,7 +199,7 @@ struct RowTest {
         guard case .call(let fn, let args) = e.kind else { return nil }
         if fn == .isNull || fn == .isNotNull, case .column(let i) = args[0].kind {
             let c = table.columns[i]
-            if case .null = c.values { return nil }
+            if c.isNullType { return nil }
             self.init(kind: fn == .isNull ? .none : .all, validity: c.validity, nullPasses: fn == .isNull)
             column = i
             return
@@ -205,7 +208,7 @@ struct RowTest {
         Selection(table: table, cancellation: cancellation).columns(of: e, into: &used)
         guard used.count == 1, let i = used.first else { return nil }
         let column = table.columns[i]
-        if case .string(_, let dictionary) = column.values {
+        if column.smallInts == nil, case .string(_, let dictionary) = column.values {
             // Worth it while the dictionary is no longer than the column (a filtered table
             // shares its parent's dictionary).
             guard dictionary.count > 0, dictionary.count <= table.rowCount else { return nil }
@@ -237,6 +240,17 @@ struct RowTest {
         let value = try ExpressionEvaluator(table: .singleRow, cancellation: cancellation).evaluate(constant)
         guard case .scalar(let v) = value else { return nil }
         let kind: Kind
+        if let small = column.smallInts {
+            guard case .int(let x) = v else { return nil }
+            if let x8 = Int8(exactly: x) {
+                kind = .smallInt(small.values, op, x8)
+            } else {
+                kind = Self.holdsBeyondEightBits(op, x) ? .all : .none
+            }
+            self.init(kind: kind, validity: column.validity, nullPasses: false)
+            self.column = i
+            return
+        }
         switch (column.values, v) {
         case (.int(let a), .int(let x)): kind = .int(a, op, x)
         case (.double(let a), .double(let x)): kind = .double(a, op, x)
@@ -245,6 +259,17 @@ struct RowTest {
         }
         self.init(kind: kind, validity: column.validity, nullPasses: false)
         self.column = i
+    }
+
+    /// `x op c` for every 8-bit `x`, `c` being beyond the 8-bit range: the same for every value.
+    static func holdsBeyondEightBits(_ op: ScalarFunction, _ c: Int64) -> Bool {
+        let above = c > Int64(Int8.max)
+        return switch op {
+        case .notEqual: true
+        case .less, .lessEqual: above
+        case .greater, .greaterEqual: !above
+        default: false
+        }
     }
 
     init(kind: Kind, validity: [Bool]?, nullPasses: Bool) {
@@ -299,6 +324,10 @@ struct RowTest {
             return a.withUnsafeBufferPointer { compare($0, op, c, range, input, out, doubleZones) }
         case .date(let a, let op, let c):
             return a.withUnsafeBufferPointer { compare($0, op, c, range, input, out, dateZones) }
+        case .smallInt(let a, let op, let c):
+            return a.withUnsafeBufferPointer { compare($0, op, c, range, input, out, nil) }
+        case .smallIntRange(let a, let lop, let lo, let hop, let hi):
+            return a.withUnsafeBufferPointer { within($0, lop, lo, hop, hi, range, input, out, nil) }
         case .intRange(let a, let lop, let lo, let hop, let hi):
             return a.withUnsafeBufferPointer { within($0, lop, lo, hop, hi, range, input, out, intZones) }
         case .doubleRange(let a, let lop, let lo, let hop, let hi):
@@ -425,6 +454,9 @@ struct RowTest {
         case (.date(let a, let lop, let lo), .date(_, let hop, let hi))
         where [.greater, .greaterEqual].contains(lop) && [.less, .lessEqual].contains(hop):
             kind = .dateRange(a, lop, lo, hop, hi)
+        case (.smallInt(let a, let lop, let lo), .smallInt(_, let hop, let hi))
+        where [.greater, .greaterEqual].contains(lop) && [.less, .lessEqual].contains(hop):
+            kind = .smallIntRange(a, lop, lo, hop, hi)
         default:
             return nil
         }
@@ -496,6 +528,11 @@ protocol Extremes {
 extension Int64: Extremes {
     static var least: Int64 { .min }
     static var greatest: Int64 { .max }
+}
+
+extension Int8: Extremes {
+    static var least: Int8 { .min }
+    static var greatest: Int8 { .max }
 }
 
 extension Int32: Extremes {

@@ -27,9 +27,12 @@ final class TableStore {
 
     subscript(name: String) -> Table? { tables[name] }
 
-    /// Keeps a table under a name, replacing a table or scalar of that name.
+    /// Keeps a table under a name, replacing a table or scalar of that name. Int columns whose
+    /// values fit in 8 bits are kept so (`Column.compacted`).
     func store(_ table: Table, as name: String, fromLet: Bool) {
         if tables[name] == nil { order.append(name) }
+        var table = table
+        table.columns = table.columns.map { $0.compacted() }
         tables[name] = table
         if fromLet { letNames.insert(name) } else { letNames.remove(name) }
         scalars[name] = nil

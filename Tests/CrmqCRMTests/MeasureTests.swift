@@ -277,6 +277,24 @@ struct Tables {
         ])
     }
 
+    /// `churned` stored as 0/1 in 8 bits (as loading keeps it): a later churn is reset in
+    /// that form, with no 64-bit copy made.
+    @Test func laterChurnIsUnknownInAnEightBitColumn() throws {
+        let c = Tables.customers(
+            [1, 2, 3], signup: ["2024-01-01", "2024-01-01", "2024-06-01"],
+            churned: [true, true, false], churnDate: ["2024-10-01", "2025-03-01", nil])
+        var columns = c.columns
+        let k = c.schema.index(of: "churned")!
+        columns[k] = Column.from([.int(1), .int(1), .null], type: .int).compacted()
+        let stored = try #require(columns[k].smallInts)
+        let schema = Schema(c.schema.fields.map { $0.name == "churned" ? Field("churned", .int) : $0 })
+        let view = CRM.customersAsOf(Table(schema: schema, columns: columns, rowCount: 3), asOf: Tables.day("2025-01-01"))
+        let churned = try #require(view.column(named: "churned"))
+        #expect((0..<3).map { churned.value(at: $0) } == [.int(1), .int(0), .null])
+        #expect(churned.smallInts != nil)
+        #expect(!stored.isWidened)
+    }
+
     @Test func nothingChangesKeepsTheTable() throws {
         let c = Tables.customers([1, 2], signup: ["2024-01-01", "2024-02-01"], churned: [true, false],
                                  churnDate: ["2024-05-01", nil])

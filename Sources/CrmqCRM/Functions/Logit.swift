@@ -303,7 +303,7 @@ enum Logit {
         } else {
             scored = Array(0..<n)
         }
-        if case .null = keyColumn.values { scored = [] }
+        if keyColumn.isNullType { scored = [] }
         try cancellation.check()
 
         var heldOut = [Bool](repeating: false, count: scored.count)

@@ -261,7 +261,7 @@ enum Regress {
             case .bool(let a): values = a.map { $0 ? 1 : 0 }
             default: values = [Double](repeating: 0, count: n)
             }
-            if case .null = c.values { valid = [Bool](repeating: false, count: n) } else { valid = c.validity }
+            if c.isNullType { valid = [Bool](repeating: false, count: n) } else { valid = c.validity }
         }
 
         /// Rows valid in all of `masks` (nil: every row).
