@@ -580,6 +580,7 @@ enum Aggregation {
             }
             return b
         }
+        if let small = x.smallInts { return Column(smallInts: try best(small.values, 0), validity: some) }
         switch x.values {
         case .int(let a): return Column(.int(try best(a, 0)), validity: some)
         case .double(let a): return Column(.double(try best(a, 0)), validity: some)

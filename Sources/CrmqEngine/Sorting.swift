@@ -12,6 +12,12 @@ struct NormalizedKey {
         // Descending keys are complemented in the same pass that normalises them.
         let flip: Int64 = descending ? ~0 : 0
         var v: [Int64]
+        if let small = c.smallInts {
+            v = try mapPolling(small.values, cancel) { Int64($0) ^ flip }
+            self.values = v
+            self.validity = c.validity
+            return
+        }
         switch c.values {
         case .int(let a): v = descending ? try mapPolling(a, cancel) { ~$0 } : a
         case .date(let a): v = try mapPolling(a, cancel) { Int64($0) ^ flip }
@@ -25,7 +31,7 @@ struct NormalizedKey {
             v = [Int64](repeating: 0, count: count)
         }
         var validity = c.validity
-        if case .null(let count) = c.values { validity = [Bool](repeating: false, count: count) }
+        if c.smallInts == nil, case .null(let count) = c.values { validity = [Bool](repeating: false, count: count) }
         self.values = v
         self.validity = validity
     }

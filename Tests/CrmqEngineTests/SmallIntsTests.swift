@@ -89,10 +89,12 @@ import CrmqSemantics
             BoundAggregate(function: .countDistinct, arguments: [k], type: .int, range: r0),
             BoundAggregate(function: .avg, arguments: [cmp(.greaterEqual, k, 9)], type: .double, range: r0),
             BoundAggregate(function: .sum, arguments: [cmp(.less, i, 300)], type: .int, range: r0),
+            BoundAggregate(function: .min, arguments: [k], type: .int, range: r0),
+            BoundAggregate(function: .max, arguments: [i], type: .int, range: r0),
         ]
         let schema = Schema(
             [Field("key", .int), Field("n", .int), Field("a", .double), Field("b", .int), Field("c", .int), Field("d", .int),
-             Field("e", .double), Field("f", .int)])
+             Field("e", .double), Field("f", .int), Field("lo", .int), Field("hi", .int)])
         for (key, filter) in [(i, call(.isNotNull, [i], .bool)), (k, cmp(.greater, i, 3)), (i, cmp(.notEqual, k, 0))] {
             for filtered in [false, true] {
                 let plan = { (t: Table) -> Plan in
@@ -102,19 +104,27 @@ import CrmqSemantics
                 #expect(rows(try executor(["t": compact]).execute(plan(compact))) == rows(try executor(["t": wide]).execute(plan(wide))))
             }
         }
+        // Sorted and top rows by the 8-bit columns, either way, nulls last.
+        for keys in [[SortKey(expr: i, descending: false), SortKey(expr: col(0, .int), descending: true)],
+                     [SortKey(expr: k, descending: true), SortKey(expr: i, descending: true), SortKey(expr: col(0, .int), descending: false)]] {
+            let sorted = { (t: Table) in Plan(.sort(scan("t", t), keys: keys), schema: t.schema) }
+            #expect(rows(try executor(["t": compact]).execute(sorted(compact))) == rows(try executor(["t": wide]).execute(sorted(wide))))
+            let top = { (t: Table) in Plan(.topN(scan("t", t), keys: keys, count: 17), schema: t.schema) }
+            #expect(rows(try executor(["t": compact]).execute(top(compact))) == rows(try executor(["t": wide]).execute(top(wide))))
+        }
         #expect(compact.columns[1].smallInts?.isWidened == false)
         #expect(compact.columns[2].smallInts?.isWidened == false)
 
         // Any other reader sees the 64-bit values (and widens the column once).
         let other = [
-            BoundAggregate(function: .min, arguments: [k], type: .int, range: r0),
-            BoundAggregate(function: .max, arguments: [i], type: .int, range: r0),
             BoundAggregate(function: .sum, arguments: [call(.add, [i, k], .int)], type: .int, range: r0),
+            BoundAggregate(function: .stddev, arguments: [k], type: .double, range: r0),
         ]
         let plan = { (t: Table) in
             Plan(.aggregate(scan("t", t), keys: [s], aggregates: other),
-                 schema: Schema([Field("s", .string), Field("lo", .int), Field("hi", .int), Field("t", .int)]))
+                 schema: Schema([Field("s", .string), Field("t", .int), Field("sd", .double)]))
         }
         #expect(rows(try executor(["t": compact]).execute(plan(compact))) == rows(try executor(["t": wide]).execute(plan(wide))))
+        #expect(compact.columns[2].smallInts?.isWidened == true)
     }
 }
