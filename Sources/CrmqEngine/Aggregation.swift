@@ -55,7 +55,12 @@ enum Aggregation {
         let firstSelected = keyColumns.contains { $0.inPlace } ? selected.map { s in first.map { s[Int($0)] } } : nil
         var columns = keyColumns.map { $0.inPlace ? $0.column.take(firstSelected!) : $0.column.take(first) }
         // Rows per group, counted once for every aggregate whose argument has no nulls.
-        let sizes = aggregates.isEmpty ? [] : try countValid(grouping.ids, nil, grouping.count, cancel)
+        var sizes: [Int] = []
+        if let counted = grouping.sizes {
+            sizes = counted
+        } else if !aggregates.isEmpty {
+            sizes = try countValid(grouping.ids, nil, grouping.count, cancel)
+        }
         for (a, agg) in aggregates.enumerated() {
             switch inPlace[a] {
             case .column(let i)? where agg.function == .countDistinct:

@@ -7,6 +7,8 @@ struct Grouping {
     var count: Int
     /// Ids ascend with the key (nulls last), so the groups need no sorting for output.
     var ordered: Bool
+    /// The rows of each group, when the grouping counted them on the way (8-bit keys).
+    var sizes: [Int]? = nil
 
     /// The first row of each group.
     func firstRows() -> [Int32] {
@@ -130,7 +132,12 @@ enum Grouper {
         throws(EngineError) -> Grouping
     {
         if let small = c.smallInts {
-            return try groupIntegers(small.values, valid: c.validity, through: selected, cancel: cancel)
+            if let selected {
+                return try selected.withUnsafeBufferPointer { (rows) throws(EngineError) in
+                    try groupSmallInts(small.values, valid: c.validity, rows: rows.count, row: SelectedRow(rows: rows), cancel: cancel)
+                }
+            }
+            return try groupSmallInts(small.values, valid: c.validity, rows: c.count, row: SameRow(), cancel: cancel)
         }
         if let selected, c.smallInts == nil, case .double = c.values {
             return try group(c.take(selected), ordered: ordered, cancel: cancel)
@@ -267,6 +274,64 @@ enum Grouper {
         }
         if !dense { return Grouping(ids: raw, count: Int(span) + 2, ordered: true) }
         return try compact(raw, domain: Int(span) + 2, ordered: true, cancel: cancel)
+    }
+
+    /// Groups `n` rows of an 8-bit column, the k-th being row `row(k)`: one pass counts each of
+    /// the 256 values and null (the groups' sizes, kept in the grouping), one writes each row's
+    /// id, the values that occur numbered in ascending order, null last. (The general path's
+    /// range pass, renumbering check and separate count read the ids twice more.)
+    private static func groupSmallInts<Row: RowIndex>(
+        _ a: [Int8], valid: [Bool]?, rows n: Int, row: Row, cancel: CancellationFlag
+    ) throws(EngineError) -> Grouping {
+        let slots = 257  // value + 128, and null
+        let lanes = 4  // interleaved counters: a run of equal values does not wait on one counter
+        let parts = Parallel.parts(n)
+        var counts = [Int](repeating: 0, count: parts * lanes * slots)
+        try a.withUnsafeBufferPointer { (a) throws(EngineError) in
+            try withOptionalBuffer(valid) { (valid) throws(EngineError) in
+                try counts.withUnsafeMutableBufferPointer { (counts) throws(EngineError) in
+                    try Parallel.forEachChunk(n, parts: parts, cancel: cancel) { part, rows in
+                        let t = counts.baseAddress! + part * lanes * slots
+                        if let valid {
+                            for k in rows {
+                                let i = row(k)
+                                let s = valid[i] ? Int(a[i]) &+ 128 : 256
+                                t[(k & 3) &* slots &+ s] &+= 1
+                            }
+                        } else {
+                            for k in rows { t[(k & 3) &* slots &+ (Int(a[row(k)]) &+ 128)] &+= 1 }
+                        }
+                    }
+                }
+            }
+        }
+        var total = [Int](repeating: 0, count: slots)
+        for l in 0..<(parts * lanes) {
+            for s in 0..<slots { total[s] += counts[l * slots + s] }
+        }
+        var idOf = [Int32](repeating: -1, count: slots)
+        var sizes: [Int] = []
+        for s in 0..<slots where total[s] > 0 {
+            idOf[s] = Int32(sizes.count)
+            sizes.append(total[s])
+        }
+        let ids: [Int32] = try a.withUnsafeBufferPointer { (a) throws(EngineError) in
+            try idOf.withUnsafeBufferPointer { (idOf) throws(EngineError) in
+                try withOptionalBuffer(valid) { (valid) throws(EngineError) in
+                    try Parallel.array(n, cancel: cancel) { out, rows in
+                        if let valid {
+                            for k in rows {
+                                let i = row(k)
+                                out.initializeElement(at: k, to: idOf[valid[i] ? Int(a[i]) &+ 128 : 256])
+                            }
+                        } else {
+                            for k in rows { out.initializeElement(at: k, to: idOf[Int(a[row(k)]) &+ 128]) }
+                        }
+                    }
+                }
+            }
+        }
+        return Grouping(ids: ids, count: sizes.count, ordered: true, sizes: sizes)
     }
 
     /// Ids in order of first appearance through a hash table; nulls form the last group.

@@ -295,6 +295,23 @@ struct Tables {
         #expect(!stored.isWidened)
     }
 
+    /// On a table long enough for the scans to be split over the cores, the rows kept and the
+    /// churns reset are those a row-by-row reading gives, in order.
+    @Test func theViewOfALongTableIsThatOfEachRow() throws {
+        let n = Parallel.minimumRows * 2 + 7
+        let signups = (0..<n).map { i -> String? in i % 7 == 0 ? nil : (i % 5 == 0 ? "2025-02-01" : "2024-01-01") }
+        let churnDates = (0..<n).map { i -> String? in i % 3 == 0 ? (i % 2 == 0 ? "2025-03-01" : "2024-10-01") : nil }
+        let c = Tables.customers(
+            (0..<n).map { Int64($0) }, signup: signups, churned: (0..<n).map { $0 % 3 == 0 }, churnDate: churnDates)
+        let view = CRM.customersAsOf(c, asOf: Tables.day("2025-01-01"))
+        let kept = (0..<n).filter { signups[$0] != "2025-02-01" }
+        #expect((0..<view.rowCount).map { view.column(named: "customer_id")!.value(at: $0) } == kept.map { .int(Int64($0)) })
+        let churned = view.column(named: "churned")!, dates = view.column(named: "churn_date")!
+        let before = kept.map { churnDates[$0] == "2024-10-01" }
+        #expect((0..<view.rowCount).map { churned.value(at: $0) } == before.map { .bool($0) })
+        #expect((0..<view.rowCount).map { dates.value(at: $0) } == before.map { $0 ? .date(Tables.day("2024-10-01")) : .null })
+    }
+
     @Test func nothingChangesKeepsTheTable() throws {
         let c = Tables.customers([1, 2], signup: ["2024-01-01", "2024-02-01"], churned: [true, false],
                                  churnDate: ["2024-05-01", nil])
