@@ -25,8 +25,10 @@ extension CRM {
         if let signup = customers.column(named: "signup_date"), case .date(let days) = signup.values,
             let latest = ColumnStatistics.greatestDate(of: signup), latest > asOf
         {
-            let valid = signup.validity
-            table = table.gather(rows(customers.rowCount) { i in valid?[i] == false || days[i] <= asOf })
+            var keep: [Int] = []
+            keep.reserveCapacity(customers.rowCount)
+            for i in 0..<customers.rowCount where signup.validity?[i] == false || days[i] <= asOf { keep.append(i) }
+            table = table.gather(keep)
         }
         // Churn dated on or after asof is unknown then. (The latest churn date of the table as
         // given, remembered per column: a bound for the rows kept above, and the rows are
@@ -37,8 +39,8 @@ extension CRM {
             latest >= asOf
         else { return table }
         let dates = table.columns[d]
-        let datesValid = dates.validity
-        let later = rows(table.rowCount) { i in churnDays[i] >= asOf && datesValid?[i] != false }
+        var later: [Int] = []
+        for i in 0..<table.rowCount where churnDays[i] >= asOf && dates.validity?[i] != false { later.append(i) }
         guard !later.isEmpty else { return table }
         var churned = table.columns[c]
         if var small = churned.smallInts?.values {
@@ -58,20 +60,5 @@ extension CRM {
         columns[c] = churned
         columns[d] = Column(dates.values, validity: valid)
         return Table(schema: table.schema, columns: columns, rowCount: table.rowCount)
-    }
-
-    /// The rows in `0..<n` where `holds` is true, in order, each core taking a part (the view
-    /// is made again after every `set asof`, and these scans were most of it at 10M customers).
-    private static func rows(_ n: Int, where holds: (Int) -> Bool) -> [Int] {
-        let parts = Parallel.parts(n)
-        var found = [[Int]](repeating: [], count: parts)
-        found.withUnsafeMutableBufferPointer { found in
-            Parallel.forEach(n, parts: parts) { part, range in
-                var mine: [Int] = []
-                for i in range where holds(i) { mine.append(i) }
-                found[part] = mine
-            }
-        }
-        return Array(found.joined())
     }
 }

@@ -295,8 +295,8 @@ struct Tables {
         #expect(!stored.isWidened)
     }
 
-    /// On a table long enough for the scans to be split over the cores, the rows kept and the
-    /// churns reset are those a row-by-row reading gives, in order.
+    /// On a table of more rows than a core takes alone, the rows kept and the churns reset are
+    /// those a row-by-row reading gives, in order.
     @Test func theViewOfALongTableIsThatOfEachRow() throws {
         let n = Parallel.minimumRows * 2 + 7
         let signups = (0..<n).map { i -> String? in i % 7 == 0 ? nil : (i % 5 == 0 ? "2025-02-01" : "2024-01-01") }
