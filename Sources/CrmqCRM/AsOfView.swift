@@ -48,10 +48,10 @@ extension CRM {
             churned = Column(smallInts: small, validity: churned.validity)
         } else {
             switch churned.values {
-        case .bool(var a): for i in later { a[i] = false }; churned = Column(.bool(a), validity: churned.validity)
-        case .int(var a): for i in later { a[i] = 0 }; churned = Column(.int(a), validity: churned.validity)
-        case .double(var a): for i in later { a[i] = 0 }; churned = Column(.double(a), validity: churned.validity)
-        default: break
+            case .bool(var a): for i in later { a[i] = false }; churned = Column(.bool(a), validity: churned.validity)
+            case .int(var a): for i in later { a[i] = 0 }; churned = Column(.int(a), validity: churned.validity)
+            case .double(var a): for i in later { a[i] = 0 }; churned = Column(.double(a), validity: churned.validity)
+            default: break
             }
         }
         var valid = dates.validity ?? [Bool](repeating: true, count: table.rowCount)

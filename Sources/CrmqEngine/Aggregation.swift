@@ -159,10 +159,10 @@ enum Aggregation {
             }
         } else {
             switch (x.values, constant) {
-        case (.int(let a), .int(let c)): trues = try holding(a, c)
-        case (.double(let a), .double(let c)): trues = try holding(a, c)
-        case (.date(let a), .date(let c)): trues = try holding(a, c)
-        default: return nullColumn(agg.type, count: groups)  // not made by `readsInPlace`
+            case (.int(let a), .int(let c)): trues = try holding(a, c)
+            case (.double(let a), .double(let c)): trues = try holding(a, c)
+            case (.date(let a), .date(let c)): trues = try holding(a, c)
+            default: return nullColumn(agg.type, count: groups)  // not made by `readsInPlace`
             }
         }
         let some = counts.map { $0 > 0 }
@@ -238,7 +238,7 @@ enum Aggregation {
         switch agg.function {
         case .sum:
             if let small = x.smallInts {
-                return Column(.int(try intSums(small.values, ids, valid, groups, cancel, through: selected)!), validity: some)
+                return Column(.int(try smallSums(small, ids, valid, groups, cancel, through: selected)), validity: some)
             }
             switch x.values {
             case .double(let a):
@@ -256,9 +256,8 @@ enum Aggregation {
         default:
             let totals: [Double]
             if let small = x.smallInts {
-                // (A sum of 8-bit values fits in 64 bits for any number of rows below 2^56.)
-                totals = try intSums(small.values, ids, valid, groups, cancel, through: selected)!.map { Double($0) }
-            } else if x.smallInts == nil, case .bool(let a) = x.values {
+                totals = try smallSums(small, ids, valid, groups, cancel, through: selected).map { Double($0) }
+            } else if case .bool(let a) = x.values {
                 // The share of true values: counted, not summed as doubles.
                 totals = try trueCounts(a, ids, valid, groups, cancel, through: selected).map { Double($0) }
             } else if case .int(let a) = x.values, let s = try intSums(a, ids, valid, groups, cancel, through: selected) {
@@ -564,6 +563,15 @@ enum Aggregation {
             out[g] = exact
         }
         return out
+    }
+
+    /// `intSums` of an 8-bit column, which always has a result: a sum of 8-bit values fits in
+    /// 64 bits for any number of rows below 2^56.
+    static func smallSums(
+        _ a: SmallInts, _ ids: [Int32], _ valid: [Bool]?, _ groups: Int, _ cancel: CancellationFlag,
+        through selected: [Int32]?
+    ) throws(EngineError) -> [Int64] {
+        try intSums(a.values, ids, valid, groups, cancel, through: selected) ?? [Int64](repeating: 0, count: groups)
     }
 
     static func minMax(

@@ -187,8 +187,8 @@ public struct Column: Sendable {
         self.smallInts = SmallInts(values)
     }
 
-    /// The same column, an int column whose values all fit in 8 bits stored so (what loading
-    /// does to each table's columns); any other column as it is. One pass over the values to
+    /// The same column, an int column whose values all fit in 8 bits stored so (what storing
+    /// a table, loaded or `let`-bound, does to its columns); any other column as it is. One pass over the values to
     /// find their range, and one to copy them when they fit.
     public func compacted() -> Column {
         guard smallInts == nil, case .int(let a) = stored, !a.isEmpty else { return self }

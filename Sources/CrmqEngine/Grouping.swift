@@ -139,7 +139,7 @@ enum Grouper {
             }
             return try groupSmallInts(small.values, valid: c.validity, rows: c.count, row: SameRow(), cancel: cancel)
         }
-        if let selected, c.smallInts == nil, case .double = c.values {
+        if let selected, case .double = c.values {
             return try group(c.take(selected), ordered: ordered, cancel: cancel)
         }
         let n = selected?.count ?? c.count
