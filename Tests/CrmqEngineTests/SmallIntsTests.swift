@@ -67,6 +67,9 @@ import CrmqSemantics
         var predicates: [BoundExpr] = [
             call(.isNull, [i], .bool), call(.isNotNull, [i], .bool),
             and(cmp(.greaterEqual, i, 2), cmp(.lessEqual, i, 7)), and(cmp(.greater, k, -100), cmp(.less, k, 100)),
+            // A bound beyond the byte range beside one within it (not merged into one range test).
+            and(cmp(.greater, k, 200), cmp(.less, k, 5)), and(cmp(.greaterEqual, k, -1_000), cmp(.less, k, 5)),
+            and(cmp(.greater, i, 3), cmp(.lessEqual, i, 500)),
         ]
         for op in [ScalarFunction.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual] {
             for v: Int64 in [-1_000, -129, -128, -1, 0, 5, 127, 128, 1_000] {
