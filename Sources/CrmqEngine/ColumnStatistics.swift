@@ -82,7 +82,7 @@ public enum ColumnStatistics {
     /// The zone map of an int, double or date column without nulls of at least `minimumRows`
     /// rows; nil for any other.
     static func zoneMap(of column: Column) -> ZoneMap? {
-        // (No zone maps of 8-bit columns yet: their row tests read the 64-bit form.)
+        // (No zone maps of 8-bit columns: their row tests read the bytes, a block at a time without zones.)
         guard column.validity == nil, column.smallInts == nil, column.count >= minimumRows else { return nil }
         if let hit = entry(of: column)?.zones { return hit }
         let map: ZoneMap
