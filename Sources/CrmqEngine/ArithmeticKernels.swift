@@ -215,7 +215,7 @@ enum ArithmeticKernels {
     static func toInt(_ a: Datum, _ cx: CallContext) throws(EngineError) -> Datum {
         var valid = a.valid
         if case .scalar(false) = valid { return .scalar(.null) }
-        guard case .column(let c) = a, c.smallInts == nil, case .double(let xs) = c.values else {
+        guard case .column(let c) = a, !c.isCompact, case .double(let xs) = c.values else {
             return makeDatum(.int(map1(a.bools, cx.n) { $0 ? 1 : 0 }), valid)
         }
         // NaN has no integer value: null. Out-of-range values are an overflow.

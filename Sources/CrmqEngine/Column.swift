@@ -151,13 +151,50 @@ public final class SmallInts: Sendable {
     var isWidened: Bool { widened.withLock { $0 != nil } }
 }
 
+/// An int column whose values are `first, first + 1, first + 2, ...` without nulls: row ids
+/// (`txn_id`, `customer_id` numbered from 1), which need no storage at all since each is its
+/// row's position plus a constant. Immutable; like `SmallInts`, the 64-bit form is made the
+/// first time a reader that knows only it asks, and kept.
+public final class IntSequence: Sendable {
+    public let first: Int64
+    public let count: Int
+    private let widened = Mutex<[Int64]?>(nil)
+
+    init(first: Int64, count: Int) {
+        self.first = first
+        self.count = count
+    }
+
+    /// Row `i`'s value.
+    @inline(__always) public subscript(i: Int) -> Int64 { first &+ Int64(i) }
+
+    /// The values as 64-bit integers (made once, then kept).
+    var wide: [Int64] {
+        widened.withLock { cached in
+            if let cached { return cached }
+            let first = self.first
+            let wide = Parallel.array(count) { (out: UnsafeMutableBufferPointer<Int64>, rows) in
+                for i in rows { out[i] = first &+ Int64(i) }
+            }
+            cached = wide
+            return wide
+        }
+    }
+
+    /// Whether the 64-bit form was made (tests, `memoryBytes`).
+    var isWidened: Bool { widened.withLock { $0 != nil } }
+}
+
 /// One typed, nullable column.
 public struct Column: Sendable {
-    /// The values, unless `smallInts` holds them.
+    /// The values, unless `smallInts` or `intSequence` holds them.
     private var stored: ColumnValues
     /// An int column's values when they are stored in 8 bits (`compacted()`); nil otherwise.
     /// Kernels that know this form read it; every other reader asks for `values`.
     public private(set) var smallInts: SmallInts?
+    /// An int column's values when they are consecutive (`compacted()`); nil otherwise. Read
+    /// like `smallInts`: by the gathers, which keep no 64-bit copy, else through `values`.
+    public private(set) var intSequence: IntSequence?
     /// `validity[i] == false` means row i is null; nil means no row is null.
     public var validity: [Bool]?
 
@@ -166,13 +203,19 @@ public struct Column: Sendable {
     public var values: ColumnValues {
         get {
             if let smallInts { return .int(smallInts.wide) }
+            if let intSequence { return .int(intSequence.wide) }
             return stored
         }
         set {
             stored = newValue
             smallInts = nil
+            intSequence = nil
         }
     }
+
+    /// Whether the values are in a compact form (`smallInts`, `intSequence`): a kernel that
+    /// only wants some other storage tests this before asking for `values`, which would widen.
+    public var isCompact: Bool { smallInts != nil || intSequence != nil }
 
     public init(_ values: ColumnValues, validity: [Bool]? = nil) {
         self.stored = values
@@ -187,11 +230,53 @@ public struct Column: Sendable {
         self.smallInts = SmallInts(values)
     }
 
-    /// The same column, an int column whose values all fit in 8 bits stored so (what storing
-    /// a table, loaded or `let`-bound, does to its columns); any other column as it is. One pass over the values to
-    /// find their range, and one to copy them when they fit.
+    /// An int column of the values `first, first + 1, ...`, `count` of them, none null.
+    public init(sequenceFrom first: Int64, count: Int) {
+        self.init(.int([]))
+        self.intSequence = IntSequence(first: first, count: count)
+    }
+
+    /// The same column, an int column whose values all fit in 8 bits stored so, or one of
+    /// consecutive values without nulls as a sequence (what storing a table, loaded or
+    /// `let`-bound, does to its columns); any other column as it is. One pass over the values
+    /// to find their range (or check they are consecutive), and one to copy them when they fit.
     public func compacted() -> Column {
-        guard smallInts == nil, case .int(let a) = stored, !a.isEmpty else { return self }
+        guard !isCompact, case .int(let a) = stored, !a.isEmpty else { return self }
+        if let small = Self.eightBits(a) { return Column(smallInts: small, validity: validity) }
+        if validity == nil, Self.consecutive(a) { return Column(sequenceFrom: a[0], count: a.count) }
+        return self
+    }
+
+    /// Whether `a[i] == a[0] + i` for every row, checked a block at a time on each core and
+    /// given up at the first block that is not (amounts and keys fail in their first block).
+    private static func consecutive(_ a: [Int64]) -> Bool {
+        let first = a[0]
+        // (The last value must not wrap around: then `first &+ i` would equal a smaller value.)
+        guard !first.addingReportingOverflow(Int64(a.count - 1)).overflow else { return false }
+        let parts = Parallel.parts(a.count)
+        var holds = [Bool](repeating: true, count: parts)
+        a.withUnsafeBufferPointer { a in
+            holds.withUnsafeMutableBufferPointer { holds in
+                Parallel.forEach(a.count, parts: parts) { part, range in
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let end = Swift.min(start + 4096, range.upperBound)
+                        var differs: Int64 = 0
+                        for i in start..<end { differs |= a[i] ^ (first &+ Int64(i)) }
+                        guard differs == 0 else {
+                            holds[part] = false
+                            return
+                        }
+                        start = end
+                    }
+                }
+            }
+        }
+        return !holds.contains(false)
+    }
+
+    /// The values as bytes when every one lies in -128...127, else nil.
+    private static func eightBits(_ a: [Int64]) -> [Int8]? {
         let parts = Parallel.parts(a.count)
         var fits = [Bool](repeating: true, count: parts)
         let small: [Int8]? = a.withUnsafeBufferPointer { a in
@@ -220,19 +305,18 @@ public struct Column: Sendable {
                 for i in rows { out[i] = Int8(truncatingIfNeeded: a[i]) }
             }
         }
-        guard let small else { return self }
-        return Column(smallInts: small, validity: validity)
+        return small
     }
 
     /// Whether this is a column of the `null` type (every row null), asked without
     /// widening a compact column.
     public var isNullType: Bool {
-        if smallInts == nil, case .null = stored { return true }
+        if !isCompact, case .null = stored { return true }
         return false
     }
 
     public var type: DataType {
-        if smallInts != nil { return .int }
+        if isCompact { return .int }
         return switch stored {
         case .int: .int
         case .double: .double
@@ -245,6 +329,7 @@ public struct Column: Sendable {
 
     public var count: Int {
         if let smallInts { return smallInts.values.count }
+        if let intSequence { return intSequence.count }
         return switch stored {
         case .int(let a): a.count
         case .double(let a): a.count
@@ -257,13 +342,13 @@ public struct Column: Sendable {
 
     @inline(__always)
     public func isNull(_ i: Int) -> Bool {
-        if smallInts == nil, case .null = stored { return true }
+        if !isCompact, case .null = stored { return true }
         if let v = validity { return !v[i] }
         return false
     }
 
     public var nullCount: Int {
-        if smallInts == nil, case .null(let n) = stored { return n }
+        if !isCompact, case .null(let n) = stored { return n }
         guard let v = validity else { return 0 }
         var n = 0
         for b in v where !b { n += 1 }
@@ -274,6 +359,7 @@ public struct Column: Sendable {
     public func value(at i: Int) -> Value {
         if isNull(i) { return .null }
         if let smallInts { return .int(Int64(smallInts.values[i])) }
+        if let intSequence { return .int(intSequence[i]) }
         switch stored {
         case .int(let a): return .int(a[i])
         case .double(let a): return .double(a[i])
@@ -300,6 +386,7 @@ public struct Column: Sendable {
             valid = v
         }
         if let smallInts { return Column(smallInts: pick(smallInts.values, 0), validity: valid) }
+        if let intSequence { return Column(.int(indices.map { $0 >= 0 ? intSequence[$0] : 0 }), validity: valid) }
         switch stored {
         case .int(let a): return Column(.int(pick(a, 0)), validity: valid)
         case .double(let a): return Column(.double(pick(a, 0)), validity: valid)
@@ -439,6 +526,10 @@ extension Table {
             if let small = column.smallInts {
                 bytes += small.values.count + (small.isWidened ? 8 * small.values.count : 0)
                 bytes += column.validity?.count ?? 0
+                continue
+            }
+            if let sequence = column.intSequence {
+                bytes += sequence.isWidened ? 8 * sequence.count : 0
                 continue
             }
             switch column.values {

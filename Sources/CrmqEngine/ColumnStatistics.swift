@@ -83,7 +83,7 @@ public enum ColumnStatistics {
     /// rows; nil for any other.
     static func zoneMap(of column: Column) -> ZoneMap? {
         // (No zone maps of 8-bit columns: their row tests read the bytes, a block at a time without zones.)
-        guard column.validity == nil, column.smallInts == nil, column.count >= minimumRows else { return nil }
+        guard column.validity == nil, !column.isCompact, column.count >= minimumRows else { return nil }
         if let hit = entry(of: column)?.zones { return hit }
         let map: ZoneMap
         switch column.values {
@@ -99,7 +99,7 @@ public enum ColumnStatistics {
     /// The greatest date among a date column's valid rows; nil when it has none (or is not a
     /// date column).
     public static func greatestDate(of column: Column) -> Int32? {
-        guard column.smallInts == nil, case .date(let days) = column.values else { return nil }
+        guard !column.isCompact, case .date(let days) = column.values else { return nil }
         if let hit = entry(of: column)?.greatestDate { return hit }
         let greatest: Int32?
         if case .date(let zones)? = zoneMap(of: column) {
@@ -193,6 +193,7 @@ public enum ColumnStatistics {
     {
         let kind: Int, values: UnsafeRawPointer?
         if let small = c.smallInts { return (5, address(small.values), c.count, c.validity.flatMap(address)) }
+        if let sequence = c.intSequence { return (6, UnsafeRawPointer(Unmanaged.passUnretained(sequence).toOpaque()), c.count, nil) }
         switch c.values {
         case .int(let a): (kind, values) = (0, address(a))
         case .double(let a): (kind, values) = (1, address(a))

@@ -144,7 +144,7 @@ enum ComparisonKernels {
     /// x in (a, b, ...) is x == a or x == b or ..., with SQL's three-valued `or`.
     static func inList(_ x: Datum, _ items: [Datum], _ cx: CallContext) -> Datum {
         // A string column against string literals: one membership test per dictionary entry.
-        if case .column(let c) = x, c.smallInts == nil, case .string(let codes, let d) = c.values,
+        if case .column(let c) = x, !c.isCompact, case .string(let codes, let d) = c.values,
             items.allSatisfy({ if case .scalar(.string) = $0 { true } else { false } })
         {
             let literals = items.compactMap { if case .scalar(.string(let s)) = $0 { s } else { nil } }

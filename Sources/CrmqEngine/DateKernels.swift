@@ -30,7 +30,7 @@ enum DateKernels {
         case .monthsBetween:
             let valid = andValid(a[0].valid, a[1].valid, cx.n)
             if case .scalar(false) = valid { return .scalar(.null) }
-            return makeDatum(.int(monthsBetween(a[0].dates, a[1].dates, cx.n)), valid)
+            return monthsBetween(a[0].dates, a[1].dates, valid, cx.n)
         case .makeDate:
             return try makeDate(a[0], a[1], a[2], cx)
         default:
@@ -127,23 +127,34 @@ enum DateKernels {
     }
 
     /// months_between row by row: both operands' days looked up in `MonthDayTable`s, on every
-    /// core (a generic loop, not `map2`'s closure, so that the lookups stay inlined there).
-    static func monthsBetween(_ a: Vec<Int32>, _ b: Vec<Int32>, _ n: Int) -> [Int64] {
-        let from = MonthDayTable(a, n), to = MonthDayTable(b, n)
-        @inline(__always) func at(_ v: Vec<Int32>, _ p: UnsafeBufferPointer<Int32>?, _ i: Int) -> Int32 {
-            if let p { return p[i] }
-            if case .scalar(let x) = v { return x }
-            return 0
+    /// core (a generic kernel, not `map2`'s closure, so that the lookups stay inlined there).
+    /// Months between a purchase and a signup are a few dozen: the result is usually stored in
+    /// 8 bits (`narrowIntOutput`).
+    static func monthsBetween(_ a: Vec<Int32>, _ b: Vec<Int32>, _ valid: Vec<Bool>, _ n: Int) -> Datum {
+        struct Rows: IntRowKernel {
+            let from: MonthDayTable, to: MonthDayTable
+            let a: Vec<Int32>, b: Vec<Int32>
+            let pa: UnsafeBufferPointer<Int32>?, pb: UnsafeBufferPointer<Int32>?
+
+            @inline(__always) func at(_ v: Vec<Int32>, _ p: UnsafeBufferPointer<Int32>?, _ i: Int) -> Int32 {
+                if let p { return p[i] }
+                if case .scalar(let x) = v { return x }
+                return 0
+            }
+
+            @inline(__always) func value(_ i: Int) -> Int64 { DateKernels.monthsBetween(from[at(a, pa, i)], to[at(b, pb, i)]) }
         }
-        return withOptionalBuffer(a.arrayValue) { pa in
+        let from = MonthDayTable(a, n), to = MonthDayTable(b, n)
+        let column = withOptionalBuffer(a.arrayValue) { pa in
             withOptionalBuffer(b.arrayValue) { pb in
-                Parallel.array(n) { out, rows in
-                    for i in rows {
-                        out.initializeElement(at: i, to: monthsBetween(from[at(a, pa, i)], to[at(b, pb, i)]))
-                    }
+                let rows = Rows(from: from, to: to, a: a, b: b, pa: pa, pb: pb)
+                switch valid {
+                case .array(let m): return narrowIntOutput(n, valid: m, rows)
+                default: return narrowIntOutput(n, valid: nil, rows)
                 }
             }
         }
+        return .column(column)
     }
 
     /// add_months(d, k): calendar months, clamped to the last day of the target month.

@@ -78,7 +78,7 @@ extension Datum {
         case .scalar(.string(let s)): return .scalar(CivilDate.parse(s)?.days ?? 0)
         case .scalar: return .scalar(0)
         case .column(let c):
-            if c.smallInts == nil, case .date(let a) = c.values { return .array(a) }
+            if !c.isCompact, case .date(let a) = c.values { return .array(a) }
             return .scalar(0)
         }
     }
@@ -88,7 +88,7 @@ extension Datum {
         case .scalar(.bool(let v)): return .scalar(v)
         case .scalar: return .scalar(false)
         case .column(let c):
-            if c.smallInts == nil, case .bool(let a) = c.values { return .array(a) }
+            if !c.isCompact, case .bool(let a) = c.values { return .array(a) }
             return .scalar(false)
         }
     }
@@ -99,7 +99,7 @@ extension Datum {
         case .scalar(.string(let s)): return .scalar(s)
         case .scalar(let v): return .scalar(v.isNull ? "" : v.exactText)
         case .column(let c):
-            if c.smallInts == nil, case .string(let codes, let d) = c.values { return .column(codes, d) }
+            if !c.isCompact, case .string(let codes, let d) = c.values { return .column(codes, d) }
             return .scalar("")
         }
     }
@@ -228,7 +228,7 @@ func finiteDatum(_ values: [Double], _ valid: Vec<Bool>, _ n: Int) -> Datum {
 extension Column {
     /// The column with non-finite doubles made null (other types unchanged).
     func finite() -> Column {
-        guard self.smallInts == nil, case .double(let values) = self.values, values.contains(where: { !$0.isFinite }) else { return self }
+        guard !self.isCompact, case .double(let values) = self.values, values.contains(where: { !$0.isFinite }) else { return self }
         var valid = validity ?? [Bool](repeating: true, count: values.count)
         for (i, v) in values.enumerated() where !v.isFinite { valid[i] = false }
         return Column(.double(values.map { $0.isFinite ? $0 : 0 }), validity: valid)
@@ -268,7 +268,7 @@ func nullColumn(_ type: DataType, count: Int) -> Column {
 /// A string column as the text type the checker gave it: a category's dictionary for a
 /// category (recoding strings from elsewhere, an `if` branch say), plain text for a string.
 func conformed(_ c: Column, to type: DataType) -> Column {
-    guard c.smallInts == nil, case .string(_, let d) = c.values else { return c }
+    guard !c.isCompact, case .string(_, let d) = c.values else { return c }
     switch type {
     case .category(let category): return c.asCategory(category)
     case .string: return d.isLevels ? c.asPlainText() : c

@@ -29,6 +29,28 @@ private func pick<T>(_ a: [T], _ indices: [Int32], fill: T, cancel: Cancellation
     }
 }
 
+/// `pick` from a sequence: each row's value made from its index, without a 64-bit copy of the
+/// whole column (a filter of transactions keeps its `txn_id`s without widening 120M of them).
+private func pickFromSequence(_ sequence: IntSequence, _ indices: [Int32], cancel: CancellationFlag?) -> [Int64] {
+    indices.withUnsafeBufferPointer { idx in
+        Parallel.array(idx.count) { out, rows in
+            var start = rows.lowerBound
+            while start < rows.upperBound {
+                if let cancel, cancel.isCancelled {
+                    UnsafeMutableBufferPointer(rebasing: out[start..<rows.upperBound]).initialize(repeating: 0)
+                    return
+                }
+                let end = Swift.min(rows.upperBound, start + chunkSize)
+                for k in start..<end {
+                    let i = Int(idx[k])
+                    out.initializeElement(at: k, to: i >= 0 ? sequence[i] : 0)
+                }
+                start = end
+            }
+        }
+    }
+}
+
 extension Column {
     /// Rows in the order of `indices`; an index of -1 gives a null row.
     /// `knownValid`: the rows taken are all non-null, so no validity is copied.
@@ -47,6 +69,9 @@ extension Column {
         if let small = smallInts {
             return Column(smallInts: pick(small.values, indices, fill: 0, cancel: cancel), validity: valid)
         }
+        if let sequence = intSequence {
+            return Column(.int(pickFromSequence(sequence, indices, cancel: cancel)), validity: valid)
+        }
         switch values {
         case .int(let a): return Column(.int(pick(a, indices, fill: 0, cancel: cancel)), validity: valid)
         case .double(let a): return Column(.double(pick(a, indices, fill: 0, cancel: cancel)), validity: valid)
@@ -63,6 +88,7 @@ extension Column {
         let k = Swift.min(count, self.count)
         let valid = validity.map { Array($0[..<k]) }
         if let small = smallInts { return Column(smallInts: Array(small.values[..<k]), validity: valid) }
+        if let sequence = intSequence { return Column(sequenceFrom: sequence.first, count: k) }
         switch values {
         case .int(let a): return Column(.int(Array(a[..<k])), validity: valid)
         case .double(let a): return Column(.double(Array(a[..<k])), validity: valid)

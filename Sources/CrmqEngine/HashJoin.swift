@@ -18,8 +18,24 @@ enum HashJoin {
         var rightIds = [Int32](repeating: 0, count: nr)
         var count = 1
         for (k, pair) in keys.enumerated() {
-            let (lk, rk) = comparableKeys(left.columns[pair.left], right.columns[pair.right])
-            let m = try matchIds(right: rk, left: lk, cancel: cancel)
+            let m: (left: [Int32], right: [Int32], count: Int)
+            let (l, r) = (left.columns[pair.left], right.columns[pair.right])
+            if let sequence = r.intSequence, sequence.count > 0, l.type == .int, case .int(let lv) = l.values {
+                // Right keys stored as a sequence (customers by id): right row i has id i, and a
+                // left key's id is its offset from the first, without a 64-bit copy of the keys.
+                let lk: Keys = (lv, l.validity)
+                let hi = sequence[sequence.count - 1]
+                m = (
+                    try probe(lk, ConsecutiveKeys(lo: sequence.first, hi: hi), cancel),
+                    Parallel.array(nr) { (out: UnsafeMutableBufferPointer<Int32>, rows) in
+                        for i in rows { out[i] = Int32(truncatingIfNeeded: i) }
+                    },
+                    nr)
+                try cancel.check()
+            } else {
+                let (lk, rk) = comparableKeys(l, r)
+                m = try matchIds(right: rk, left: lk, cancel: cancel)
+            }
             if k == 0 {
                 (leftIds, rightIds, count) = (m.left, m.right, m.count)
             } else {
@@ -178,7 +194,7 @@ enum HashJoin {
             if c.isNullType { return [Bool](repeating: false, count: c.count) }
             return c.validity
         }
-        if l.smallInts == nil, case .string(let lc, let ld) = l.values, r.smallInts == nil, case .string(let rc, let rd) = r.values {
+        if !l.isCompact, case .string(let lc, let ld) = l.values, !r.isCompact, case .string(let rc, let rd) = r.values {
             let ranks = StringRanks([ld, rd])
             let lr = ranks.ranks[0], rr = ranks.ranks[1]
             return (

@@ -208,7 +208,7 @@ struct RowTest {
         Selection(table: table, cancellation: cancellation).columns(of: e, into: &used)
         guard used.count == 1, let i = used.first else { return nil }
         let column = table.columns[i]
-        if column.smallInts == nil, case .string(_, let dictionary) = column.values {
+        if !column.isCompact, case .string(_, let dictionary) = column.values {
             // Worth it while the dictionary is no longer than the column (a filtered table
             // shares its parent's dictionary).
             guard dictionary.count > 0, dictionary.count <= table.rowCount else { return nil }

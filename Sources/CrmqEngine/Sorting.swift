@@ -31,7 +31,7 @@ struct NormalizedKey {
             v = [Int64](repeating: 0, count: count)
         }
         var validity = c.validity
-        if c.smallInts == nil, case .null(let count) = c.values { validity = [Bool](repeating: false, count: count) }
+        if !c.isCompact, case .null(let count) = c.values { validity = [Bool](repeating: false, count: count) }
         self.values = v
         self.validity = validity
     }

@@ -23,7 +23,7 @@ enum StringColumnKernels {
         case .toString:
             guard case .column(let c) = a[0] else { return nil }
             // A category's values are its levels' text already.
-            if c.smallInts == nil, case .string = c.values { return .column(c.asPlainText()) }
+            if !c.isCompact, case .string = c.values { return .column(c.asPlainText()) }
             guard let (codes, dict) = try text(of: c, cancel: cancel) else { return nil }
             return .column(Column(.string(codes: codes, dictionary: dict), validity: c.validity))
         case .concat:
@@ -36,7 +36,7 @@ enum StringColumnKernels {
             case .scalar: return .scalar(.null)
             }
         default:
-            guard case .column(let c) = a.first, c.smallInts == nil, case .string(let codes, let dict) = c.values else { return nil }
+            guard case .column(let c) = a.first, !c.isCompact, case .string(let codes, let dict) = c.values else { return nil }
             var literals: [Value] = []
             for d in a.dropFirst() {
                 guard case .scalar(let v) = d else { return nil }
@@ -280,7 +280,7 @@ enum StringColumnKernels {
                     built = nil
                 }
             case .column(let c):
-                guard c.smallInts == nil, case .string(let partCodes, let dict) = c.values else {
+                guard !c.isCompact, case .string(let partCodes, let dict) = c.values else {
                     if c.isNullType { continue }
                     return nil
                 }

@@ -260,7 +260,7 @@ enum Windowing {
             }
         case .share:
             let x = try evaluator.column(call.arguments[0])
-            guard x.smallInts == nil, case .double(let a) = x.values else { return nullColumn(.double, count: n) }
+            guard !x.isCompact, case .double(let a) = x.values else { return nullColumn(.double, count: n) }
             let totals = try Aggregation.sums(a, ids, x.validity, runs.groupCount, cancel)
             var out = [Double](repeating: 0, count: n)
             var valid = x.validity ?? [Bool](repeating: true, count: n)

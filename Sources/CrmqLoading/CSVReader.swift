@@ -67,7 +67,7 @@ public enum CSVReader {
         case .folder: throw Diagnostic(LoadMessage.cannotRead(reason: "it is a folder"), at: .path(path))
         default: break
         }
-        return try FileSystem.withContents(of: path, limits: limits) { (p, mapped) throws(Diagnostic) -> Table in
+        var table = try FileSystem.withContents(of: path, limits: limits) { (p, mapped) throws(Diagnostic) -> Table in
             if isArrowFile(path) || ArrowReader.looksLikeArrow(UnsafeRawBufferPointer(p)) {
                 let result = Result { () throws(ArrowFormatError) -> Table in
                     try ArrowReader.read(UnsafeRawBufferPointer(p), maxColumns: maxColumns)
@@ -81,6 +81,13 @@ public enum CSVReader {
             tuning.releasePages = mapped
             return try read(p, path: path, tuning: tuning)
         }
+        // Compact int columns (`Column.compacted`, what storing a table does too) as soon as
+        // the file is read, each column's 64-bit form freed before the next is compacted: a
+        // folder's next file is then read beside the compact columns only (at 10M customers,
+        // the 960 MB of `txn_id` no longer sit beside the next file, nor stay with the
+        // process after loading).
+        for i in table.columns.indices { table.columns[i] = table.columns[i].compacted() }
+        return table
     }
 
     /// Reads CSV text already in memory; `path` names it in diagnostics.

@@ -346,19 +346,21 @@ import Testing
     /// months_between through per-day lookup tables equals the definition (the largest m with
     /// add_months(a, m) <= b, negated backwards) for dates spanning a few years and for dates
     /// too far apart for a table.
-    @Test func monthsBetweenByLookupMatchesTheDefinition() throws {
-        func reference(_ a: Int32, _ b: Int32) -> Int64 {
-            if b < a { return -reference(b, a) }
-            let x = CivilDate(days: a), y = CivilDate(days: b)
-            var m = Int64(y.year - x.year) * 12 + Int64(y.month - x.month)
-            while true {
-                let total = x.year * 12 + (x.month - 1) + Int(m)
-                let year = total / 12, month = total % 12 + 1
-                let shifted = CivilDate(year: year, month: month, day: min(x.day, CivilDate.daysIn(month: month, year: year)))
-                if shifted.days <= b { return m }
-                m -= 1
-            }
+    static func monthsBetweenReference(_ a: Int32, _ b: Int32) -> Int64 {
+        if b < a { return -monthsBetweenReference(b, a) }
+        let x = CivilDate(days: a), y = CivilDate(days: b)
+        var m = Int64(y.year - x.year) * 12 + Int64(y.month - x.month)
+        while true {
+            let total = x.year * 12 + (x.month - 1) + Int(m)
+            let year = total / 12, month = total % 12 + 1
+            let shifted = CivilDate(year: year, month: month, day: min(x.day, CivilDate.daysIn(month: month, year: year)))
+            if shifted.days <= b { return m }
+            m -= 1
         }
+    }
+
+    @Test func monthsBetweenByLookupMatchesTheDefinition() throws {
+        let reference = Self.monthsBetweenReference
         var r = Random(state: 3)
         // Days from 0000-01-01: a few years (a table), then all of 0000-9999 (no table).
         let first = Int32(CivilDate.dayRange.lowerBound)
@@ -370,5 +372,36 @@ import Testing
             let got = try eval(call(.monthsBetween, [col(0, .date), col(1, .date)], .int), t)
             #expect(got == (0..<n).map { .int(reference(a[$0], b[$0])) })
         }
+    }
+
+    /// months_between is stored in 8 bits when every valid row's value fits (dates a few years
+    /// apart), else in 64 bits, also when the only value that does not fit is the last row of
+    /// the last part; a null row holds 0, whatever its dates.
+    @Test func monthsBetweenIsStoredInEightBitsWhenItFits() throws {
+        let n = Parallel.minimumRows + 1_000
+        let start = Int32(20_000)
+        let a = (0..<n).map { start + Int32($0 % 1_500) }
+        var b = (0..<n).map { start + Int32(($0 * 7) % 1_500) }
+        func monthsBetween(_ a: [Int32], _ b: [Int32], valid: [Bool]? = nil) throws -> Column {
+            let t = Table(schema: Schema([Field("a", .date), Field("b", .date)]), columns: [Column(.date(a), validity: valid), Column(.date(b))])
+            return try executor().evaluate(call(.monthsBetween, [col(0, .date), col(1, .date)], .int), over: t)
+        }
+        let narrow = try monthsBetween(a, b)
+        #expect(narrow.smallInts != nil)
+        let expected = (0..<n).map { Value.int(Self.monthsBetweenReference(a[$0], b[$0])) }
+        #expect(values(narrow) == expected)
+
+        b[n - 1] = start + 10_000  // 300 months after
+        let wide = try monthsBetween(a, b)
+        #expect(wide.smallInts == nil)
+        #expect(wide.value(at: n - 1) == .int(Self.monthsBetweenReference(a[n - 1], b[n - 1])))
+        #expect(Array(values(wide).prefix(n - 1)) == Array(expected.prefix(n - 1)))
+
+        // The far row null: 8 bits again, the row null.
+        var valid = [Bool](repeating: true, count: n)
+        valid[n - 1] = false
+        let withNull = try monthsBetween(a, b, valid: valid)
+        #expect(withNull.smallInts != nil && withNull.isNull(n - 1) && withNull.nullCount == 1)
+        #expect(Array(values(withNull).prefix(n - 1)) == Array(expected.prefix(n - 1)))
     }
 }

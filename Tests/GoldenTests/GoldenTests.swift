@@ -19,14 +19,16 @@ struct GoldenTests {
         return try names.map { try GoldenFile(url: casesFolder.appendingPathComponent($0)) }
     }
 
-    /// The fixture tables, loaded once.
-    static let fixtures: [NamedTable] = {
+    /// The fixture tables, read again for every case: a loaded table's compact columns keep
+    /// their 64-bit form once a reader widens them (`SmallInts`), so tables shared between
+    /// cases would make one case's `.tables` depend on which cases ran before it.
+    static var fixtures: [NamedTable] {
         do {
             return try CSVReader.read(folder: dataFolder.path)
         } catch {
             fatalError("cannot load the golden fixtures: \(error)")
         }
-    }()
+    }
 
     /// What crmq prints for a case's input in a fresh session.
     static func run(_ input: String) -> String {

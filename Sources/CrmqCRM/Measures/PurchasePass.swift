@@ -14,13 +14,25 @@ struct CustomerIndex {
     private var dictionary: [Int64: Int32]
     /// Ids are `base, base + 1, ...` in row order (the usual key): the slot is `id - base`.
     private var consecutive = false
+    /// The number of slots when `consecutive`.
+    private var consecutiveCount = 0
 
     init(ids: Column) {
         let n = ids.count
-        slotOfRow = [Int32](repeating: -1, count: n)
         direct = []
         base = 0
         dictionary = [:]
+        if let sequence = ids.intSequence {
+            // Ids stored as a sequence are consecutive: no pass over them, and no 64-bit copy.
+            slotOfRow = Parallel.array(n) { (out: UnsafeMutableBufferPointer<Int32>, rows) in
+                for i in rows { out[i] = Int32(truncatingIfNeeded: i) }
+            }
+            base = sequence.first
+            consecutive = true
+            consecutiveCount = n
+            return
+        }
+        slotOfRow = [Int32](repeating: -1, count: n)
         guard case .int(let a) = ids.values else { return }
         let valid = ids.validity
         var lo = Int64.max, hi = Int64.min
@@ -35,6 +47,7 @@ struct CustomerIndex {
             base = lo
             direct = [Int32](repeating: -1, count: Int(span.partialValue) + 1)
             consecutive = valid == nil && span.partialValue == Int64(n - 1)
+            consecutiveCount = direct.count
             for i in 0..<n where valid?[i] ?? true {
                 let k = Int(a[i] - lo)
                 if k != i { consecutive = false }
@@ -55,7 +68,7 @@ struct CustomerIndex {
     @inline(__always) func slot(of id: Int64) -> Int32 {
         if consecutive {
             let k = id &- base
-            return k >= 0 && k < Int64(direct.count) ? Int32(truncatingIfNeeded: k) : -1
+            return k >= 0 && k < Int64(consecutiveCount) ? Int32(truncatingIfNeeded: k) : -1
         }
         if !direct.isEmpty {
             let k = id &- base
