@@ -123,15 +123,16 @@ public enum ColumnValues: Sendable {
     case null(count: Int)
 }
 
-/// An int column's values stored one byte each (survey answers, 0/1 flags, scores: the
-/// small ranges most customer columns have), an eighth of the 64-bit form. Immutable; the
-/// 64-bit form is made the first time a reader that knows only it asks, and kept, so such a
-/// reader is never slower than with 64-bit storage after its first read.
-public final class SmallInts: Sendable {
-    public let values: [Int8]
+/// An int column's values stored in fewer bits: one byte each (`SmallInts`: survey answers,
+/// 0/1 flags, scores, the small ranges most customer columns have, an eighth of the 64-bit
+/// form) or four (`Int32s`: keys such as a purchase's `customer_id`, half of it). Immutable;
+/// the 64-bit form is made the first time a reader that knows only it asks, and kept, so such
+/// a reader is never slower than with 64-bit storage after its first read.
+public final class NarrowInts<T: FixedWidthInteger & SignedInteger & Sendable>: Sendable {
+    public let values: [T]
     private let widened = Mutex<[Int64]?>(nil)
 
-    init(_ values: [Int8]) { self.values = values }
+    init(_ values: [T]) { self.values = values }
 
     /// The values as 64-bit integers (made once, then kept).
     var wide: [Int64] {
@@ -147,9 +148,14 @@ public final class SmallInts: Sendable {
         }
     }
 
-    /// Whether the 64-bit form was made (tests).
+    /// Whether the 64-bit form was made (tests, `memoryBytes`).
     var isWidened: Bool { widened.withLock { $0 != nil } }
 }
+
+/// An int column stored one byte a value.
+public typealias SmallInts = NarrowInts<Int8>
+/// An int column stored four bytes a value.
+public typealias Int32s = NarrowInts<Int32>
 
 /// An int column whose values are `first, first + 1, first + 2, ...` without nulls: row ids
 /// (`txn_id`, `customer_id` numbered from 1), which need no storage at all since each is its
@@ -187,7 +193,7 @@ public final class IntSequence: Sendable {
 
 /// One typed, nullable column.
 public struct Column: Sendable {
-    /// The values, unless `smallInts` or `intSequence` holds them.
+    /// The values, unless `smallInts`, `intSequence` or `int32s` holds them.
     private var stored: ColumnValues
     /// An int column's values when they are stored in 8 bits (`compacted()`); nil otherwise.
     /// Kernels that know this form read it; every other reader asks for `values`.
@@ -195,6 +201,9 @@ public struct Column: Sendable {
     /// An int column's values when they are consecutive (`compacted()`); nil otherwise. Read
     /// like `smallInts`: by the gathers, which keep no 64-bit copy, else through `values`.
     public private(set) var intSequence: IntSequence?
+    /// An int column's values when they are stored in 32 bits (`compacted()`); nil otherwise.
+    /// Read like `smallInts`.
+    public private(set) var int32s: Int32s?
     /// `validity[i] == false` means row i is null; nil means no row is null.
     public var validity: [Bool]?
 
@@ -204,18 +213,21 @@ public struct Column: Sendable {
         get {
             if let smallInts { return .int(smallInts.wide) }
             if let intSequence { return .int(intSequence.wide) }
+            if let int32s { return .int(int32s.wide) }
             return stored
         }
         set {
             stored = newValue
             smallInts = nil
             intSequence = nil
+            int32s = nil
         }
     }
 
-    /// Whether the values are in a compact form (`smallInts`, `intSequence`): a kernel that
-    /// only wants some other storage tests this before asking for `values`, which would widen.
-    public var isCompact: Bool { smallInts != nil || intSequence != nil }
+    /// Whether the values are in a compact form (`smallInts`, `intSequence`, `int32s`): a
+    /// kernel that only wants some other storage tests this before asking for `values`, which
+    /// would widen.
+    public var isCompact: Bool { smallInts != nil || intSequence != nil || int32s != nil }
 
     public init(_ values: ColumnValues, validity: [Bool]? = nil) {
         self.stored = values
@@ -230,20 +242,28 @@ public struct Column: Sendable {
         self.smallInts = SmallInts(values)
     }
 
+    /// An int column stored four bytes a value. A null row holds 0.
+    public init(int32s values: [Int32], validity: [Bool]? = nil) {
+        self.init(.int([]), validity: validity)
+        self.int32s = Int32s(values)
+    }
+
     /// An int column of the values `first, first + 1, ...`, `count` of them, none null.
     public init(sequenceFrom first: Int64, count: Int) {
         self.init(.int([]))
         self.intSequence = IntSequence(first: first, count: count)
     }
 
-    /// The same column, an int column whose values all fit in 8 bits stored so, or one of
-    /// consecutive values without nulls as a sequence (what storing a table, loaded or
-    /// `let`-bound, does to its columns); any other column as it is. One pass over the values
-    /// to find their range (or check they are consecutive), and one to copy them when they fit.
+    /// The same column, an int column whose values all fit in 8 bits stored so, one of
+    /// consecutive values without nulls as a sequence, else one whose values fit in 32 bits
+    /// stored so (what reading a file and storing a table, loaded or `let`-bound, do to their
+    /// columns); any other column as it is. A pass over the values for each form tried, each
+    /// given up at the first block that does not fit it, and one to copy them.
     public func compacted() -> Column {
         guard !isCompact, case .int(let a) = stored, !a.isEmpty else { return self }
-        if let small = Self.eightBits(a) { return Column(smallInts: small, validity: validity) }
+        if let small: [Int8] = Self.narrowed(a) { return Column(smallInts: small, validity: validity) }
         if validity == nil, Self.consecutive(a) { return Column(sequenceFrom: a[0], count: a.count) }
+        if let words: [Int32] = Self.narrowed(a) { return Column(int32s: words, validity: validity) }
         return self
     }
 
@@ -275,14 +295,14 @@ public struct Column: Sendable {
         return !holds.contains(false)
     }
 
-    /// The values as bytes when every one lies in -128...127, else nil.
-    private static func eightBits(_ a: [Int64]) -> [Int8]? {
+    /// The values as `T` when every one fits it, else nil.
+    private static func narrowed<T: FixedWidthInteger & SignedInteger>(_ a: [Int64]) -> [T]? {
         let parts = Parallel.parts(a.count)
         var fits = [Bool](repeating: true, count: parts)
-        let small: [Int8]? = a.withUnsafeBufferPointer { a in
+        let narrow: [T]? = a.withUnsafeBufferPointer { a in
             fits.withUnsafeMutableBufferPointer { fits in
                 // Block by block, stopping at the first block out of range: a column of keys
-                // or amounts is given up after its first few thousand rows.
+                // or amounts is given up for 8 bits after its first few thousand rows.
                 Parallel.forEach(a.count, parts: parts) { part, range in
                     var start = range.lowerBound
                     while start < range.upperBound {
@@ -292,7 +312,7 @@ public struct Column: Sendable {
                             lo = Swift.min(lo, a[i])
                             hi = Swift.max(hi, a[i])
                         }
-                        guard lo >= Int64(Int8.min) && hi <= Int64(Int8.max) else {
+                        guard lo >= Int64(T.min) && hi <= Int64(T.max) else {
                             fits[part] = false
                             return
                         }
@@ -301,11 +321,11 @@ public struct Column: Sendable {
                 }
             }
             guard !fits.contains(false) else { return nil }
-            return Parallel.array(a.count) { (out: UnsafeMutableBufferPointer<Int8>, rows) in
-                for i in rows { out[i] = Int8(truncatingIfNeeded: a[i]) }
+            return Parallel.array(a.count) { (out: UnsafeMutableBufferPointer<T>, rows) in
+                for i in rows { out[i] = T(truncatingIfNeeded: a[i]) }
             }
         }
-        return small
+        return narrow
     }
 
     /// Whether this is a column of the `null` type (every row null), asked without
@@ -330,6 +350,7 @@ public struct Column: Sendable {
     public var count: Int {
         if let smallInts { return smallInts.values.count }
         if let intSequence { return intSequence.count }
+        if let int32s { return int32s.values.count }
         return switch stored {
         case .int(let a): a.count
         case .double(let a): a.count
@@ -360,6 +381,7 @@ public struct Column: Sendable {
         if isNull(i) { return .null }
         if let smallInts { return .int(Int64(smallInts.values[i])) }
         if let intSequence { return .int(intSequence[i]) }
+        if let int32s { return .int(Int64(int32s.values[i])) }
         switch stored {
         case .int(let a): return .int(a[i])
         case .double(let a): return .double(a[i])
@@ -387,6 +409,7 @@ public struct Column: Sendable {
         }
         if let smallInts { return Column(smallInts: pick(smallInts.values, 0), validity: valid) }
         if let intSequence { return Column(.int(indices.map { $0 >= 0 ? intSequence[$0] : 0 }), validity: valid) }
+        if let int32s { return Column(int32s: pick(int32s.values, 0), validity: valid) }
         switch stored {
         case .int(let a): return Column(.int(pick(a, 0)), validity: valid)
         case .double(let a): return Column(.double(pick(a, 0)), validity: valid)
@@ -530,6 +553,11 @@ extension Table {
             }
             if let sequence = column.intSequence {
                 bytes += sequence.isWidened ? 8 * sequence.count : 0
+                continue
+            }
+            if let words = column.int32s {
+                bytes += 4 * words.values.count + (words.isWidened ? 8 * words.values.count : 0)
+                bytes += column.validity?.count ?? 0
                 continue
             }
             switch column.values {

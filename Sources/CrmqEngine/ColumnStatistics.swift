@@ -193,6 +193,7 @@ public enum ColumnStatistics {
     {
         let kind: Int, values: UnsafeRawPointer?
         if let small = c.smallInts { return (5, address(small.values), c.count, c.validity.flatMap(address)) }
+        if let words = c.int32s { return (7, address(words.values), c.count, c.validity.flatMap(address)) }
         if let sequence = c.intSequence { return (6, UnsafeRawPointer(Unmanaged.passUnretained(sequence).toOpaque()), c.count, nil) }
         switch c.values {
         case .int(let a): (kind, values) = (0, address(a))

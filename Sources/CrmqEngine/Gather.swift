@@ -72,6 +72,9 @@ extension Column {
         if let sequence = intSequence {
             return Column(.int(pickFromSequence(sequence, indices, cancel: cancel)), validity: valid)
         }
+        if let words = int32s {
+            return Column(int32s: pick(words.values, indices, fill: 0, cancel: cancel), validity: valid)
+        }
         switch values {
         case .int(let a): return Column(.int(pick(a, indices, fill: 0, cancel: cancel)), validity: valid)
         case .double(let a): return Column(.double(pick(a, indices, fill: 0, cancel: cancel)), validity: valid)
@@ -89,6 +92,7 @@ extension Column {
         let valid = validity.map { Array($0[..<k]) }
         if let small = smallInts { return Column(smallInts: Array(small.values[..<k]), validity: valid) }
         if let sequence = intSequence { return Column(sequenceFrom: sequence.first, count: k) }
+        if let words = int32s { return Column(int32s: Array(words.values[..<k]), validity: valid) }
         switch values {
         case .int(let a): return Column(.int(Array(a[..<k])), validity: valid)
         case .double(let a): return Column(.double(Array(a[..<k])), validity: valid)

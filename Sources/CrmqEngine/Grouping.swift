@@ -119,7 +119,8 @@ enum Grouper {
             return Grouping(ids: [Int32](repeating: 0, count: n), count: n > 0 ? 1 : 0, ordered: true)
         }
         for c in columns.dropFirst() {
-            acc = try combine(acc, try group(c, ordered: ordered, cancel: cancel), cancel: cancel)
+            let next = try group(c, ordered: ordered, cancel: cancel)
+            acc = try combine(consume acc, next, cancel: cancel)
         }
         return acc
     }
@@ -139,7 +140,10 @@ enum Grouper {
             }
             return try groupSmallInts(small.values, valid: c.validity, rows: c.count, row: SameRow(), cancel: cancel)
         }
-        if let selected, case .double = c.values {
+        if let words = c.int32s {
+            return try groupIntegers(words.values, valid: c.validity, through: selected, cancel: cancel)
+        }
+        if let selected, !c.isCompact, case .double = c.values {
             return try group(c.take(selected), ordered: ordered, cancel: cancel)
         }
         let n = selected?.count ?? c.count
@@ -154,7 +158,7 @@ enum Grouper {
                     out.initializeElement(at: k, to: valid.map { !$0[i] } ?? false ? 2 : (a[i] ? 1 : 0))
                 }
             }
-            return try compact(raw, domain: 3, ordered: true, cancel: cancel)
+            return try compact(consume raw, domain: 3, ordered: true, cancel: cancel)
         case .string(let codes, let dict):
             // Ranks merge duplicate entries and give byte order; codes are enough for equality.
             let table: [Int32]
@@ -191,7 +195,7 @@ enum Grouper {
                     }
                 }
             }
-            return try compact(raw, domain: distinct + 1, ordered: true, cancel: cancel)
+            return try compact(consume raw, domain: distinct + 1, ordered: true, cancel: cancel)
         case .int(let a):
             return try groupIntegers(a, valid: valid, through: selected, cancel: cancel)
         case .date(let a):
@@ -273,7 +277,7 @@ enum Grouper {
             }
         }
         if !dense { return Grouping(ids: raw, count: Int(span) + 2, ordered: true) }
-        return try compact(raw, domain: Int(span) + 2, ordered: true, cancel: cancel)
+        return try compact(consume raw, domain: Int(span) + 2, ordered: true, cancel: cancel)
     }
 
     /// Groups `n` rows of an 8-bit column, the k-th being row `row(k)`: one pass counts each of
@@ -360,9 +364,12 @@ enum Grouper {
     /// Renumbers raw ids in `0..<domain` densely, keeping their order. When the ids in use are
     /// already `0..<count` (every value of a small range occurs; unused ones only at the end,
     /// such as the null slot of a column without nulls) the ids are kept as they are.
-    static func compact(_ raw: [Int32], domain: Int, ordered: Bool, cancel: CancellationFlag) throws(EngineError)
-        -> Grouping
+    /// `raw` is renumbered in place when the caller gives up its only reference (`consume`):
+    /// a grouping of 100M rows then holds one array of ids, not two.
+    static func compact(_ raw: consuming [Int32], domain: Int, ordered: Bool, cancel: CancellationFlag)
+        throws(EngineError) -> Grouping
     {
+        var raw = raw
         var map = [Int32](repeating: -1, count: domain)
         let parts = domain <= 1 << 16 ? Parallel.parts(raw.count) : 1
         if parts > 1 {
@@ -395,30 +402,34 @@ enum Grouper {
         }
         try cancel.check()
         if identity { return Grouping(ids: raw, count: Int(next), ordered: ordered) }
-        let ids: [Int32] = try map.withUnsafeBufferPointer { (m) throws(EngineError) in
-            try raw.withUnsafeBufferPointer { (r) throws(EngineError) in
-                try Parallel.array(r.count, cancel: cancel) { out, rows in
-                    for i in rows { out.initializeElement(at: i, to: m[Int(r[i])]) }
+        try map.withUnsafeBufferPointer { (m) throws(EngineError) in
+            try raw.withUnsafeMutableBufferPointer { (r) throws(EngineError) in
+                try Parallel.forEachChunk(r.count, parts: Parallel.parts(r.count), cancel: cancel) { _, rows in
+                    for i in rows { r[i] = m[Int(r[i])] }
                 }
             }
         }
-        return Grouping(ids: ids, count: Int(next), ordered: ordered)
+        return Grouping(ids: raw, count: Int(next), ordered: ordered)
     }
 
     /// One grouping by the pair of ids of two groupings.
-    static func combine(_ a: Grouping, _ b: Grouping, cancel: CancellationFlag) throws(EngineError) -> Grouping {
+    /// `a`'s ids are overwritten with the pairs' ids when the caller gives it up (`consume`).
+    static func combine(_ a: consuming Grouping, _ b: Grouping, cancel: CancellationFlag) throws(EngineError) -> Grouping {
         let n = a.ids.count
         let domain = a.count * b.count
         if domain <= directLimit(n) {
             let bc = Int32(b.count)
-            let raw: [Int32] = try a.ids.withUnsafeBufferPointer { (x) throws(EngineError) in
+            let ordered = a.ordered && b.ordered
+            var raw: [Int32] = []
+            swap(&raw, &a.ids)
+            try raw.withUnsafeMutableBufferPointer { (x) throws(EngineError) in
                 try b.ids.withUnsafeBufferPointer { (y) throws(EngineError) in
-                    try Parallel.array(n, cancel: cancel) { out, rows in
-                        for i in rows { out.initializeElement(at: i, to: x[i] &* bc &+ y[i]) }
+                    try Parallel.forEachChunk(n, parts: Parallel.parts(n), cancel: cancel) { _, rows in
+                        for i in rows { x[i] = x[i] &* bc &+ y[i] }
                     }
                 }
             }
-            return try compact(raw, domain: domain, ordered: a.ordered && b.ordered, cancel: cancel)
+            return try compact(consume raw, domain: domain, ordered: ordered, cancel: cancel)
         }
         let bc = Int64(b.count)
         let keys = map2(.array(a.ids), .array(b.ids), n) { Int64($0) * bc + Int64($1) }

@@ -20,13 +20,22 @@ enum HashJoin {
         for (k, pair) in keys.enumerated() {
             let m: (left: [Int32], right: [Int32], count: Int)
             let (l, r) = (left.columns[pair.left], right.columns[pair.right])
-            if let sequence = r.intSequence, sequence.count > 0, l.type == .int, case .int(let lv) = l.values {
+            if let sequence = r.intSequence, sequence.count > 0, l.type == .int {
                 // Right keys stored as a sequence (customers by id): right row i has id i, and a
                 // left key's id is its offset from the first, without a 64-bit copy of the keys.
-                let lk: Keys = (lv, l.validity)
-                let hi = sequence[sequence.count - 1]
+                let lookup = ConsecutiveKeys(lo: sequence.first, hi: sequence[sequence.count - 1])
+                let leftIds: [Int32]
+                if let words = l.int32s {
+                    leftIds = try probe(words.values, l.validity, lookup, cancel)
+                } else if let small = l.smallInts {
+                    leftIds = try probe(small.values, l.validity, lookup, cancel)
+                } else if case .int(let a) = l.values {
+                    leftIds = try probe(a, l.validity, lookup, cancel)
+                } else {
+                    leftIds = [Int32](repeating: -1, count: nl)
+                }
                 m = (
-                    try probe(lk, ConsecutiveKeys(lo: sequence.first, hi: hi), cancel),
+                    leftIds,
                     Parallel.array(nr) { (out: UnsafeMutableBufferPointer<Int32>, rows) in
                         for i in rows { out[i] = Int32(truncatingIfNeeded: i) }
                     },
@@ -203,7 +212,9 @@ enum HashJoin {
             )
         }
         func ints(_ c: Column) -> [Int64] {
-            switch c.values {
+            // A 32-bit column's keys are widened for the join only, not kept (`Int32s`).
+            if let words = c.int32s { return map1(.array(words.values), c.count) { Int64($0) } }
+            return switch c.values {
             case .int(let a): a
             case .date(let a): a.map { Int64($0) }
             case .bool(let a): a.map { $0 ? 1 : 0 }
@@ -275,13 +286,20 @@ enum HashJoin {
     private static func probe<Lookup: KeyLookup>(_ left: Keys, _ ids: Lookup, _ cancel: CancellationFlag)
         throws(EngineError) -> [Int32]
     {
-        try left.values.withUnsafeBufferPointer { (v) throws(EngineError) in
-            try withOptionalBuffer(left.valid) { (valid) throws(EngineError) in
+        try probe(left.values, left.valid, ids, cancel)
+    }
+
+    /// The same for keys stored in any integer width.
+    private static func probe<T: FixedWidthInteger, Lookup: KeyLookup>(
+        _ keys: [T], _ valid: [Bool]?, _ ids: Lookup, _ cancel: CancellationFlag
+    ) throws(EngineError) -> [Int32] {
+        try keys.withUnsafeBufferPointer { (v) throws(EngineError) in
+            try withOptionalBuffer(valid) { (valid) throws(EngineError) in
                 try Parallel.array(v.count, cancel: cancel) { out, rows in
                     if let valid {
-                        for i in rows { out.initializeElement(at: i, to: valid[i] ? ids.id(v[i]) : -1) }
+                        for i in rows { out.initializeElement(at: i, to: valid[i] ? ids.id(Int64(v[i])) : -1) }
                     } else {
-                        for i in rows { out.initializeElement(at: i, to: ids.id(v[i])) }
+                        for i in rows { out.initializeElement(at: i, to: ids.id(Int64(v[i]))) }
                     }
                 }
             }

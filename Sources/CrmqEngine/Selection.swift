@@ -170,12 +170,15 @@ struct RowTest {
         case date([Int32], ScalarFunction, Int32)
         /// An int column stored in 8 bits (`SmallInts`), against a constant in its range.
         case smallInt([Int8], ScalarFunction, Int8)
+        /// An int column stored in 32 bits (`Int32s`), against a constant in its range.
+        case int32([Int32], ScalarFunction, Int32)
         /// A lower and an upper bound on one column, tested in one pass (`x >= a and x < b`,
         /// `between`): the operators are `>`/`>=` and `<`/`<=`.
         case intRange([Int64], ScalarFunction, Int64, ScalarFunction, Int64)
         case doubleRange([Double], ScalarFunction, Double, ScalarFunction, Double)
         case dateRange([Int32], ScalarFunction, Int32, ScalarFunction, Int32)
         case smallIntRange([Int8], ScalarFunction, Int8, ScalarFunction, Int8)
+        case int32Range([Int32], ScalarFunction, Int32, ScalarFunction, Int32)
         /// Whether each dictionary code passes.
         case codes([Int32], [Bool])
         /// Every non-null row passes.
@@ -251,6 +254,17 @@ struct RowTest {
             self.column = i
             return
         }
+        if let words = column.int32s {
+            guard case .int(let x) = v else { return nil }
+            if let x32 = Int32(exactly: x) {
+                kind = .int32(words.values, op, x32)
+            } else {
+                kind = Self.holdsBeyond(op, x, max: Int64(Int32.max)) ? .all : .none
+            }
+            self.init(kind: kind, validity: column.validity, nullPasses: false)
+            self.column = i
+            return
+        }
         switch (column.values, v) {
         case (.int(let a), .int(let x)): kind = .int(a, op, x)
         case (.double(let a), .double(let x)): kind = .double(a, op, x)
@@ -263,7 +277,13 @@ struct RowTest {
 
     /// `x op c` for every 8-bit `x`, `c` being beyond the 8-bit range: the same for every value.
     static func holdsBeyondEightBits(_ op: ScalarFunction, _ c: Int64) -> Bool {
-        let above = c > Int64(Int8.max)
+        holdsBeyond(op, c, max: Int64(Int8.max))
+    }
+
+    /// `x op c` for every `x` of a signed type whose largest value is `max`, `c` being beyond
+    /// that type's range: the same for every value.
+    static func holdsBeyond(_ op: ScalarFunction, _ c: Int64, max: Int64) -> Bool {
+        let above = c > max
         return switch op {
         case .notEqual: true
         case .less, .lessEqual: above
@@ -327,6 +347,10 @@ struct RowTest {
         case .smallInt(let a, let op, let c):
             return a.withUnsafeBufferPointer { compare($0, op, c, range, input, out, nil) }
         case .smallIntRange(let a, let lop, let lo, let hop, let hi):
+            return a.withUnsafeBufferPointer { within($0, lop, lo, hop, hi, range, input, out, nil) }
+        case .int32(let a, let op, let c):
+            return a.withUnsafeBufferPointer { compare($0, op, c, range, input, out, nil) }
+        case .int32Range(let a, let lop, let lo, let hop, let hi):
             return a.withUnsafeBufferPointer { within($0, lop, lo, hop, hi, range, input, out, nil) }
         case .intRange(let a, let lop, let lo, let hop, let hi):
             return a.withUnsafeBufferPointer { within($0, lop, lo, hop, hi, range, input, out, intZones) }
@@ -457,6 +481,9 @@ struct RowTest {
         case (.smallInt(let a, let lop, let lo), .smallInt(_, let hop, let hi))
         where [.greater, .greaterEqual].contains(lop) && [.less, .lessEqual].contains(hop):
             kind = .smallIntRange(a, lop, lo, hop, hi)
+        case (.int32(let a, let lop, let lo), .int32(_, let hop, let hi))
+        where [.greater, .greaterEqual].contains(lop) && [.less, .lessEqual].contains(hop):
+            kind = .int32Range(a, lop, lo, hop, hi)
         default:
             return nil
         }

@@ -18,6 +18,12 @@ struct NormalizedKey {
             self.validity = c.validity
             return
         }
+        if let words = c.int32s {
+            v = try mapPolling(words.values, cancel) { Int64($0) ^ flip }
+            self.values = v
+            self.validity = c.validity
+            return
+        }
         switch c.values {
         case .int(let a): v = descending ? try mapPolling(a, cancel) { ~$0 } : a
         case .date(let a): v = try mapPolling(a, cancel) { Int64($0) ^ flip }

@@ -61,58 +61,14 @@ struct CustomerSlots {
         }
         @inline(__always) func counts(_ i: Int) -> Bool { window.contains(days[i]) && (valid?[i] ?? true) }
 
+        if let words = customers.int32s {
+            (keys, count) = try Self.intSlots(words.values, days, window, valid, &rows, cancellation)
+            self.rows = rows
+            return
+        }
         switch customers.values {
         case .int(let ids):
-            let parts = partCount(rows: n)
-            let bounds = Scratch<Int64>(zeroed: 2 * parts)
-            Parallel.forEach(n, parts: parts) { part, range in
-                let (lo, hi) = Self.bounds(ids, days, window, valid, range)
-                bounds.pointer[2 * part] = lo
-                bounds.pointer[2 * part + 1] = hi
-            }
-            try cancellation.check()
-            var lo = Int64.max
-            var hi = Int64.min
-            for p in 0..<parts {
-                lo = min(lo, bounds.pointer[2 * p])
-                hi = max(hi, bounds.pointer[2 * p + 1])
-            }
-            if lo > hi {
-                keys = .dense(base: 0)
-                count = 0
-            } else if hi.subtractingReportingOverflow(lo).overflow == false, hi - lo < Int64(n) + (1 << 16),
-                hi - lo < (1 << 27)
-            {
-                keys = .dense(base: lo)
-                count = Int(hi - lo) + 1
-                let base = lo
-                rows.withUnsafeMutableBufferPointer { out in
-                    let out = SendablePointer(out.baseAddress!)
-                    Parallel.forEach(n, parts: parts) { _, range in
-                        Self.denseSlots(ids, days, window, valid, base, range, out.pointer, cancellation)
-                    }
-                }
-                try cancellation.check()
-            } else {
-                var slotOf: [Int64: Int32] = [:]
-                var idOf: [Int64] = []
-                for start in stride(from: 0, to: n, by: cancellationStride) {
-                    try cancellation.check()
-                    for i in start..<min(n, start + cancellationStride) where counts(i) {
-                        let id = ids[i]
-                        if let s = slotOf[id] {
-                            rows[i] = s
-                        } else {
-                            let s = Int32(idOf.count)
-                            slotOf[id] = s
-                            idOf.append(id)
-                            rows[i] = s
-                        }
-                    }
-                }
-                keys = .hashed(idOf)
-                count = idOf.count
-            }
+            (keys, count) = try Self.intSlots(ids, days, window, valid, &rows, cancellation)
         case .string(let codes, let dictionary):
             // A dictionary may hold a string twice; fold each onto its first code.
             var canonical = [Int32](repeating: 0, count: dictionary.count)
@@ -132,9 +88,72 @@ struct CustomerSlots {
         self.rows = rows
     }
 
+    /// The slots of int customer ids, stored in any width: dense ids index an array (`id -
+    /// base`), others a dictionary. Writes each counted row's slot into `rows`.
+    private static func intSlots<T: FixedWidthInteger & SignedInteger>(
+        _ ids: [T], _ days: [Int32], _ window: DayWindow, _ valid: [Bool]?, _ rows: inout [Int32],
+        _ cancellation: CancellationFlag
+    ) throws(EngineError) -> (Keys, Int) {
+        let n = ids.count
+        let keys: Keys
+        let count: Int
+        @inline(__always) func counts(_ i: Int) -> Bool { window.contains(days[i]) && (valid?[i] ?? true) }
+        let parts = partCount(rows: n)
+        let bounds = Scratch<Int64>(zeroed: 2 * parts)
+        Parallel.forEach(n, parts: parts) { part, range in
+            let (lo, hi) = Self.bounds(ids, days, window, valid, range)
+            bounds.pointer[2 * part] = lo
+            bounds.pointer[2 * part + 1] = hi
+        }
+        try cancellation.check()
+        var lo = Int64.max
+        var hi = Int64.min
+        for p in 0..<parts {
+            lo = min(lo, bounds.pointer[2 * p])
+            hi = max(hi, bounds.pointer[2 * p + 1])
+        }
+        if lo > hi {
+            keys = .dense(base: 0)
+            count = 0
+        } else if hi.subtractingReportingOverflow(lo).overflow == false, hi - lo < Int64(n) + (1 << 16),
+            hi - lo < (1 << 27)
+        {
+            keys = .dense(base: lo)
+            count = Int(hi - lo) + 1
+            let base = lo
+            rows.withUnsafeMutableBufferPointer { out in
+                let out = SendablePointer(out.baseAddress!)
+                Parallel.forEach(n, parts: parts) { _, range in
+                    Self.denseSlots(ids, days, window, valid, base, range, out.pointer, cancellation)
+                }
+            }
+            try cancellation.check()
+        } else {
+            var slotOf: [Int64: Int32] = [:]
+            var idOf: [Int64] = []
+            for start in stride(from: 0, to: n, by: cancellationStride) {
+                try cancellation.check()
+                for i in start..<min(n, start + cancellationStride) where counts(i) {
+                    let id = Int64(ids[i])
+                    if let s = slotOf[id] {
+                        rows[i] = s
+                    } else {
+                        let s = Int32(idOf.count)
+                        slotOf[id] = s
+                        idOf.append(id)
+                        rows[i] = s
+                    }
+                }
+            }
+            keys = .hashed(idOf)
+            count = idOf.count
+        }
+        return (keys, count)
+    }
+
     /// The smallest and largest id of the counted rows of `range` (max > min when there is none).
-    private static func bounds(
-        _ ids: [Int64], _ days: [Int32], _ window: DayWindow, _ valid: [Bool]?, _ range: Range<Int>
+    private static func bounds<T: FixedWidthInteger & SignedInteger>(
+        _ ids: [T], _ days: [Int32], _ window: DayWindow, _ valid: [Bool]?, _ range: Range<Int>
     ) -> (Int64, Int64) {
         var lo = Int64.max
         var hi = Int64.min
@@ -142,14 +161,14 @@ struct CustomerSlots {
             days.withUnsafeBufferPointer { days in
                 if let valid {
                     for i in range where window.contains(days[i]) && valid[i] {
-                        lo = min(lo, ids[i])
-                        hi = max(hi, ids[i])
+                        lo = min(lo, Int64(ids[i]))
+                        hi = max(hi, Int64(ids[i]))
                     }
                 } else {
                     for i in range {
                         let take = window.contains(days[i])
-                        lo = min(lo, take ? ids[i] : .max)
-                        hi = max(hi, take ? ids[i] : .min)
+                        lo = min(lo, take ? Int64(ids[i]) : .max)
+                        hi = max(hi, take ? Int64(ids[i]) : .min)
                     }
                 }
             }
@@ -158,8 +177,8 @@ struct CustomerSlots {
     }
 
     /// Writes id - base, or -1, for the rows of `range`.
-    private static func denseSlots(
-        _ ids: [Int64], _ days: [Int32], _ window: DayWindow, _ valid: [Bool]?, _ base: Int64, _ range: Range<Int>,
+    private static func denseSlots<T: FixedWidthInteger & SignedInteger>(
+        _ ids: [T], _ days: [Int32], _ window: DayWindow, _ valid: [Bool]?, _ base: Int64, _ range: Range<Int>,
         _ out: UnsafeMutablePointer<Int32>, _ cancellation: CancellationFlag
     ) {
         ids.withUnsafeBufferPointer { ids in
@@ -169,10 +188,10 @@ struct CustomerSlots {
                     let chunk = start..<min(range.upperBound, start + cancellationStride)
                     if let valid {
                         for i in chunk {
-                            out[i] = window.contains(days[i]) && valid[i] ? Int32(truncatingIfNeeded: ids[i] &- base) : -1
+                            out[i] = window.contains(days[i]) && valid[i] ? Int32(truncatingIfNeeded: Int64(ids[i]) &- base) : -1
                         }
                     } else {
-                        for i in chunk { out[i] = window.contains(days[i]) ? Int32(truncatingIfNeeded: ids[i] &- base) : -1 }
+                        for i in chunk { out[i] = window.contains(days[i]) ? Int32(truncatingIfNeeded: Int64(ids[i]) &- base) : -1 }
                     }
                 }
             }

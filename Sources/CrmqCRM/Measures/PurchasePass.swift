@@ -175,7 +175,7 @@ struct PurchaseSummary: Sendable {
         let asOf = inputs.asOf
         var summary = PurchaseSummary(asOf: asOf, sums: sums, revenue12m: [], records: [])
         guard let asOf, let ids = inputs.customers.column(named: "customer_id"), let t = inputs.transactions,
-            let buyer = t.column(named: "customer_id"), case .int(let buyers) = buyer.values,
+            let buyer = t.column(named: "customer_id"), let buyers = BuyerIds(buyer),
             let dates = t.column(named: "date"), case .date(let days) = dates.values
         else {
             // No purchase counts: zero sums.
@@ -232,10 +232,39 @@ protocol PurchaseSums {
 }
 
 /// The columns a purchase pass reads, as plain arrays.
+/// The customer ids of the transactions as they are stored: read in place, so that a pass
+/// over 32-bit ids (`Int32s`) makes no 64-bit copy of them.
+enum BuyerIds {
+    case wide([Int64])
+    case words([Int32])
+    case bytes([Int8])
+
+    /// Nil when the column is not of ints.
+    init?(_ c: Column) {
+        if let words = c.int32s {
+            self = .words(words.values)
+        } else if let small = c.smallInts {
+            self = .bytes(small.values)
+        } else if c.type == .int, case .int(let a) = c.values {
+            self = .wide(a)
+        } else {
+            return nil
+        }
+    }
+
+    var count: Int {
+        switch self {
+        case .wide(let a): a.count
+        case .words(let a): a.count
+        case .bytes(let a): a.count
+        }
+    }
+}
+
 struct PassInput {
     var index: CustomerIndex
     var customers: Int
-    var buyers: [Int64]
+    var buyers: BuyerIds
     var buyerValid: [Bool]?
     var days: [Int32]
     var dateValid: [Bool]?
@@ -287,6 +316,20 @@ struct PassInput {
     private func accumulate<S: PurchaseSums>(
         into acc: UnsafeMutablePointer<S>, _ range: Range<Int>, slots: Range<Int>, spare: Int, prefetch: Bool
     ) {
+        switch buyers {
+        case .wide(let ids):
+            ids.withUnsafeBufferPointer { accumulate(into: acc, range, slots: slots, spare: spare, prefetch: prefetch, buyers: $0) }
+        case .words(let ids):
+            ids.withUnsafeBufferPointer { accumulate(into: acc, range, slots: slots, spare: spare, prefetch: prefetch, buyers: $0) }
+        case .bytes(let ids):
+            ids.withUnsafeBufferPointer { accumulate(into: acc, range, slots: slots, spare: spare, prefetch: prefetch, buyers: $0) }
+        }
+    }
+
+    private func accumulate<S: PurchaseSums, B: FixedWidthInteger>(
+        into acc: UnsafeMutablePointer<S>, _ range: Range<Int>, slots: Range<Int>, spare: Int, prefetch: Bool,
+        buyers: UnsafeBufferPointer<B>
+    ) {
         let asOf = asOf, yearStart = yearStart
         let first = slots.lowerBound, past = slots.upperBound
         // The counted window of days: before as-of, and from the year start for a year-only pass.
@@ -294,66 +337,64 @@ struct PassInput {
         let plain = buyerValid == nil && dateValid == nil && amountValid == nil && !amounts.isEmpty
         let picked = UnsafeMutablePointer<Int>.allocate(capacity: Self.block)
         defer { picked.deallocate() }
-        buyers.withUnsafeBufferPointer { buyers in
-            days.withUnsafeBufferPointer { days in
-                amounts.withUnsafeBufferPointer { amounts in
-                    var start = range.lowerBound
-                    while start < range.upperBound {
-                        if cancellation.isCancelled { return }
-                        let end = Swift.min(start + Self.block, range.upperBound)
-                        defer { start = end }
-                        var lo = Int32.max, hi = Int32.min
+        days.withUnsafeBufferPointer { days in
+            amounts.withUnsafeBufferPointer { amounts in
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    if cancellation.isCancelled { return }
+                    let end = Swift.min(start + Self.block, range.upperBound)
+                    defer { start = end }
+                    var lo = Int32.max, hi = Int32.min
+                    for i in start..<end {
+                        lo = Swift.min(lo, days[i])
+                        hi = Swift.max(hi, days[i])
+                    }
+                    if hi < from || lo >= asOf { continue }
+                    // The slot a row adds to: its customer's when it counts, else a spare,
+                    // picked by masking rather than a select (which compiles to a branch).
+                    @inline(__always) func slot(_ i: Int, _ found: Int, _ counts: Bool) -> Int {
+                        let other = spare &+ (i & (Self.spares - 1))
+                        return other &+ ((found &- other) & -Int(unsafeBitCast(counts, to: UInt8.self)))
+                    }
+                    let rows = end - start
+                    if plain {
+                        // The usual case, without a branch that depends on the data.
                         for i in start..<end {
-                            lo = Swift.min(lo, days[i])
-                            hi = Swift.max(hi, days[i])
+                            let d = days[i]
+                            let found = Int(index.slot(of: Int64(buyers[i])))
+                            let ok = (found >= first ? 1 : 0) & (found < past ? 1 : 0) & (d < asOf ? 1 : 0)
+                                & (d >= from ? 1 : 0)
+                            picked[i - start] = slot(i, found, ok != 0)
                         }
-                        if hi < from || lo >= asOf { continue }
-                        // The slot a row adds to: its customer's when it counts, else a spare,
-                        // picked by masking rather than a select (which compiles to a branch).
-                        @inline(__always) func slot(_ i: Int, _ found: Int, _ counts: Bool) -> Int {
-                            let other = spare &+ (i & (Self.spares - 1))
-                            return other &+ ((found &- other) & -Int(unsafeBitCast(counts, to: UInt8.self)))
+                    } else {
+                        for i in start..<end {
+                            let d = days[i]
+                            let found = Int(index.slot(of: Int64(buyers[i])))
+                            let counted = found >= first && found < past && d < asOf && d >= from
+                                && (buyerValid?[i] ?? true) && (dateValid?[i] ?? true)
+                            picked[i - start] = slot(i, found, counted)
                         }
-                        let rows = end - start
-                        if plain {
-                            // The usual case, without a branch that depends on the data.
-                            for i in start..<end {
-                                let d = days[i]
-                                let found = Int(index.slot(of: buyers[i]))
-                                let ok = (found >= first ? 1 : 0) & (found < past ? 1 : 0) & (d < asOf ? 1 : 0)
-                                    & (d >= from ? 1 : 0)
-                                picked[i - start] = slot(i, found, ok != 0)
-                            }
-                        } else {
-                            for i in start..<end {
-                                let d = days[i]
-                                let found = Int(index.slot(of: buyers[i]))
-                                let counted = found >= first && found < past && d < asOf && d >= from
-                                    && (buyerValid?[i] ?? true) && (dateValid?[i] ?? true)
-                                picked[i - start] = slot(i, found, counted)
-                            }
-                        }
-                        // The block's slots are known, so each row's line is asked for
-                        // `ahead` rows before it is updated.
-                        @inline(__always) func add(_ k: Int) {
-                            let i = start &+ k, d = days[i]
-                            let a = plain || (!amounts.isEmpty && (amountValid?[i] ?? true)) ? amounts[i] : 0
-                            acc[picked[k]].add(day: d, amount: a, inYear: d >= yearStart)
-                        }
-                        var k = 0
-                        if prefetch {
-                            let ahead = Self.prefetchDistance
-                            for k in 0..<Swift.min(ahead, rows) { crmq_prefetch_write(acc + picked[k]) }
-                            while k < rows - ahead {
-                                crmq_prefetch_write(acc + picked[k + ahead])
-                                add(k)
-                                k += 1
-                            }
-                        }
-                        while k < rows {
+                    }
+                    // The block's slots are known, so each row's line is asked for
+                    // `ahead` rows before it is updated.
+                    @inline(__always) func add(_ k: Int) {
+                        let i = start &+ k, d = days[i]
+                        let a = plain || (!amounts.isEmpty && (amountValid?[i] ?? true)) ? amounts[i] : 0
+                        acc[picked[k]].add(day: d, amount: a, inYear: d >= yearStart)
+                    }
+                    var k = 0
+                    if prefetch {
+                        let ahead = Self.prefetchDistance
+                        for k in 0..<Swift.min(ahead, rows) { crmq_prefetch_write(acc + picked[k]) }
+                        while k < rows - ahead {
+                            crmq_prefetch_write(acc + picked[k + ahead])
                             add(k)
                             k += 1
                         }
+                    }
+                    while k < rows {
+                        add(k)
+                        k += 1
                     }
                 }
             }
@@ -404,6 +445,15 @@ private struct MemoKey: Equatable, Sendable {
     private static func same(_ l: Column?, _ r: Column?) -> Bool {
         guard let l, let r else { return l == nil && r == nil }
         guard l.validity == r.validity else { return false }
+        if l.isCompact || r.isCompact {
+            // Compared in their stored form, never widened (that would keep a 64-bit copy of
+            // 120M purchases' customer ids). A column stored differently counts as changed:
+            // the summary is made again, never reused wrongly.
+            if let a = l.smallInts, let b = r.smallInts { return a === b || a.values == b.values }
+            if let a = l.int32s, let b = r.int32s { return a === b || a.values == b.values }
+            if let a = l.intSequence, let b = r.intSequence { return a.first == b.first && a.count == b.count }
+            return false
+        }
         switch (l.values, r.values) {
         case (.int(let a), .int(let b)): return same(a, b) || a == b
         case (.double(let a), .double(let b)):
