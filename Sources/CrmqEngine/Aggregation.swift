@@ -54,7 +54,7 @@ enum Aggregation {
         }
         // No keys: one group of every row (even of none).
         let grouping = keyed ?? Grouping(ids: [Int32](repeating: 0, count: n), count: 1, ordered: true)
-        let first = grouping.firstRows()
+        let first = try grouping.firstRows(cancel: cancel)
         // A key read in place takes its values from the input's rows (a group has a first row).
         let firstSelected = keyColumns.contains { $0.inPlace } ? selected.map { s in first.map { s[Int($0)] } } : nil
         var columns = keyColumns.map { $0.inPlace ? $0.column.take(firstSelected!) : $0.column.take(first) }
@@ -406,7 +406,7 @@ enum Aggregation {
 
     /// The distinct value ids of each group's bucket (`offsets[g]..<offsets[g + 1]` of
     /// `bucketed`), ids being below `domain`.
-    private static func distinctInBuckets(_ bucketed: [Int32], _ offsets: [Int], domain: Int, _ cancel: CancellationFlag)
+    static func distinctInBuckets(_ bucketed: [Int32], _ offsets: [Int], domain: Int, _ cancel: CancellationFlag)
         throws(EngineError) -> [Int64]
     {
         let groups = offsets.count - 1
@@ -414,16 +414,30 @@ enum Aggregation {
         var lastGroup = [Int32](repeating: -1, count: domain)
         try bucketed.withUnsafeBufferPointer { (b) throws(EngineError) in
             try lastGroup.withUnsafeMutableBufferPointer { (last) throws(EngineError) in
+                // Polled every `chunkSize` rows walked, whatever the groups' sizes (every 1,024
+                // groups of 14,000 rows each took 100 ms between polls at 120M rows).
+                var untilCheck = chunkSize
                 for g in 0..<groups {
-                    if g & 1023 == 0 { try cancel.check() }
                     var d: Int64 = 0
-                    for k in offsets[g]..<offsets[g + 1] {
-                        let v = Int(b[k])
-                        d += last[v] == Int32(g) ? 0 : 1
-                        last[v] = Int32(g)
+                    var k = offsets[g]
+                    let end = offsets[g + 1]
+                    while k < end {
+                        if untilCheck <= 0 {
+                            try cancel.check()
+                            untilCheck = chunkSize
+                        }
+                        let stop = Swift.min(end, k + untilCheck)
+                        for j in k..<stop {
+                            let v = Int(b[j])
+                            d += last[v] == Int32(g) ? 0 : 1
+                            last[v] = Int32(g)
+                        }
+                        untilCheck -= stop - k
+                        k = stop
                     }
                     distinct[g] = d
                 }
+                try cancel.check()
             }
         }
         return distinct

@@ -10,16 +10,24 @@ struct Grouping {
     /// The rows of each group, when the grouping counted them on the way (8-bit keys).
     var sizes: [Int]? = nil
 
-    /// The first row of each group.
-    func firstRows() -> [Int32] {
+    /// The first row of each group. Stops once every group is seen; rows in date order put the
+    /// last date's groups at the end, so it polls `cancel` every chunk of rows (a scan of 120M
+    /// ids without polling took 100 ms past Ctrl-C).
+    func firstRows(cancel: CancellationFlag) throws(EngineError) -> [Int32] {
         var first = [Int32](repeating: -1, count: count)
-        first.withUnsafeMutableBufferPointer { f in
-            ids.withUnsafeBufferPointer { ids in
+        try first.withUnsafeMutableBufferPointer { (f) throws(EngineError) in
+            try ids.withUnsafeBufferPointer { (ids) throws(EngineError) in
                 var remaining = count
-                for i in 0..<ids.count where f[Int(ids[i])] < 0 {
-                    f[Int(ids[i])] = Int32(i)
-                    remaining -= 1
-                    if remaining == 0 { break }
+                var start = 0
+                while start < ids.count, remaining > 0 {
+                    try cancel.check()
+                    let end = Swift.min(start + chunkSize, ids.count)
+                    for i in start..<end where f[Int(ids[i])] < 0 {
+                        f[Int(ids[i])] = Int32(i)
+                        remaining -= 1
+                        if remaining == 0 { break }
+                    }
+                    start = end
                 }
             }
         }

@@ -136,7 +136,7 @@ func perDistinct(
     }
     if columns.isEmpty { return .scalar(try f(args.map { $0.scalarValue! })) }
     let grouping = try Grouper.group(columns.map(\.1), rowCount: cx.n, ordered: false, cancel: cancel)
-    let first = grouping.firstRows()
+    let first = try grouping.firstRows(cancel: cancel)
     var results: [Value] = []
     results.reserveCapacity(grouping.count)
     var values = args.map { $0.scalarValue ?? .null }

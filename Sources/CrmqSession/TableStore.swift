@@ -27,8 +27,8 @@ final class TableStore {
 
     subscript(name: String) -> Table? { tables[name] }
 
-    /// Keeps a table under a name, replacing a table or scalar of that name. Int columns whose
-    /// values fit in 8 bits are kept so (`Column.compacted`).
+    /// Keeps a table under a name, replacing a table or scalar of that name. Int columns are
+    /// kept in their compact forms (`Column.compacted`: 8 bits, a sequence, 32 bits).
     func store(_ table: Table, as name: String, fromLet: Bool) {
         if tables[name] == nil { order.append(name) }
         var table = table

@@ -231,7 +231,6 @@ protocol PurchaseSums {
     mutating func add(day: Int32, amount: Double, inYear: Bool)
 }
 
-/// The columns a purchase pass reads, as plain arrays.
 /// The customer ids of the transactions as they are stored: read in place, so that a pass
 /// over 32-bit ids (`Int32s`) makes no 64-bit copy of them.
 enum BuyerIds {
@@ -261,6 +260,7 @@ enum BuyerIds {
     }
 }
 
+/// The columns a purchase pass reads, as plain arrays.
 struct PassInput {
     var index: CustomerIndex
     var customers: Int
