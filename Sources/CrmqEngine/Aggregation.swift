@@ -283,13 +283,14 @@ enum Aggregation {
         _ x: Column, through selected: [Int32]?, _ ids: [Int32], _ groups: Int, sizes: [Int], _ cancel: CancellationFlag
     ) throws(EngineError) -> [Int64] {
         let valid = x.validity
+        if x.isNullType { return [Int64](repeating: 0, count: groups) }
+        let counts = valid == nil ? sizes : try countValid(ids, valid, groups, cancel, through: selected)
         let values: Grouping
         if let small = x.smallInts {
             values = try Grouper.groupIntegers(small.values, valid: valid, dense: false, through: selected, cancel: cancel)
         } else if let words = x.int32s {
             // Keys such as customer ids: bucketed by group as they are read, without an array
             // of value ids (4 bytes a row: 400 MB for a filter of 100M purchases).
-            let counts = valid == nil ? sizes : try countValid(ids, valid, groups, cancel, through: selected)
             if let distinct = try offsetDistinctCounts(words.values, valid, ids, counts, cancel, through: selected) {
                 return distinct
             }
@@ -298,11 +299,9 @@ enum Aggregation {
             switch x.values {
             case .int(let a): values = try Grouper.groupIntegers(a, valid: valid, dense: false, through: selected, cancel: cancel)
             case .date(let a): values = try Grouper.groupIntegers(a, valid: valid, dense: false, through: selected, cancel: cancel)
-            case .null: return [Int64](repeating: 0, count: groups)
             default: values = try Grouper.group(x, ordered: false, through: selected, cancel: cancel)
             }
         }
-        let counts = valid == nil ? sizes : try countValid(ids, valid, groups, cancel, through: selected)
         return try distinctCounts(values, ids, valid, counts, cancel, through: selected)
     }
 
@@ -338,29 +337,8 @@ enum Aggregation {
         if lo > hi { return [Int64](repeating: 0, count: counts.count) }
         let (span, overflow) = hi.subtractingReportingOverflow(lo)
         guard !overflow, span < Grouper.directLimit(n) else { return nil }
-        let groups = counts.count
-        var offsets = [Int](repeating: 0, count: groups + 1)
-        for g in 0..<groups { offsets[g + 1] = offsets[g] + counts[g] }
-        var next = Array(offsets.dropLast())
-        var bucketed = [Int32](repeating: 0, count: offsets[groups])
-        try cancel.chunks(n) { range in
-            bucketed.withUnsafeMutableBufferPointer { b in
-                next.withUnsafeMutableBufferPointer { next in
-                    a.withUnsafeBufferPointer { v in
-                        ids.withUnsafeBufferPointer { ids in
-                            withOptionalBuffer(selected) { selected in
-                                for k in range {
-                                    let i = selected.map { Int($0[k]) } ?? k
-                                    guard valid?[i] ?? true else { continue }
-                                    let g = Int(ids[k])
-                                    b[next[g]] = Int32(truncatingIfNeeded: Int64(v[i]) &- lo)
-                                    next[g] += 1
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        let (bucketed, offsets) = try a.withUnsafeBufferPointer { (v) throws(EngineError) in
+            try bucketByGroup(OffsetValueIds(values: v, lo: lo), ids, valid, counts, cancel, through: selected)
         }
         return try distinctInBuckets(bucketed, offsets, domain: Int(span) + 1, cancel)
     }
@@ -374,6 +352,19 @@ enum Aggregation {
         _ values: Grouping, _ ids: [Int32], _ valid: [Bool]?, _ counts: [Int], _ cancel: CancellationFlag,
         through selected: [Int32]? = nil
     ) throws(EngineError) -> [Int64] {
+        let (bucketed, offsets) = try values.ids.withUnsafeBufferPointer { (v) throws(EngineError) in
+            try bucketByGroup(GroupedValueIds(ids: v), ids, valid, counts, cancel, through: selected)
+        }
+        return try distinctInBuckets(bucketed, offsets, domain: values.count, cancel)
+    }
+
+    /// The rows' value ids bucketed by group (a counting sort: each group's bucket in row
+    /// order), `offsets[g]..<offsets[g + 1]` being group g's; null rows left out. `counts`: the
+    /// valid rows per group. (`valid` and `selected` as in `countRows`.)
+    private static func bucketByGroup<Values: DistinctValueIds>(
+        _ values: Values, _ ids: [Int32], _ valid: [Bool]?, _ counts: [Int], _ cancel: CancellationFlag,
+        through selected: [Int32]?
+    ) throws(EngineError) -> (bucketed: [Int32], offsets: [Int]) {
         let groups = counts.count
         var offsets = [Int](repeating: 0, count: groups + 1)
         for g in 0..<groups { offsets[g + 1] = offsets[g] + counts[g] }
@@ -382,26 +373,28 @@ enum Aggregation {
         try cancel.chunks(ids.count) { range in
             bucketed.withUnsafeMutableBufferPointer { b in
                 next.withUnsafeMutableBufferPointer { next in
-                    values.ids.withUnsafeBufferPointer { v in
-                        ids.withUnsafeBufferPointer { ids in
-                            @inline(__always) func add(_ i: Int) {
-                                let g = Int(ids[i])
-                                b[next[g]] = v[i]
+                    ids.withUnsafeBufferPointer { ids in
+                        withOptionalBuffer(selected) { selected in
+                            @inline(__always) func add(_ k: Int, row i: Int) {
+                                let g = Int(ids[k])
+                                b[next[g]] = values.id(k, row: i)
                                 next[g] += 1
                             }
                             if let valid, let selected {
-                                for i in range where valid[Int(selected[i])] { add(i) }
+                                for k in range where valid[Int(selected[k])] { add(k, row: Int(selected[k])) }
+                            } else if let selected {
+                                for k in range { add(k, row: Int(selected[k])) }
                             } else if let valid {
-                                for i in range where valid[i] { add(i) }
+                                for k in range where valid[k] { add(k, row: k) }
                             } else {
-                                for i in range { add(i) }
+                                for k in range { add(k, row: k) }
                             }
                         }
                     }
                 }
             }
         }
-        return try distinctInBuckets(bucketed, offsets, domain: values.count, cancel)
+        return (bucketed, offsets)
     }
 
     /// The distinct value ids of each group's bucket (`offsets[g]..<offsets[g + 1]` of
@@ -952,4 +945,22 @@ struct IntSum<Value: FixedWidthInteger & SignedInteger, Row: RowIndex>: GroupAcc
 func withOptionalBuffer<T, R, E: Error>(_ a: [T]?, _ body: (UnsafeBufferPointer<T>?) throws(E) -> R) throws(E) -> R {
     guard let a else { return try body(nil) }
     return try a.withUnsafeBufferPointer { (p) throws(E) -> R in try body(p) }
+}
+
+/// The value id of the k-th row read for `count_distinct`, that row being row `i` of the column.
+protocol DistinctValueIds {
+    func id(_ k: Int, row i: Int) -> Int32
+}
+
+/// Value ids already made by a grouping of the rows read (`ids[k]`).
+struct GroupedValueIds: DistinctValueIds {
+    let ids: UnsafeBufferPointer<Int32>
+    @inline(__always) func id(_ k: Int, row i: Int) -> Int32 { ids[k] }
+}
+
+/// Integers' value ids made as they are read: the value less the smallest.
+struct OffsetValueIds<T: FixedWidthInteger & SignedInteger>: DistinctValueIds {
+    let values: UnsafeBufferPointer<T>
+    let lo: Int64
+    @inline(__always) func id(_ k: Int, row i: Int) -> Int32 { Int32(truncatingIfNeeded: Int64(values[i]) &- lo) }
 }

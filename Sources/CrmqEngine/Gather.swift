@@ -3,52 +3,51 @@ import CrmqSemantics
 // The engine's gather: 32-bit row indices (half the memory traffic of `Int`), one switch per
 // column instead of one per row, and validity built only when needed.
 
+/// What `pick` reads rows from: stored values, or values made from the row's index.
+private protocol PickSource {
+    associatedtype Element
+    func value(at i: Int) -> Element
+}
+
+extension UnsafeBufferPointer: PickSource {
+    @inline(__always) fileprivate func value(at i: Int) -> Element { self[i] }
+}
+
+/// A sequence's values are made from their indices: a filter of transactions keeps its
+/// `txn_id`s without widening 120M of them.
+extension IntSequence: PickSource {
+    @inline(__always) fileprivate func value(at i: Int) -> Int64 { self[i] }
+}
+
 /// With `cancel`, each part stops between chunks once it is set (the rest of its range is
 /// filled with `fill`): a gather of tens of millions of rows is longer than Ctrl-C may take,
 /// so the caller checks the flag afterwards and throws the result away.
 @inline(__always)
-private func pick<T>(_ a: [T], _ indices: [Int32], fill: T, cancel: CancellationFlag? = nil) -> [T] {
-    a.withUnsafeBufferPointer { a in
-        indices.withUnsafeBufferPointer { idx in
-            Parallel.array(idx.count) { out, rows in
-                var start = rows.lowerBound
-                while start < rows.upperBound {
-                    if let cancel, cancel.isCancelled {
-                        UnsafeMutableBufferPointer(rebasing: out[start..<rows.upperBound]).initialize(repeating: fill)
-                        return
-                    }
-                    let end = Swift.min(rows.upperBound, start + chunkSize)
-                    for k in start..<end {
-                        let i = Int(idx[k])
-                        out.initializeElement(at: k, to: i >= 0 ? a[i] : fill)
-                    }
-                    start = end
-                }
-            }
-        }
-    }
-}
-
-/// `pick` from a sequence: each row's value made from its index, without a 64-bit copy of the
-/// whole column (a filter of transactions keeps its `txn_id`s without widening 120M of them).
-private func pickFromSequence(_ sequence: IntSequence, _ indices: [Int32], cancel: CancellationFlag?) -> [Int64] {
+private func pick<S: PickSource>(_ source: S, _ indices: [Int32], fill: S.Element, cancel: CancellationFlag? = nil)
+    -> [S.Element]
+{
     indices.withUnsafeBufferPointer { idx in
         Parallel.array(idx.count) { out, rows in
             var start = rows.lowerBound
             while start < rows.upperBound {
                 if let cancel, cancel.isCancelled {
-                    UnsafeMutableBufferPointer(rebasing: out[start..<rows.upperBound]).initialize(repeating: 0)
+                    UnsafeMutableBufferPointer(rebasing: out[start..<rows.upperBound]).initialize(repeating: fill)
                     return
                 }
                 let end = Swift.min(rows.upperBound, start + chunkSize)
                 for k in start..<end {
                     let i = Int(idx[k])
-                    out.initializeElement(at: k, to: i >= 0 ? sequence[i] : 0)
+                    out.initializeElement(at: k, to: i >= 0 ? source.value(at: i) : fill)
                 }
                 start = end
             }
         }
     }
+}
+
+@inline(__always)
+private func pick<T>(_ a: [T], _ indices: [Int32], fill: T, cancel: CancellationFlag? = nil) -> [T] {
+    a.withUnsafeBufferPointer { pick($0, indices, fill: fill, cancel: cancel) }
 }
 
 extension Column {
@@ -70,7 +69,7 @@ extension Column {
             return Column(smallInts: pick(small.values, indices, fill: 0, cancel: cancel), validity: valid)
         }
         if let sequence = intSequence {
-            return Column(.int(pickFromSequence(sequence, indices, cancel: cancel)), validity: valid)
+            return Column(.int(pick(sequence, indices, fill: 0, cancel: cancel)), validity: valid)
         }
         if let words = int32s {
             return Column(int32s: pick(words.values, indices, fill: 0, cancel: cancel), validity: valid)
